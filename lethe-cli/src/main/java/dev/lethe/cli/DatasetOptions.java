@@ -1,0 +1,45 @@
+package dev.lethe.cli;
+
+import dev.lethe.core.data.DatasetRef;
+import picocli.CommandLine.Option;
+
+/** Which data to use and how to read it (DESIGN.md §8 shared flags). */
+public final class DatasetOptions {
+
+    @Option(names = "--dataset", defaultValue = "digits",
+            description = "A catalogue name (see 'lethe datasets list') or csv for your own file. Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "Where the data set's files are (a folder, or the CSV file for --dataset csv). "
+                    + "Default: $LETHE_DATASETS/<name>; digits is embedded.")
+    String data;
+
+    @Option(names = "--label-column", description = "CSV: label column, a header name or 0-based index. Default: the last column.")
+    String labelColumn;
+
+    @Option(names = "--id-column", description = "CSV: record-id column. Default: row numbers (row-1, row-2, ...).")
+    String idColumn;
+
+    @Option(names = "--subject-column", description = "CSV: subject (person) id column. Default: none.")
+    String subjectColumn;
+
+    @Option(names = "--header", description = "CSV: the first line is a header.")
+    boolean header;
+
+    @Option(names = "--subjects", defaultValue = "0",
+            description = "Give records N deterministic pseudo-subjects (for data sets without person ids). Default: none.")
+    int subjects;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2",
+            description = "Held-out share when the data set has no canonical test split. Default: ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training records only (0 = all).")
+    int limit;
+
+    DatasetRef toRef(long seed) {
+        return new DatasetRef(dataset, data, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
+                subjects, testFraction, limit, seed);
+    }
+}

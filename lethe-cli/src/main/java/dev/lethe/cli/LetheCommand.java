@@ -1,0 +1,90 @@
+package dev.lethe.cli;
+
+import dev.lethe.core.LetheVersion;
+import dev.lethe.core.data.DataFormatException;
+import dev.lethe.core.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The {@code lethe} command: one subcommand per job (DESIGN.md §8). Every subcommand is thin: it
+ * parses options, calls a service in lethe-core or lethe-torch, and prints.
+ */
+@Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
+        description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
+        subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
+                PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
+public final class LetheCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line: exit codes and error messages as DESIGN.md §8 describes. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new LetheCommand());
+        cl.setExecutionExceptionHandler(LetheCommand::handle);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        int code = exitCode(e);
+        err.println("lethe " + cl.getCommandName() + ": " + message(e));
+        if (code == ExitCodes.FAILED && Boolean.getBoolean("lethe.debug")) {
+            e.printStackTrace(err);
+        } else if (code == ExitCodes.FAILED) {
+            err.println("(run with -Dlethe.debug=true, or LETHE_DEBUG=1 with ./lethe, for the stack trace)");
+        }
+        err.flush();
+        return code;
+    }
+
+    /** Bad input (exit 2) versus a failure of the work itself (exit 1). */
+    static int exitCode(Throwable e) {
+        if (e instanceof DataFormatException || e instanceof IllegalArgumentException || e instanceof StoreException
+                || e instanceof FileNotFoundException || e instanceof java.nio.file.NoSuchFileException
+                || e.getClass().getSimpleName().equals("DatasetNotFoundException")
+                || e.getClass().getSimpleName().equals("CorruptModelException")) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof CancellationException) {
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.FAILED;
+    }
+
+    private static String message(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException nsf) {
+            return nsf.getFile() + ": no such file";
+        }
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof IOException && !(e instanceof FileNotFoundException) && !e.getClass().getSimpleName().equals("CorruptModelException")
+                ? "I/O error: " + m : m;
+    }
+
+    /** Prints the Lethe, Java and engine versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"lethe " + LetheVersion.get(), "java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.lethe.cli;
+
+import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TrainConfig;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** The model and how to train it. */
+public final class ModelOptions {
+
+    @Option(names = "--model", defaultValue = "mlp",
+            description = "logreg, mlp[:w1,w2,...] (default widths 256,128) or cnn[:c1,c2,h] (for images). Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Records per step. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    float learningRate;
+
+    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum. Default: ${DEFAULT-VALUE}.")
+    float momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+    float weightDecay;
+
+    ModelSpec spec(int[] inputShape, int numClasses) {
+        return ModelSpec.parse(model, inputShape, numClasses);
+    }
+
+    TrainConfig trainConfig(long seed) {
+        OptimizerKind kind;
+        try {
+            kind = OptimizerKind.valueOf(optimizer.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + optimizer + "'");
+        }
+        return new TrainConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, seed);
+    }
+}

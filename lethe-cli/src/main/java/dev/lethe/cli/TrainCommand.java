@@ -1,0 +1,88 @@
+package dev.lethe.cli;
+
+import ai.djl.Device;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.service.EvaluationReport;
+import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.train.ConsoleProgress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lethe train}: trains one model into a store directory. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train one model on a data set into a store directory (manifest, model, report).")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory to create (or replace, if it is a store).")
+    Path store;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train");
+        return ExitCodes.OK;
+    }
+
+    /** Shared by {@code train} and {@code demo}: validate, load, train, print. */
+    static TrainService.Outcome trainAndReport(PrintWriter out, Path store, DatasetRef ref, ModelOptions model, RunOptions run,
+                                               String task) throws Exception {
+        var config = model.trainConfig(run.seed);
+        Device device = run.startEngine();
+        DatasetRef.Loaded data = ref.load();
+        ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
+        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, device,
+                run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forTerminal(task));
+        if (run.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("store", outcome.store().root().toString());
+            doc.put("manifest", outcome.manifest());
+            doc.put("samplesPerSecond", outcome.result().samplesPerSecond());
+            doc.put("train", EvaluationReport.of(outcome.train()));
+            doc.put("test", EvaluationReport.of(outcome.test()));
+            Output.json(out, doc);
+        } else {
+            printSummary(out, data, modelSpec, outcome, run);
+        }
+        return outcome;
+    }
+
+    static void printSummary(PrintWriter out, DatasetRef.Loaded data, ModelSpec modelSpec, TrainService.Outcome o, RunOptions run) {
+        var cfg = o.manifest().training();
+        out.printf(Locale.ROOT, "  data      %s: %d train / %d test records, %d classes, fingerprint %s…%n",
+                data.ref().name(), data.train().size(), data.test().size(), data.train().numClasses(), data.fingerprint().substring(0, 12));
+        out.printf(Locale.ROOT, "  model     %s (%,d parameters), %s lr %s, %s epochs, batch %s, seed %d, %d threads%n",
+                modelSpec.name(), o.manifest().model().parameters(), cfg.get("optimizer"), cfg.get("learningRate"), cfg.get("epochs"),
+                cfg.get("batchSize"), run.seed, run.threads);
+        out.printf(Locale.ROOT, "  training  %.1f s, %,.0f samples/s, final loss %.4f%n",
+                o.result().seconds(), o.result().samplesPerSecond(), o.result().finalLoss());
+        out.printf(Locale.ROOT, "  accuracy  train %s   test %s   (test loss %.4f)%n",
+                Output.pct(o.train().accuracy()), Output.pct(o.test().accuracy()), o.test().meanLoss());
+        Output.perClass(out, o.test());
+        out.printf(Locale.ROOT, "  store     %s%n            manifest.json, %s, reports/%s%n",
+                o.store().root(), o.manifest().current().file(), o.report().getFileName());
+        out.flush();
+    }
+}

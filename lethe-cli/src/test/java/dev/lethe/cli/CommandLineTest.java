@@ -1,0 +1,173 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lethe command end to end, in-process, on the embedded digits: outputs, JSON, exit codes. */
+class CommandLineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path store;
+
+    @BeforeAll
+    static void trainAStore() {
+        store = dir.resolve("store");
+        Cli r = Cli.run("train", "--store", store.toString(), "--epochs", "20", "--model", "mlp:64", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void helpListsEveryCommandAndEveryCommandHasHelp() {
+        Cli top = Cli.run("--help");
+        assertThat(top.exitCode()).isZero();
+        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "bench"}) {
+            assertThat(top.out()).contains(cmd);
+            Cli sub = Cli.run(cmd, "--help");
+            assertThat(sub.exitCode()).as(cmd).isZero();
+            assertThat(sub.out()).as(cmd).contains("Usage: lethe " + cmd);
+        }
+    }
+
+    @Test
+    void trainWritesAStoreWhoseManifestRecordsConfigSeedVersionsAndFingerprint() throws Exception {
+        JsonNode m = JSON.readTree(store.resolve("manifest.json").toFile());
+        assertThat(m.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(m.at("/dataset/source/name").asText()).isEqualTo("digits");
+        assertThat(m.at("/dataset/fingerprint").asText()).hasSize(64);
+        assertThat(m.at("/training/seed").asLong()).isEqualTo(42);
+        assertThat(m.at("/training/threads").asInt()).isEqualTo(2);
+        assertThat(m.at("/versions/pytorch").asText()).isEqualTo("2.7.1");
+        assertThat(m.at("/model/spec").asText()).isEqualTo("mlp:64");
+        assertThat(m.at("/models/0/metrics/testAccuracy").asDouble()).isGreaterThan(0.9);
+        assertThat(store.resolve(m.at("/models/0/file").asText())).isRegularFile();
+        assertThat(store.resolve("reports/train-v1.json")).isRegularFile();
+    }
+
+    @Test
+    void evalReproducesTheTrainingFiguresAsJson() throws Exception {
+        Cli r = Cli.run("eval", "--store", store.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        JsonNode manifest = JSON.readTree(store.resolve("manifest.json").toFile());
+        assertThat(doc.at("/test/accuracy").asDouble()).isEqualTo(manifest.at("/models/0/metrics/testAccuracy").asDouble());
+        assertThat(doc.at("/test/confusionMatrix")).hasSize(10);
+        assertThat(doc.at("/test/perClassAccuracy").size()).isEqualTo(10);
+    }
+
+    @Test
+    void evalForPeoplePrintsTheConfusionMatrix() {
+        Cli r = Cli.run("eval", "--store", store.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("accuracy").contains("confusion (rows = true, columns = predicted)").contains("per class");
+    }
+
+    @Test
+    void predictAnswersWithTheCurrentVersionAndRefusesWrongLengths(@TempDir Path tmp) throws Exception {
+        // A blank 8x8 image and a full one, as a CSV file
+        Path input = tmp.resolve("in.csv");
+        Files.writeString(input, "0".repeat(1).concat(",0".repeat(63)) + "\n" + "1".concat(",1".repeat(63)) + "\n");
+        Cli r = Cli.run("predict", "--store", store.toString(), "--input", input.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("modelVersion").asInt()).isEqualTo(1);
+        assertThat(doc.get("predictions")).hasSize(2);
+        double sum = 0;
+        for (JsonNode p : doc.at("/predictions/0/probabilities")) {
+            sum += p.asDouble();
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+
+        Cli wrong = Cli.run("predict", "--store", store.toString(), "--features", "1,2,3");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(wrong.err()).contains("input 0 has 3 features; the model takes 64");
+
+        Cli notNumber = Cli.run("predict", "--store", store.toString(), "--features", "1,x,3");
+        assertThat(notNumber.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notNumber.err()).contains("column 2").contains("'x' is not a number");
+    }
+
+    @Test
+    void badUsageAndBadInputExitWithTwoAndAMessage(@TempDir Path tmp) throws Exception {
+        Cli unknownOption = Cli.run("train", "--store", tmp.resolve("s").toString(), "--epochz", "3");
+        assertThat(unknownOption.exitCode()).isEqualTo(2);
+        assertThat(unknownOption.err()).contains("--epochz");
+
+        Cli unknownDataset = Cli.run("train", "--store", tmp.resolve("s").toString(), "--dataset", "imagenet");
+        assertThat(unknownDataset.exitCode()).isEqualTo(2);
+        assertThat(unknownDataset.err()).contains("imagenet").contains("digits");
+
+        Cli badModel = Cli.run("train", "--store", tmp.resolve("s").toString(), "--model", "cnn");
+        assertThat(badModel.exitCode()).isEqualTo(2);
+        assertThat(badModel.err()).contains("[channels, height, width]");
+
+        Path csv = tmp.resolve("bad.csv");
+        Files.writeString(csv, "1,2,0\n3,4,1\n5,oops,0\n");
+        Cli malformed = Cli.run("train", "--store", tmp.resolve("s").toString(), "--dataset", "csv", "--data", csv.toString());
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("bad.csv").contains("line 3").contains("oops");
+        assertThat(tmp.resolve("s").resolve("manifest.json")).doesNotExist();
+
+        Path notAStore = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(notAStore.resolve("cat.jpg"), "meow");
+        Cli refused = Cli.run("train", "--store", notAStore.toString(), "--epochs", "1");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("not a Lethe store");
+        assertThat(notAStore.resolve("cat.jpg")).hasContent("meow");
+
+        Cli noStore = Cli.run("eval", "--store", tmp.resolve("nothing").toString());
+        assertThat(noStore.exitCode()).isEqualTo(2);
+        assertThat(noStore.err()).contains("is not a Lethe store");
+    }
+
+    @Test
+    void aCorruptModelOrManifestIsReportedNotTrusted(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("copy");
+        Cli trained = Cli.run("train", "--store", copy.toString(), "--epochs", "1", "--model", "logreg");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        Path model = copy.resolve("models/model-v1.lethe-model");
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 3] ^= 0x55;
+        Files.write(model, bytes);
+        Cli r = Cli.run("predict", "--store", copy.toString(), "--features", "0" + ",0".repeat(63));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("does not match the manifest").contains("model-v1.lethe-model");
+
+        Files.writeString(copy.resolve("manifest.json"), "{ \"schemaVersion\": 1, ");
+        Cli broken = Cli.run("eval", "--store", copy.toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains("manifest.json is not a valid manifest");
+    }
+
+    @Test
+    void datasetsListShowsTheCatalogueAndInfoExplainsOne() {
+        Cli list = Cli.run("datasets", "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("digits").contains("embedded").contains("mnist").contains("cifar10")
+                .contains("location").contains("adult").contains("breast-cancer");
+        Cli info = Cli.run("datasets", "info", "mnist");
+        assertThat(info.exitCode()).isZero();
+        assertThat(info.out()).contains("60000").contains("sha256");
+        Cli unknown = Cli.run("datasets", "info", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void demoTrainsDigitsAboveNinetyFivePercent(@TempDir Path tmp) throws Exception {
+        Cli r = Cli.run("demo", "--store", tmp.resolve("demo").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("demo: OK").contains("accuracy").contains("mlp:256,128");
+        JsonNode m = JSON.readTree(tmp.resolve("demo/manifest.json").toFile());
+        assertThat(m.at("/models/0/metrics/testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lethe.core.data;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lethe.core.data.catalog.DatasetCatalog;
+import dev.lethe.core.data.catalog.LoadedDataset;
+import dev.lethe.core.data.load.CsvLoader;
+import dev.lethe.core.data.load.CsvOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Everything needed to load the same training and test records again: which data set, from where,
+ * with which CSV columns, pseudo-subjects and split. Stores keep it in their manifest so that
+ * {@code eval} and later {@code forget} see exactly the records that {@code train} saw, and the
+ * fingerprint proves it.
+ *
+ * @param name a catalogue name ({@code digits}, {@code mnist}, ...) or {@code csv} for a user's file
+ * @param path the data folder or file; {@code null} for the embedded digits or the default data folder
+ * @param labelColumn CSV label column (name or 0-based index); {@code null} = last column
+ * @param idColumn CSV record-id column; {@code null} = row numbers
+ * @param subjectColumn CSV subject column; {@code null} = none
+ * @param header whether the CSV has a header line; {@code null} = no
+ * @param subjects number of pseudo-subjects to assign (0 = keep the data's own, if any)
+ * @param testFraction share of records held out when the data set has no canonical test split
+ * @param trainLimit use only the first N training records (0 = all), for quick runs on large sets
+ * @param seed seed of the split and the pseudo-subject assignment
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
+                         Boolean header, int subjects, double testFraction, int trainLimit, long seed) {
+
+    public DatasetRef {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a data set name is required (see 'lethe datasets list')");
+        }
+        if (subjects < 0) {
+            throw new IllegalArgumentException("--subjects must be >= 0, got " + subjects);
+        }
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+        }
+        if (trainLimit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0, got " + trainLimit);
+        }
+    }
+
+    /** The embedded digits with a seeded 80/20 split. */
+    public static DatasetRef digits(long seed) {
+        return new DatasetRef("digits", null, null, null, null, null, 0, 0.2, 0, seed);
+    }
+
+    /** Loads, assigns pseudo-subjects, splits and fingerprints the data this reference names. */
+    public Loaded load() throws IOException {
+        LoadedDataset loaded = loadRaw();
+        RecordSet train;
+        RecordSet test;
+        if (loaded.test() != null) {
+            train = loaded.train();
+            test = loaded.test();
+        } else {
+            RecordSet.Split split = loaded.train().split(seed, testFraction);
+            train = split.train();
+            test = split.test();
+        }
+        if (subjects > 0) {
+            train = PseudoSubjects.assign(train, subjects, seed);
+            test = PseudoSubjects.assign(test, subjects, seed);
+        }
+        if (trainLimit > 0 && trainLimit < train.size()) {
+            int[] first = java.util.stream.IntStream.range(0, trainLimit).toArray();
+            train = train.select(train.name(), first);
+        }
+        return new Loaded(this, train, test, combinedFingerprint(train, test));
+    }
+
+    private LoadedDataset loadRaw() throws IOException {
+        Path dir = path == null ? null : Path.of(path);
+        if (!name.equals("csv")) {
+            return DatasetCatalog.get(name).load(dir);
+        }
+        if (dir == null) {
+            throw new IllegalArgumentException("--dataset csv needs --data FILE (the CSV file to load)");
+        }
+        CsvOptions options = CsvOptions.defaults().withHeader(Boolean.TRUE.equals(header));
+        if (labelColumn != null) {
+            options = options.withLabelColumn(labelColumn);
+        }
+        if (idColumn != null) {
+            options = options.withIdColumn(idColumn);
+        }
+        if (subjectColumn != null) {
+            options = options.withSubjectColumn(subjectColumn);
+        }
+        return new LoadedDataset(CsvLoader.load(dir, options), null);
+    }
+
+    private static String combinedFingerprint(RecordSet train, RecordSet test) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(("train:" + train.fingerprint() + "\ntest:" + test.fingerprint()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * Loaded data: the training and test sides and their joint fingerprint.
+     *
+     * @param ref what was loaded
+     * @param train the records to train on
+     * @param test the held-out records
+     * @param fingerprint SHA-256 over both sides' fingerprints
+     */
+    public record Loaded(DatasetRef ref, RecordSet train, RecordSet test, String fingerprint) {
+    }
+}

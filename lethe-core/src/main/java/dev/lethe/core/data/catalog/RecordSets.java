@@ -1,0 +1,62 @@
+package dev.lethe.core.data.catalog;
+
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.load.RecordIds;
+
+/** Small transformations the catalogue applies after loading. */
+final class RecordSets {
+
+    private RecordSets() {
+    }
+
+    /** The same records with ids {@code prefix-NNNN} by position. */
+    static RecordSet withIndexedIds(RecordSet set, String prefix) {
+        String[] ids = new String[set.size()];
+        for (int i = 0; i < set.size(); i++) {
+            ids[i] = RecordIds.indexed(prefix, i, set.size());
+        }
+        return new RecordSet(set.name(), ids, subjects(set), set.featuresView(), set.labels(), set.featureShape(), set.classNames());
+    }
+
+    /**
+     * Every feature z-scored over the set: {@code (x - mean) / std} with the population standard
+     * deviation (a constant feature becomes 0).
+     */
+    static RecordSet standardised(RecordSet set) {
+        int n = set.size();
+        int width = set.featureSize();
+        float[] in = set.featuresView();
+        float[] out = new float[in.length];
+        for (int f = 0; f < width; f++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += in[i * width + f];
+            }
+            double mean = sum / n;
+            double squares = 0;
+            for (int i = 0; i < n; i++) {
+                double d = in[i * width + f] - mean;
+                squares += d * d;
+            }
+            double std = Math.sqrt(squares / n);
+            for (int i = 0; i < n; i++) {
+                out[i * width + f] = std > 0 ? (float) ((in[i * width + f] - mean) / std) : 0f;
+            }
+        }
+        return new RecordSet(set.name(), set.ids().toArray(String[]::new), subjects(set), out, set.labels(), set.featureShape(), set.classNames());
+    }
+
+    /** The first {@code limit} records of each class, in set order. */
+    static RecordSet firstPerClass(RecordSet set, int limit) {
+        int[] taken = new int[set.numClasses()];
+        return set.filter(set.name(), i -> taken[set.label(i)]++ < limit);
+    }
+
+    private static String[] subjects(RecordSet set) {
+        String[] subjects = new String[set.size()];
+        for (int i = 0; i < set.size(); i++) {
+            subjects[i] = set.subject(i);
+        }
+        return subjects;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.lethe.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A store directory (DESIGN.md §2): one trained system that {@code train}, {@code eval},
+ * {@code predict} and later {@code forget}, {@code serve} and {@code audit} all work on.
+ *
+ * <pre>
+ * store/
+ *   manifest.json     schema version, resolved config, dataset fingerprint, current model version
+ *   models/           model-v1.lethe-model, model-v2.lethe-model, ...
+ *   reports/          JSON reports of each run
+ * </pre>
+ *
+ * The manifest is replaced atomically, after the model file it points to is durable, so a crash
+ * leaves either the old current version or the new one.
+ */
+public final class Store {
+
+    /** Version of the manifest format this code writes and reads. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path root;
+
+    private Store(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** Opens an existing store, refusing a folder that is not one. */
+    public static Store open(Path root) {
+        Store store = new Store(root);
+        if (!Files.isRegularFile(store.manifestFile())) {
+            throw new StoreException(root + " is not a Lethe store (no manifest.json); create one with 'lethe train --store " + root + "'");
+        }
+        return store;
+    }
+
+    /**
+     * Prepares {@code root} for a new store. The folder must be absent, empty, or an existing store
+     * (which is then replaced); any other non-empty folder is refused so a typo never overwrites data.
+     */
+    public static Store create(Path root) throws IOException {
+        Store store = new Store(root);
+        if (Files.exists(root)) {
+            if (!Files.isDirectory(root)) {
+                throw new StoreException(root + " exists and is not a folder");
+            }
+            boolean empty;
+            try (var entries = Files.list(root)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.isRegularFile(store.manifestFile())) {
+                throw new StoreException(root + " is a non-empty folder that is not a Lethe store; choose another --store");
+            }
+            if (!empty) {
+                deleteTree(store.modelsDir());
+                deleteTree(store.reportsDir());
+                Files.deleteIfExists(store.manifestFile());
+            }
+        }
+        Files.createDirectories(store.modelsDir());
+        Files.createDirectories(store.reportsDir());
+        return store;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path manifestFile() {
+        return root.resolve("manifest.json");
+    }
+
+    public Path modelsDir() {
+        return root.resolve("models");
+    }
+
+    public Path reportsDir() {
+        return root.resolve("reports");
+    }
+
+    /** Where model version {@code v} lives, relative to the store. */
+    public static String modelFileName(int version) {
+        return "models/model-v" + version + ".lethe-model";
+    }
+
+    /** Reads the manifest, with a clear error when it is damaged. */
+    public StoreManifest readManifest() {
+        try {
+            StoreManifest m = JSON.readValue(manifestFile().toFile(), StoreManifest.class);
+            if (m.schemaVersion() != SCHEMA_VERSION) {
+                throw new StoreException(manifestFile() + ": schema version " + m.schemaVersion()
+                        + " is not supported by this Lethe (expects " + SCHEMA_VERSION + ")");
+            }
+            return m;
+        } catch (JsonProcessingException e) {
+            throw new StoreException(manifestFile() + " is not a valid manifest (" + e.getOriginalMessage()
+                    + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+        } catch (IOException e) {
+            throw new StoreException(manifestFile() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the manifest atomically. */
+    public void writeManifest(StoreManifest manifest) throws IOException {
+        AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(manifest));
+    }
+
+    /** Writes a JSON report under {@code reports/}, atomically, and returns its path. */
+    public Path writeReport(String fileName, Object report) throws IOException {
+        Path file = reportsDir().resolve(fileName);
+        AtomicFiles.write(file, JSON.writeValueAsBytes(report));
+        return file;
+    }
+
+    /** The path of the current model file, after checking that its bytes match the manifest's digest. */
+    public Path currentModelFile() throws IOException {
+        StoreManifest.ModelVersion current = readManifest().current();
+        Path file = root.resolve(current.file());
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(file + " is missing: the store is damaged (the manifest names it as model version "
+                    + current.version() + ")");
+        }
+        String actual = sha256(file);
+        if (!actual.equals(current.sha256())) {
+            throw new StoreException(file + " does not match the manifest (sha256 " + actual + ", expected "
+                    + current.sha256() + "): the model file is corrupt; retrain the store");
+        }
+        return file;
+    }
+
+    /** SHA-256 of a file's bytes, hex. */
+    public static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, r);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The JSON mapper stores use, for callers that print the same documents. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.lethe.torch.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import dev.lethe.core.metrics.ConfusionMatrix;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.TensorData;
+
+/**
+ * Accuracy, mean loss, per-class accuracy and the confusion matrix of a model on a data set, in
+ * batches, with no gradient tracking and no array left behind.
+ */
+public final class Evaluator {
+
+    private final int batchSize;
+
+    public Evaluator(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+    }
+
+    public Evaluator() {
+        this(1024);
+    }
+
+    public Evaluation evaluate(ModelHandle model, TensorData data) {
+        int n = data.size();
+        int numClasses = model.spec().numClasses();
+        ConfusionMatrix confusion = new ConfusionMatrix(numClasses);
+        double lossSum = 0;
+        int[] labels = data.records().labels();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+                NDArray x = data.features().get(from + ":" + to);
+                NDArray y = data.labels().get(from + ":" + to);
+                x.attach(scratch);
+                y.attach(scratch);
+                NDArray logits = model.forward(x, false);
+                lossSum += Objectives.crossEntropy(logits, y).getFloat() * (to - from);
+                long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < predicted.length; i++) {
+                    confusion.add(labels[from + i], (int) predicted[i]);
+                }
+            }
+        }
+        return new Evaluation(data.records().name(), n, n == 0 ? Double.NaN : lossSum / n, confusion, data.records().classNames());
+    }
+}

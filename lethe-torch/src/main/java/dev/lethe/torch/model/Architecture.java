@@ -1,0 +1,11 @@
+package dev.lethe.torch.model;
+
+/** The model families Lethe builds; see {@link ModelSpec} for their layers. */
+public enum Architecture {
+    /** Multinomial logistic regression: one linear layer on the flattened input. */
+    LOGREG,
+    /** Multi-layer perceptron with ReLU hidden layers. */
+    MLP,
+    /** A small convolutional network for 28×28×1 and 32×32×3 images. */
+    CNN
+}

@@ -1,0 +1,120 @@
+package dev.lethe.torch.service;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.lethe.core.LetheVersion;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainListener;
+import dev.lethe.torch.train.TrainLoop;
+import dev.lethe.torch.train.TrainResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains one model on loaded data into a new store: model file, manifest and a JSON report that
+ * records the resolved config, seed, versions and data fingerprint. The CLI's {@code train} and
+ * {@code demo} both call it.
+ */
+public final class TrainService {
+
+    private TrainService() {
+    }
+
+    /**
+     * What a training produced.
+     *
+     * @param store the store written
+     * @param manifest its manifest
+     * @param result the training run
+     * @param train evaluation on the training records
+     * @param test evaluation on the held-out records
+     * @param report path of the JSON report
+     */
+    public record Outcome(Store store, StoreManifest manifest, TrainResult result, Evaluation train, Evaluation test, Path report) {
+    }
+
+    /** Trains {@code spec} with {@code config} on {@code data} into a store at {@code storeDir}. */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, Device device,
+                                TrainListener listener) throws IOException {
+        Store store = Store.create(storeDir);
+        Engine engine = TorchRuntime.engine();
+        try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
+             TensorData train = TensorData.of(data.train(), model.manager());
+             TensorData test = TensorData.of(data.test(), model.manager())) {
+            TrainResult result = new TrainLoop(config).listener(listener).run(model, train, Objectives.crossEntropy());
+            Evaluator evaluator = new Evaluator();
+            Evaluation trainEval = evaluator.evaluate(model, train);
+            Evaluation testEval = evaluator.evaluate(model, test);
+
+            String modelFile = Store.modelFileName(1);
+            model.save(store.root().resolve(modelFile));
+            String now = Instant.now().toString();
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("trainAccuracy", trainEval.accuracy());
+            metrics.put("testAccuracy", testEval.accuracy());
+            metrics.put("trainLoss", trainEval.meanLoss());
+            metrics.put("testLoss", testEval.meanLoss());
+            metrics.put("trainSeconds", result.seconds());
+            StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, versions(engine),
+                    new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
+                            data.train().classNames()),
+                    new StoreManifest.ModelInfo(spec.name(), spec.inputShape(), spec.numClasses(), model.parameterCount()),
+                    trainingConfig(config, device),
+                    1,
+                    List.of(new StoreManifest.ModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics)));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("kind", "train");
+            report.put("manifest", manifest);
+            report.put("epochLosses", result.epochLosses());
+            report.put("samplesPerSecond", result.samplesPerSecond());
+            report.put("train", EvaluationReport.of(trainEval));
+            report.put("test", EvaluationReport.of(testEval));
+            Path reportFile = store.writeReport("train-v1.json", report);
+            // The manifest goes last: until it exists the folder is not a store, so a crash never
+            // leaves a store that points at a model that was not written.
+            store.writeManifest(manifest);
+            return new Outcome(store, manifest, result, trainEval, testEval, reportFile);
+        }
+    }
+
+    /** Versions of everything that determines the result, for manifests and reports. */
+    public static Map<String, String> versions(Engine engine) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("lethe", LetheVersion.get());
+        v.put("java", System.getProperty("java.version"));
+        v.put("djl", Engine.getDjlVersion());
+        v.put("pytorch", engine.getVersion());
+        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return v;
+    }
+
+    /** The resolved training configuration as a flat map, including the thread count that affects bits. */
+    public static Map<String, Object> trainingConfig(TrainConfig config, Device device) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", config.epochs());
+        m.put("batchSize", config.batchSize());
+        m.put("optimizer", config.optimizer().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("learningRate", config.learningRate());
+        m.put("momentum", config.momentum());
+        m.put("weightDecay", config.weightDecay());
+        m.put("seed", config.seed());
+        m.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", 0));
+        m.put("device", device.toString());
+        return m;
+    }
+}

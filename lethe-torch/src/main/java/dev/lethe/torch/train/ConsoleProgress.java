@@ -1,0 +1,49 @@
+package dev.lethe.torch.train;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.util.Locale;
+
+/**
+ * A progress bar on standard error while training, drawn by the progressbar library. Use
+ * {@link #forTerminal(String)}: it draws only when a terminal is attached, so logs and {@code --json}
+ * output stay clean.
+ */
+public final class ConsoleProgress implements TrainListener {
+
+    private final String task;
+    private ProgressBar bar;
+
+    private ConsoleProgress(String task) {
+        this.task = task;
+    }
+
+    /** A bar when standard error is a terminal, otherwise {@link TrainListener#NONE}. */
+    public static TrainListener forTerminal(String task) {
+        return System.console() != null ? new ConsoleProgress(task) : TrainListener.NONE;
+    }
+
+    @Override
+    public void onStart(long totalSteps) {
+        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).setUnit(" steps", 1)
+                .setUpdateIntervalMillis(200).build();
+    }
+
+    @Override
+    public void onStep(long step, float loss) {
+        bar.stepTo(step + 1);
+        if (step % 20 == 0) {
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+        }
+    }
+
+    @Override
+    public void onFinish() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

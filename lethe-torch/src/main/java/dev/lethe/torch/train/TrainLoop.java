@@ -1,0 +1,142 @@
+package dev.lethe.torch.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.TorchRuntime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The one training loop in Lethe: every training, fine-tune and gradient-based unlearning method runs
+ * through it, with its own {@link Objective}.
+ *
+ * <p>Per epoch it shuffles the rows with a permutation drawn from
+ * {@code Seeds.derive(seed, "shuffle", epochIndex)}, cuts them into batches, and for each batch
+ * gathers the rows into a per-batch manager, computes the objective under a gradient collector,
+ * back-propagates, and applies the {@link OptimizerState} update. Every array created during a step
+ * is freed when the step ends (a per-batch sub-manager plus an {@link NDScope}), so memory stays flat
+ * however long the run.
+ *
+ * <p>Determinism contract: with the same model weights, optimizer state, data, config and PyTorch
+ * thread count, a run produces bit-identical weights, in one JVM or across two. No draw depends on
+ * state carried over from earlier draws: shuffles depend only on (seed, epoch index).
+ *
+ * <p>Only one gradient collector may be active per JVM (a DJL rule), so a JVM trains one model at a
+ * time.
+ */
+public final class TrainLoop {
+
+    private final TrainConfig config;
+    private TrainListener listener = TrainListener.NONE;
+    private Cancellation cancellation = new Cancellation();
+
+    public TrainLoop(TrainConfig config) {
+        this.config = config;
+    }
+
+    /** Sends progress to {@code newListener}. */
+    public TrainLoop listener(TrainListener newListener) {
+        this.listener = newListener;
+        return this;
+    }
+
+    /** Stops at the next step once {@code newCancellation} is cancelled. */
+    public TrainLoop cancellation(Cancellation newCancellation) {
+        this.cancellation = newCancellation;
+        return this;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** Trains {@code model} on {@code data} from a fresh optimizer state for {@code config.epochs()} epochs. */
+    public TrainResult run(ModelHandle model, TensorData data, Objective objective) {
+        try (OptimizerState state = OptimizerState.create(config, model)) {
+            return run(model, state, data, objective, 0);
+        }
+    }
+
+    /**
+     * Continues training {@code model} with an existing optimizer state. Epoch {@code e} of this run
+     * shuffles with epoch index {@code firstEpoch + e}, so a continued run draws exactly what one
+     * uninterrupted run would have drawn.
+     */
+    public TrainResult run(ModelHandle model, OptimizerState state, TensorData data, Objective objective, long firstEpoch) {
+        int n = data.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("cannot train on an empty data set (" + data.records().name() + ")");
+        }
+        Engine engine = TorchRuntime.engine();
+        int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        listener.onStart((long) batchesPerEpoch * config.epochs());
+        List<Double> epochLosses = new ArrayList<>();
+        long step = 0;
+        long samples = 0;
+        long start = System.nanoTime();
+        try {
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                int[] order = permutation(n, Seeds.derive(config.seed(), "shuffle", firstEpoch + epoch));
+                double lossSum = 0;
+                for (int b = 0; b < batchesPerEpoch; b++) {
+                    cancellation.check();
+                    int from = b * config.batchSize();
+                    int[] positions = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.batchSize()));
+                    float loss = step(model, state, data, objective, positions, state.updates(), epoch, engine);
+                    if (!Float.isFinite(loss)) {
+                        throw new ArithmeticException("the loss became " + loss + " at step " + state.updates()
+                                + "; lower the learning rate (now " + config.learningRate() + ")");
+                    }
+                    lossSum += loss;
+                    samples += positions.length;
+                    listener.onStep(step++, loss);
+                }
+                double meanLoss = lossSum / batchesPerEpoch;
+                epochLosses.add(meanLoss);
+                listener.onEpochEnd(epoch, meanLoss);
+            }
+        } finally {
+            listener.onFinish();
+        }
+        return new TrainResult(step, samples, epochLosses, (System.nanoTime() - start) / 1e9);
+    }
+
+    private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
+                       int[] positions, long globalStep, int epoch, Engine engine) {
+        try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+            NDArray[] xy = data.gather(positions, scratch);
+            Batch batch = new Batch(xy[0], xy[1], positions, globalStep, epoch, scratch);
+            float lossValue;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray loss = objective.loss(model, batch);
+                collector.backward(loss);
+                lossValue = loss.getFloat();
+            }
+            state.apply(model, config.learningRate(), scratch);
+            return lossValue;
+        }
+    }
+
+    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates) drawn from {@code seed}. */
+    static int[] permutation(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}
