@@ -15,13 +15,13 @@ public final class DatasetOptions {
                     + "Default: $LETHE_DATASETS/<name>; digits is embedded.")
     String data;
 
-    @Option(names = "--label-column", description = "CSV: label column, a header name or 0-based index. Default: the last column.")
+    @Option(names = "--label-column", description = "CSV: label column, a header name or a column number counted from 1. Default: the last column.")
     String labelColumn;
 
-    @Option(names = "--id-column", description = "CSV: record-id column. Default: row numbers (row-1, row-2, ...).")
+    @Option(names = "--id-column", description = "CSV: record-id column (name or number from 1). Default: row numbers (row-1, row-2, ...).")
     String idColumn;
 
-    @Option(names = "--subject-column", description = "CSV: subject (person) id column. Default: none.")
+    @Option(names = "--subject-column", description = "CSV: subject (person) id column (name or number from 1). Default: none.")
     String subjectColumn;
 
     @Option(names = "--header", description = "CSV: the first line is a header.")
@@ -38,8 +38,12 @@ public final class DatasetOptions {
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training records only (0 = all).")
     int limit;
 
+    @Option(names = "--per-class", defaultValue = "0",
+            description = "Keep only the first N records of each class on each side (0 = all); for quick runs on image sets.")
+    int perClass;
+
     DatasetRef toRef(long seed) {
         return new DatasetRef(dataset, data, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
-                subjects, testFraction, limit, seed);
+                subjects, testFraction, limit, perClass, seed);
     }
 }

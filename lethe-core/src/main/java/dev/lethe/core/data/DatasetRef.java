@@ -21,18 +21,21 @@ import java.util.HexFormat;
  *
  * @param name a catalogue name ({@code digits}, {@code mnist}, ...) or {@code csv} for a user's file
  * @param path the data folder or file; {@code null} for the embedded digits or the default data folder
- * @param labelColumn CSV label column (name or 0-based index); {@code null} = last column
- * @param idColumn CSV record-id column; {@code null} = row numbers
+ * @param labelColumn CSV label column (a header name or a column number counted from 1); {@code null} = last column
+ * @param idColumn CSV record-id column (name or number from 1); {@code null} = row numbers
  * @param subjectColumn CSV subject column; {@code null} = none
  * @param header whether the CSV has a header line; {@code null} = no
  * @param subjects number of pseudo-subjects to assign (0 = keep the data's own, if any)
  * @param testFraction share of records held out when the data set has no canonical test split
  * @param trainLimit use only the first N training records (0 = all), for quick runs on large sets
+ * @param perClass keep only the first N records of each class on each side (0 = all); image sets then
+ *                 decode only those, which keeps a CIFAR-10 subset fast and small
  * @param seed seed of the split and the pseudo-subject assignment
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
-                         Boolean header, int subjects, double testFraction, int trainLimit, long seed) {
+                         Boolean header, int subjects, double testFraction, int trainLimit, int perClass,
+                         long seed) {
 
     public DatasetRef {
         if (name == null || name.isBlank()) {
@@ -47,11 +50,14 @@ public record DatasetRef(String name, String path, String labelColumn, String id
         if (trainLimit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0, got " + trainLimit);
         }
+        if (perClass < 0) {
+            throw new IllegalArgumentException("--per-class must be >= 0, got " + perClass);
+        }
     }
 
     /** The embedded digits with a seeded 80/20 split. */
     public static DatasetRef digits(long seed) {
-        return new DatasetRef("digits", null, null, null, null, null, 0, 0.2, 0, seed);
+        return new DatasetRef("digits", null, null, null, null, null, 0, 0.2, 0, 0, seed);
     }
 
     /** Loads, assigns pseudo-subjects, splits and fingerprints the data this reference names. */
@@ -81,7 +87,7 @@ public record DatasetRef(String name, String path, String labelColumn, String id
     private LoadedDataset loadRaw() throws IOException {
         Path dir = path == null ? null : Path.of(path);
         if (!name.equals("csv")) {
-            return DatasetCatalog.get(name).load(dir);
+            return DatasetCatalog.get(name).load(dir, perClass);
         }
         if (dir == null) {
             throw new IllegalArgumentException("--dataset csv needs --data FILE (the CSV file to load)");
@@ -96,7 +102,8 @@ public record DatasetRef(String name, String path, String labelColumn, String id
         if (subjectColumn != null) {
             options = options.withSubjectColumn(subjectColumn);
         }
-        return new LoadedDataset(CsvLoader.load(dir, options), null);
+        RecordSet all = CsvLoader.load(dir, options);
+        return new LoadedDataset(perClass > 0 ? all.firstPerClass(perClass) : all, null);
     }
 
     private static String combinedFingerprint(RecordSet train, RecordSet test) {

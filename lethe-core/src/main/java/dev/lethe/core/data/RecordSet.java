@@ -174,6 +174,12 @@ public final class RecordSet {
         return select(newName, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** The first {@code limit} records of each class, in set order (a deterministic subset for quick runs). */
+    public RecordSet firstPerClass(int limit) {
+        int[] taken = new int[numClasses()];
+        return filter(name, i -> taken[labels[i]]++ < limit);
+    }
+
     /** The same records with the given subject column (one entry per record, entries may be null). */
     public RecordSet withSubjects(String[] newSubjects) {
         return new RecordSet(name, ids, newSubjects.clone(), features, labels, featureShape, classNames);

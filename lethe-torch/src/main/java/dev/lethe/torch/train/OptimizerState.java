@@ -32,6 +32,8 @@ public final class OptimizerState implements AutoCloseable {
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
+    /** A negative clip bound tells the native kernels not to clip (it saves a pass over every tensor). */
+    private static final float NO_CLIPPING = -1f;
 
     private final OptimizerKind kind;
     private final float momentum;
@@ -88,13 +90,13 @@ public final class OptimizerState implements AutoCloseable {
             if (kind == OptimizerKind.ADAM) {
                 float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
                 weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, first.get(i), second.get(i)), weights,
-                        learningRate, corrected, weightDecay, 1f, Float.MAX_VALUE, BETA1, BETA2, EPSILON, true, false);
+                        learningRate, corrected, weightDecay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
             } else if (momentum > 0) {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad, first.get(i)), weights,
-                        learningRate, weightDecay, 1f, Float.MAX_VALUE, momentum, true);
+                        learningRate, weightDecay, 1f, NO_CLIPPING, momentum, true);
             } else {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), weights,
-                        learningRate, weightDecay, 1f, Float.MAX_VALUE, 0f, true);
+                        learningRate, weightDecay, 1f, NO_CLIPPING, 0f, true);
             }
             grad.subi(grad);
         }

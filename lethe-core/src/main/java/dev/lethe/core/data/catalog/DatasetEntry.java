@@ -156,8 +156,8 @@ public final class DatasetEntry {
         if (limitPerClass == 0) {
             return loaded;
         }
-        return new LoadedDataset(RecordSets.firstPerClass(loaded.train(), limitPerClass),
-                loaded.hasTest() ? RecordSets.firstPerClass(loaded.test(), limitPerClass) : null);
+        return new LoadedDataset(loaded.train().firstPerClass(limitPerClass),
+                loaded.hasTest() ? loaded.test().firstPerClass(limitPerClass) : null);
     }
 
     /**
@@ -195,7 +195,7 @@ public final class DatasetEntry {
     public String howToGet() {
         List<String> parts = new ArrayList<>();
         if (!downloads.isEmpty()) {
-            parts.add("Download " + String.join(", ", downloads.stream().map(RemoteFile::url).toList()) + " (Lethe's Downloader fetches them and checks"
+            parts.add("Download " + String.join(", ", downloads.stream().map(RemoteFile::url).toList()) + " ('lethe datasets download " + name + " --to DIR' fetches them and checks"
                     + " the pinned SHA-256).");
         }
         if (sourceNote != null) {

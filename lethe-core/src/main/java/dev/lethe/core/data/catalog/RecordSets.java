@@ -46,12 +46,6 @@ final class RecordSets {
         return new RecordSet(set.name(), set.ids().toArray(String[]::new), subjects(set), out, set.labels(), set.featureShape(), set.classNames());
     }
 
-    /** The first {@code limit} records of each class, in set order. */
-    static RecordSet firstPerClass(RecordSet set, int limit) {
-        int[] taken = new int[set.numClasses()];
-        return set.filter(set.name(), i -> taken[set.label(i)]++ < limit);
-    }
-
     private static String[] subjects(RecordSet set) {
         String[] subjects = new String[set.size()];
         for (int i = 0; i < set.size(); i++) {
