@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code lethe train}: trains one model into a store directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one model on a data set into a store directory (manifest, model, report).")
+        description = "Train one model, or with --sisa a SISA ensemble for exact unlearning, into a store directory.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -37,12 +37,19 @@ public final class TrainCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
+    SisaOptions sisa;
+
+    @Mixin
     RunOptions run;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train");
+        if (sisa.enabled) {
+            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, run);
+        } else {
+            trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train");
+        }
         return ExitCodes.OK;
     }
 

@@ -19,7 +19,10 @@ import java.util.HexFormat;
  * <pre>
  * store/
  *   manifest.json     schema version, resolved config, dataset fingerprint, current model version
- *   models/           model-v1.lethe-model, model-v2.lethe-model, ...
+ *   models/           model-v1.lethe-model, ... (a single model)
+ *   data/             SISA: the ingested records with their placement (train-vN.bin, test-vN.bin)
+ *   checkpoints/      SISA: content-addressed checkpoints, shard-SSS/slice-RRR-DIGEST.ckpt
+ *   ledger.db         SISA: forget requests, receipts and the hash-chained audit trail (SQLite)
  *   reports/          JSON reports of each run
  * </pre>
  *
@@ -68,9 +71,16 @@ public final class Store {
                 throw new StoreException(root + " is a non-empty folder that is not a Lethe store; choose another --store");
             }
             if (!empty) {
+                // The manifest goes first: from then on the folder is no longer a store that points at
+                // half-deleted files.
+                Files.deleteIfExists(store.manifestFile());
                 deleteTree(store.modelsDir());
                 deleteTree(store.reportsDir());
-                Files.deleteIfExists(store.manifestFile());
+                deleteTree(store.dataDir());
+                deleteTree(store.checkpointsDir());
+                for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
+                    Files.deleteIfExists(store.root.resolve("ledger.db" + suffix));
+                }
             }
         }
         Files.createDirectories(store.modelsDir());
@@ -92,6 +102,21 @@ public final class Store {
 
     public Path reportsDir() {
         return root.resolve("reports");
+    }
+
+    /** The ingested records of a SISA store. */
+    public Path dataDir() {
+        return root.resolve("data");
+    }
+
+    /** The content-addressed SISA checkpoints. */
+    public Path checkpointsDir() {
+        return root.resolve("checkpoints");
+    }
+
+    /** The SQLite ledger of requests, receipts and audit events. */
+    public Path ledgerFile() {
+        return root.resolve("ledger.db");
     }
 
     /** Where model version {@code v} lives, relative to the store. */

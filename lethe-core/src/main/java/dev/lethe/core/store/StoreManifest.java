@@ -17,15 +17,66 @@ import java.util.Map;
  * @param training the resolved training configuration (optimizer, learning rate, epochs, seed, threads...)
  * @param currentVersion the model version that answers predictions
  * @param models every model version, oldest first
+ * @param sisa the SISA configuration, for an exact-unlearning store; null for a single model
+ * @param dataFiles the ingested data files and their SHA-256, for a SISA store
+ * @param tombstones SHA-256 of every forgotten record id, sorted: what the audit checks the data against
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
-                            ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models) {
+                            ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
+                            SisaInfo sisa, DataFiles dataFiles, List<String> tombstones) {
 
     public StoreManifest {
         versions = Map.copyOf(versions);
         training = Map.copyOf(training);
         models = List.copyOf(models);
+        tombstones = tombstones == null ? null : List.copyOf(tombstones);
+    }
+
+    /** A manifest for a single trained model (no SISA). */
+    public static StoreManifest single(String createdAt, Map<String, String> versions, DatasetInfo dataset, ModelInfo model,
+                                       Map<String, Object> training, ModelVersion first) {
+        return new StoreManifest(Store.SCHEMA_VERSION, createdAt, versions, dataset, model, training, first.version(),
+                List.of(first), null, null, null);
+    }
+
+    /** Whether this store serves a SISA ensemble. */
+    public boolean usesSisa() {
+        return sisa != null;
+    }
+
+    /** This manifest with {@code next} appended and made current, and the given data files and tombstones. */
+    public StoreManifest withNewVersion(ModelVersion next, DataFiles newDataFiles, List<String> newTombstones) {
+        List<ModelVersion> all = new java.util.ArrayList<>(models);
+        all.add(next);
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
+                newDataFiles, newTombstones);
+    }
+
+    /**
+     * The ingested records of a SISA store.
+     *
+     * @param train training records with their placement, relative to the store
+     * @param trainSha256 SHA-256 of that file
+     * @param test held-out records, relative to the store
+     * @param testSha256 SHA-256 of that file
+     */
+    public record DataFiles(String train, String trainSha256, String test, String testSha256) {
+    }
+
+    /**
+     * The SISA configuration of a store.
+     *
+     * @param shards S
+     * @param slices R
+     * @param assignment uniform, subject or class
+     * @param epochsPerSlice epochs each slice trains
+     * @param aggregation vote or softmax
+     * @param configFingerprint the fingerprint that enters every checkpoint key
+     * @param seed the placement and training seed
+     */
+    public record SisaInfo(int shards, int slices, String assignment, int epochsPerSlice, String aggregation,
+                           String configFingerprint, long seed) {
     }
 
     /** The entry of the current model version. */
@@ -60,11 +111,47 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      * One trained model version.
      *
      * @param version 1, 2, ...
-     * @param file path of the model file relative to the store
-     * @param sha256 digest of the model file's bytes
+     * @param file path of the model file relative to the store (single model), else null
+     * @param sha256 digest of the model file's bytes (single model), else null
      * @param createdAt ISO-8601 instant
      * @param metrics headline metrics (train/test accuracy and loss, train seconds)
+     * @param checkpoints SISA: each shard's final checkpoint, relative to {@code checkpoints/}, in shard order
+     * @param checkpointSha256 SISA: SHA-256 of each of those files
+     * @param requests the forget requests this version applied (empty for the first)
+     * @param retrained SISA: what this version retrained (shard, from slice, keys before and after)
+     * @param matched request id → records it matched (count and digest, never the ids)
      */
-    public record ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics,
+                               List<String> checkpoints, List<String> checkpointSha256, List<String> requests,
+                               List<ShardRetrain> retrained, Map<String, Match> matched) {
+
+        /** A single-model version. */
+        public static ModelVersion single(int version, String file, String sha256, String createdAt, Map<String, Double> metrics) {
+            return new ModelVersion(version, file, sha256, createdAt, metrics, null, null, List.of(), null, null);
+        }
+    }
+
+    /**
+     * One shard's retraining in a forget batch.
+     *
+     * @param shard the shard
+     * @param fromSlice the first slice retrained (the checkpoint of the slice before was reused)
+     * @param before the shard's final checkpoint before (relative path)
+     * @param after the shard's final checkpoint after
+     * @param seconds wall time of this shard's retraining
+     */
+    public record ShardRetrain(int shard, int fromSlice, String before, String after, double seconds) {
+    }
+
+    /**
+     * What one request matched.
+     *
+     * @param trainRecords training records removed
+     * @param testRecords held-out records removed (record and subject requests remove a person's rows everywhere)
+     * @param digest SHA-256 over the sorted matched record ids
+     * @param shards the shards that held the matched training records
+     */
+    public record Match(int trainRecords, int testRecords, String digest, List<Integer> shards) {
     }
 }

@@ -70,13 +70,9 @@ public final class TrainService {
             metrics.put("trainLoss", trainEval.meanLoss());
             metrics.put("testLoss", testEval.meanLoss());
             metrics.put("trainSeconds", result.seconds());
-            StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, versions(engine),
-                    new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
-                            data.train().classNames()),
-                    new StoreManifest.ModelInfo(spec.name(), spec.inputShape(), spec.numClasses(), model.parameterCount()),
+            StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
                     trainingConfig(config, device),
-                    1,
-                    List.of(new StoreManifest.ModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics)));
+                    StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "train");
             report.put("manifest", manifest);
@@ -90,6 +86,15 @@ public final class TrainService {
             store.writeManifest(manifest);
             return new Outcome(store, manifest, result, trainEval, testEval, reportFile);
         }
+    }
+
+    static StoreManifest.DatasetInfo datasetInfo(DatasetRef.Loaded data) {
+        return new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
+                data.train().classNames());
+    }
+
+    static StoreManifest.ModelInfo modelInfo(ModelSpec spec, ModelHandle model) {
+        return new StoreManifest.ModelInfo(spec.name(), spec.inputShape(), spec.numClasses(), model.parameterCount());
     }
 
     /** Versions of everything that determines the result, for manifests and reports. */

@@ -1,0 +1,104 @@
+package dev.lethe.cli;
+
+import ai.djl.Device;
+import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.ledger.ForgetRequest;
+import dev.lethe.core.ledger.RequestSpec;
+import dev.lethe.core.store.Store;
+import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.sisa.ForgetService;
+import dev.lethe.torch.sisa.Receipt;
+import dev.lethe.torch.sisa.SisaService;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lethe forget}: an erasure request against a SISA store. The request is written to the
+ * ledger (durable) before it is reported accepted; then every pending request — this one and any a
+ * killed earlier run left — is processed as one batch, and each gets its receipt.
+ */
+@Command(name = "forget", mixinStandardHelpOptions = true,
+        description = "Forget records, a person's records, or a class from a SISA store, exactly (retrains only affected shards).")
+public final class ForgetCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The SISA store.")
+    Path store;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids to forget (repeat or comma-separate).")
+        List<String> records;
+
+        @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids whose records to forget.")
+        List<String> subjects;
+
+        @Option(names = "--label", paramLabel = "CLASS", description = "Forget every training record of this class (name or index).")
+        String label;
+
+        @Option(names = "--resume", description = "Only finish requests a killed run left pending.")
+        boolean resume;
+    }
+
+    @Option(names = "--reason", description = "Why (e.g. 'GDPR art. 17 request #123'); kept in the ledger.")
+    String reason;
+
+    @Option(names = "--idempotency-key", description = "A repeated key returns the original request instead of a second one.")
+    String idempotencyKey;
+
+    @Option(names = "--json", description = "Print the receipts as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Store s = Store.open(store);
+        var manifest = s.readManifest();
+        var config = SisaService.config(manifest);
+        // The store's checkpoints were trained with this thread count; retraining with another could
+        // change bits, so forget always uses the store's.
+        TorchRuntime.start(config.threads());
+        ForgetService service = new ForgetService(s, Device.cpu())
+                .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("forget"));
+        ForgetRequest accepted = null;
+        if (!what.resume) {
+            RequestSpec request = what.records != null ? new RequestSpec(ForgetKind.RECORDS, what.records, reason, idempotencyKey)
+                    : what.subjects != null ? new RequestSpec(ForgetKind.SUBJECTS, what.subjects, reason, idempotencyKey)
+                    : new RequestSpec(ForgetKind.LABEL, List.of(what.label), reason, idempotencyKey);
+            accepted = service.accept(request, SisaService.LOCAL_PRINCIPAL);
+            if (!json) {
+                out.printf("  accepted  %s (%s, %d value(s)); durable in %s%n", accepted.id(), accepted.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        accepted.valuesCount(), s.ledgerFile().getFileName());
+                out.flush();
+            }
+        }
+        List<Receipt> receipts = service.process();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("accepted", accepted == null ? null : accepted.id());
+            doc.put("receipts", receipts);
+            Output.json(out, doc);
+        } else {
+            if (receipts.isEmpty()) {
+                out.println("  nothing pending");
+            }
+            receipts.forEach(r -> SisaCommands.printReceipt(out, r));
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.lethe.core.audit;
+
+import dev.lethe.core.ledger.ChainCheck;
+import dev.lethe.core.ledger.ForgetRequest;
+import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.ledger.RequestStatus;
+import dev.lethe.core.sisa.Assignment;
+import dev.lethe.core.sisa.CheckpointKey;
+import dev.lethe.core.sisa.FileCheckpointStore;
+import dev.lethe.core.sisa.Lineage;
+import dev.lethe.core.sisa.ShardPlan;
+import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreManifest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Proves what a SISA store claims ("deleted means deleted", DESIGN.md §2), from the files alone:
+ * <ol>
+ *   <li>the ledger's hash chain is intact;</li>
+ *   <li>the manifest matches the files (data files and current checkpoints exist with the recorded
+ *       SHA-256);</li>
+ *   <li>the served checkpoints are exactly those the current records determine: each shard's final
+ *       checkpoint key, recomputed from the current records, equals the manifest's;</li>
+ *   <li>no stored checkpoint's digest covers a forgotten record: every checkpoint file is the key of
+ *       some (shard, slice) under the current records, and there is no other file;</li>
+ *   <li>no forgotten data row remains: no record id in the data files hashes to a tombstone, and
+ *       data/ holds only the current files;</li>
+ *   <li>every accepted request is done and applied by a model version.</li>
+ * </ol>
+ * Pure Java: it needs no model, only the ledger, manifest, data and checkpoint files.
+ */
+public final class StoreAudit {
+
+    private StoreAudit() {
+    }
+
+    public static AuditReport run(Store store) throws IOException {
+        List<AuditCheck> checks = new ArrayList<>();
+        StoreManifest manifest = store.readManifest();
+        if (!manifest.usesSisa()) {
+            Path model = store.root().resolve(manifest.current().file());
+            boolean ok = Files.isRegularFile(model) && Store.sha256(model).equals(manifest.current().sha256());
+            checks.add(new AuditCheck("model file matches the manifest", ok, manifest.current().file()));
+            return new AuditReport(store.root().toString(), checks);
+        }
+        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+            ChainCheck chain = ledger.verifyChain();
+            checks.add(new AuditCheck("ledger hash chain intact", chain.intact(), chain.intact()
+                    ? chain.eventsChecked() + " events chained" : "broken at event " + chain.firstBrokenSeq() + ": " + chain.problem()));
+            checks.add(requestsApplied(ledger, manifest));
+        }
+        checks.add(dataFilesMatch(store, manifest));
+        if (!checks.get(checks.size() - 1).passed()) {
+            return new AuditReport(store.root().toString(), checks);
+        }
+        StoreManifest.SisaInfo sisa = manifest.sisa();
+        ShardPlan plan = new ShardPlan(sisa.shards(), sisa.slices(), Assignment.parse(sisa.assignment()), sisa.seed());
+        TrainingDataFile.Content train = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().train()));
+        TrainingDataFile.Content test = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().test()));
+        Lineage lineage = train.lineage(plan);
+        Set<CheckpointKey> valid = new HashSet<>();
+        List<String> finals = new ArrayList<>();
+        for (int s = 0; s < plan.shards(); s++) {
+            for (int k = 0; k < plan.slices(); k++) {
+                valid.add(lineage.checkpointKey(s, k, sisa.configFingerprint()));
+            }
+            finals.add(lineage.checkpointKey(s, plan.slices() - 1, sisa.configFingerprint()).relativePath());
+        }
+        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        checks.add(servedCheckpoints(manifest, checkpoints, finals));
+        checks.add(noStaleCheckpoints(checkpoints, valid));
+        checks.add(noForgottenRows(store, manifest, train, test));
+        return new AuditReport(store.root().toString(), checks);
+    }
+
+    private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {
+        Set<String> applied = new HashSet<>();
+        manifest.models().forEach(v -> applied.addAll(v.requests()));
+        List<ForgetRequest> pending = ledger.pending();
+        List<String> problems = new ArrayList<>();
+        if (!pending.isEmpty()) {
+            problems.add(pending.size() + " request(s) not finished (" + pending.get(0).id() + "...): run 'lethe forget --resume'");
+        }
+        int done = 0;
+        for (int offset = 0; ; offset += 1000) {
+            List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
+            for (ForgetRequest r : page) {
+                done++;
+                if (!applied.contains(r.id())) {
+                    problems.add("request " + r.id() + " is done but no model version applied it");
+                }
+            }
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        return new AuditCheck("every request done and applied", problems.isEmpty(),
+                problems.isEmpty() ? done + " request(s) done, all applied" : String.join("; ", problems));
+    }
+
+    private static AuditCheck dataFilesMatch(Store store, StoreManifest manifest) throws IOException {
+        List<String> problems = new ArrayList<>();
+        StoreManifest.DataFiles f = manifest.dataFiles();
+        for (String[] file : new String[][]{{f.train(), f.trainSha256()}, {f.test(), f.testSha256()}}) {
+            Path p = store.root().resolve(file[0]);
+            if (!Files.isRegularFile(p)) {
+                problems.add(file[0] + " is missing");
+            } else if (!Store.sha256(p).equals(file[1])) {
+                problems.add(file[0] + " does not match its SHA-256 in the manifest");
+            }
+        }
+        return new AuditCheck("data files match the manifest", problems.isEmpty(),
+                problems.isEmpty() ? f.train() + ", " + f.test() : String.join("; ", problems));
+    }
+
+    private static AuditCheck servedCheckpoints(StoreManifest manifest, FileCheckpointStore checkpoints, List<String> expected) throws IOException {
+        List<String> problems = new ArrayList<>();
+        StoreManifest.ModelVersion current = manifest.current();
+        if (!current.checkpoints().equals(expected)) {
+            problems.add("the served checkpoints are not the ones the current records determine");
+        }
+        for (int i = 0; i < current.checkpoints().size(); i++) {
+            String path = current.checkpoints().get(i);
+            CheckpointKey key = CheckpointKey.parse(path).orElse(null);
+            if (key == null || !checkpoints.contains(key)) {
+                problems.add(path + " is missing");
+            } else if (!checkpoints.sha256(key).equals(current.checkpointSha256().get(i))) {
+                problems.add(path + " does not match its SHA-256 in the manifest");
+            }
+        }
+        return new AuditCheck("served checkpoints = those the current records determine", problems.isEmpty(),
+                problems.isEmpty() ? expected.size() + " shard checkpoints, digests recomputed from the records" : String.join("; ", problems));
+    }
+
+    private static AuditCheck noStaleCheckpoints(FileCheckpointStore checkpoints, Set<CheckpointKey> valid) throws IOException {
+        List<String> stale = new ArrayList<>();
+        for (CheckpointKey key : checkpoints.keys()) {
+            if (!valid.contains(key)) {
+                stale.add(key.relativePath());
+            }
+        }
+        for (Path p : checkpoints.strayFiles()) {
+            stale.add(checkpoints.root().relativize(p) + " (not a checkpoint)");
+        }
+        return new AuditCheck("no checkpoint covers a forgotten record", stale.isEmpty(),
+                stale.isEmpty() ? checkpoints.keys().size() + " checkpoints, each justified by the current records"
+                        : stale.size() + " checkpoint file(s) not justified by the current records: " + String.join(", ", stale.subList(0, Math.min(5, stale.size()))));
+    }
+
+    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, TrainingDataFile.Content train,
+                                              TrainingDataFile.Content test) throws IOException {
+        Set<String> tombstones = new HashSet<>(manifest.tombstones());
+        List<String> problems = new ArrayList<>();
+        int rows = 0;
+        for (TrainingDataFile.Content c : List.of(train, test)) {
+            for (int i = 0; i < c.records().size(); i++) {
+                rows++;
+                if (tombstones.contains(sha256(c.records().id(i)))) {
+                    problems.add("a forgotten record is still in " + c.records().name() + " (sha256 of its id " + sha256(c.records().id(i)).substring(0, 12) + "…)");
+                }
+            }
+        }
+        Set<Path> current = Set.of(store.root().resolve(manifest.dataFiles().train()), store.root().resolve(manifest.dataFiles().test()));
+        try (Stream<Path> files = Files.list(store.dataDir())) {
+            files.filter(p -> !current.contains(p)).forEach(p -> problems.add(store.root().relativize(p) + " is not a current data file"));
+        }
+        return new AuditCheck("no forgotten data row remains", problems.isEmpty(),
+                problems.isEmpty() ? rows + " rows checked against " + tombstones.size() + " tombstones" : String.join("; ", problems));
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.lethe.core.ledger;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A forget request as the ledger holds it. Once DONE its raw values are erased ("deleted means deleted",
+ * DESIGN.md §2): {@link #values()} is then empty and only {@link #valuesCount()} and
+ * {@link #valuesDigest()} remain (see {@link RequestSpec#valuesDigest()}).
+ *
+ * @param id           {@code req-} followed by 12 random hex digits
+ * @param values       the raw values while pending or failed; empty once DONE
+ * @param reason       the caller's free text, may be null
+ * @param principal    who submitted it
+ * @param acceptedAt   when it became durable
+ * @param completedAt  when it became DONE or FAILED, else null
+ * @param batchId      the worker batch that last ran it, else null
+ * @param receiptJson  the unlearning receipt once DONE, else null
+ * @param failure      why it FAILED, else null
+ */
+public record ForgetRequest(
+        String id,
+        ForgetKind kind,
+        List<String> values,
+        int valuesCount,
+        String valuesDigest,
+        String reason,
+        String principal,
+        RequestStatus status,
+        Instant acceptedAt,
+        Instant completedAt,
+        String batchId,
+        String receiptJson,
+        String failure) {
+
+    public ForgetRequest {
+        values = List.copyOf(values);
+    }
+}

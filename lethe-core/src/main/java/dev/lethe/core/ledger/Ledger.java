@@ -1,0 +1,256 @@
+package dev.lethe.core.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The durable ledger of forget requests and the audit trail of everything done about them ({@code ledger.db}
+ * in a store, DESIGN.md §2).
+ *
+ * <ul>
+ *   <li>A request is durable before it is acknowledged: {@link #accept} commits the request and its
+ *       {@code request.accepted} event in one transaction, with SQLite in WAL mode and {@code synchronous=FULL}.</li>
+ *   <li>Deleted means deleted: {@link #complete} erases the request's raw values in the same transaction that
+ *       marks it DONE (with {@code secure_delete} and a WAL truncation on SQLite); what remains is their
+ *       count and digest. Audit events never hold raw values or free text, only digests of them.</li>
+ *   <li>Every change appends an {@link AuditEvent} chained by hash; {@link #verifyChain()} detects an event
+ *       edited, removed or re-hashed in place.</li>
+ * </ul>
+ *
+ * Plain JDBC and portable SQL, so the same code runs on PostgreSQL. Safe for the threads of one process
+ * (every method holds the ledger's lock); several processes on one SQLite file wait on each other's writes.
+ */
+public final class Ledger implements AutoCloseable {
+
+    /** How many values one request may name unless the ledger is opened with another limit. */
+    public static final int DEFAULT_MAX_VALUES = 100_000;
+
+    /** The principal of events the ledger's own workers cause (running, done, failed). */
+    public static final String SYSTEM_PRINCIPAL = "lethe";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Database db;
+    private final int maxValues;
+    private final SecureRandom random = new SecureRandom();
+
+    private Ledger(Database db, int maxValues) {
+        this.db = db;
+        this.maxValues = maxValues;
+    }
+
+    /** Opens (creating when absent) a SQLite ledger file, with the default value limit. */
+    public static Ledger open(Path sqliteFile) {
+        return open(sqliteFile, DEFAULT_MAX_VALUES);
+    }
+
+    /** Opens (creating when absent) a SQLite ledger file whose requests may name at most {@code maxValues} values. */
+    public static Ledger open(Path sqliteFile, int maxValues) {
+        return open("jdbc:sqlite:" + sqliteFile.toAbsolutePath(), null, null, maxValues);
+    }
+
+    /** Opens (creating the schema when absent) a ledger at any JDBC URL, with the default value limit. */
+    public static Ledger open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, DEFAULT_MAX_VALUES);
+    }
+
+    /** Opens (creating the schema when absent) a ledger at any JDBC URL; user and password may be null. */
+    public static Ledger open(String jdbcUrl, String user, String password, int maxValues) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be at least 1, got " + maxValues);
+        }
+        return new Ledger(Database.connect(jdbcUrl, user, password), maxValues);
+    }
+
+    /**
+     * Records a forget request and returns it once it is durable. A request that reuses the idempotency key of
+     * an earlier one returns that earlier request, unchanged and without a second event, as long as it names
+     * the same kind and values; otherwise {@link IdempotencyConflictException}.
+     */
+    public synchronized ForgetRequest accept(RequestSpec spec, String principal) {
+        Objects.requireNonNull(spec, "spec");
+        requireText(principal, "principal");
+        if (spec.values().size() > maxValues) {
+            throw new IllegalArgumentException("a request may name at most " + maxValues + " values, got "
+                    + spec.values().size() + "; split it into several requests");
+        }
+        String digest = spec.valuesDigest();
+        return db.inTransaction(c -> {
+            if (spec.idempotencyKey() != null) {
+                Optional<ForgetRequest> earlier = Requests.byIdempotencyKey(c, spec.idempotencyKey());
+                if (earlier.isPresent()) {
+                    ForgetRequest original = earlier.get();
+                    if (original.kind() != spec.kind() || !original.valuesDigest().equals(digest)) {
+                        throw new IdempotencyConflictException(spec.idempotencyKey(), original.id());
+                    }
+                    return original;
+                }
+            }
+            Instant now = Timestamps.now();
+            ForgetRequest request = new ForgetRequest(newId(), spec.kind(), spec.values(), spec.values().size(),
+                    digest, spec.reason(), principal, RequestStatus.ACCEPTED, now, null, null, null, null);
+            AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal,
+                    Map.of("kind", spec.kind().name(), "valuesCount", request.valuesCount(), "valuesDigest", digest));
+            Requests.insert(c, request, spec.idempotencyKey(), event.seq());
+            return request;
+        });
+    }
+
+    /** The request with this id, if the ledger has one. */
+    public synchronized Optional<ForgetRequest> find(String id) {
+        return db.read(c -> Requests.byId(c, id));
+    }
+
+    /** A page of requests in acceptance order, all of them or those with {@code statusOrNull}. */
+    public synchronized List<ForgetRequest> list(RequestStatus statusOrNull, int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, got offset " + offset
+                    + " and limit " + limit);
+        }
+        RequestStatus[] statuses = statusOrNull == null ? new RequestStatus[0] : new RequestStatus[]{statusOrNull};
+        return db.read(c -> Requests.list(c, offset, limit, statuses));
+    }
+
+    /** ACCEPTED and RUNNING requests in acceptance order: what a restarted worker must resume. */
+    public synchronized List<ForgetRequest> pending() {
+        return db.read(c -> Requests.list(c, 0, Integer.MAX_VALUE, RequestStatus.ACCEPTED, RequestStatus.RUNNING));
+    }
+
+    /**
+     * Marks requests RUNNING in worker batch {@code batchId}, all or none. A RUNNING request may be marked again
+     * (a restarted worker resumes it in a new batch).
+     */
+    public synchronized void markRunning(Collection<String> ids, String batchId) {
+        Objects.requireNonNull(ids, "ids");
+        requireText(batchId, "batchId");
+        db.inTransaction(c -> {
+            for (String id : ids) {
+                require(c, id, "marked RUNNING", RequestStatus.ACCEPTED, RequestStatus.RUNNING);
+                Requests.update(c, id, RequestStatus.RUNNING, null, batchId, null, null);
+                AuditChain.append(c, Timestamps.format(Timestamps.now()), "request.running", id, SYSTEM_PRINCIPAL,
+                        Map.of("batchId", batchId));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks a RUNNING request DONE with its receipt, and erases its raw values in the same transaction. The
+     * event {@code request.done} carries the receipt's SHA-256 and the values' count and digest. The receipt
+     * must be JSON and must not repeat the erased values (that is the caller's duty: the ledger stores it as is).
+     */
+    public synchronized void complete(String id, String receiptJson) {
+        requireJson(receiptJson);
+        db.inTransaction(c -> {
+            ForgetRequest r = require(c, id, "completed", RequestStatus.RUNNING);
+            Instant now = Timestamps.now();
+            Requests.update(c, id, RequestStatus.DONE, now, null, receiptJson, null);
+            Requests.deleteValues(c, id);
+            AuditChain.append(c, Timestamps.format(now), "request.done", id, SYSTEM_PRINCIPAL, Map.of(
+                    "receiptSha256", Sha256.hex(receiptJson),
+                    "valuesCount", r.valuesCount(),
+                    "valuesDigest", r.valuesDigest()));
+            return null;
+        });
+        db.truncateWal();
+    }
+
+    /**
+     * Marks an ACCEPTED or RUNNING request FAILED. Its raw values stay, so that an operator can resubmit them.
+     * The reason is kept on the request; the event carries only its SHA-256, because a worker's message may quote
+     * record ids and the audit chain can never be edited.
+     */
+    public synchronized void fail(String id, String reason) {
+        requireText(reason, "reason");
+        db.inTransaction(c -> {
+            require(c, id, "failed", RequestStatus.ACCEPTED, RequestStatus.RUNNING);
+            Instant now = Timestamps.now();
+            Requests.update(c, id, RequestStatus.FAILED, now, null, null, reason);
+            AuditChain.append(c, Timestamps.format(now), "request.failed", id, SYSTEM_PRINCIPAL,
+                    Map.of("reasonSha256", Sha256.hex(reason)));
+            return null;
+        });
+    }
+
+    /**
+     * Appends an event for another component (for example {@code model.switched}, {@code store.purged}) in its
+     * own transaction. The payload is written as canonical JSON; it must not contain raw record or subject ids,
+     * since no event can ever be removed.
+     */
+    public synchronized AuditEvent append(String type, String requestIdOrNull, String principal,
+                                          Map<String, ?> payload) {
+        requireText(type, "type");
+        requireText(principal, "principal");
+        Objects.requireNonNull(payload, "payload");
+        return db.inTransaction(c -> AuditChain.append(c, Timestamps.format(Timestamps.now()), type, requestIdOrNull,
+                principal, payload));
+    }
+
+    /** Every audit event, oldest first. */
+    public synchronized List<AuditEvent> events() {
+        return db.read(AuditChain::all);
+    }
+
+    /**
+     * Recomputes every event's hash and link. Detects events edited, removed from the middle or re-hashed in
+     * place; not the removal of the newest events, nor a chain rewritten from start to end (compare the last
+     * hash with one kept elsewhere for that).
+     */
+    public synchronized ChainCheck verifyChain() {
+        return db.read(AuditChain::verify);
+    }
+
+    @Override
+    public synchronized void close() {
+        db.close();
+    }
+
+    private static ForgetRequest require(Connection c, String id, String action, RequestStatus... allowed)
+            throws SQLException {
+        ForgetRequest r = Requests.byId(c, id)
+                .orElseThrow(() -> new IllegalArgumentException("no forget request " + id));
+        for (RequestStatus s : allowed) {
+            if (r.status() == s) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("request " + id + " is " + r.status() + "; only " + List.of(allowed)
+                + " requests can be " + action);
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[6];
+        random.nextBytes(bytes);
+        return "req-" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+    }
+
+    private static void requireJson(String json) {
+        requireText(json, "receiptJson");
+        try {
+            JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("receiptJson is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.lethe.torch.sisa;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.lethe.core.metrics.ConfusionMatrix;
+import dev.lethe.core.sisa.Aggregation;
+import dev.lethe.core.sisa.CheckpointKey;
+import dev.lethe.core.sisa.CheckpointStore;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.model.ModelHandle;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The served SISA model: one model per shard (each shard's last checkpoint) and an
+ * {@link Aggregation}. Closing it frees every shard model.
+ */
+public final class SisaEnsemble implements AutoCloseable {
+
+    private final List<ModelHandle> shards;
+    private final Aggregation aggregation;
+
+    public SisaEnsemble(List<ModelHandle> shards, Aggregation aggregation) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one shard model");
+        }
+        this.shards = List.copyOf(shards);
+        this.aggregation = aggregation;
+    }
+
+    /** Loads the final checkpoints {@code keys} (one per shard, in shard order). */
+    public static SisaEnsemble load(CheckpointStore store, List<CheckpointKey> keys, Aggregation aggregation, Device device) throws IOException {
+        List<ModelHandle> models = new ArrayList<>();
+        try {
+            for (CheckpointKey key : keys) {
+                SisaCheckpoint c = SisaCheckpoint.load(store, key, device);
+                c.state().close();
+                models.add(c.model());
+            }
+        } catch (IOException | RuntimeException e) {
+            models.forEach(ModelHandle::close);
+            throw e;
+        }
+        return new SisaEnsemble(models, aggregation);
+    }
+
+    public List<ModelHandle> shards() {
+        return shards;
+    }
+
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    /** Softmax outputs {@code [shard][record][class]} for the records at rows {@code from..to} of {@code features}. */
+    private float[][][] shardProbabilities(NDArray features) {
+        float[][][] out = new float[shards.size()][][];
+        for (int s = 0; s < shards.size(); s++) {
+            try (NDScope scope = new NDScope()) {
+                NDArray probs = shards.get(s).forward(features, false).softmax(1);
+                int classes = (int) probs.getShape().get(1);
+                float[] flat = probs.toFloatArray();
+                out[s] = new float[flat.length / classes][];
+                for (int i = 0; i < out[s].length; i++) {
+                    out[s][i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Ensemble class scores {@code [record][class]} (vote shares or mean probabilities) for raw feature vectors. */
+    public float[][] scores(float[][] inputs) {
+        ModelHandle first = shards.get(0);
+        int size = java.util.Arrays.stream(first.spec().inputShape()).reduce(1, Math::multiplyExact);
+        float[] flat = new float[inputs.length * size];
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].length != size) {
+                throw new IllegalArgumentException("input " + i + " has " + inputs[i].length + " features; the model takes " + size);
+            }
+            System.arraycopy(inputs[i], 0, flat, i * size, size);
+        }
+        try (NDManager m = first.manager().newSubManager()) {
+            float[][][] probs = shardProbabilities(m.create(flat, first.spec().batchShape(inputs.length)));
+            float[][] out = new float[inputs.length][];
+            for (int i = 0; i < inputs.length; i++) {
+                out[i] = aggregation.scores(column(probs, i));
+            }
+            return out;
+        }
+    }
+
+    /** Predicted classes for every record of {@code records}. */
+    public int[] predict(RecordSet records) {
+        int n = records.size();
+        int[] predicted = new int[n];
+        ModelHandle first = shards.get(0);
+        int batch = 1024;
+        int width = records.featureSize();
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            float[] slice = java.util.Arrays.copyOfRange(records.featuresView(), from * width, to * width);
+            try (NDManager m = first.manager().newSubManager()) {
+                float[][][] probs = shardProbabilities(m.create(slice, first.spec().batchShape(to - from)));
+                for (int i = 0; i < to - from; i++) {
+                    predicted[from + i] = aggregation.predict(column(probs, i));
+                }
+            }
+        }
+        return predicted;
+    }
+
+    /** Accuracy and confusion matrix of the ensemble on {@code records} (loss: mean NLL of the mean softmax). */
+    public Evaluation evaluate(RecordSet records) {
+        ConfusionMatrix confusion = new ConfusionMatrix(records.numClasses());
+        confusion.addAll(records.labels(), predict(records));
+        return new Evaluation(records.name(), records.size(), Double.NaN, confusion, records.classNames());
+    }
+
+    private static float[][] column(float[][][] probs, int record) {
+        float[][] c = new float[probs.length][];
+        for (int s = 0; s < probs.length; s++) {
+            c[s] = probs[s][record];
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        shards.forEach(ModelHandle::close);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.lethe.torch.sisa;
+
+import ai.djl.Device;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.sisa.CheckpointKey;
+import dev.lethe.core.sisa.FileCheckpointStore;
+import dev.lethe.core.sisa.Lineage;
+import dev.lethe.core.sisa.ShardPlan;
+import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.service.EvaluationReport;
+import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.train.TrainListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * SISA in a store: trains the ensemble into a new store (ingested data with placement, checkpoints,
+ * ledger, manifest), and reads back what a SISA store serves. {@link ForgetService} changes it.
+ */
+public final class SisaService {
+
+    /** Principal recorded for work the command line does on its own behalf. */
+    public static final String LOCAL_PRINCIPAL = "local:" + System.getProperty("user.name", "unknown");
+
+    private SisaService() {
+    }
+
+    /**
+     * What a SISA training produced.
+     *
+     * @param store the store
+     * @param manifest its manifest
+     * @param test the ensemble on the held-out records
+     * @param seconds wall time of the shard training
+     * @param slices every slice, in order
+     */
+    public record Outcome(Store store, StoreManifest manifest, Evaluation test, double seconds, List<SliceEvent> slices) {
+    }
+
+    /** Trains a SISA ensemble on {@code data} into a new store at {@code storeDir}. */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded data, SisaConfig config, Device device, TrainListener listener,
+                                Consumer<SliceEvent> onSlice) throws IOException {
+        Store store = Store.create(storeDir);
+        RecordSet train = data.train();
+        Lineage lineage = config.plan().place(train);
+        String trainFile = "data/train-v1.bin";
+        String testFile = "data/test-v1.bin";
+        TrainingDataFile.write(store.root().resolve(trainFile), train, lineage);
+        TrainingDataFile.write(store.root().resolve(testFile), data.test(), null);
+
+        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        List<SliceEvent> events = new ArrayList<>();
+        long start = System.nanoTime();
+        List<CheckpointKey> keys = new SisaTrainer(config, checkpoints, device).listener(listener)
+                .onSlice(e -> {
+                    events.add(e);
+                    onSlice.accept(e);
+                })
+                .trainAll(train, lineage);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        Evaluation test;
+        long parameters;
+        try (SisaEnsemble ensemble = SisaEnsemble.load(checkpoints, keys, config.aggregation(), device)) {
+            test = ensemble.evaluate(data.test());
+            parameters = ensemble.shards().get(0).parameterCount() * keys.size();
+        }
+        String now = Instant.now().toString();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("testAccuracy", test.accuracy());
+        metrics.put("trainSeconds", seconds);
+        StoreManifest.ModelVersion first = new StoreManifest.ModelVersion(1, null, null, now, metrics,
+                keys.stream().map(CheckpointKey::relativePath).toList(), sha256s(checkpoints, keys), List.of(), null, null);
+        StoreManifest.DataFiles dataFiles = new StoreManifest.DataFiles(trainFile, Store.sha256(store.root().resolve(trainFile)),
+                testFile, Store.sha256(store.root().resolve(testFile)));
+        ShardPlan plan = config.plan();
+        StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
+                new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
+                new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
+                TrainService.trainingConfig(config.train(), device), 1, List.of(first),
+                new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
+                        config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
+                dataFiles, List.of());
+        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("version", 1);
+            payload.put("fingerprint", data.fingerprint());
+            payload.put("checkpoints", first.checkpoints());
+            ledger.append("store.trained", null, LOCAL_PRINCIPAL, payload);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "sisa-train");
+        report.put("manifest", manifest);
+        report.put("slices", events);
+        report.put("test", EvaluationReport.of(test));
+        store.writeReport("train-v1.json", report);
+        store.writeManifest(manifest);
+        return new Outcome(store, manifest, test, seconds, events);
+    }
+
+    static List<String> sha256s(FileCheckpointStore checkpoints, List<CheckpointKey> keys) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (CheckpointKey k : keys) {
+            out.add(checkpoints.sha256(k));
+        }
+        return out;
+    }
+
+    /** The SISA configuration a store was trained with. */
+    public static SisaConfig config(StoreManifest manifest) {
+        if (!manifest.usesSisa()) {
+            throw new StoreException("this store holds a single model, not a SISA ensemble; train it with 'lethe train --sisa'");
+        }
+        StoreManifest.SisaInfo s = manifest.sisa();
+        Map<String, Object> t = manifest.training();
+        var train = new dev.lethe.torch.train.TrainConfig(s.epochsPerSlice(), ((Number) t.get("batchSize")).intValue(),
+                dev.lethe.torch.train.OptimizerKind.valueOf(String.valueOf(t.get("optimizer")).toUpperCase(Locale.ROOT)),
+                ((Number) t.get("learningRate")).floatValue(), ((Number) t.get("momentum")).floatValue(),
+                ((Number) t.get("weightDecay")).floatValue(), ((Number) t.get("seed")).longValue());
+        var model = dev.lethe.torch.model.ModelSpec.parse(manifest.model().spec(), manifest.model().inputShape(), manifest.model().numClasses());
+        var plan = new ShardPlan(s.shards(), s.slices(), dev.lethe.core.sisa.Assignment.parse(s.assignment()), s.seed());
+        SisaConfig config = new SisaConfig(plan, model, train, dev.lethe.core.sisa.Aggregation.parse(s.aggregation()),
+                ((Number) t.get("threads")).intValue());
+        if (!config.fingerprint().equals(s.configFingerprint())) {
+            throw new StoreException("the manifest's SISA configuration does not match its fingerprint; the manifest was edited or damaged");
+        }
+        return config;
+    }
+
+    /** The current version's final checkpoint keys, in shard order. */
+    public static List<CheckpointKey> currentKeys(StoreManifest manifest) {
+        return manifest.current().checkpoints().stream()
+                .map(p -> CheckpointKey.parse(p).orElseThrow(() -> new StoreException("the manifest names '" + p + "', which is not a checkpoint path")))
+                .toList();
+    }
+
+    /** Loads the ensemble that the store's current version serves. */
+    public static SisaEnsemble loadEnsemble(Store store, Device device) throws IOException {
+        StoreManifest manifest = store.readManifest();
+        SisaConfig config = config(manifest);
+        return SisaEnsemble.load(new FileCheckpointStore(store.checkpointsDir()), currentKeys(manifest), config.aggregation(), device);
+    }
+
+    /** The store's current training and test records (what remains after every forget). */
+    public static TrainingDataFile.Content[] loadData(Store store) throws IOException {
+        StoreManifest.DataFiles files = store.readManifest().dataFiles();
+        return new TrainingDataFile.Content[]{
+                TrainingDataFile.read(store.root().resolve(files.train())),
+                TrainingDataFile.read(store.root().resolve(files.test()))};
+    }
+}
