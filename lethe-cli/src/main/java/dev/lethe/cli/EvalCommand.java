@@ -8,6 +8,8 @@ import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.service.StoredModel;
+import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.SisaService;
 import dev.lethe.torch.train.TensorData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +43,9 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Device device = run.startEngine();
         Store s = Store.open(store);
+        if (s.readManifest().usesSisa()) {
+            return evaluateEnsemble(out, s, device);
+        }
         DatasetRef.Loaded data = StoredModel.loadData(s);
         Map<String, EvaluationReport> reports = new LinkedHashMap<>();
         try (ModelHandle model = StoredModel.loadCurrent(s, device);
@@ -64,6 +69,35 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  data      %s, fingerprint %s… (matches the manifest)%n", data.ref().name(), data.fingerprint().substring(0, 12));
             out.printf(Locale.ROOT, "  train     %d records, accuracy %s, loss %.4f%n", trainEval.records(), Output.pct(trainEval.accuracy()), trainEval.meanLoss());
             out.printf(Locale.ROOT, "  test      %d records, accuracy %s, loss %.4f%n", testEval.records(), Output.pct(testEval.accuracy()), testEval.meanLoss());
+            Output.perClass(out, testEval);
+            Output.confusion(out, testEval);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** A SISA store: the ensemble on the store's current (post-forgetting) records. */
+    private int evaluateEnsemble(PrintWriter out, Store s, Device device) throws Exception {
+        var data = SisaService.loadData(s);
+        var manifest = s.readManifest();
+        try (SisaEnsemble ensemble = SisaService.loadEnsemble(s, device)) {
+            Evaluation trainEval = ensemble.evaluate(data[0].records());
+            Evaluation testEval = ensemble.evaluate(data[1].records());
+            if (run.json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("store", s.root().toString());
+                doc.put("modelVersion", manifest.currentVersion());
+                doc.put("shards", ensemble.shards().size());
+                doc.put("aggregation", ensemble.aggregation().name().toLowerCase(Locale.ROOT));
+                doc.put("train", EvaluationReport.of(trainEval));
+                doc.put("test", EvaluationReport.of(testEval));
+                Output.json(out, doc);
+                return ExitCodes.OK;
+            }
+            out.printf(Locale.ROOT, "  store     %s (model version %d: SISA ensemble of %d × %s, %s)%n", s.root(), manifest.currentVersion(),
+                    ensemble.shards().size(), manifest.model().spec(), ensemble.aggregation().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            out.printf(Locale.ROOT, "  train     %d records, accuracy %s%n", trainEval.records(), Output.pct(trainEval.accuracy()));
+            out.printf(Locale.ROOT, "  test      %d records, accuracy %s%n", testEval.records(), Output.pct(testEval.accuracy()));
             Output.perClass(out, testEval);
             Output.confusion(out, testEval);
             out.flush();

@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
+import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.RequestSpec;
@@ -85,6 +86,7 @@ public final class ForgetCommand implements Callable<Integer> {
                         accepted.valuesCount(), s.ledgerFile().getFileName());
                 out.flush();
             }
+            CrashPoints.reach("after-accept");
         }
         List<Receipt> receipts = service.process();
         if (json) {

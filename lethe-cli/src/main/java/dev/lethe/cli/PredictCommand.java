@@ -6,6 +6,8 @@ import dev.lethe.core.store.Store;
 import dev.lethe.torch.eval.Predictions;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
+import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,14 +68,26 @@ public final class PredictCommand implements Callable<Integer> {
         int version = s.readManifest().currentVersion();
         List<String> classNames = s.readManifest().dataset().classNames();
         float[][] probs;
-        try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
-            probs = Predictions.probabilities(model, vectors);
+        int[] classes;
+        if (s.readManifest().usesSisa()) {
+            // The ensemble's scores: vote shares (majority vote) or mean probabilities.
+            try (SisaEnsemble ensemble = SisaService.loadEnsemble(s, device)) {
+                SisaEnsemble.Answer answer = ensemble.answer(vectors);
+                probs = answer.scores();
+                classes = answer.classes();
+            }
+        } else {
+            try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
+                probs = Predictions.probabilities(model, vectors);
+            }
+            classes = java.util.Arrays.stream(probs).mapToInt(Predictions::argMax).toArray();
         }
         if (run.json) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (float[] p : probs) {
+            for (int i = 0; i < probs.length; i++) {
+                float[] p = probs[i];
                 Map<String, Object> row = new LinkedHashMap<>();
-                int c = Predictions.argMax(p);
+                int c = classes[i];
                 row.put("class", classNames.get(c));
                 row.put("label", c);
                 row.put("probabilities", p);
@@ -83,12 +97,13 @@ public final class PredictCommand implements Callable<Integer> {
             doc.put("modelVersion", version);
             doc.put("classNames", classNames);
             doc.put("predictions", rows);
+            doc.put("scoreKind", s.readManifest().usesSisa() ? s.readManifest().sisa().aggregation() : "softmax-probabilities");
             Output.json(out, doc);
         } else {
             out.printf(Locale.ROOT, "  model version %d of %s%n", version, s.root());
             for (int i = 0; i < probs.length; i++) {
-                int c = Predictions.argMax(probs[i]);
-                out.printf(Locale.ROOT, "  %4d  class %-10s p=%.4f%n", i, classNames.get(c), probs[i][c]);
+                int c = classes[i];
+                out.printf(Locale.ROOT, "  %4d  class %-10s score %.4f%n", i, classNames.get(c), probs[i][c]);
             }
             out.flush();
         }

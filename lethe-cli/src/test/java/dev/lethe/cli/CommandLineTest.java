@@ -31,7 +31,7 @@ class CommandLineTest {
     void helpListsEveryCommandAndEveryCommandHasHelp() {
         Cli top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
-        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "bench"}) {
+        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "bench"}) {
             assertThat(top.out()).contains(cmd);
             Cli sub = Cli.run(cmd, "--help");
             assertThat(sub.exitCode()).as(cmd).isZero();
@@ -163,11 +163,55 @@ class CommandLineTest {
     }
 
     @Test
-    void demoTrainsDigitsAboveNinetyFivePercent(@TempDir Path tmp) throws Exception {
+    void demoTellsTheWholeStoryAndItsFiguresHold(@TempDir Path tmp) throws Exception {
         Cli r = Cli.run("demo", "--store", tmp.resolve("demo").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("demo: OK").contains("accuracy").contains("mlp:256,128");
-        JsonNode m = JSON.readTree(tmp.resolve("demo/manifest.json").toFile());
-        assertThat(m.at("/models/0/metrics/testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+        assertThat(r.out()).contains("demo: OK").contains("mlp:256,128").contains("retrained shard").contains("\"guarantee\" : \"exact\"")
+                .contains("[ok] no forgotten data row remains");
+        JsonNode reference = JSON.readTree(tmp.resolve("demo/reference/manifest.json").toFile());
+        assertThat(reference.at("/models/0/metrics/testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+        JsonNode sisa = JSON.readTree(tmp.resolve("demo/sisa/manifest.json").toFile());
+        assertThat(sisa.get("currentVersion").asInt()).isEqualTo(2);
+        assertThat(sisa.at("/models/1/retrained")).hasSize(1);
+        assertThat(sisa.at("/models/1/metrics/testAccuracy").asDouble()).isGreaterThan(0.93);
+    }
+
+    @Test
+    void forgetAndAuditOnTheCommandLine(@TempDir Path tmp) throws Exception {
+        Path sisa = tmp.resolve("sisa");
+        Cli trained = Cli.run("train", "--sisa", "--shards", "3", "--slices", "2", "--epochs", "2", "--model", "mlp:16",
+                "--subjects", "40", "--store", sisa.toString(), "--json");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        // a single-model store cannot forget exactly
+        Cli notSisa = Cli.run("forget", "--store", store.toString(), "--record", "digits-0001");
+        assertThat(notSisa.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notSisa.err()).contains("not a SISA ensemble");
+
+        // an unknown label is refused and nothing is written
+        long ledgerSize = Files.size(sisa.resolve("ledger.db"));
+        Cli badLabel = Cli.run("forget", "--store", sisa.toString(), "--label", "eleven");
+        assertThat(badLabel.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badLabel.err()).contains("label 'eleven' is not a class");
+        assertThat(Files.size(sisa.resolve("ledger.db"))).isEqualTo(ledgerSize);
+
+        // a class is forgotten: every training record of class 3 goes, and the audit passes
+        Cli forgot = Cli.run("forget", "--store", sisa.toString(), "--label", "3", "--json");
+        assertThat(forgot.exitCode()).as(forgot.err()).isZero();
+        JsonNode receipt = JSON.readTree(forgot.out()).at("/receipts/0");
+        assertThat(receipt.get("matchedTrainRecords").asInt()).isGreaterThan(100);
+        assertThat(receipt.get("matchedTestRecords").asInt()).isZero();
+        Cli eval = Cli.run("eval", "--store", sisa.toString(), "--json");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(JSON.readTree(eval.out()).at("/test/perClassAccuracy/3").asDouble()).isLessThan(0.2);
+        Cli audit = Cli.run("audit", "--store", sisa.toString(), "--json");
+        assertThat(audit.exitCode()).isZero();
+        assertThat(JSON.readTree(audit.out()).get("passed").asBoolean()).isTrue();
+
+        // a leftover file in data/ fails the audit with exit 3
+        Files.writeString(sisa.resolve("data/train-v1.bin"), "left behind");
+        Cli failed = Cli.run("audit", "--store", sisa.toString());
+        assertThat(failed.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(failed.out()).contains("[FAIL] no forgotten data row remains").contains("data/train-v1.bin");
     }
 }

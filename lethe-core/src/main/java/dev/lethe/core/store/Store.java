@@ -185,6 +185,17 @@ public final class Store {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter COMPACT = JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    /** One-line JSON, for documents kept in the ledger. */
+    public static String compactJson(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** The JSON mapper stores use, for callers that print the same documents. */
     public static ObjectMapper json() {
         return JSON;

@@ -1,7 +1,6 @@
 package dev.lethe.torch.sisa;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.ledger.ForgetKind;
@@ -293,11 +292,7 @@ public final class ForgetService {
             Receipt receipt = new Receipt(r.id(), r.kind().name().toLowerCase(java.util.Locale.ROOT), m.trainRecords(), m.testRecords(),
                     m.digest(), mine, manifest.sisa().slices(), version.version(), "batch-v" + version.version(),
                     version.requests().size(), version.metrics().getOrDefault("retrainSeconds", Double.NaN), "exact");
-            try {
-                ledger.complete(r.id(), Store.json().writeValueAsString(receipt));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a receipt is always serialisable", e);
-            }
+            ledger.complete(r.id(), Store.compactJson(receipt));
             receipts.add(receipt);
         }
         return receipts;

@@ -74,8 +74,11 @@ public final class SisaEnsemble implements AutoCloseable {
         return out;
     }
 
-    /** Ensemble class scores {@code [record][class]} (vote shares or mean probabilities) for raw feature vectors. */
-    public float[][] scores(float[][] inputs) {
+    /**
+     * The ensemble's answer for raw feature vectors: per input, the predicted class (with the
+     * aggregation's tie-breaking) and the class scores (vote shares or mean probabilities).
+     */
+    public Answer answer(float[][] inputs) {
         ModelHandle first = shards.get(0);
         int size = java.util.Arrays.stream(first.spec().inputShape()).reduce(1, Math::multiplyExact);
         float[] flat = new float[inputs.length * size];
@@ -87,12 +90,23 @@ public final class SisaEnsemble implements AutoCloseable {
         }
         try (NDManager m = first.manager().newSubManager()) {
             float[][][] probs = shardProbabilities(m.create(flat, first.spec().batchShape(inputs.length)));
-            float[][] out = new float[inputs.length][];
+            int[] classes = new int[inputs.length];
+            float[][] scores = new float[inputs.length][];
             for (int i = 0; i < inputs.length; i++) {
-                out[i] = aggregation.scores(column(probs, i));
+                scores[i] = aggregation.scores(column(probs, i));
+                classes[i] = aggregation.predict(column(probs, i));
             }
-            return out;
+            return new Answer(classes, scores);
         }
+    }
+
+    /**
+     * The ensemble's answer for a batch of inputs.
+     *
+     * @param classes predicted class per input
+     * @param scores class scores per input: vote shares (majority vote) or mean probabilities
+     */
+    public record Answer(int[] classes, float[][] scores) {
     }
 
     /** Predicted classes for every record of {@code records}. */
