@@ -12,7 +12,6 @@ import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.Assignment;
 import dev.lethe.core.sisa.RetrainPlan;
 import dev.lethe.core.sisa.ShardPlan;
-import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.TrainService;
@@ -93,11 +92,10 @@ public final class DemoCommand implements Callable<Integer> {
         // 3. An erasure request for the person behind the first training record.
         String person = data.train().subject(0);
         Store store = sisa.store();
-        TrainingDataFile.Content before = SisaService.loadData(store)[0];
-        var lineage = before.lineage(config.plan());
+        var lineage = config.plan().place(data.train());
         List<Integer> personsRecords = new java.util.ArrayList<>();
-        for (int i = 0; i < before.records().size(); i++) {
-            if (person.equals(before.records().subject(i))) {
+        for (int i = 0; i < data.train().size(); i++) {
+            if (person.equals(data.train().subject(i))) {
                 personsRecords.add(i);
             }
         }
@@ -109,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
         Receipt receipt = forget.process().get(0);
         double afterAccuracy;
         try (var ensemble = SisaService.loadEnsemble(store, device)) {
-            afterAccuracy = ensemble.evaluate(SisaService.loadData(store)[1].records()).accuracy();
+            afterAccuracy = ensemble.evaluate(SisaService.loadTest(store)).accuracy();
         }
         say(out, "[3/5] forget person %s (request %s, durable in the ledger before processing):%n", person, request.id());
         say(out, "      %d training + %d held-out records matched, all in shard %s%n", receipt.matchedTrainRecords(),

@@ -78,11 +78,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** A SISA store: the ensemble on the store's current (post-forgetting) records. */
     private int evaluateEnsemble(PrintWriter out, Store s, Device device) throws Exception {
-        var data = SisaService.loadData(s);
         var manifest = s.readManifest();
         try (SisaEnsemble ensemble = SisaService.loadEnsemble(s, device)) {
-            Evaluation trainEval = ensemble.evaluate(data[0].records());
-            Evaluation testEval = ensemble.evaluate(data[1].records());
+            Evaluation trainEval = ensemble.evaluate(SisaService.loadTraining(s));
+            Evaluation testEval = ensemble.evaluate(SisaService.loadTest(s));
             if (run.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("store", s.root().toString());

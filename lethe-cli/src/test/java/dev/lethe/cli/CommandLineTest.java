@@ -173,7 +173,9 @@ class CommandLineTest {
         JsonNode sisa = JSON.readTree(tmp.resolve("demo/sisa/manifest.json").toFile());
         assertThat(sisa.get("currentVersion").asInt()).isEqualTo(2);
         assertThat(sisa.at("/models/1/retrained")).hasSize(1);
-        assertThat(sisa.at("/models/1/metrics/testAccuracy").asDouble()).isGreaterThan(0.93);
+        Cli eval = Cli.run("eval", "--store", tmp.resolve("demo/sisa").toString(), "--json");
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(JSON.readTree(eval.out()).at("/test/accuracy").asDouble()).isGreaterThan(0.93);
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.lethe.core.ledger.RequestStatus;
 import dev.lethe.core.sisa.Assignment;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.FileCheckpointStore;
-import dev.lethe.core.sisa.Lineage;
+import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
@@ -68,21 +68,19 @@ public final class StoreAudit {
         }
         StoreManifest.SisaInfo sisa = manifest.sisa();
         ShardPlan plan = new ShardPlan(sisa.shards(), sisa.slices(), Assignment.parse(sisa.assignment()), sisa.seed());
-        TrainingDataFile.Content train = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().train()));
-        TrainingDataFile.Content test = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().test()));
-        Lineage lineage = train.lineage(plan);
-        Set<CheckpointKey> valid = new HashSet<>();
+        List<TrainingDataFile.Metadata> shards = ShardFiles.metadata(store, manifest);
+        TrainingDataFile.Metadata test = TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test()));
+        List<CheckpointKey> validList = ShardFiles.validKeys(plan, shards, sisa.configFingerprint());
         List<String> finals = new ArrayList<>();
         for (int s = 0; s < plan.shards(); s++) {
-            for (int k = 0; k < plan.slices(); k++) {
-                valid.add(lineage.checkpointKey(s, k, sisa.configFingerprint()));
-            }
-            finals.add(lineage.checkpointKey(s, plan.slices() - 1, sisa.configFingerprint()).relativePath());
+            finals.add(validList.get(s * plan.slices() + plan.slices() - 1).relativePath());
         }
         FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
         checks.add(servedCheckpoints(manifest, checkpoints, finals));
-        checks.add(noStaleCheckpoints(checkpoints, valid));
-        checks.add(noForgottenRows(store, manifest, train, test));
+        checks.add(noStaleCheckpoints(checkpoints, new HashSet<>(validList)));
+        List<TrainingDataFile.Metadata> all = new ArrayList<>(shards);
+        all.add(test);
+        checks.add(noForgottenRows(store, manifest, all));
         return new AuditReport(store.root().toString(), checks);
     }
 
@@ -114,16 +112,17 @@ public final class StoreAudit {
     private static AuditCheck dataFilesMatch(Store store, StoreManifest manifest) throws IOException {
         List<String> problems = new ArrayList<>();
         StoreManifest.DataFiles f = manifest.dataFiles();
-        for (String[] file : new String[][]{{f.train(), f.trainSha256()}, {f.test(), f.testSha256()}}) {
-            Path p = store.root().resolve(file[0]);
+        for (int i = 0; i < f.all().size(); i++) {
+            String file = f.all().get(i);
+            Path p = store.root().resolve(file);
             if (!Files.isRegularFile(p)) {
-                problems.add(file[0] + " is missing");
-            } else if (!Store.sha256(p).equals(file[1])) {
-                problems.add(file[0] + " does not match its SHA-256 in the manifest");
+                problems.add(file + " is missing");
+            } else if (!Store.sha256(p).equals(f.allSha256().get(i))) {
+                problems.add(file + " does not match its SHA-256 in the manifest");
             }
         }
         return new AuditCheck("data files match the manifest", problems.isEmpty(),
-                problems.isEmpty() ? f.train() + ", " + f.test() : String.join("; ", problems));
+                problems.isEmpty() ? f.shards().size() + " shard files and " + f.test() : String.join("; ", problems));
     }
 
     private static AuditCheck servedCheckpoints(StoreManifest manifest, FileCheckpointStore checkpoints, List<String> expected) throws IOException {
@@ -160,20 +159,20 @@ public final class StoreAudit {
                         : stale.size() + " checkpoint file(s) not justified by the current records: " + String.join(", ", stale.subList(0, Math.min(5, stale.size()))));
     }
 
-    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, TrainingDataFile.Content train,
-                                              TrainingDataFile.Content test) throws IOException {
+    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents) throws IOException {
         Set<String> tombstones = new HashSet<>(manifest.tombstones());
         List<String> problems = new ArrayList<>();
         int rows = 0;
-        for (TrainingDataFile.Content c : List.of(train, test)) {
-            for (int i = 0; i < c.records().size(); i++) {
+        for (TrainingDataFile.Metadata m : contents) {
+            for (String id : m.ids()) {
                 rows++;
-                if (tombstones.contains(sha256(c.records().id(i)))) {
-                    problems.add("a forgotten record is still in " + c.records().name() + " (sha256 of its id " + sha256(c.records().id(i)).substring(0, 12) + "…)");
+                if (tombstones.contains(sha256(id))) {
+                    problems.add("a forgotten record is still in " + m.name() + " (sha256 of its id " + sha256(id).substring(0, 12) + "…)");
                 }
             }
         }
-        Set<Path> current = Set.of(store.root().resolve(manifest.dataFiles().train()), store.root().resolve(manifest.dataFiles().test()));
+        Set<Path> current = new HashSet<>();
+        manifest.dataFiles().all().forEach(f -> current.add(store.root().resolve(f)));
         try (Stream<Path> files = Files.list(store.dataDir())) {
             files.filter(p -> !current.contains(p)).forEach(p -> problems.add(store.root().relativize(p) + " is not a current data file"));
         }

@@ -174,6 +174,31 @@ public final class RecordSet {
         return select(newName, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** The records of several sets with the same shape and classes, one after another. */
+    public static RecordSet concat(String name, List<RecordSet> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to concatenate");
+        }
+        RecordSet first = parts.get(0);
+        int n = parts.stream().mapToInt(RecordSet::size).sum();
+        String[] ids = new String[n];
+        String[] subjects = new String[n];
+        int[] labels = new int[n];
+        float[] features = new float[n * first.featureSize];
+        int at = 0;
+        for (RecordSet p : parts) {
+            if (!Arrays.equals(p.featureShape, first.featureShape) || !p.classNames.equals(first.classNames)) {
+                throw new IllegalArgumentException("cannot concatenate " + p.name + " to " + first.name + ": shapes or classes differ");
+            }
+            System.arraycopy(p.ids, 0, ids, at, p.size());
+            System.arraycopy(p.subjects, 0, subjects, at, p.size());
+            System.arraycopy(p.labels, 0, labels, at, p.size());
+            System.arraycopy(p.features, 0, features, at * first.featureSize, p.features.length);
+            at += p.size();
+        }
+        return new RecordSet(name, ids, subjects, features, labels, first.featureShape, first.classNames);
+    }
+
     /** The first {@code limit} records of each class, in set order (a deterministic subset for quick runs). */
     public RecordSet firstPerClass(int limit) {
         int[] taken = new int[numClasses()];

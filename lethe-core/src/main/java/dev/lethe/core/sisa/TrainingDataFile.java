@@ -9,50 +9,60 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ingested records of a store ({@code data/train.bin}, {@code data/test.bin}): ids, subjects,
- * labels, features, and for training data the SISA placement of each record. Written atomically, so
- * purging forgotten rows replaces the file in one step and never leaves it half-written.
+ * Ingested records of a SISA store: one file per shard ({@code data/shard-SSS-vN.bin}, with each
+ * record's slice) and one for the held-out records ({@code data/test-vN.bin}). Per-shard files mean a
+ * forget request rewrites only the shards it touches, like the retraining itself.
  *
  * <p>Format: magic {@code LETHEDAT}, version, name, class names, feature shape, record count, a flag
- * for lineage columns; then per record: id, subject (or absent), label, [shard, slice], features.
+ * for the slice column; then the metadata of every record (id, subject, label, [slice]); then all
+ * features as one block of float32. Metadata comes first so that matching a request against every
+ * shard ({@link #readMetadata}) never reads features. Written atomically, with the SHA-256 computed
+ * on the way out.
  */
 public final class TrainingDataFile {
 
     private static final long MAGIC = 0x4c45544845444154L; // "LETHEDAT"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private TrainingDataFile() {
     }
 
-    /** The records and, for training data, where each one was placed. */
-    public record Content(RecordSet records, int[] shards, int[] slices) {
+    /**
+     * What a data file holds apart from features.
+     *
+     * @param name the record set's name
+     * @param ids record ids
+     * @param subjects subject ids (entries may be null)
+     * @param labels labels
+     * @param slices SISA slice of each record, or null for held-out data
+     * @param classNames class names
+     * @param featureShape shape of one record's features
+     */
+    public record Metadata(String name, List<String> ids, String[] subjects, int[] labels, int[] slices, List<String> classNames,
+                           int[] featureShape) {
 
-        public boolean hasLineage() {
-            return shards != null;
-        }
-
-        public Lineage lineage(ShardPlan plan) {
-            if (!hasLineage()) {
-                throw new IllegalStateException(records.name() + " holds no SISA placement");
-            }
-            return new Lineage(plan, records.ids(), shards, slices);
+        public int size() {
+            return ids.size();
         }
     }
 
-    /** Writes {@code records} with their placement ({@code lineage} may be null for test data). */
-    public static void write(Path file, RecordSet records, Lineage lineage) throws IOException {
-        if (lineage != null && lineage.size() != records.size()) {
-            throw new IllegalArgumentException("lineage has " + lineage.size() + " records, the set " + records.size());
+    /** The records and, for a shard's file, each record's slice. */
+    public record Content(RecordSet records, int[] slices) {
+    }
+
+    /** Writes {@code records} (with their {@code slices}, or null for held-out data) and returns the file's SHA-256. */
+    public static String write(Path file, RecordSet records, int[] slices) throws IOException {
+        if (slices != null && slices.length != records.size()) {
+            throw new IllegalArgumentException("slices has " + slices.length + " entries, the set " + records.size());
         }
-        int[] shards = lineage == null ? null : lineage.shards();
-        int[] slices = lineage == null ? null : lineage.slices();
-        AtomicFiles.write(file, raw -> {
+        return AtomicFiles.writeWithSha256(file, raw -> {
             DataOutputStream out = new DataOutputStream(raw);
             out.writeLong(MAGIC);
             out.writeInt(VERSION);
@@ -67,10 +77,7 @@ public final class TrainingDataFile {
                 out.writeInt(d);
             }
             out.writeInt(records.size());
-            out.writeBoolean(lineage != null);
-            float[] features = records.featuresView();
-            int width = records.featureSize();
-            java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(width * 4);
+            out.writeBoolean(slices != null);
             for (int i = 0; i < records.size(); i++) {
                 out.writeUTF(records.id(i));
                 String subject = records.subject(i);
@@ -79,63 +86,96 @@ public final class TrainingDataFile {
                     out.writeUTF(subject);
                 }
                 out.writeInt(records.label(i));
-                if (lineage != null) {
-                    out.writeInt(shards[i]);
+                if (slices != null) {
                     out.writeInt(slices[i]);
                 }
-                row.clear();
-                row.asFloatBuffer().put(features, i * width, width);
-                out.write(row.array());
+            }
+            float[] features = records.featuresView();
+            ByteBuffer block = ByteBuffer.allocate(1 << 20);
+            for (int off = 0; off < features.length; ) {
+                int len = Math.min(features.length - off, block.capacity() / 4);
+                block.clear();
+                block.asFloatBuffer().put(features, off, len);
+                out.write(block.array(), 0, len * 4);
+                off += len;
             }
             out.flush();
         });
     }
 
-    /** Reads a file written by {@link #write}; a damaged file is a {@link DataFormatException} naming it. */
-    public static Content read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (in.readLong() != MAGIC) {
-                throw new DataFormatException(file, "offset 0", "not a Lethe data file (bad magic)");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new DataFormatException(file, "offset 8", "data file version " + version + " is not supported");
-            }
-            String name = in.readUTF();
-            List<String> classes = new ArrayList<>();
-            int numClasses = in.readInt();
-            for (int c = 0; c < numClasses; c++) {
-                classes.add(in.readUTF());
-            }
-            int[] shape = new int[in.readInt()];
-            int width = 1;
-            for (int d = 0; d < shape.length; d++) {
-                shape[d] = in.readInt();
-                width *= shape[d];
-            }
-            int n = in.readInt();
-            boolean lineage = in.readBoolean();
-            String[] ids = new String[n];
-            String[] subjects = new String[n];
-            int[] labels = new int[n];
-            int[] shards = lineage ? new int[n] : null;
-            int[] slices = lineage ? new int[n] : null;
-            float[] features = new float[n * width];
-            byte[] row = new byte[width * 4];
-            for (int i = 0; i < n; i++) {
-                ids[i] = in.readUTF();
-                subjects[i] = in.readBoolean() ? in.readUTF() : null;
-                labels[i] = in.readInt();
-                if (lineage) {
-                    shards[i] = in.readInt();
-                    slices[i] = in.readInt();
-                }
-                in.readFully(row);
-                java.nio.ByteBuffer.wrap(row).asFloatBuffer().get(features, i * width, width);
-            }
-            return new Content(new RecordSet(name, ids, subjects, features, labels, shape, classes), shards, slices);
+    /** Reads the metadata only (ids, subjects, labels, slices), skipping the features. */
+    public static Metadata readMetadata(Path file) throws IOException {
+        try (DataInputStream in = open(file)) {
+            return metadata(in, file);
         } catch (EOFException e) {
-            throw new DataFormatException(file, "", "the file is truncated; the store is damaged (run 'lethe audit')");
+            throw truncated(file);
         }
+    }
+
+    /** Reads a whole file written by {@link #write}; a damaged file is a {@link DataFormatException} naming it. */
+    public static Content read(Path file) throws IOException {
+        try (DataInputStream in = open(file)) {
+            Metadata m = metadata(in, file);
+            int width = 1;
+            for (int d : m.featureShape()) {
+                width *= d;
+            }
+            float[] features = new float[m.size() * width];
+            byte[] block = new byte[1 << 20];
+            for (int off = 0; off < features.length; ) {
+                int len = Math.min(features.length - off, block.length / 4);
+                in.readFully(block, 0, len * 4);
+                ByteBuffer.wrap(block, 0, len * 4).asFloatBuffer().get(features, off, len);
+                off += len;
+            }
+            RecordSet records = new RecordSet(m.name(), m.ids().toArray(String[]::new), m.subjects(), features, m.labels(),
+                    m.featureShape(), m.classNames());
+            return new Content(records, m.slices());
+        } catch (EOFException e) {
+            throw truncated(file);
+        }
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    }
+
+    private static Metadata metadata(DataInputStream in, Path file) throws IOException {
+        if (in.readLong() != MAGIC) {
+            throw new DataFormatException(file, "offset 0", "not a Lethe data file (bad magic)");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new DataFormatException(file, "offset 8", "data file version " + version + " is not supported (expected " + VERSION + ")");
+        }
+        String name = in.readUTF();
+        List<String> classes = new ArrayList<>();
+        int numClasses = in.readInt();
+        for (int c = 0; c < numClasses; c++) {
+            classes.add(in.readUTF());
+        }
+        int[] shape = new int[in.readInt()];
+        for (int d = 0; d < shape.length; d++) {
+            shape[d] = in.readInt();
+        }
+        int n = in.readInt();
+        boolean hasSlices = in.readBoolean();
+        List<String> ids = new ArrayList<>(n);
+        String[] subjects = new String[n];
+        int[] labels = new int[n];
+        int[] slices = hasSlices ? new int[n] : null;
+        for (int i = 0; i < n; i++) {
+            ids.add(in.readUTF());
+            subjects[i] = in.readBoolean() ? in.readUTF() : null;
+            labels[i] = in.readInt();
+            if (hasSlices) {
+                slices[i] = in.readInt();
+            }
+        }
+        return new Metadata(name, ids, subjects, labels, slices, classes, shape);
+    }
+
+    private static DataFormatException truncated(Path file) {
+        return new DataFormatException(file, "", "the file is truncated; the store is damaged (run 'lethe audit')");
     }
 }

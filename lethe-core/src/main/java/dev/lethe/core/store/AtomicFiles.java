@@ -49,6 +49,25 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Replaces {@code target} atomically with what {@code writer} writes and returns the SHA-256 of
+     * the bytes written (hex), computed on the way out so the file is never read back.
+     */
+    public static String writeWithSha256(Path target, Writer writer) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        write(target, out -> {
+            java.security.DigestOutputStream digesting = new java.security.DigestOutputStream(out, md);
+            writer.writeTo(digesting);
+            digesting.flush();
+        });
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     /** Replaces {@code target} atomically with the given bytes. */
     public static void write(Path target, byte[] content) throws IOException {
         write(target, out -> out.write(content));

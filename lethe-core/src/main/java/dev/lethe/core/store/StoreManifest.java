@@ -54,14 +54,33 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     }
 
     /**
-     * The ingested records of a SISA store.
+     * The ingested records of a SISA store: one file per shard and one for the held-out records.
      *
-     * @param train training records with their placement, relative to the store
-     * @param trainSha256 SHA-256 of that file
-     * @param test held-out records, relative to the store
+     * @param shards each shard's file (records with their slice), relative to the store, in shard order
+     * @param shardSha256 SHA-256 of each shard's file
+     * @param test the held-out records, relative to the store
      * @param testSha256 SHA-256 of that file
      */
-    public record DataFiles(String train, String trainSha256, String test, String testSha256) {
+    public record DataFiles(List<String> shards, List<String> shardSha256, String test, String testSha256) {
+
+        public DataFiles {
+            shards = List.copyOf(shards);
+            shardSha256 = List.copyOf(shardSha256);
+        }
+
+        /** Every file, shards then test. */
+        public List<String> all() {
+            List<String> all = new java.util.ArrayList<>(shards);
+            all.add(test);
+            return all;
+        }
+
+        /** Every file's SHA-256, in the order of {@link #all()}. */
+        public List<String> allSha256() {
+            List<String> all = new java.util.ArrayList<>(shardSha256);
+            all.add(testSha256);
+            return all;
+        }
     }
 
     /**

@@ -157,11 +157,14 @@ class SisaCoreTest {
         RecordSet all = records(100);
         Lineage lineage = new ShardPlan(3, 2, Assignment.SUBJECT, 5).place(all);
         Path file = dir.resolve("train.bin");
-        TrainingDataFile.write(file, all, lineage);
+        String sha = TrainingDataFile.write(file, all, lineage.slices());
+        assertThat(sha).isEqualTo(dev.lethe.core.store.Store.sha256(file));
         TrainingDataFile.Content back = TrainingDataFile.read(file);
         assertThat(back.records().fingerprint()).isEqualTo(all.fingerprint());
-        assertThat(back.shards()).isEqualTo(lineage.shards());
         assertThat(back.slices()).isEqualTo(lineage.slices());
+        TrainingDataFile.Metadata meta = TrainingDataFile.readMetadata(file);
+        assertThat(meta.ids()).isEqualTo(all.ids());
+        assertThat(meta.labels()).isEqualTo(all.labels());
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 10));
         assertThatThrownBy(() -> TrainingDataFile.read(file)).isInstanceOf(DataFormatException.class).hasMessageContaining("truncated");

@@ -10,11 +10,10 @@ import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
-import dev.lethe.core.sisa.RetrainPlan;
+import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
-import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.train.TrainListener;
 
 import java.io.IOException;
@@ -45,7 +44,7 @@ import java.util.stream.Stream;
  *   <li>retrain each affected shard once, from the checkpoint before its first dirty slice, on the
  *       remaining records (checkpoints already stored under the same key are reused, which is how
  *       a killed run resumes with the same result);</li>
- *   <li>write the remaining records to new data files;</li>
+ *   <li>write the affected shards' remaining records to new data files (untouched shards keep theirs);</li>
  *   <li>switch: replace the manifest atomically with one whose current version names the new
  *       checkpoints, data files and tombstones — the only step that changes what is served;</li>
  *   <li>purge: delete every data file and checkpoint that the current data no longer justifies
@@ -146,65 +145,84 @@ public final class ForgetService {
         int version = manifest.currentVersion() + 1;
         String batchId = "batch-v" + version;
         ledger.markRunning(batch.stream().map(ForgetRequest::id).toList(), batchId);
-        TrainingDataFile.Content[] data = SisaService.loadData(store);
-        RecordSet train = data[0].records();
-        RecordSet test = data[1].records();
-        Lineage lineage = data[0].lineage(config.plan());
+        int shards = config.plan().shards();
+        List<TrainingDataFile.Metadata> shardMeta = ShardFiles.metadata(store, manifest);
+        TrainingDataFile.Metadata testMeta = TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test()));
 
-        Set<Integer> forgottenTrain = new TreeSet<>();
+        // 1. Match every request against the metadata of every shard and of the held-out records.
+        List<Set<Integer>> forgotten = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            forgotten.add(new TreeSet<>());
+        }
         Set<Integer> forgottenTest = new TreeSet<>();
         Map<String, StoreManifest.Match> matched = new LinkedHashMap<>();
+        TreeSet<String> tombstones = new TreeSet<>(manifest.tombstones());
         for (ForgetRequest r : batch) {
-            Set<Integer> tr = match(r, train);
-            Set<Integer> te = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, test);
-            forgottenTrain.addAll(tr);
-            forgottenTest.addAll(te);
             List<String> ids = new ArrayList<>();
-            tr.forEach(i -> ids.add(train.id(i)));
-            te.forEach(i -> ids.add(test.id(i)));
-            List<Integer> shards = tr.stream().map(i -> lineage.placement(i).shard()).distinct().sorted().toList();
-            matched.put(r.id(), new StoreManifest.Match(tr.size(), te.size(), digest(ids), shards));
+            List<Integer> touched = new ArrayList<>();
+            int trainCount = 0;
+            for (int s = 0; s < shards; s++) {
+                Set<Integer> hits = match(r, shardMeta.get(s));
+                if (!hits.isEmpty()) {
+                    touched.add(s);
+                    trainCount += hits.size();
+                    forgotten.get(s).addAll(hits);
+                    List<String> shardIds = shardMeta.get(s).ids();
+                    hits.forEach(i -> ids.add(shardIds.get(i)));
+                }
+            }
+            Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
+            forgottenTest.addAll(testHits);
+            testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
+            ids.forEach(id -> tombstones.add(sha256(id)));
+            matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest(ids), touched));
         }
 
-        RetrainPlan plan = RetrainPlan.of(lineage, forgottenTrain);
-        RecordSet remaining = train.filter(train.name(), i -> !forgottenTrain.contains(i));
-        RecordSet remainingTest = test.filter(test.name(), i -> !forgottenTest.contains(i));
-        Lineage remainingLineage = lineage.without(forgottenTrain);
+        // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
         FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
         SisaTrainer trainer = new SisaTrainer(config, checkpoints, device).listener(listener).onSlice(e -> {
             onSlice.accept(e);
             CrashPoints.reach("mid-retrain");
         });
         List<CheckpointKey> keys = new ArrayList<>(SisaService.currentKeys(manifest));
+        List<String> shardFiles = new ArrayList<>(manifest.dataFiles().shards());
+        List<String> shardShas = new ArrayList<>(manifest.dataFiles().shardSha256());
         List<StoreManifest.ShardRetrain> retrained = new ArrayList<>();
-        for (Map.Entry<Integer, Integer> e : plan.fromSlice().entrySet()) {
+        for (int s = 0; s < shards; s++) {
+            Set<Integer> gone = forgotten.get(s);
+            if (gone.isEmpty()) {
+                continue;
+            }
             long shardStart = System.nanoTime();
-            CheckpointKey before = keys.get(e.getKey());
-            CheckpointKey after = trainer.trainShard(remaining, remainingLineage, e.getKey(), e.getValue());
-            keys.set(e.getKey(), after);
-            retrained.add(new StoreManifest.ShardRetrain(e.getKey(), e.getValue(), before.relativePath(), after.relativePath(),
+            TrainingDataFile.Content content = TrainingDataFile.read(store.root().resolve(shardFiles.get(s)));
+            int fromSlice = gone.stream().mapToInt(i -> content.slices()[i]).min().orElseThrow();
+            RecordSet remaining = content.records().filter(content.records().name(), i -> !gone.contains(i));
+            int[] remainingSlices = java.util.stream.IntStream.range(0, content.slices().length).filter(i -> !gone.contains(i))
+                    .map(i -> content.slices()[i]).toArray();
+            Lineage lineage = ShardFiles.shardLineage(config.plan(), s, remaining.ids(), remainingSlices);
+            CheckpointKey before = keys.get(s);
+            CheckpointKey after = trainer.trainShard(remaining, lineage, s, fromSlice);
+            keys.set(s, after);
+            shardFiles.set(s, ShardFiles.shardFile(s, version));
+            shardShas.set(s, TrainingDataFile.write(store.root().resolve(shardFiles.get(s)), remaining, remainingSlices));
+            retrained.add(new StoreManifest.ShardRetrain(s, fromSlice, before.relativePath(), after.relativePath(),
                     (System.nanoTime() - shardStart) / 1e9));
         }
-
-        String trainFile = "data/train-v" + version + ".bin";
-        String testFile = "data/test-v" + version + ".bin";
-        TrainingDataFile.write(store.root().resolve(trainFile), remaining, remainingLineage);
-        TrainingDataFile.write(store.root().resolve(testFile), remainingTest, null);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        try (SisaEnsemble ensemble = SisaEnsemble.load(checkpoints, keys, config.aggregation(), device)) {
-            Evaluation eval = ensemble.evaluate(remainingTest);
-            metrics.put("testAccuracy", eval.accuracy());
+        String testFile = manifest.dataFiles().test();
+        String testSha = manifest.dataFiles().testSha256();
+        if (!forgottenTest.isEmpty()) {
+            RecordSet test = TrainingDataFile.read(store.root().resolve(testFile)).records();
+            testFile = ShardFiles.testFile(version);
+            testSha = TrainingDataFile.write(store.root().resolve(testFile), test.filter(test.name(), i -> !forgottenTest.contains(i)), null);
         }
+
+        // 3. Switch: one atomic manifest replacement makes the new version current.
+        Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("retrainSeconds", (System.nanoTime() - start) / 1e9);
-        TreeSet<String> tombstones = new TreeSet<>(manifest.tombstones());
-        forgottenTrain.forEach(i -> tombstones.add(sha256(train.id(i))));
-        forgottenTest.forEach(i -> tombstones.add(sha256(test.id(i))));
         StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, null, null, Instant.now().toString(), metrics,
-                keys.stream().map(CheckpointKey::relativePath).toList(), SisaService.sha256s(checkpoints, keys),
+                keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched);
-        StoreManifest switched = manifest.withNewVersion(next,
-                new StoreManifest.DataFiles(trainFile, Store.sha256(store.root().resolve(trainFile)),
-                        testFile, Store.sha256(store.root().resolve(testFile))),
+        StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
                 List.copyOf(tombstones));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
@@ -217,16 +235,26 @@ public final class ForgetService {
         return switched;
     }
 
-    /** Positions of {@code set} that request {@code r} names. */
-    private static Set<Integer> match(ForgetRequest r, RecordSet set) {
+    /** Checkpoint digests of the new version: recomputed for retrained shards, carried over for the others. */
+    private static List<String> checkpointShas(FileCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
+                                               List<StoreManifest.ShardRetrain> retrained) throws IOException {
+        List<String> shas = new ArrayList<>(manifest.current().checkpointSha256());
+        for (StoreManifest.ShardRetrain r : retrained) {
+            shas.set(r.shard(), checkpoints.sha256(keys.get(r.shard())));
+        }
+        return shas;
+    }
+
+    /** Positions in {@code data} of the records that request {@code r} names. */
+    private static Set<Integer> match(ForgetRequest r, TrainingDataFile.Metadata data) {
         Set<String> values = new HashSet<>(r.values());
         Set<Integer> out = new TreeSet<>();
-        int label = r.kind() == ForgetKind.LABEL ? set.classNames().indexOf(r.values().get(0)) : -1;
-        for (int i = 0; i < set.size(); i++) {
+        int label = r.kind() == ForgetKind.LABEL ? data.classNames().indexOf(r.values().get(0)) : -1;
+        for (int i = 0; i < data.size(); i++) {
             boolean hit = switch (r.kind()) {
-                case RECORDS -> values.contains(set.id(i));
-                case SUBJECTS -> set.subject(i) != null && values.contains(set.subject(i));
-                case LABEL -> set.label(i) == label;
+                case RECORDS -> values.contains(data.ids().get(i));
+                case SUBJECTS -> data.subjects()[i] != null && values.contains(data.subjects()[i]);
+                case LABEL -> data.labels()[i] == label;
             };
             if (hit) {
                 out.add(i);
@@ -241,7 +269,8 @@ public final class ForgetService {
      */
     private void purge(StoreManifest manifest, SisaConfig config, Ledger ledger) throws IOException {
         int deletedFiles = 0;
-        Set<Path> keep = Set.of(store.root().resolve(manifest.dataFiles().train()), store.root().resolve(manifest.dataFiles().test()));
+        Set<Path> keep = new HashSet<>();
+        manifest.dataFiles().all().forEach(f -> keep.add(store.root().resolve(f)));
         if (Files.isDirectory(store.dataDir())) {
             try (Stream<Path> files = Files.list(store.dataDir())) {
                 for (Path p : files.toList()) {
@@ -253,7 +282,7 @@ public final class ForgetService {
             }
         }
         FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
-        Set<CheckpointKey> valid = validKeys(store, manifest, config);
+        Set<CheckpointKey> valid = new HashSet<>(ShardFiles.validKeys(config.plan(), ShardFiles.metadata(store, manifest), config.fingerprint()));
         int deletedCheckpoints = 0;
         for (CheckpointKey key : checkpoints.keys()) {
             if (!valid.contains(key)) {
@@ -269,18 +298,6 @@ public final class ForgetService {
         payload.put("deletedDataFiles", deletedFiles);
         payload.put("deletedCheckpoints", deletedCheckpoints);
         ledger.append("store.purged", null, Ledger.SYSTEM_PRINCIPAL, payload);
-    }
-
-    /** The checkpoint keys that the store's current records justify: one per (shard, slice). */
-    static Set<CheckpointKey> validKeys(Store store, StoreManifest manifest, SisaConfig config) throws IOException {
-        Lineage lineage = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().train())).lineage(config.plan());
-        Set<CheckpointKey> valid = new HashSet<>();
-        for (int s = 0; s < config.plan().shards(); s++) {
-            for (int k = 0; k < config.plan().slices(); k++) {
-                valid.add(lineage.checkpointKey(s, k, config.fingerprint()));
-            }
-        }
-        return valid;
     }
 
     private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Ledger ledger) {

@@ -8,7 +8,7 @@ import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardPlan;
-import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
@@ -58,10 +58,7 @@ public final class SisaService {
         Store store = Store.create(storeDir);
         RecordSet train = data.train();
         Lineage lineage = config.plan().place(train);
-        String trainFile = "data/train-v1.bin";
-        String testFile = "data/test-v1.bin";
-        TrainingDataFile.write(store.root().resolve(trainFile), train, lineage);
-        TrainingDataFile.write(store.root().resolve(testFile), data.test(), null);
+        StoreManifest.DataFiles dataFiles = ShardFiles.writeAll(store, train, lineage, data.test(), 1);
 
         FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
         List<SliceEvent> events = new ArrayList<>();
@@ -86,8 +83,6 @@ public final class SisaService {
         metrics.put("trainSeconds", seconds);
         StoreManifest.ModelVersion first = new StoreManifest.ModelVersion(1, null, null, now, metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), sha256s(checkpoints, keys), List.of(), null, null);
-        StoreManifest.DataFiles dataFiles = new StoreManifest.DataFiles(trainFile, Store.sha256(store.root().resolve(trainFile)),
-                testFile, Store.sha256(store.root().resolve(testFile)));
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
@@ -156,11 +151,13 @@ public final class SisaService {
         return SisaEnsemble.load(new FileCheckpointStore(store.checkpointsDir()), currentKeys(manifest), config.aggregation(), device);
     }
 
-    /** The store's current training and test records (what remains after every forget). */
-    public static TrainingDataFile.Content[] loadData(Store store) throws IOException {
-        StoreManifest.DataFiles files = store.readManifest().dataFiles();
-        return new TrainingDataFile.Content[]{
-                TrainingDataFile.read(store.root().resolve(files.train())),
-                TrainingDataFile.read(store.root().resolve(files.test()))};
+    /** The store's current training records, every shard's (what remains after every forget). */
+    public static RecordSet loadTraining(Store store) throws IOException {
+        return ShardFiles.training(store, store.readManifest());
+    }
+
+    /** The store's current held-out records. */
+    public static RecordSet loadTest(Store store) throws IOException {
+        return ShardFiles.test(store, store.readManifest());
     }
 }

@@ -133,10 +133,9 @@ class ForgetServiceTest {
         assertThat(receipt.matchedTrainRecords()).isEqualTo(trainRows).isPositive();
         assertThat(receipt.matchedTestRecords()).isEqualTo(testRows);
         assertThat(receipt.retrained()).hasSize(1);
-        var data = SisaService.loadData(store);
-        for (var content : data) {
-            for (int i = 0; i < content.records().size(); i++) {
-                assertThat(content.records().subject(i)).isNotEqualTo(person);
+        for (RecordSet set : List.of(SisaService.loadTraining(store), SisaService.loadTest(store))) {
+            for (int i = 0; i < set.size(); i++) {
+                assertThat(set.subject(i)).isNotEqualTo(person);
             }
         }
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
@@ -199,8 +198,8 @@ class ForgetServiceTest {
     @Test
     void theAuditFindsAStaleCheckpointAForgottenRowAndATamperedLedger(@TempDir Path dir) throws Exception {
         Store store = train(dir, DATA);
-        Path oldData = dir.resolve("old-train.bin");
-        Files.copy(store.root().resolve(store.readManifest().dataFiles().train()), oldData);
+        Path oldData = dir.resolve("old-shard.bin");
+        Files.copy(store.root().resolve(store.readManifest().dataFiles().shards().get(0)), oldData);
         String staleCheckpoint = finalCheckpoints(store).get(0);
         Path staleCopy = dir.resolve("stale.ckpt");
         ForgetService service = new ForgetService(store, Device.cpu());
@@ -225,13 +224,13 @@ class ForgetServiceTest {
         Files.delete(store.checkpointsDir().resolve(staleCheckpoint));
 
         // The old data file, which still holds the forgotten row, comes back
-        Files.copy(oldData, store.dataDir().resolve("train-v1.bin"));
+        Files.copy(oldData, store.dataDir().resolve("shard-000-v1.bin"));
         AuditReport row = StoreAudit.run(store);
         assertThat(row.checks()).anySatisfy(c -> {
             assertThat(c.name()).isEqualTo("no forgotten data row remains");
             assertThat(c.passed()).isFalse();
         });
-        Files.delete(store.dataDir().resolve("train-v1.bin"));
+        Files.delete(store.dataDir().resolve("shard-000-v1.bin"));
         assertThat(StoreAudit.run(store).passed()).isTrue();
 
         // Someone edits an audit event
