@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +23,7 @@ import java.util.concurrent.Callable;
 /** {@code lethe bench}: benchmarks that print figures for docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
-        subcommands = {BenchCommand.Throughput.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -96,6 +98,110 @@ public final class BenchCommand implements Runnable {
                 out.flush();
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** SISA's costs: full training, accuracy, storage and deletion times against the cost model. */
+    @Command(name = "sisa", mixinStandardHelpOptions = true,
+            description = "SISA cost benchmark: per shards × slices, training time, accuracy, storage, and the time to serve "
+                    + "1/10/100 deletions (batched and one by one) against the cost model and a monolithic retrain.")
+    static final class Sisa implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DatasetOptions dataset;
+
+        @Option(names = "--shards", split = ",", defaultValue = "1,5,10,20", description = "Shard counts. Default: ${DEFAULT-VALUE}.")
+        List<Integer> shards;
+
+        @Option(names = "--slices", split = ",", defaultValue = "1,5,10", description = "Slice counts. Default: ${DEFAULT-VALUE}.")
+        List<Integer> slices;
+
+        @Option(names = "--deletions", split = ",", defaultValue = "1,10,100", description = "Deletion counts. Default: ${DEFAULT-VALUE}.")
+        List<Integer> deletions;
+
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs per slice (and of the monolithic model). Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--model", defaultValue = "mlp:256,128", description = "Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--one-by-one-budget", defaultValue = "90",
+                description = "Run a one-by-one scenario only when the cost model predicts fewer seconds; else report the prediction. Default: ${DEFAULT-VALUE}.")
+        double budget;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
+        Path outFile;
+
+        @Mixin
+        RunOptions run;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            var device = run.startEngine();
+            DatasetRef.Loaded data = dataset.toRef(run.seed).load();
+            ModelSpec spec = ModelSpec.parse(model, data.train().featureShape(), data.train().numClasses());
+            var trainConfig = new dev.lethe.torch.train.TrainConfig(epochs, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            Path scratch = Files.createTempDirectory("lethe-bench-sisa");
+            Map<String, Object> doc = new LinkedHashMap<>();
+            try {
+                var mono = dev.lethe.torch.service.TrainService.train(scratch.resolve("monolithic"), data, spec, trainConfig, device,
+                        dev.lethe.torch.train.TrainListener.NONE);
+                double monoSeconds = mono.result().seconds();
+                doc.put("dataset", data.ref().name());
+                doc.put("records", data.train().size());
+                doc.put("model", spec.name());
+                doc.put("epochs", epochs);
+                doc.put("monolithic", Map.of("trainSeconds", monoSeconds, "testAccuracy", mono.test().accuracy()));
+                out.printf(Locale.ROOT, "monolithic %s, %d epochs: %.1f s, test accuracy %.4f%n%n", spec.name(), epochs, monoSeconds, mono.test().accuracy());
+                out.println("| S | R | train s | test acc | storage MB | deletion | mode | served s | cost model s | speedup vs full SISA | cost-model speedup | speedup vs monolithic |");
+                out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                out.flush();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (int s : shards) {
+                    for (int r : slices) {
+                        var config = new dev.lethe.torch.sisa.SisaConfig(new dev.lethe.core.sisa.ShardPlan(s, r, dev.lethe.core.sisa.Assignment.UNIFORM, run.seed),
+                                spec, trainConfig, dev.lethe.core.sisa.Aggregation.MEAN_SOFTMAX, run.threads);
+                        var f = dev.lethe.torch.bench.SisaBenchmark.run(data, config, deletions, budget, scratch, run.seed);
+                        rows.add(dev.lethe.torch.bench.SisaBenchmark.toMap(f));
+                        for (var d : f.deletions()) {
+                            out.printf(Locale.ROOT, "| %d | %d | %.1f | %.4f | %.0f | %d | %s | %s | %.2f | %s | %.1fx | %s |%n", s, r, f.trainSeconds(),
+                                    f.testAccuracy(), f.storageBytes() / 1e6, d.records(), d.mode(),
+                                    d.run() ? String.format(Locale.ROOT, "%.2f", d.seconds()) : "not run",
+                                    d.predictedSeconds(),
+                                    d.run() ? String.format(Locale.ROOT, "%.1fx", f.trainSeconds() / d.seconds()) : "–",
+                                    f.trainSeconds() / d.predictedSeconds(),
+                                    d.run() ? String.format(Locale.ROOT, "%.1fx", monoSeconds / d.seconds()) : "–");
+                        }
+                        out.flush();
+                        deleteTree(scratch.resolve("s" + s + "-r" + r));
+                    }
+                }
+                doc.put("configurations", rows);
+            } finally {
+                deleteTree(scratch);
+            }
+            if (outFile != null) {
+                Files.writeString(outFile, dev.lethe.core.store.Store.json().writeValueAsString(doc));
+            }
+            return ExitCodes.OK;
+        }
+
+        private static void deleteTree(Path dir) throws java.io.IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 }
