@@ -138,6 +138,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
         Path outFile;
 
+        @Option(names = "--singles", defaultValue = "0",
+                description = "Instead of the grid: serve N single-record deletions one after another on the first --shards × --slices "
+                        + "configuration and report each against the cost model, with medians.")
+        int singles;
+
         @Mixin
         RunOptions run;
 
@@ -150,6 +155,13 @@ public final class BenchCommand implements Runnable {
             var trainConfig = new dev.lethe.torch.train.TrainConfig(epochs, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
             Path scratch = Files.createTempDirectory("lethe-bench-sisa");
             Map<String, Object> doc = new LinkedHashMap<>();
+            if (singles > 0) {
+                try {
+                    return singles(out, data, spec, trainConfig, scratch, doc);
+                } finally {
+                    deleteTree(scratch);
+                }
+            }
             try {
                 var mono = dev.lethe.torch.service.TrainService.train(scratch.resolve("monolithic"), data, spec, trainConfig, device,
                         dev.lethe.torch.train.TrainListener.NONE);
@@ -191,6 +203,42 @@ public final class BenchCommand implements Runnable {
                 Files.writeString(outFile, dev.lethe.core.store.Store.json().writeValueAsString(doc));
             }
             return ExitCodes.OK;
+        }
+
+        private int singles(PrintWriter out, DatasetRef.Loaded data, ModelSpec spec, dev.lethe.torch.train.TrainConfig trainConfig,
+                            Path scratch, Map<String, Object> doc) throws Exception {
+            var config = new dev.lethe.torch.sisa.SisaConfig(new dev.lethe.core.sisa.ShardPlan(shards.get(0), slices.get(0),
+                    dev.lethe.core.sisa.Assignment.UNIFORM, run.seed), spec, trainConfig, dev.lethe.core.sisa.Aggregation.MEAN_SOFTMAX, run.threads);
+            double[] full = new double[1];
+            var deletions = dev.lethe.torch.bench.SisaBenchmark.singles(data, config, singles, scratch, run.seed, full);
+            out.printf(Locale.ROOT, "S=%d R=%d, full SISA training %.1f s; %d single deletions:%n", shards.get(0), slices.get(0), full[0], singles);
+            out.println("| # | served s | cost model s | speedup vs full SISA | cost-model speedup | measured / predicted speedup |");
+            out.println("|---|---|---|---|---|---|");
+            double[] served = new double[deletions.size()];
+            double[] ratio = new double[deletions.size()];
+            for (int i = 0; i < deletions.size(); i++) {
+                var d = deletions.get(i);
+                served[i] = d.seconds();
+                ratio[i] = d.predictedSeconds() / d.seconds();
+                out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.1fx | %.1fx | %.2f |%n", i + 1, d.seconds(), d.predictedSeconds(),
+                        full[0] / d.seconds(), full[0] / d.predictedSeconds(), ratio[i]);
+            }
+            double medianServed = median(served);
+            out.printf(Locale.ROOT, "median: served %.2f s, speedup vs full SISA %.1fx, measured/predicted speedup %.2f%n",
+                    medianServed, full[0] / medianServed, median(ratio));
+            out.flush();
+            doc.put("fullTrainSeconds", full[0]);
+            doc.put("singles", deletions);
+            if (outFile != null) {
+                Files.writeString(outFile, dev.lethe.core.store.Store.json().writeValueAsString(doc));
+            }
+            return ExitCodes.OK;
+        }
+
+        private static double median(double[] values) {
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
         private static void deleteTree(Path dir) throws java.io.IOException {

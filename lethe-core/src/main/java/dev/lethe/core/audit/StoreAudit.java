@@ -12,16 +12,13 @@ import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
+import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -29,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * Proves what a SISA store claims ("deleted means deleted", DESIGN.md §2), from the files alone:
  * <ol>
- *   <li>the ledger's hash chain is intact;</li>
+ *   <li>the ledger's hash chain is intact, and still holds the head event the manifest recorded (so its
+ *       newest events were not cut off);</li>
  *   <li>the manifest matches the files (data files and current checkpoints exist with the recorded
  *       SHA-256);</li>
  *   <li>the served checkpoints are exactly those the current records determine: each shard's final
@@ -60,6 +58,10 @@ public final class StoreAudit {
             ChainCheck chain = ledger.verifyChain();
             checks.add(new AuditCheck("ledger hash chain intact", chain.intact(), chain.intact()
                     ? chain.eventsChecked() + " events chained" : "broken at event " + chain.firstBrokenSeq() + ": " + chain.problem()));
+            boolean headKept = manifest.ledgerHead() == null || ledger.containsHash(manifest.ledgerHead());
+            checks.add(new AuditCheck("ledger holds the head the manifest recorded", headKept, headKept
+                    ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
+                    : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
             checks.add(requestsApplied(ledger, manifest));
         }
         checks.add(dataFilesMatch(store, manifest));
@@ -166,8 +168,8 @@ public final class StoreAudit {
         for (TrainingDataFile.Metadata m : contents) {
             for (String id : m.ids()) {
                 rows++;
-                if (tombstones.contains(sha256(id))) {
-                    problems.add("a forgotten record is still in " + m.name() + " (sha256 of its id " + sha256(id).substring(0, 12) + "…)");
+                if (tombstones.contains(DigestUtils.sha256Hex(id))) {
+                    problems.add("a forgotten record is still in " + m.name() + " (sha256 of its id " + DigestUtils.sha256Hex(id).substring(0, 12) + "…)");
                 }
             }
         }
@@ -178,13 +180,5 @@ public final class StoreAudit {
         }
         return new AuditCheck("no forgotten data row remains", problems.isEmpty(),
                 problems.isEmpty() ? rows + " rows checked against " + tombstones.size() + " tombstones" : String.join("; ", problems));
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

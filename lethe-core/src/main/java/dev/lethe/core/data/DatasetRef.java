@@ -5,13 +5,10 @@ import dev.lethe.core.data.catalog.DatasetCatalog;
 import dev.lethe.core.data.catalog.LoadedDataset;
 import dev.lethe.core.data.load.CsvLoader;
 import dev.lethe.core.data.load.CsvOptions;
+import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Everything needed to load the same training and test records again: which data set, from where,
@@ -107,13 +104,7 @@ public record DatasetRef(String name, String path, String labelColumn, String id
     }
 
     private static String combinedFingerprint(RecordSet train, RecordSet test) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(("train:" + train.fingerprint() + "\ntest:" + test.fingerprint()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return DigestUtils.sha256Hex("train:" + train.fingerprint() + "\ntest:" + test.fingerprint());
     }
 
     /**

@@ -1,16 +1,16 @@
 package dev.lethe.core.data;
 
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import dev.lethe.core.seed.Seeds;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -239,29 +239,25 @@ public final class RecordSet {
      * names. Two sets with the same fingerprint train identical models; reports record it.
      */
     public String fingerprint() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            md.update(Arrays.toString(featureShape).getBytes(StandardCharsets.UTF_8));
-            md.update(String.join("\u0000", classNames).getBytes(StandardCharsets.UTF_8));
-            for (int i = 0; i < size(); i++) {
-                md.update(ids[i].getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(subjects[i] == null ? new byte[]{1} : (subjects[i] + "\u0000").getBytes(StandardCharsets.UTF_8));
-                buf.clear();
-                md.update(buf.putInt(0, labels[i]).array(), 0, 4);
-            }
-            ByteBuffer fb = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < features.length; off += 4096) {
-                int len = Math.min(4096, features.length - off);
-                fb.clear();
-                fb.asFloatBuffer().put(features, off, len);
-                md.update(fb.array(), 0, len * 4);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        MessageDigest md = DigestUtils.getSha256Digest();
+        ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        md.update(Arrays.toString(featureShape).getBytes(StandardCharsets.UTF_8));
+        md.update(String.join("\u0000", classNames).getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < size(); i++) {
+            md.update(ids[i].getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(subjects[i] == null ? new byte[]{1} : (subjects[i] + "\u0000").getBytes(StandardCharsets.UTF_8));
+            buf.clear();
+            md.update(buf.putInt(0, labels[i]).array(), 0, 4);
         }
+        ByteBuffer fb = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off < features.length; off += 4096) {
+            int len = Math.min(4096, features.length - off);
+            fb.clear();
+            fb.asFloatBuffer().put(features, off, len);
+            md.update(fb.array(), 0, len * 4);
+        }
+        return Hex.encodeHexString(md.digest());
     }
 
     /** Two disjoint sides of a split. */

@@ -1,5 +1,6 @@
 package dev.lethe.core.ledger;
 
+import org.apache.commons.codec.digest.DigestUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,7 +28,7 @@ final class AuditChain {
 
     static String hash(String prevHash, long seq, String at, String type, String requestId, String principal,
                        String payload) {
-        return Sha256.hex(prevHash + '\n' + seq + '\n' + at + '\n' + type + '\n' + (requestId == null ? "" : requestId)
+        return DigestUtils.sha256Hex(prevHash + '\n' + seq + '\n' + at + '\n' + type + '\n' + (requestId == null ? "" : requestId)
                 + '\n' + principal + '\n' + payload);
     }
 
@@ -78,6 +79,22 @@ final class AuditChain {
             }
         }
         return events;
+    }
+
+    static java.util.Optional<AuditEvent> last(Connection c) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM events ORDER BY seq DESC LIMIT 1");
+             ResultSet rs = select.executeQuery()) {
+            return rs.next() ? java.util.Optional.of(read(rs)) : java.util.Optional.empty();
+        }
+    }
+
+    static boolean containsHash(Connection c, String hash) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM events WHERE hash = ?")) {
+            select.setString(1, hash);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
     }
 
     /** Walks the chain from seq 1, stopping at the first event whose number, link or hash is wrong. */

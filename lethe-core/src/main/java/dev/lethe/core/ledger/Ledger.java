@@ -1,5 +1,6 @@
 package dev.lethe.core.ledger;
 
+import org.apache.commons.codec.digest.DigestUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -162,7 +163,7 @@ public final class Ledger implements AutoCloseable {
             Requests.update(c, id, RequestStatus.DONE, now, null, receiptJson, null);
             Requests.deleteValues(c, id);
             AuditChain.append(c, Timestamps.format(now), "request.done", id, SYSTEM_PRINCIPAL, Map.of(
-                    "receiptSha256", Sha256.hex(receiptJson),
+                    "receiptSha256", DigestUtils.sha256Hex(receiptJson),
                     "valuesCount", r.valuesCount(),
                     "valuesDigest", r.valuesDigest()));
             return null;
@@ -182,7 +183,7 @@ public final class Ledger implements AutoCloseable {
             Instant now = Timestamps.now();
             Requests.update(c, id, RequestStatus.FAILED, now, null, null, reason);
             AuditChain.append(c, Timestamps.format(now), "request.failed", id, SYSTEM_PRINCIPAL,
-                    Map.of("reasonSha256", Sha256.hex(reason)));
+                    Map.of("reasonSha256", DigestUtils.sha256Hex(reason)));
             return null;
         });
     }
@@ -204,6 +205,16 @@ public final class Ledger implements AutoCloseable {
     /** Every audit event, oldest first. */
     public synchronized List<AuditEvent> events() {
         return db.read(AuditChain::all);
+    }
+
+    /** The newest event, if any: its hash is the head of the chain, which stores keep outside the ledger. */
+    public synchronized Optional<AuditEvent> head() {
+        return db.read(AuditChain::last);
+    }
+
+    /** Whether an event with this hash is in the chain (a head kept elsewhere must still be there). */
+    public synchronized boolean containsHash(String hash) {
+        return db.read(c -> AuditChain.containsHash(c, hash));
     }
 
     /**

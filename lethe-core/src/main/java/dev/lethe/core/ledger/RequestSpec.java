@@ -1,5 +1,6 @@
 package dev.lethe.core.ledger;
 
+import org.apache.commons.codec.digest.DigestUtils;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,6 @@ public record RequestSpec(ForgetKind kind, List<String> values, String reason, S
      * once the values are erased, so an auditor holding the values can still show which request named them.
      */
     public String valuesDigest() {
-        return Sha256.hex(String.join("\n", values.stream().sorted().toList()));
+        return DigestUtils.sha256Hex(String.join("\n", values.stream().sorted().toList()));
     }
 }

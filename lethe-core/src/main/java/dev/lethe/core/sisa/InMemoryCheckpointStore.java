@@ -1,16 +1,14 @@
 package dev.lethe.core.sisa;
 
 import dev.lethe.core.store.AtomicFiles;
+import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -65,11 +63,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public synchronized String sha256(CheckpointKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.get(key)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return DigestUtils.sha256Hex(content.get(key));
     }
 
     /** How many puts happened (including identical re-puts). */

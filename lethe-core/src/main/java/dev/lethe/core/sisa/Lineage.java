@@ -1,13 +1,13 @@
 package dev.lethe.core.sisa;
 
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,17 +101,13 @@ public final class Lineage {
      * configuration, and so (training being deterministic) hold the same bytes.
      */
     public CheckpointKey checkpointKey(int s, int k, String configFingerprint) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((configFingerprint + "\n" + plan.describe() + "\nshard=" + s + "\nslice=" + k + "\n").getBytes(StandardCharsets.UTF_8));
-            for (int i : trainingPositions(s, k)) {
-                md.update(ids.get(i).getBytes(StandardCharsets.UTF_8));
-                md.update((byte) '\n');
-            }
-            return new CheckpointKey(s, k, HexFormat.of().formatHex(md.digest()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        MessageDigest md = DigestUtils.getSha256Digest();
+        md.update((configFingerprint + "\n" + plan.describe() + "\nshard=" + s + "\nslice=" + k + "\n").getBytes(StandardCharsets.UTF_8));
+        for (int i : trainingPositions(s, k)) {
+            md.update(ids.get(i).getBytes(StandardCharsets.UTF_8));
+            md.update((byte) '\n');
         }
+        return new CheckpointKey(s, k, Hex.encodeHexString(md.digest()));
     }
 
     /** The lineage of the remaining records once {@code forgotten} positions are removed; nothing else moves. */

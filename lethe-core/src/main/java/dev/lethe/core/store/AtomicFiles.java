@@ -54,18 +54,13 @@ public final class AtomicFiles {
      * the bytes written (hex), computed on the way out so the file is never read back.
      */
     public static String writeWithSha256(Path target, Writer writer) throws IOException {
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        java.security.MessageDigest md = org.apache.commons.codec.digest.DigestUtils.getSha256Digest();
         write(target, out -> {
             java.security.DigestOutputStream digesting = new java.security.DigestOutputStream(out, md);
             writer.writeTo(digesting);
             digesting.flush();
         });
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return org.apache.commons.codec.binary.Hex.encodeHexString(md.digest());
     }
 
     /** Replaces {@code target} atomically with the given bytes. */

@@ -20,11 +20,14 @@ import java.util.Map;
  * @param sisa the SISA configuration, for an exact-unlearning store; null for a single model
  * @param dataFiles the ingested data files and their SHA-256, for a SISA store
  * @param tombstones SHA-256 of every forgotten record id, sorted: what the audit checks the data against
+ * @param ledgerHead hash of the newest ledger event when this manifest was written: the audit checks it
+ *                   is still in the chain, which catches a ledger whose newest events were cut off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
                             ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
-                            SisaInfo sisa, DataFiles dataFiles, List<String> tombstones) {
+                            SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
+                            String ledgerHead) {
 
     public StoreManifest {
         versions = Map.copyOf(versions);
@@ -37,7 +40,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     public static StoreManifest single(String createdAt, Map<String, String> versions, DatasetInfo dataset, ModelInfo model,
                                        Map<String, Object> training, ModelVersion first) {
         return new StoreManifest(Store.SCHEMA_VERSION, createdAt, versions, dataset, model, training, first.version(),
-                List.of(first), null, null, null);
+                List.of(first), null, null, null, null);
     }
 
     /** Whether this store serves a SISA ensemble. */
@@ -50,7 +53,13 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         List<ModelVersion> all = new java.util.ArrayList<>(models);
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
-                newDataFiles, newTombstones);
+                newDataFiles, newTombstones, ledgerHead);
+    }
+
+    /** This manifest with another ledger head. */
+    public StoreManifest withLedgerHead(String head) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
+                dataFiles, tombstones, head);
     }
 
     /**

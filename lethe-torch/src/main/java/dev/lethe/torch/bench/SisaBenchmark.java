@@ -105,6 +105,33 @@ public final class SisaBenchmark {
         return new Figures(config.plan().shards(), config.plan().slices(), trained.seconds(), trained.test().accuracy(), storage, deletions);
     }
 
+    /**
+     * Serves {@code count} single-record deletions one after another on a store trained with
+     * {@code config}, and returns each one's measured and predicted seconds: the repeated measurement
+     * behind the "single deletion" figures, whose cost depends on the slice the record sits in.
+     */
+    public static List<Deletion> singles(DatasetRef.Loaded data, SisaConfig config, int count, Path scratch, long seed,
+                                         double[] fullTrainSeconds) throws IOException {
+        Path dir = scratch.resolve("singles-s" + config.plan().shards() + "-r" + config.plan().slices());
+        SisaService.Outcome trained = SisaService.train(dir, data, config, Device.cpu(), TrainListener.NONE, e -> {
+        });
+        fullTrainSeconds[0] = trained.seconds();
+        Store store = trained.store();
+        double fullCost = cost(store, config, null);
+        ForgetService forget = new ForgetService(store, Device.cpu());
+        Random random = new Random(seed);
+        List<Deletion> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<String> id = pick(store, 1, random);
+            double predicted = trained.seconds() * cost(store, config, id) / fullCost;
+            long t0 = System.nanoTime();
+            forget.accept(new RequestSpec(ForgetKind.RECORDS, id, "benchmark", null), "bench");
+            forget.process();
+            out.add(new Deletion(1, "single", (System.nanoTime() - t0) / 1e9, predicted, true));
+        }
+        return out;
+    }
+
     /** Record-epochs to retrain for forgetting {@code ids} (all records when null) from the store as it is now. */
     private static double cost(Store store, SisaConfig config, List<String> ids) throws IOException {
         StoreManifest manifest = store.readManifest();

@@ -1,5 +1,7 @@
 package dev.lethe.torch.model;
 
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -28,9 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -205,19 +205,15 @@ public final class ModelHandle implements AutoCloseable {
      * same digest have bit-identical weights.
      */
     public String weightsDigest() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Pair<String, Parameter> p : parameters()) {
-                NDArray a = p.getValue().getArray();
-                md.update(p.getKey().getBytes(StandardCharsets.UTF_8));
-                md.update(a.getShape().toString().getBytes(StandardCharsets.UTF_8));
-                ByteBuffer bytes = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                md.update(bytes);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        MessageDigest md = DigestUtils.getSha256Digest();
+        for (Pair<String, Parameter> p : parameters()) {
+            NDArray a = p.getValue().getArray();
+            md.update(p.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update(a.getShape().toString().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            md.update(bytes);
         }
+        return Hex.encodeHexString(md.digest());
     }
 
     @Override

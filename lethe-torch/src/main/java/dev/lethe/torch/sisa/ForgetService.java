@@ -15,17 +15,14 @@ import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.train.TrainListener;
+import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +171,7 @@ public final class ForgetService {
             Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
             forgottenTest.addAll(testHits);
             testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
-            ids.forEach(id -> tombstones.add(sha256(id)));
+            ids.forEach(id -> tombstones.add(DigestUtils.sha256Hex(id)));
             matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest(ids), touched));
         }
 
@@ -223,7 +220,7 @@ public final class ForgetService {
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched);
         StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
-                List.copyOf(tombstones));
+                List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -315,15 +312,7 @@ public final class ForgetService {
         return receipts;
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
     private static String digest(List<String> ids) {
-        return sha256(String.join("\n", new TreeSet<>(ids)));
+        return DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids)));
     }
 }

@@ -4,12 +4,9 @@ import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.TrainConfig;
+import org.apache.commons.codec.digest.DigestUtils;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * Everything that determines a SISA ensemble's bits besides the data: the shard plan, the model,
@@ -33,10 +30,6 @@ public record SisaConfig(ShardPlan plan, ModelSpec model, TrainConfig train, Agg
                 + "|epochsPerSlice=" + train.epochs() + "|batch=" + train.batchSize() + "|optimizer=" + train.optimizer()
                 + "|lr=" + Float.floatToIntBits(train.learningRate()) + "|momentum=" + Float.floatToIntBits(train.momentum())
                 + "|wd=" + Float.floatToIntBits(train.weightDecay()) + "|seed=" + train.seed() + "|threads=" + threads;
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return DigestUtils.sha256Hex(text);
     }
 }

@@ -90,13 +90,13 @@ public final class SisaService {
                 TrainService.trainingConfig(config.train(), device), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
-                dataFiles, List.of());
+                dataFiles, List.of(), null);
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("version", 1);
             payload.put("fingerprint", data.fingerprint());
             payload.put("checkpoints", first.checkpoints());
-            ledger.append("store.trained", null, LOCAL_PRINCIPAL, payload);
+            manifest = manifest.withLedgerHead(ledger.append("store.trained", null, LOCAL_PRINCIPAL, payload).hash());
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("kind", "sisa-train");

@@ -233,6 +233,22 @@ class ForgetServiceTest {
         Files.delete(store.dataDir().resolve("shard-000-v1.bin"));
         assertThat(StoreAudit.run(store).passed()).isTrue();
 
+        // Someone cuts off the newest ledger events, down to the head the manifest recorded: the chain
+        // that is left is intact, but the head is gone
+        String head = store.readManifest().ledgerHead();
+        Path intactLedger = dir.resolve("intact-ledger.db");
+        Files.copy(store.ledgerFile(), intactLedger);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.ledgerFile());
+             var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM events WHERE seq >= (SELECT seq FROM events WHERE hash = '" + head + "')");
+        }
+        AuditReport truncated = StoreAudit.run(store);
+        assertThat(truncated.checks().get(0).passed()).as("chain of the remaining events").isTrue();
+        assertThat(truncated.checks().get(1).passed()).isFalse();
+        assertThat(truncated.checks().get(1).detail()).contains("lost its newest events");
+        Files.copy(intactLedger, store.ledgerFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(StoreAudit.run(store).passed()).isTrue();
+
         // Someone edits an audit event
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.ledgerFile());
              var st = c.createStatement()) {

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.zip.ZipException;
@@ -90,12 +89,7 @@ public final class Downloader {
 
     /** Hex SHA-256 of the content (decompressed when gzip), or a description of why it is unreadable. */
     private static String contentSha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        MessageDigest digest = org.apache.commons.codec.digest.DigestUtils.getSha256Digest();
         try (InputStream in = new DigestInputStream(Inputs.open(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (ZipException | EOFException e) {
