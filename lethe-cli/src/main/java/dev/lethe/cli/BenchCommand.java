@@ -223,9 +223,9 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.1fx | %.1fx | %.2f |%n", i + 1, d.seconds(), d.predictedSeconds(),
                         full[0] / d.seconds(), full[0] / d.predictedSeconds(), ratio[i]);
             }
-            double medianServed = median(served);
+            double medianServed = dev.lethe.core.metrics.Stats.median(served);
             out.printf(Locale.ROOT, "median: served %.2f s, speedup vs full SISA %.1fx, measured/predicted speedup %.2f%n",
-                    medianServed, full[0] / medianServed, median(ratio));
+                    medianServed, full[0] / medianServed, dev.lethe.core.metrics.Stats.median(ratio));
             out.flush();
             doc.put("fullTrainSeconds", full[0]);
             doc.put("singles", deletions);
@@ -233,12 +233,6 @@ public final class BenchCommand implements Runnable {
                 Files.writeString(outFile, dev.lethe.core.store.Store.json().writeValueAsString(doc));
             }
             return ExitCodes.OK;
-        }
-
-        private static double median(double[] values) {
-            double[] v = values.clone();
-            java.util.Arrays.sort(v);
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
         private static void deleteTree(Path dir) throws java.io.IOException {

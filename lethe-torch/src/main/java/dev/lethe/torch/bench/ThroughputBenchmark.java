@@ -2,6 +2,7 @@ package dev.lethe.torch.bench;
 
 import ai.djl.Device;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.metrics.Stats;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Objectives;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,14 +85,7 @@ public final class ThroughputBenchmark {
             }
             long bytes = Files.size(file);
             Files.deleteIfExists(file);
-            return new Figures(samples / seconds, epochSeconds, median(save), median(load), bytes, finalLoss);
+            return new Figures(samples / seconds, epochSeconds, Stats.median(save), Stats.median(load), bytes, finalLoss);
         }
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n == 0 ? Double.NaN : (n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
     }
 }

@@ -13,6 +13,7 @@ import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.train.TrainListener;
 import org.apache.commons.codec.digest.DigestUtils;
@@ -115,6 +116,12 @@ public final class ForgetService {
 
     /** Processes every pending request (see the class comment); returns their receipts. */
     public List<Receipt> process() throws IOException {
+        try (StoreLock lock = StoreLock.acquire(store)) {
+            return processLocked();
+        }
+    }
+
+    private List<Receipt> processLocked() throws IOException {
         StoreManifest manifest = store.readManifest();
         SisaConfig config = SisaService.config(manifest);
         List<Receipt> receipts = new ArrayList<>();
