@@ -1,0 +1,56 @@
+package dev.lethe.torch.method;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Objectives;
+
+/**
+ * {@code finetune}: continue training the original model on the retain set only, relying on
+ * catastrophic forgetting to wash the forget set out (the "FT" baseline of Warnecke et al. 2023 and
+ * Jia et al. 2023). Cheap and usually weak: a baseline, not a method to trust.
+ */
+public final class Finetune implements UnlearningMethod<Finetune.Options> {
+
+    public static final String NAME = "finetune";
+
+    public record Options(@JsonPropertyDescription("fine-tuning epochs on the retain set") int epochs,
+                          @JsonPropertyDescription("learning rate (η)") float learningRate) {
+        public Options {
+            MethodOptions.require(epochs >= 1, "finetune.epochs", epochs, ">= 1");
+            MethodOptions.require(learningRate > 0, "finetune.learningRate", learningRate, "> 0");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "fine-tune on the retain set only (baseline)";
+    }
+
+    @Override
+    public Guarantee guarantee() {
+        return Guarantee.APPROXIMATE;
+    }
+
+    @Override
+    public Options defaults() {
+        return new Options(3, 1e-3f);
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
+    }
+
+    @Override
+    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+        ModelHandle model = original.copy();
+        Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), "finetune"),
+                Objectives.crossEntropy(), context);
+        return model;
+    }
+}

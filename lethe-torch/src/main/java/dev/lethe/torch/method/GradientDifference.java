@@ -1,0 +1,71 @@
+package dev.lethe.torch.method;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Objective;
+import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.TensorData;
+
+/**
+ * {@code grad-diff}: gradient ascent on the forget set together with descent on the retain set
+ * (Liu et al. 2022, "Continual Learning and Private Unlearning"; "GradDiff" in Maini et al. 2024,
+ * TOFU): minimise {@code −α·L(θ; B_f) + (1−α)·L(θ; B_r)} where each step pairs a forget batch
+ * {@code B_f} with a retain batch {@code B_r} drawn by {@link BatchSampler}.
+ */
+public final class GradientDifference implements UnlearningMethod<GradientDifference.Options> {
+
+    public static final String NAME = "grad-diff";
+
+    public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
+                          @JsonPropertyDescription("learning rate (η)") float learningRate,
+                          @JsonPropertyDescription("weight of the forget term (α); the retain term gets 1 − α") float forgetWeight) {
+        public Options {
+            MethodOptions.require(epochs >= 1, "grad-diff.epochs", epochs, ">= 1");
+            MethodOptions.require(learningRate > 0, "grad-diff.learningRate", learningRate, "> 0");
+            MethodOptions.require(forgetWeight > 0 && forgetWeight < 1, "grad-diff.forgetWeight", forgetWeight, "in (0, 1)");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "ascend on the forget set while descending on the retain set";
+    }
+
+    @Override
+    public Guarantee guarantee() {
+        return Guarantee.APPROXIMATE;
+    }
+
+    @Override
+    public Options defaults() {
+        return new Options(5, 1e-3f, 0.5f);
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
+    }
+
+    @Override
+    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+        ModelHandle model = original.copy();
+        try (TensorData retain = TensorData.of(data.retain(), model.manager())) {
+            BatchSampler retainBatches = new BatchSampler(retain, context.original().batchSize(), context.seed("grad-diff-retain"));
+            float alpha = options.forgetWeight();
+            Objective objective = (m, batch) -> {
+                NDArray forgetLoss = Objectives.crossEntropy(m.forward(batch.features(), true), batch.labels());
+                NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
+                NDArray retainLoss = Objectives.crossEntropy(m.forward(r[0], true), r[1]);
+                return retainLoss.mul(1 - alpha).sub(forgetLoss.mul(alpha));
+            };
+            Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "grad-diff"), objective, context);
+        }
+        return model;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.lethe.torch.method;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of a method as text: {@code key=value} pairs (key = field name, or {@code <method>.<field>}),
+ * turned into the method's validated options record over its defaults, and back. Unknown keys and
+ * invalid values fail with a message that lists what is valid, before any work starts.
+ */
+public final class MethodOptions {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private MethodOptions() {
+    }
+
+    /**
+     * One option as {@code lethe methods} shows it.
+     *
+     * @param key {@code <method>.<field>}
+     * @param type the value's type
+     * @param defaultValue the default, as text
+     * @param description what it means (the paper's symbol in brackets)
+     */
+    public record Info(String key, String type, String defaultValue, String description) {
+    }
+
+    /** The options as a map field → value (the form receipts and reports record). */
+    public static Map<String, Object> toMap(Record options) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent c : options.getClass().getRecordComponents()) {
+            try {
+                out.put(c.getName(), c.getAccessor().invoke(options));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read option " + c.getName(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The options as {@code <method>.<field>=value} properties. */
+    public static Map<String, String> toProperties(UnlearningMethod<?> method, Record options) {
+        Map<String, String> out = new LinkedHashMap<>();
+        toMap(options).forEach((k, v) -> out.put(method.name() + "." + k, String.valueOf(v)));
+        return out;
+    }
+
+    /** The method's defaults with {@code overrides} applied; keys may carry the method's prefix. */
+    public static <O extends Record> O parse(UnlearningMethod<O> method, Map<String, String> overrides) {
+        Map<String, Object> values = toMap(method.defaults());
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String key = e.getKey().startsWith(method.name() + ".") ? e.getKey().substring(method.name().length() + 1) : e.getKey();
+            if (!values.containsKey(key)) {
+                throw new IllegalArgumentException("method " + method.name() + " has no option '" + e.getKey() + "'; its options: "
+                        + String.join(", ", values.keySet().stream().map(k -> method.name() + "." + k).toList()));
+            }
+            values.put(key, e.getValue());
+        }
+        try {
+            return JSON.convertValue(values, method.optionsType());
+        } catch (IllegalArgumentException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String problem = root instanceof IllegalArgumentException ? root.getMessage()
+                    : e.getMessage().split("\n")[0].replaceAll(" \\(class [^)]*\\)", "");
+            throw new IllegalArgumentException("invalid options for " + method.name() + ": " + problem, e);
+        }
+    }
+
+    /** Every option of a method with its default and description. */
+    public static List<Info> describe(UnlearningMethod<?> method) {
+        List<Info> out = new ArrayList<>();
+        Record defaults = method.defaults();
+        for (RecordComponent c : defaults.getClass().getRecordComponents()) {
+            JsonPropertyDescription d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
+            Object value;
+            try {
+                value = c.getAccessor().invoke(defaults);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read option " + c.getName(), e);
+            }
+            out.add(new Info(method.name() + "." + c.getName(), c.getType().getSimpleName(), String.valueOf(value),
+                    d == null ? "" : d.value()));
+        }
+        return out;
+    }
+
+    /** Checks a number is in a range, for options records' constructors. */
+    public static void require(boolean ok, String option, Object value, String range) {
+        if (!ok) {
+            throw new IllegalArgumentException(option + " must be " + range + ", got " + value);
+        }
+    }
+}

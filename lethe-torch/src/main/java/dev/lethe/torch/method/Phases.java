@@ -1,0 +1,28 @@
+package dev.lethe.torch.method;
+
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Objective;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainLoop;
+import dev.lethe.torch.train.TrainResult;
+
+/** The training phases methods share, all through the one {@link TrainLoop}. */
+public final class Phases {
+
+    private Phases() {
+    }
+
+    /** Minimises {@code objective} over {@code data} with {@code config}, with the run's progress and cancellation. */
+    public static TrainResult train(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context) {
+        try (TensorData tensors = TensorData.of(data, model.manager())) {
+            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).run(model, tensors, objective);
+        }
+    }
+
+    /** The original training configuration with another learning rate, epoch count and seed purpose. */
+    public static TrainConfig config(UnlearningContext context, float learningRate, int epochs, String purpose) {
+        return context.original().withLearningRate(learningRate).withEpochs(epochs).withSeed(context.seed(purpose));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lethe.torch.method;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of unlearning methods: one line per method (DESIGN.md §4). */
+public final class UnlearningMethods {
+
+    private static final Map<String, UnlearningMethod<?>> METHODS = new LinkedHashMap<>();
+
+    static {
+        register(new Retrain());
+        register(new Finetune());
+        register(new GradientAscent());
+        register(new RandomLabel());
+        register(new GradientDifference());
+    }
+
+    private UnlearningMethods() {
+    }
+
+    private static void register(UnlearningMethod<?> method) {
+        if (METHODS.put(method.name(), method) != null) {
+            throw new IllegalStateException("two methods are called " + method.name());
+        }
+    }
+
+    /** Every registered method, in registration order. */
+    public static List<UnlearningMethod<?>> all() {
+        return List.copyOf(METHODS.values());
+    }
+
+    /** The method with this id; an unknown id fails with the list of valid ones. */
+    public static UnlearningMethod<?> get(String name) {
+        UnlearningMethod<?> m = METHODS.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "'; methods: " + String.join(", ", METHODS.keySet()));
+        }
+        return m;
+    }
+}

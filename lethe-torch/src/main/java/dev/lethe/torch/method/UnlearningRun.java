@@ -1,0 +1,39 @@
+package dev.lethe.torch.method;
+
+import dev.lethe.torch.model.ModelHandle;
+
+import java.util.Map;
+
+/**
+ * One unlearning run: the model it produced (owned by the caller) and what the receipt records.
+ *
+ * @param model the unlearned model
+ * @param method the method's id
+ * @param options the resolved options, field → value
+ * @param guarantee the method's guarantee
+ * @param seed the run seed
+ * @param seconds wall time
+ */
+public record UnlearningRun(ModelHandle model, String method, Map<String, Object> options, Guarantee guarantee, long seed,
+                            double seconds) implements AutoCloseable {
+
+    /** Runs {@code method} with options parsed from {@code overrides} over its defaults. */
+    public static UnlearningRun run(UnlearningMethod<?> method, Map<String, String> overrides, ModelHandle original,
+                                    UnlearningData data, UnlearningContext context) {
+        return runTyped(method, overrides, original, data, context);
+    }
+
+    private static <O extends Record> UnlearningRun runTyped(UnlearningMethod<O> method, Map<String, String> overrides,
+                                                            ModelHandle original, UnlearningData data, UnlearningContext context) {
+        O options = MethodOptions.parse(method, overrides);
+        long start = System.nanoTime();
+        ModelHandle model = method.unlearn(original, data, context, options);
+        return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
