@@ -12,6 +12,9 @@ import dev.lethe.torch.train.TensorData;
  * (Liu et al. 2022, "Continual Learning and Private Unlearning"; "GradDiff" in Maini et al. 2024,
  * TOFU): minimise {@code −α·L(θ; B_f) + (1−α)·L(θ; B_r)} where each step pairs a forget batch
  * {@code B_f} with a retain batch {@code B_r} drawn by {@link BatchSampler}.
+ *
+ * <p>As in {@link GradientAscent}, each forget record's loss is clipped at {@code lossCeiling} nats so
+ * the unbounded ascent term cannot swamp the retain term once the record is confidently forgotten.
  */
 public final class GradientDifference implements UnlearningMethod<GradientDifference.Options> {
 
@@ -19,11 +22,13 @@ public final class GradientDifference implements UnlearningMethod<GradientDiffer
 
     public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
-                          @JsonPropertyDescription("weight of the forget term (α); the retain term gets 1 − α") float forgetWeight) {
+                          @JsonPropertyDescription("weight of the forget term (α); the retain term gets 1 − α") float forgetWeight,
+                          @JsonPropertyDescription("per-record forget loss above which a record stops pushing, in nats (c)") float lossCeiling) {
         public Options {
             MethodOptions.require(epochs >= 1, "grad-diff.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "grad-diff.learningRate", learningRate, "> 0");
             MethodOptions.require(forgetWeight > 0 && forgetWeight < 1, "grad-diff.forgetWeight", forgetWeight, "in (0, 1)");
+            MethodOptions.require(lossCeiling > 0, "grad-diff.lossCeiling", lossCeiling, "> 0");
         }
     }
 
@@ -44,7 +49,7 @@ public final class GradientDifference implements UnlearningMethod<GradientDiffer
 
     @Override
     public Options defaults() {
-        return new Options(5, 1e-3f, 0.5f);
+        return new Options(10, 1e-3f, 0.2f, 2.5f);
     }
 
     @Override
@@ -59,7 +64,8 @@ public final class GradientDifference implements UnlearningMethod<GradientDiffer
             BatchSampler retainBatches = new BatchSampler(retain, context.original().batchSize(), context.seed("grad-diff-retain"));
             float alpha = options.forgetWeight();
             Objective objective = (m, batch) -> {
-                NDArray forgetLoss = Objectives.crossEntropy(m.forward(batch.features(), true), batch.labels());
+                NDArray forgetLoss = Objectives.perRecordCrossEntropy(m.forward(batch.features(), true), batch.labels())
+                        .minimum(options.lossCeiling()).mean();
                 NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
                 NDArray retainLoss = Objectives.crossEntropy(m.forward(r[0], true), r[1]);
                 return retainLoss.mul(1 - alpha).sub(forgetLoss.mul(alpha));

@@ -47,7 +47,7 @@ public final class RandomLabel implements UnlearningMethod<RandomLabel.Options> 
 
     @Override
     public Options defaults() {
-        return new Options(3, 1e-3f, 1f);
+        return new Options(10, 1e-3f, 3f);
     }
 
     @Override

@@ -21,6 +21,11 @@ public final class Objectives {
         return CROSS_ENTROPY.evaluate(new ai.djl.ndarray.NDList(labels), new ai.djl.ndarray.NDList(logits));
     }
 
+    /** Per-record negative log-likelihood of the true labels, {@code [b]} (the unreduced cross-entropy). */
+    public static NDArray perRecordCrossEntropy(NDArray logits, NDArray labels) {
+        return logits.logSoftmax(1).get(new ai.djl.ndarray.index.NDIndex().addAllDim(1).addPickDim(labels)).neg().reshape(-1);
+    }
+
     /** {@code -objective}: minimising it is gradient ascent on the original loss. */
     public static Objective negate(Objective objective) {
         return (model, batch) -> objective.loss(model, batch).neg();
