@@ -31,7 +31,7 @@ class CommandLineTest {
     void helpListsEveryCommandAndEveryCommandHasHelp() {
         Cli top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
-        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "bench"}) {
+        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "methods", "unlearn", "bench"}) {
             assertThat(top.out()).contains(cmd);
             Cli sub = Cli.run(cmd, "--help");
             assertThat(sub.exitCode()).as(cmd).isZero();
@@ -215,5 +215,48 @@ class CommandLineTest {
         Cli failed = Cli.run("audit", "--store", sisa.toString());
         assertThat(failed.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(failed.out()).contains("[FAIL] no forgotten data row remains").contains("data/train-v1.bin");
+    }
+
+    @Test
+    void methodsListsEveryMethodWithItsOptions() throws Exception {
+        Cli r = Cli.run("methods");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("retrain").contains("grad-ascent").contains("--opt grad-ascent.epochs=");
+        JsonNode all = JSON.readTree(Cli.run("methods", "--json").out());
+        assertThat(all.size()).isGreaterThanOrEqualTo(5);
+        assertThat(all.get(0).get("options").get(0).get("description").asText()).isNotBlank();
+    }
+
+    @Test
+    void unlearnWritesAnApproximateVersionAndRefusesBadInputBeforeWork(@TempDir Path tmp) throws Exception {
+        Path single = tmp.resolve("single");
+        assertThat(Cli.run("train", "--store", single.toString(), "--epochs", "15", "--model", "mlp:64").exitCode()).isZero();
+        String manifestBefore = Files.readString(single.resolve("manifest.json"));
+
+        Cli badOption = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--opt", "grad-ascent.epochs=0");
+        assertThat(badOption.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badOption.err()).contains("grad-ascent.epochs must be >= 1, got 0");
+        Cli unknownOption = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--opt", "speed=9");
+        assertThat(unknownOption.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknownOption.err()).contains("no option 'speed'");
+        Cli unknownMethod = Cli.run("unlearn", "--store", single.toString(), "--method", "magic", "--label", "3");
+        assertThat(unknownMethod.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknownMethod.err()).contains("unknown method 'magic'").contains("grad-diff");
+        Cli nothing = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--record", "no-such-record");
+        assertThat(nothing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(Files.readString(single.resolve("manifest.json"))).isEqualTo(manifestBefore);
+
+        Cli done = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-diff", "--label", "3", "--json");
+        assertThat(done.exitCode()).as(done.err()).isZero();
+        JsonNode receipt = JSON.readTree(done.out()).get("receipt");
+        assertThat(receipt.get("guarantee").asText()).isEqualTo("approximate");
+        assertThat(receipt.get("method").asText()).isEqualTo("grad-diff");
+        assertThat(receipt.get("matchedRecords").asInt()).isGreaterThan(100);
+        JsonNode manifest = JSON.readTree(single.resolve("manifest.json").toFile());
+        assertThat(manifest.get("currentVersion").asInt()).isEqualTo(2);
+        assertThat(manifest.at("/models/1/unlearning/options/forgetWeight").asDouble()).isGreaterThan(0);
+        JsonNode eval = JSON.readTree(Cli.run("eval", "--store", single.toString(), "--json").out());
+        assertThat(eval.get("modelVersion").asInt()).isEqualTo(2);
+        assertThat(eval.at("/test/perClassAccuracy/3").asDouble()).isLessThan(0.2);
     }
 }

@@ -148,15 +148,24 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      * @param requests the forget requests this version applied (empty for the first)
      * @param retrained SISA: what this version retrained (shard, from slice, keys before and after)
      * @param matched request id → records it matched (count and digest, never the ids)
+     * @param unlearning for a version made by an approximate method: its receipt (method, options,
+     *                   guarantee, seed, timing, what matched)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics,
                                List<String> checkpoints, List<String> checkpointSha256, List<String> requests,
-                               List<ShardRetrain> retrained, Map<String, Match> matched) {
+                               List<ShardRetrain> retrained, Map<String, Match> matched, Map<String, Object> unlearning) {
+
+        /** A version without an approximate-unlearning receipt. */
+        public ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics,
+                            List<String> checkpoints, List<String> checkpointSha256, List<String> requests,
+                            List<ShardRetrain> retrained, Map<String, Match> matched) {
+            this(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained, matched, null);
+        }
 
         /** A single-model version. */
         public static ModelVersion single(int version, String file, String sha256, String createdAt, Map<String, Double> metrics) {
-            return new ModelVersion(version, file, sha256, createdAt, metrics, null, null, List.of(), null, null);
+            return new ModelVersion(version, file, sha256, createdAt, metrics, null, null, List.of(), null, null, null);
         }
     }
 

@@ -225,7 +225,7 @@ public final class ForgetService {
         metrics.put("retrainSeconds", (System.nanoTime() - start) / 1e9);
         StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, null, null, Instant.now().toString(), metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
-                batch.stream().map(ForgetRequest::id).toList(), retrained, matched);
+                batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
         StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
                 List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null));
         CrashPoints.reach("before-switch");

@@ -82,7 +82,7 @@ public final class SisaService {
         metrics.put("testAccuracy", test.accuracy());
         metrics.put("trainSeconds", seconds);
         StoreManifest.ModelVersion first = new StoreManifest.ModelVersion(1, null, null, now, metrics,
-                keys.stream().map(CheckpointKey::relativePath).toList(), sha256s(checkpoints, keys), List.of(), null, null);
+                keys.stream().map(CheckpointKey::relativePath).toList(), sha256s(checkpoints, keys), List.of(), null, null, null);
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
@@ -123,10 +123,7 @@ public final class SisaService {
         }
         StoreManifest.SisaInfo s = manifest.sisa();
         Map<String, Object> t = manifest.training();
-        var train = new dev.lethe.torch.train.TrainConfig(s.epochsPerSlice(), ((Number) t.get("batchSize")).intValue(),
-                dev.lethe.torch.train.OptimizerKind.valueOf(String.valueOf(t.get("optimizer")).toUpperCase(Locale.ROOT)),
-                ((Number) t.get("learningRate")).floatValue(), ((Number) t.get("momentum")).floatValue(),
-                ((Number) t.get("weightDecay")).floatValue(), ((Number) t.get("seed")).longValue());
+        var train = dev.lethe.torch.method.UnlearnService.originalConfig(manifest).withEpochs(s.epochsPerSlice());
         var model = dev.lethe.torch.model.ModelSpec.parse(manifest.model().spec(), manifest.model().inputShape(), manifest.model().numClasses());
         var plan = new ShardPlan(s.shards(), s.slices(), dev.lethe.core.sisa.Assignment.parse(s.assignment()), s.seed());
         SisaConfig config = new SisaConfig(plan, model, train, dev.lethe.core.sisa.Aggregation.parse(s.aggregation()),

@@ -1,0 +1,56 @@
+package dev.lethe.cli;
+
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.UnlearningMethod;
+import dev.lethe.torch.method.UnlearningMethods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lethe methods}: every unlearning method with its guarantee and options. */
+@Command(name = "methods", mixinStandardHelpOptions = true,
+        description = "List the unlearning methods: id, guarantee, and every option with its default and meaning.")
+public final class MethodsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (UnlearningMethod<?> m : UnlearningMethods.all()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("id", m.name());
+                d.put("guarantee", m.guarantee().name().toLowerCase(Locale.ROOT));
+                d.put("summary", m.summary());
+                d.put("options", MethodOptions.describe(m));
+                all.add(d);
+            }
+            Output.json(out, all);
+            return ExitCodes.OK;
+        }
+        for (UnlearningMethod<?> m : UnlearningMethods.all()) {
+            out.printf(Locale.ROOT, "%-16s %-11s %s%n", m.name(), m.guarantee().name().toLowerCase(Locale.ROOT), m.summary());
+            for (MethodOptions.Info o : MethodOptions.describe(m)) {
+                out.printf(Locale.ROOT, "    --opt %s=%s  (%s) %s%n", o.key(), o.defaultValue(), o.type(), o.description());
+            }
+        }
+        out.println("Use: lethe unlearn --store DIR --method ID (--record ID... | --subject ID... | --label C) [--opt KEY=VALUE ...]");
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

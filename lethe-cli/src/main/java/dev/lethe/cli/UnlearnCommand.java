@@ -1,0 +1,80 @@
+package dev.lethe.cli;
+
+import ai.djl.Device;
+import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.store.Store;
+import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.method.UnlearningMethods;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lethe unlearn}: approximate unlearning of a single-model store with one method. */
+@Command(name = "unlearn", mixinStandardHelpOptions = true,
+        description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
+                + "writes a new model version with a receipt.")
+public final class UnlearnCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
+    Path store;
+
+    @Option(names = "--method", required = true, paramLabel = "ID", description = "A method id from 'lethe methods'.")
+    String method;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "What to forget:%n")
+    What what;
+
+    static final class What {
+        @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids.")
+        List<String> records;
+
+        @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids.")
+        List<String> subjects;
+
+        @Option(names = "--label", paramLabel = "CLASS", description = "A whole class (name or index).")
+        String label;
+    }
+
+    @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "A method option, e.g. --opt grad-ascent.epochs=3 (repeatable).")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        var m = UnlearningMethods.get(method);
+        Store s = Store.open(store);
+        Device device = run.startEngine();
+        ForgetKind kind = what.records != null ? ForgetKind.RECORDS : what.subjects != null ? ForgetKind.SUBJECTS : ForgetKind.LABEL;
+        List<String> values = what.records != null ? what.records : what.subjects != null ? what.subjects : List.of(what.label);
+        var outcome = UnlearnService.unlearn(s, m, options, kind, values, run.seed, device, SisaCommands.progress(run, method));
+        if (run.json) {
+            Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt()));
+        } else {
+            Map<String, Object> r = outcome.receipt();
+            out.printf(Locale.ROOT, "  %s (%s): %s records matched, %.2f s → model version %d%n", r.get("method"), r.get("guarantee"),
+                    r.get("matchedRecords"), (Double) r.get("seconds"), outcome.version());
+            out.printf(Locale.ROOT, "  options   %s%n", r.get("options"));
+            out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));
+            out.println("  the data itself is not deleted: approximate methods change the model only (use a SISA store for exact erasure)");
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.lethe.torch.method;
+
+import ai.djl.Device;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.StoreLock;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.service.StoredModel;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainListener;
+import org.apache.commons.codec.digest.DigestUtils;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Approximate unlearning in a single-model store ({@code lethe unlearn}): selects the forget set
+ * (records, subjects or a class), runs a method on the current model, and makes the result the next
+ * model version with a receipt marked with the method's guarantee. Options are validated before any
+ * work.
+ */
+public final class UnlearnService {
+
+    private UnlearnService() {
+    }
+
+    /**
+     * What the run produced.
+     *
+     * @param version the new model version
+     * @param receipt its receipt (also in the manifest and in reports/unlearn-vN.json)
+     */
+    public record Outcome(int version, Map<String, Object> receipt) {
+    }
+
+    public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
+                                  List<String> values, long seed, Device device, TrainListener listener) throws IOException {
+        MethodOptions.parse(method, overrides); // fail on bad options before any work
+        try (StoreLock lock = StoreLock.acquire(store)) {
+            StoreManifest manifest = store.readManifest();
+            if (manifest.usesSisa()) {
+                throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
+            }
+            DatasetRef.Loaded data = StoredModel.loadData(store);
+            RecordSet train = data.train();
+            Set<Integer> forget = select(train, kind, values);
+            if (forget.isEmpty()) {
+                throw new IllegalArgumentException("no training record matches " + kind.name().toLowerCase(Locale.ROOT) + " " + values
+                        + ": nothing to unlearn");
+            }
+            UnlearningData unlearningData = new UnlearningData(train.filter("forget", forget::contains),
+                    train.filter("retain", i -> !forget.contains(i)), data.test());
+            TrainConfig original = originalConfig(manifest);
+            int version = manifest.currentVersion() + 1;
+            String file = Store.modelFileName(version);
+            Map<String, Object> receipt = new LinkedHashMap<>();
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            try (ModelHandle model = StoredModel.loadCurrent(store, device);
+                 UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
+                         new UnlearningContext(seed, original, listener, new dev.lethe.torch.train.Cancellation()))) {
+                run.model().save(store.root().resolve(file));
+                Evaluator evaluator = new Evaluator();
+                try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());
+                     TensorData t = TensorData.of(data.test(), run.model().manager())) {
+                    Evaluation forgetEval = evaluator.evaluate(run.model(), f);
+                    Evaluation testEval = evaluator.evaluate(run.model(), t);
+                    metrics.put("forgetAccuracy", forgetEval.accuracy());
+                    metrics.put("testAccuracy", testEval.accuracy());
+                }
+                metrics.put("unlearnSeconds", run.seconds());
+                List<String> ids = new ArrayList<>();
+                forget.forEach(i -> ids.add(train.id(i)));
+                receipt.put("method", run.method());
+                receipt.put("guarantee", run.guarantee().name().toLowerCase(Locale.ROOT));
+                receipt.put("options", run.options());
+                receipt.put("seed", seed);
+                receipt.put("seconds", run.seconds());
+                receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
+                receipt.put("matchedRecords", ids.size());
+                receipt.put("matchedDigest", DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids))));
+                receipt.put("fromVersion", manifest.currentVersion());
+                receipt.put("modelVersion", version);
+            }
+            String now = Instant.now().toString();
+            StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, file, Store.sha256(store.root().resolve(file)), now,
+                    metrics, null, null, List.of(), null, null, receipt);
+            store.writeReport("unlearn-v" + version + ".json", Map.of("receipt", receipt, "metrics", metrics));
+            store.writeManifest(manifest.withNewVersion(next, null, null));
+            return new Outcome(version, receipt);
+        }
+    }
+
+    /** Positions of the training records a selector names. */
+    static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
+        Set<String> wanted = new HashSet<>(values);
+        int label = -1;
+        if (kind == ForgetKind.LABEL) {
+            label = train.classNames().indexOf(values.get(0));
+            if (label < 0) {
+                try {
+                    label = Integer.parseInt(values.get(0));
+                } catch (NumberFormatException e) {
+                    label = -1;
+                }
+            }
+            if (label < 0 || label >= train.numClasses()) {
+                throw new IllegalArgumentException("label '" + values.get(0) + "' is not a class of this store; classes: " + train.classNames());
+            }
+        }
+        Set<Integer> out = new TreeSet<>();
+        for (int i = 0; i < train.size(); i++) {
+            boolean hit = switch (kind) {
+                case RECORDS -> wanted.contains(train.id(i));
+                case SUBJECTS -> train.subject(i) != null && wanted.contains(train.subject(i));
+                case LABEL -> train.label(i) == label;
+            };
+            if (hit) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The training configuration recorded in a store's manifest. */
+    public static TrainConfig originalConfig(StoreManifest manifest) {
+        Map<String, Object> t = manifest.training();
+        return new TrainConfig(((Number) t.get("epochs")).intValue(), ((Number) t.get("batchSize")).intValue(),
+                OptimizerKind.valueOf(String.valueOf(t.get("optimizer")).toUpperCase(Locale.ROOT)),
+                ((Number) t.get("learningRate")).floatValue(), ((Number) t.get("momentum")).floatValue(),
+                ((Number) t.get("weightDecay")).floatValue(), ((Number) t.get("seed")).longValue());
+    }
+
+    /** Where the receipt of version {@code v} is written. */
+    public static Path reportFile(Store store, int version) {
+        return store.reportsDir().resolve("unlearn-v" + version + ".json");
+    }
+}
