@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 /** {@code lethe bench}: benchmarks that print figures for docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -244,6 +244,75 @@ public final class BenchCommand implements Runnable {
                     Files.delete(p);
                 }
             }
+        }
+    }
+
+    /** Every unlearning method on one original model and one random forget set, next to retrain. */
+    @Command(name = "methods", mixinStandardHelpOptions = true,
+            description = "Compare unlearning methods on a random forget set: forget/retain/test accuracy, loss-threshold MIA AUC "
+                    + "(forget vs test), wall time as a share of retrain's.")
+    static final class Methods implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DatasetOptions dataset;
+
+        @Option(names = "--methods", split = ",", description = "Method ids (default: all, retrain first).")
+        List<String> methods;
+
+        @Option(names = "--forget-fraction", defaultValue = "0.1", description = "Share of training records to forget. Default: ${DEFAULT-VALUE}.")
+        double forgetFraction;
+
+        @Option(names = "--model", defaultValue = "mlp:256,128", description = "Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs of the original model (and of retrain). Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Mixin
+        RunOptions run;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            run.startEngine();
+            DatasetRef.Loaded data = dataset.toRef(run.seed).load();
+            ModelSpec spec = ModelSpec.parse(model, data.train().featureShape(), data.train().numClasses());
+            var config = new dev.lethe.torch.train.TrainConfig(epochs, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            List<dev.lethe.torch.method.UnlearningMethod<?>> chosen = new ArrayList<>();
+            chosen.add(dev.lethe.torch.method.UnlearningMethods.get(dev.lethe.torch.method.Retrain.NAME));
+            for (var m : methods == null ? dev.lethe.torch.method.UnlearningMethods.all()
+                    : methods.stream().map(dev.lethe.torch.method.UnlearningMethods::get).toList()) {
+                if (!m.name().equals(dev.lethe.torch.method.Retrain.NAME)) {
+                    chosen.add(m);
+                }
+            }
+            var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, forgetFraction, chosen, run.seed);
+            if (run.json) {
+                Output.json(out, rows);
+                return ExitCodes.OK;
+            }
+            double retrainSeconds = rows.stream().filter(r -> r.method().equals("retrain")).findFirst().orElseThrow().seconds();
+            out.printf(Locale.ROOT, "%s, %s, forget %.0f %% of %d training records, seed %d%n%n", data.ref().name(), spec.name(),
+                    forgetFraction * 100, data.train().size(), run.seed);
+            out.println("| method | forget acc | retain acc | test acc | MIA AUC (forget vs test) | seconds | share of retrain |");
+            out.println("|---|---|---|---|---|---|---|");
+            for (var r : rows) {
+                if (r.error() != null) {
+                    out.printf(Locale.ROOT, "| %s | refused: %s | | | | | |%n", r.method(), r.error());
+                    continue;
+                }
+                out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.3f | %s | %s |%n", r.method(), r.forgetAccuracy(), r.retainAccuracy(),
+                        r.testAccuracy(), r.miaAuc(), Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.2f", r.seconds()),
+                        Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * r.seconds() / retrainSeconds));
+            }
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 }

@@ -28,6 +28,26 @@ public final class Evaluator {
         this(1024);
     }
 
+    /** Each record's cross-entropy loss, in record order (the score of loss-threshold membership inference). */
+    public double[] perRecordLosses(ModelHandle model, TensorData data) {
+        int n = data.size();
+        double[] losses = new double[n];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+                NDArray x = data.features().get(from + ":" + to);
+                NDArray y = data.labels().get(from + ":" + to);
+                x.attach(scratch);
+                y.attach(scratch);
+                float[] l = Objectives.perRecordCrossEntropy(model.forward(x, false), y).toFloatArray();
+                for (int i = 0; i < l.length; i++) {
+                    losses[from + i] = l[i];
+                }
+            }
+        }
+        return losses;
+    }
+
     public Evaluation evaluate(ModelHandle model, TensorData data) {
         int n = data.size();
         int numClasses = model.spec().numClasses();
