@@ -15,6 +15,10 @@ public final class UnlearningMethods {
         register(new GradientAscent());
         register(new RandomLabel());
         register(new GradientDifference());
+        register(new KlRetain());
+        register(new Scrub());
+        register(new Npo());
+        register(new SalUn());
     }
 
     private UnlearningMethods() {

@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The update rule and its state (momentum buffers, Adam moments, update count) for one model.
@@ -26,6 +27,12 @@ import java.util.List;
  * Adam (Kingma and Ba 2015): {@code m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
  * w ← w − η·√(1−β2^t)/(1−β1^t) · m/(√v + ε)}, with β1 = 0.9, β2 = 0.999, ε = 1e-8 and L2 decay λ.
  * After each update the gradients are zeroed (the PyTorch engine accumulates them otherwise).
+ *
+ * <p>Optional gradient mask ({@link #gradientMask}): for a parameter with a 0/1 mask {@code m} of its
+ * shape, the update uses {@code m ⊙ (g + λ·w)} in place of {@code g + λ·w} (the L2 term is folded into
+ * the gradient before masking, so decay does not touch masked-out entries either). From a fresh state
+ * the masked-out entries then never change: their moments stay zero and so does their step. Used by
+ * weight-saliency unlearning (SalUn) and pruning, which must train only part of the weights.
  */
 public final class OptimizerState implements AutoCloseable {
 
@@ -42,6 +49,7 @@ public final class OptimizerState implements AutoCloseable {
     private final List<NDArray> first = new ArrayList<>();
     private final List<NDArray> second = new ArrayList<>();
     private long updates;
+    private Map<String, NDArray> gradientMask = Map.of();
 
     private OptimizerState(OptimizerKind kind, float momentum, float weightDecay, NDManager manager) {
         this.kind = kind;
@@ -70,6 +78,14 @@ public final class OptimizerState implements AutoCloseable {
         return kind;
     }
 
+    /**
+     * Restricts updates to the entries where {@code masks} (parameter name → 0/1 array of the
+     * parameter's shape, owned by the caller) is 1; parameters without a mask are updated fully.
+     */
+    public void gradientMask(Map<String, NDArray> masks) {
+        this.gradientMask = Map.copyOf(masks);
+    }
+
     /** How many updates this state has applied. */
     public long updates() {
         return updates;
@@ -86,17 +102,28 @@ public final class OptimizerState implements AutoCloseable {
             NDArray weight = params.get(i).getValue().getArray();
             NDArray grad = weight.getGradient();
             grad.attach(scratch);
+            float decay = weightDecay;
+            NDArray mask = gradientMask.get(params.get(i).getKey());
+            if (mask != null) {
+                if (decay > 0) {
+                    NDArray l2 = weight.mul(decay);
+                    l2.attach(scratch);
+                    grad.addi(l2);
+                    decay = 0f;
+                }
+                grad.muli(mask);
+            }
             NDList weights = new NDList(weight);
             if (kind == OptimizerKind.ADAM) {
                 float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
                 weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, first.get(i), second.get(i)), weights,
-                        learningRate, corrected, weightDecay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
+                        learningRate, corrected, decay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
             } else if (momentum > 0) {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad, first.get(i)), weights,
-                        learningRate, weightDecay, 1f, NO_CLIPPING, momentum, true);
+                        learningRate, decay, 1f, NO_CLIPPING, momentum, true);
             } else {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), weights,
-                        learningRate, weightDecay, 1f, NO_CLIPPING, 0f, true);
+                        learningRate, decay, 1f, NO_CLIPPING, 0f, true);
             }
             grad.subi(grad);
         }

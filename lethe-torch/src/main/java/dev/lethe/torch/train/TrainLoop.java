@@ -11,6 +11,7 @@ import dev.lethe.torch.runtime.TorchRuntime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +37,7 @@ public final class TrainLoop {
     private final TrainConfig config;
     private TrainListener listener = TrainListener.NONE;
     private Cancellation cancellation = new Cancellation();
+    private Map<String, NDArray> gradientMask = Map.of();
 
     public TrainLoop(TrainConfig config) {
         this.config = config;
@@ -53,6 +55,12 @@ public final class TrainLoop {
         return this;
     }
 
+    /** Updates only the masked-in weights of a fresh run ({@link OptimizerState#gradientMask}); empty = all. */
+    public TrainLoop gradientMask(Map<String, NDArray> masks) {
+        this.gradientMask = Map.copyOf(masks);
+        return this;
+    }
+
     public TrainConfig config() {
         return config;
     }
@@ -60,6 +68,7 @@ public final class TrainLoop {
     /** Trains {@code model} on {@code data} from a fresh optimizer state for {@code config.epochs()} epochs. */
     public TrainResult run(ModelHandle model, TensorData data, Objective objective) {
         try (OptimizerState state = OptimizerState.create(config, model)) {
+            state.gradientMask(gradientMask);
             return run(model, state, data, objective, 0);
         }
     }

@@ -1,0 +1,106 @@
+package dev.lethe.torch.method;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Objective;
+import dev.lethe.torch.train.Objectives;
+
+/**
+ * {@code scrub}: SCalable Remembering and Unlearning unBound (Kurmanji, Triantafillou, Hayes and
+ * Triantafillou 2023, "Towards Unbounded Machine Unlearning"). A student (a copy of the original)
+ * moves away from a frozen teacher (the original) on the forget set and stays with it on the retain
+ * set, alternating two kinds of epoch:
+ * <ul>
+ *   <li>max-step, one epoch over {@code D_f}: minimise {@code −KL(p_T(·|x) ‖ p_S(·|x))};</li>
+ *   <li>min-step, one epoch over {@code D_r}: minimise {@code α·KL(p_T ‖ p_S) + γ·CE(S; x, y)};</li>
+ * </ul>
+ * for {@code epochs} rounds, the first {@code maxEpochs} ("msteps") of which start with a max-step;
+ * the later rounds are min-steps only, which repair the retain performance the max-steps cost. Both
+ * KLs are computed at temperature T as {@code T²·KL(softmax(t/T) ‖ softmax(s/T))}.
+ *
+ * <p>When to use it: a strong general-purpose approximate method when the retain set is available
+ * and a few passes over it are affordable; it degrades the retain set less than ascent-based methods.
+ *
+ * <p>Deviations: the paper interleaves max- and min-steps on one SGD optimizer; here each epoch is
+ * its own run of the one training loop with a fresh optimizer state (the original's optimizer, Adam
+ * for the models here), and its shuffle seed is derived from the round and the step kind. The
+ * reference code's extra distillation term (β, 0 in the paper's experiments) is left out. The default
+ * temperature is 1, not the reference code's 4: on the digits class-forgetting check, T = 4 let the
+ * min-steps' soft targets (which carry the teacher's class similarities) bring the forgotten class back
+ * for some seeds (class accuracy 0.49 for 2 of 4 seeds), T = 1 did not. The default learning rate is
+ * 1e-2 because one max-step epoch over a small forget set is only a few Adam steps.
+ */
+public final class Scrub implements UnlearningMethod<Scrub.Options> {
+
+    public static final String NAME = "scrub";
+
+    public record Options(@JsonPropertyDescription("rounds; each has a min-step epoch over the retain set") int epochs,
+                          @JsonPropertyDescription("rounds that start with a max-step epoch over the forget set (msteps)") int maxEpochs,
+                          @JsonPropertyDescription("learning rate (η)") float learningRate,
+                          @JsonPropertyDescription("weight of the retain KL to the teacher in min-steps (α)") float alpha,
+                          @JsonPropertyDescription("weight of the retain cross-entropy in min-steps (γ)") float gamma,
+                          @JsonPropertyDescription("softmax temperature of both KL terms (T)") float temperature) {
+        public Options {
+            MethodOptions.require(epochs >= 1, "scrub.epochs", epochs, ">= 1");
+            MethodOptions.require(maxEpochs >= 0 && maxEpochs <= epochs, "scrub.maxEpochs", maxEpochs, "in [0, epochs]");
+            MethodOptions.require(learningRate > 0, "scrub.learningRate", learningRate, "> 0");
+            MethodOptions.require(alpha >= 0, "scrub.alpha", alpha, ">= 0");
+            MethodOptions.require(gamma >= 0, "scrub.gamma", gamma, ">= 0");
+            MethodOptions.require(alpha + gamma > 0, "scrub.alpha + scrub.gamma", alpha + gamma, "> 0");
+            MethodOptions.require(temperature > 0, "scrub.temperature", temperature, "> 0");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "teacher-student: move away from the original on the forget set, stay with it on the retain set";
+    }
+
+    @Override
+    public Guarantee guarantee() {
+        return Guarantee.APPROXIMATE;
+    }
+
+    @Override
+    public Options defaults() {
+        return new Options(2, 1, 1e-2f, 1f, 1f, 1f);
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
+    }
+
+    @Override
+    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+        ModelHandle student = original.copy();
+        try (ModelHandle teacher = Distillation.frozenCopy(original)) {
+            float t = options.temperature();
+            Objective maxStep = (m, batch) ->
+                    Distillation.kl(Distillation.logits(teacher, batch.features()), m.forward(batch.features(), true), t).neg();
+            Objective minStep = (m, batch) -> {
+                NDArray logits = m.forward(batch.features(), true);
+                NDArray kl = Distillation.kl(Distillation.logits(teacher, batch.features()), logits, t);
+                return kl.mul(options.alpha()).add(Objectives.crossEntropy(logits, batch.labels()).mul(options.gamma()));
+            };
+            for (int round = 0; round < options.epochs(); round++) {
+                if (round < options.maxEpochs()) {
+                    Phases.train(student, data.forget(), Phases.config(context, options.learningRate(), 1, "scrub-max-" + round),
+                            maxStep, context);
+                }
+                Phases.train(student, data.retain(), Phases.config(context, options.learningRate(), 1, "scrub-min-" + round),
+                        minStep, context);
+            }
+        } catch (RuntimeException e) {
+            student.close();
+            throw e;
+        }
+        return student;
+    }
+}
