@@ -1,5 +1,6 @@
 package dev.lethe.torch.method;
 
+import ai.djl.ndarray.NDArray;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Objective;
@@ -7,6 +8,8 @@ import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainLoop;
 import dev.lethe.torch.train.TrainResult;
+
+import java.util.Map;
 
 /** The training phases methods share, all through the one {@link TrainLoop}. */
 public final class Phases {
@@ -16,8 +19,18 @@ public final class Phases {
 
     /** Minimises {@code objective} over {@code data} with {@code config}, with the run's progress and cancellation. */
     public static TrainResult train(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context) {
+        return train(model, data, config, objective, context, Map.of());
+    }
+
+    /**
+     * {@link #train(ModelHandle, RecordSet, TrainConfig, Objective, UnlearningContext)} with the entries
+     * where {@code masks} (parameter name → 0/1 array) is 0 frozen; see {@link TrainLoop#masks}.
+     */
+    public static TrainResult train(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context,
+                                    Map<String, NDArray> masks) {
         try (TensorData tensors = TensorData.of(data, model.manager())) {
-            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).run(model, tensors, objective);
+            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).masks(masks)
+                    .run(model, tensors, objective);
         }
     }
 

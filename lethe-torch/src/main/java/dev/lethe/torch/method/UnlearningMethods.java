@@ -15,6 +15,10 @@ public final class UnlearningMethods {
         register(new GradientAscent());
         register(new RandomLabel());
         register(new GradientDifference());
+        register(new PruneFinetune());
+        register(new LayerReset());
+        register(new SelectiveSynapticDampening());
+        register(new NoiseInjection());
     }
 
     private UnlearningMethods() {

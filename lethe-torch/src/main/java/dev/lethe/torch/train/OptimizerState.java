@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The update rule and its state (momentum buffers, Adam moments, update count) for one model.
@@ -26,6 +27,13 @@ import java.util.List;
  * Adam (Kingma and Ba 2015): {@code m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
  * w ← w − η·√(1−β2^t)/(1−β1^t) · m/(√v + ε)}, with β1 = 0.9, β2 = 0.999, ε = 1e-8 and L2 decay λ.
  * After each update the gradients are zeroed (the PyTorch engine accumulates them otherwise).
+ *
+ * <p>Masks (optional, {@link #apply(ModelHandle, float, NDManager, Map)}): a 0/1 array per parameter
+ * name, of the parameter's shape. An entry with mask 0 is frozen: its gradient is zeroed before the
+ * update and its value before the update is restored after it, so neither momentum, Adam's moments
+ * nor weight decay can move it ({@code w ← m ⊙ w' + (1 − m) ⊙ w}, exact in floating point for 0/1
+ * masks). Pruning freezes entries it has set to 0 (they stay exactly 0); saliency masks freeze the
+ * entries outside the salient set. Parameters without a mask update as usual.
  */
 public final class OptimizerState implements AutoCloseable {
 
@@ -80,12 +88,29 @@ public final class OptimizerState implements AutoCloseable {
      * the model's parameters, then zeroes them. Temporary arrays go to {@code scratch}.
      */
     public void apply(ModelHandle model, float learningRate, NDManager scratch) {
+        apply(model, learningRate, scratch, Map.of());
+    }
+
+    /**
+     * {@link #apply(ModelHandle, float, NDManager)} with {@code masks} (parameter name → 0/1 array of
+     * the parameter's shape): entries with mask 0 keep their value (see the class comment).
+     */
+    public void apply(ModelHandle model, float learningRate, NDManager scratch, Map<String, NDArray> masks) {
         updates++;
         List<Pair<String, Parameter>> params = model.parameters();
         for (int i = 0; i < params.size(); i++) {
             NDArray weight = params.get(i).getValue().getArray();
             NDArray grad = weight.getGradient();
             grad.attach(scratch);
+            NDArray mask = masks.get(params.get(i).getKey());
+            NDArray frozen = null;
+            if (mask != null) {
+                grad.muli(mask);
+                // the frozen part, (1 − m) ⊙ w, restored after the update
+                frozen = weight.duplicate();
+                frozen.attach(scratch);
+                frozen.muli(scratch.ones(mask.getShape(), mask.getDataType()).subi(mask));
+            }
             NDList weights = new NDList(weight);
             if (kind == OptimizerKind.ADAM) {
                 float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
@@ -98,7 +123,30 @@ public final class OptimizerState implements AutoCloseable {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), weights,
                         learningRate, weightDecay, 1f, NO_CLIPPING, 0f, true);
             }
+            if (mask != null) {
+                weight.muli(mask).addi(frozen);
+            }
             grad.subi(grad);
+        }
+    }
+
+    /** Checks that every mask names a parameter of {@code model} and has its shape and data type. */
+    public static void checkMasks(ModelHandle model, Map<String, NDArray> masks) {
+        Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.parameters()) {
+            weights.put(p.getKey(), p.getValue().getArray());
+        }
+        for (Map.Entry<String, NDArray> e : masks.entrySet()) {
+            NDArray w = weights.get(e.getKey());
+            if (w == null) {
+                throw new IllegalArgumentException("a mask names parameter '" + e.getKey() + "', which the model does not have; parameters: "
+                        + String.join(", ", weights.keySet()));
+            }
+            NDArray m = e.getValue();
+            if (!w.getShape().equals(m.getShape()) || w.getDataType() != m.getDataType()) {
+                throw new IllegalArgumentException("the mask of parameter '" + e.getKey() + "' is " + m.getDataType() + " " + m.getShape()
+                        + "; it must be " + w.getDataType() + " " + w.getShape() + ", like the parameter");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.lethe.torch.runtime.TorchRuntime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +37,7 @@ public final class TrainLoop {
     private final TrainConfig config;
     private TrainListener listener = TrainListener.NONE;
     private Cancellation cancellation = new Cancellation();
+    private Map<String, NDArray> masks = Map.of();
 
     public TrainLoop(TrainConfig config) {
         this.config = config;
@@ -50,6 +52,16 @@ public final class TrainLoop {
     /** Stops at the next step once {@code newCancellation} is cancelled. */
     public TrainLoop cancellation(Cancellation newCancellation) {
         this.cancellation = newCancellation;
+        return this;
+    }
+
+    /**
+     * Freezes the entries where {@code newMasks} (parameter name → 0/1 array of the parameter's shape)
+     * is 0: every update leaves them as they were (see {@link OptimizerState}). The caller owns the
+     * arrays and keeps them open for the run.
+     */
+    public TrainLoop masks(Map<String, NDArray> newMasks) {
+        this.masks = Map.copyOf(newMasks);
         return this;
     }
 
@@ -74,6 +86,7 @@ public final class TrainLoop {
         if (n == 0) {
             throw new IllegalArgumentException("cannot train on an empty data set (" + data.records().name() + ")");
         }
+        OptimizerState.checkMasks(model, masks);
         Engine engine = TorchRuntime.engine();
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         listener.onStart((long) batchesPerEpoch * config.epochs());
@@ -119,7 +132,7 @@ public final class TrainLoop {
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
-            state.apply(model, config.learningRate(), scratch);
+            state.apply(model, config.learningRate(), scratch, masks);
             return lossValue;
         }
     }
