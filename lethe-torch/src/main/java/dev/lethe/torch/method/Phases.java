@@ -22,11 +22,14 @@ public final class Phases {
         return train(model, data, config, objective, context, Map.of());
     }
 
-    /** As {@link #train}, changing only the weights where {@code gradientMask} is 1 (see {@code OptimizerState.gradientMask}). */
+    /**
+     * {@link #train(ModelHandle, RecordSet, TrainConfig, Objective, UnlearningContext)} with the entries
+     * where {@code masks} (parameter name → 0/1 array) is 0 frozen; see {@link TrainLoop#masks}.
+     */
     public static TrainResult train(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context,
-                                    Map<String, NDArray> gradientMask) {
+                                    Map<String, NDArray> masks) {
         try (TensorData tensors = TensorData.of(data, model.manager())) {
-            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).gradientMask(gradientMask)
+            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).masks(masks)
                     .run(model, tensors, objective);
         }
     }

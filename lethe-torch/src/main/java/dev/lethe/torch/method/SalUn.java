@@ -30,7 +30,7 @@ import java.util.Map;
  *   <li>Random-label fine-tuning restricted to the mask: train on the forget set relabelled with random
  *       wrong classes (as {@code random-label} does) mixed with {@code retainRatio × |D_f|} retain
  *       records, with the update {@code θ ← θ − η · m ⊙ ∇θ L}; weights outside the mask never change
- *       (through the one training loop's gradient mask, {@code OptimizerState.gradientMask}).</li>
+ *       (through the one training loop's parameter masks, {@code TrainLoop.masks}: a 0 entry keeps its value).</li>
  * </ol>
  *
  * <p>When to use it: random labelling that touches only the weights that matter to the forget set,

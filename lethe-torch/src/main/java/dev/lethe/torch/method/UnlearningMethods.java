@@ -19,6 +19,10 @@ public final class UnlearningMethods {
         register(new Scrub());
         register(new Npo());
         register(new SalUn());
+        register(new PruneFinetune());
+        register(new LayerReset());
+        register(new SelectiveSynapticDampening());
+        register(new NoiseInjection());
     }
 
     private UnlearningMethods() {

@@ -28,11 +28,12 @@ import java.util.Map;
  * w ← w − η·√(1−β2^t)/(1−β1^t) · m/(√v + ε)}, with β1 = 0.9, β2 = 0.999, ε = 1e-8 and L2 decay λ.
  * After each update the gradients are zeroed (the PyTorch engine accumulates them otherwise).
  *
- * <p>Optional gradient mask ({@link #gradientMask}): for a parameter with a 0/1 mask {@code m} of its
- * shape, the update uses {@code m ⊙ (g + λ·w)} in place of {@code g + λ·w} (the L2 term is folded into
- * the gradient before masking, so decay does not touch masked-out entries either). From a fresh state
- * the masked-out entries then never change: their moments stay zero and so does their step. Used by
- * weight-saliency unlearning (SalUn) and pruning, which must train only part of the weights.
+ * <p>Masks (optional, {@link #apply(ModelHandle, float, NDManager, Map)}): a 0/1 array per parameter
+ * name, of the parameter's shape. An entry with mask 0 is frozen: its gradient is zeroed before the
+ * update and its value before the update is restored after it, so neither momentum, Adam's moments
+ * nor weight decay can move it ({@code w ← m ⊙ w' + (1 − m) ⊙ w}, exact in floating point for 0/1
+ * masks). Pruning freezes entries it has set to 0 (they stay exactly 0); saliency masks freeze the
+ * entries outside the salient set. Parameters without a mask update as usual.
  */
 public final class OptimizerState implements AutoCloseable {
 
@@ -49,7 +50,6 @@ public final class OptimizerState implements AutoCloseable {
     private final List<NDArray> first = new ArrayList<>();
     private final List<NDArray> second = new ArrayList<>();
     private long updates;
-    private Map<String, NDArray> gradientMask = Map.of();
 
     private OptimizerState(OptimizerKind kind, float momentum, float weightDecay, NDManager manager) {
         this.kind = kind;
@@ -78,14 +78,6 @@ public final class OptimizerState implements AutoCloseable {
         return kind;
     }
 
-    /**
-     * Restricts updates to the entries where {@code masks} (parameter name → 0/1 array of the
-     * parameter's shape, owned by the caller) is 1; parameters without a mask are updated fully.
-     */
-    public void gradientMask(Map<String, NDArray> masks) {
-        this.gradientMask = Map.copyOf(masks);
-    }
-
     /** How many updates this state has applied. */
     public long updates() {
         return updates;
@@ -96,36 +88,65 @@ public final class OptimizerState implements AutoCloseable {
      * the model's parameters, then zeroes them. Temporary arrays go to {@code scratch}.
      */
     public void apply(ModelHandle model, float learningRate, NDManager scratch) {
+        apply(model, learningRate, scratch, Map.of());
+    }
+
+    /**
+     * {@link #apply(ModelHandle, float, NDManager)} with {@code masks} (parameter name → 0/1 array of
+     * the parameter's shape): entries with mask 0 keep their value (see the class comment).
+     */
+    public void apply(ModelHandle model, float learningRate, NDManager scratch, Map<String, NDArray> masks) {
         updates++;
         List<Pair<String, Parameter>> params = model.parameters();
         for (int i = 0; i < params.size(); i++) {
             NDArray weight = params.get(i).getValue().getArray();
             NDArray grad = weight.getGradient();
             grad.attach(scratch);
-            float decay = weightDecay;
-            NDArray mask = gradientMask.get(params.get(i).getKey());
+            NDArray mask = masks.get(params.get(i).getKey());
+            NDArray frozen = null;
             if (mask != null) {
-                if (decay > 0) {
-                    NDArray l2 = weight.mul(decay);
-                    l2.attach(scratch);
-                    grad.addi(l2);
-                    decay = 0f;
-                }
                 grad.muli(mask);
+                // the frozen part, (1 − m) ⊙ w, restored after the update
+                frozen = weight.duplicate();
+                frozen.attach(scratch);
+                frozen.muli(scratch.ones(mask.getShape(), mask.getDataType()).subi(mask));
             }
             NDList weights = new NDList(weight);
             if (kind == OptimizerKind.ADAM) {
                 float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
                 weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, first.get(i), second.get(i)), weights,
-                        learningRate, corrected, decay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
+                        learningRate, corrected, weightDecay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
             } else if (momentum > 0) {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad, first.get(i)), weights,
-                        learningRate, decay, 1f, NO_CLIPPING, momentum, true);
+                        learningRate, weightDecay, 1f, NO_CLIPPING, momentum, true);
             } else {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad), weights,
-                        learningRate, decay, 1f, NO_CLIPPING, 0f, true);
+                        learningRate, weightDecay, 1f, NO_CLIPPING, 0f, true);
+            }
+            if (mask != null) {
+                weight.muli(mask).addi(frozen);
             }
             grad.subi(grad);
+        }
+    }
+
+    /** Checks that every mask names a parameter of {@code model} and has its shape and data type. */
+    public static void checkMasks(ModelHandle model, Map<String, NDArray> masks) {
+        Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.parameters()) {
+            weights.put(p.getKey(), p.getValue().getArray());
+        }
+        for (Map.Entry<String, NDArray> e : masks.entrySet()) {
+            NDArray w = weights.get(e.getKey());
+            if (w == null) {
+                throw new IllegalArgumentException("a mask names parameter '" + e.getKey() + "', which the model does not have; parameters: "
+                        + String.join(", ", weights.keySet()));
+            }
+            NDArray m = e.getValue();
+            if (!w.getShape().equals(m.getShape()) || w.getDataType() != m.getDataType()) {
+                throw new IllegalArgumentException("the mask of parameter '" + e.getKey() + "' is " + m.getDataType() + " " + m.getShape()
+                        + "; it must be " + w.getDataType() + " " + w.getShape() + ", like the parameter");
+            }
         }
     }
 

@@ -37,7 +37,7 @@ public final class TrainLoop {
     private final TrainConfig config;
     private TrainListener listener = TrainListener.NONE;
     private Cancellation cancellation = new Cancellation();
-    private Map<String, NDArray> gradientMask = Map.of();
+    private Map<String, NDArray> masks = Map.of();
 
     public TrainLoop(TrainConfig config) {
         this.config = config;
@@ -55,9 +55,13 @@ public final class TrainLoop {
         return this;
     }
 
-    /** Updates only the masked-in weights of a fresh run ({@link OptimizerState#gradientMask}); empty = all. */
-    public TrainLoop gradientMask(Map<String, NDArray> masks) {
-        this.gradientMask = Map.copyOf(masks);
+    /**
+     * Freezes the entries where {@code newMasks} (parameter name → 0/1 array of the parameter's shape)
+     * is 0: every update leaves them as they were (see {@link OptimizerState}). The caller owns the
+     * arrays and keeps them open for the run.
+     */
+    public TrainLoop masks(Map<String, NDArray> newMasks) {
+        this.masks = Map.copyOf(newMasks);
         return this;
     }
 
@@ -68,7 +72,6 @@ public final class TrainLoop {
     /** Trains {@code model} on {@code data} from a fresh optimizer state for {@code config.epochs()} epochs. */
     public TrainResult run(ModelHandle model, TensorData data, Objective objective) {
         try (OptimizerState state = OptimizerState.create(config, model)) {
-            state.gradientMask(gradientMask);
             return run(model, state, data, objective, 0);
         }
     }
@@ -83,6 +86,7 @@ public final class TrainLoop {
         if (n == 0) {
             throw new IllegalArgumentException("cannot train on an empty data set (" + data.records().name() + ")");
         }
+        OptimizerState.checkMasks(model, masks);
         Engine engine = TorchRuntime.engine();
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         listener.onStart((long) batchesPerEpoch * config.epochs());
@@ -128,7 +132,7 @@ public final class TrainLoop {
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
-            state.apply(model, config.learningRate(), scratch);
+            state.apply(model, config.learningRate(), scratch, masks);
             return lossValue;
         }
     }

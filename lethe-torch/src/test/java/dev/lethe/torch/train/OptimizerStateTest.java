@@ -119,4 +119,47 @@ class OptimizerStateTest {
             }
         }
     }
+
+    @Test
+    void maskedEntriesKeepTheirValueThroughMomentumAndWeightDecay() {
+        // Given momentum SGD with weight decay (both would move every entry) and a mask freezing every other entry of the first weight
+        TrainConfig config = new TrainConfig(1, 2, OptimizerKind.SGD, 0.1f, 0.9f, 0.05f, 1);
+        try (ModelHandle model = ModelHandle.create(SPEC, 4); OptimizerState state = OptimizerState.create(config, model);
+             NDManager m = model.manager().newSubManager()) {
+            Pair<String, Parameter> first = model.parameters().get(0);
+            NDArray w = first.getValue().getArray();
+            float[] before = w.toFloatArray();
+            float[] maskValues = new float[before.length];
+            for (int j = 0; j < maskValues.length; j += 2) {
+                maskValues[j] = 1f;
+            }
+            java.util.Map<String, NDArray> masks = java.util.Map.of(first.getKey(), m.create(maskValues, w.getShape()));
+            OptimizerState.checkMasks(model, masks);
+            // When three masked updates are applied
+            for (int step = 0; step < 3; step++) {
+                backprop(model, m);
+                state.apply(model, 0.1f, m, masks);
+            }
+            // Then the frozen entries are bit-identical and the others moved
+            float[] after = w.toFloatArray();
+            for (int j = 0; j < before.length; j++) {
+                if (maskValues[j] == 0f) {
+                    assertThat(Float.floatToRawIntBits(after[j])).as("frozen entry %d", j).isEqualTo(Float.floatToRawIntBits(before[j]));
+                } else {
+                    assertThat(after[j]).as("free entry %d", j).isNotEqualTo(before[j]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMaskForAnUnknownParameterOrOfTheWrongShapeIsRefused() {
+        try (ModelHandle model = ModelHandle.create(SPEC, 4); NDManager m = model.manager().newSubManager()) {
+            String name = model.parameters().get(0).getKey();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> OptimizerState.checkMasks(model, java.util.Map.of("nope", m.ones(new ai.djl.ndarray.types.Shape(1)))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'").hasMessageContaining(name);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> OptimizerState.checkMasks(model, java.util.Map.of(name, m.ones(new ai.djl.ndarray.types.Shape(1)))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be float32");
+        }
+    }
 }
