@@ -15,6 +15,10 @@ public final class UnlearningMethods {
         register(new GradientAscent());
         register(new RandomLabel());
         register(new GradientDifference());
+        register(new RepresentationMisdirection());
+        register(new AdversarialMachineUnlearning());
+        register(new AttackAndReset());
+        register(new CertifiedRemoval());
     }
 
     private UnlearningMethods() {
