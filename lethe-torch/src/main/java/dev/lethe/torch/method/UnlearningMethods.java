@@ -23,6 +23,10 @@ public final class UnlearningMethods {
         register(new LayerReset());
         register(new SelectiveSynapticDampening());
         register(new NoiseInjection());
+        register(new RepresentationMisdirection());
+        register(new AdversarialMachineUnlearning());
+        register(new AttackAndReset());
+        register(new CertifiedRemoval());
     }
 
     private UnlearningMethods() {

@@ -13,9 +13,10 @@ import java.util.Map;
  * @param guarantee the method's guarantee
  * @param seed the run seed
  * @param seconds wall time
+ * @param report what the method recorded about the run ({@link RunReport}); empty for most methods
  */
 public record UnlearningRun(ModelHandle model, String method, Map<String, Object> options, Guarantee guarantee, long seed,
-                            double seconds) implements AutoCloseable {
+                            double seconds, Map<String, Object> report) implements AutoCloseable {
 
     /** Runs {@code method} with options parsed from {@code overrides} over its defaults. */
     public static UnlearningRun run(UnlearningMethod<?> method, Map<String, String> overrides, ModelHandle original,
@@ -26,10 +27,11 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
     private static <O extends Record> UnlearningRun runTyped(UnlearningMethod<O> method, Map<String, String> overrides,
                                                             ModelHandle original, UnlearningData data, UnlearningContext context) {
         O options = MethodOptions.parse(method, overrides);
+        UnlearningContext run = context.withFreshReport();
         long start = System.nanoTime();
-        ModelHandle model = method.unlearn(original, data, context, options);
+        ModelHandle model = method.unlearn(original, data, run, options);
         return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, run.report().values());
     }
 
     @Override
