@@ -107,6 +107,10 @@ class CommandLineTest {
         assertThat(unknownDataset.exitCode()).isEqualTo(2);
         assertThat(unknownDataset.err()).contains("imagenet").contains("digits");
 
+        Cli badDevice = Cli.run("train", "--store", tmp.resolve("s").toString(), "--device", "tpu");
+        assertThat(badDevice.exitCode()).isEqualTo(2);
+        assertThat(badDevice.err()).contains("unknown device 'tpu'");
+
         Cli badModel = Cli.run("train", "--store", tmp.resolve("s").toString(), "--model", "cnn");
         assertThat(badModel.exitCode()).isEqualTo(2);
         assertThat(badModel.err()).contains("[channels, height, width]");

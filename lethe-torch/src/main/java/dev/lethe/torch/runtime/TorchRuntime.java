@@ -64,11 +64,14 @@ public final class TorchRuntime {
         if (n.equals("cpu")) {
             return Device.cpu();
         }
-        if (n.equals("gpu")) {
-            return Device.gpu();
-        }
-        if (n.matches("gpu:\\d+")) {
-            return Device.gpu(Integer.parseInt(n.substring(4)));
+        if (n.equals("gpu") || n.matches("gpu:\\d+")) {
+            int index = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
+            int available = engine().getGpuCount();
+            if (index >= available) {
+                throw new IllegalArgumentException("device '" + name + "': PyTorch sees " + available + " GPU(s). The Maven natives are"
+                        + " CPU-only; set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1+cu128 lib/ folder (see README, GPU), or use --device cpu");
+            }
+            return Device.gpu(index);
         }
         throw new IllegalArgumentException("unknown device '" + name + "': use cpu, gpu or gpu:N");
     }
