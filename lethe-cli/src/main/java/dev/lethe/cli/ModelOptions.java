@@ -32,6 +32,11 @@ public final class ModelOptions {
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
     float weightDecay;
 
+    @Option(names = "--perturbation", defaultValue = "0",
+            description = "Train with Guo et al.'s objective perturbation of this standard deviation σ, so that 'lethe unlearn --method certified' "
+                    + "can certify removals (logreg with --weight-decay > 0). Default: none.")
+    double perturbation;
+
     ModelSpec spec(int[] inputShape, int numClasses) {
         return ModelSpec.parse(model, inputShape, numClasses);
     }

@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
         Device device = run.startEngine();
         DatasetRef.Loaded data = ref.load();
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
-        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, device,
+        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, device,
                 run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forTerminal(task));
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -263,4 +263,22 @@ class CommandLineTest {
         assertThat(eval.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(eval.at("/test/perClassAccuracy/3").asDouble()).isLessThan(0.2);
     }
+
+    @Test
+    void certifiedRemovalThroughTheCommandLineSpendsPartOfItsBudgetOnce(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("logreg");
+        Cli trained = Cli.run("train", "--store", store.toString(), "--model", "logreg", "--weight-decay", "0.1", "--perturbation", "10",
+                "--epochs", "300", "--batch-size", "4096", "--lr", "0.01");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        Cli removed = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0001,digits-0002", "--json");
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        JsonNode receipt = JSON.readTree(removed.out()).get("receipt");
+        assertThat(receipt.get("guarantee").asText()).isEqualTo("certified");
+        double spent = receipt.at("/report/certified.epsilonSpent").asDouble();
+        assertThat(spent).isPositive().isLessThan(receipt.at("/options/epsilon").asDouble());
+        assertThat(receipt.at("/options/perturbation").asDouble()).as("σ taken from the manifest").isEqualTo(10.0);
+        Cli again = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0003");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.err()).contains("certified removal applies once");
+    }
 }

@@ -58,6 +58,7 @@ public final class UnlearnService {
             if (manifest.usesSisa()) {
                 throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
             }
+            overrides = certifiedDefaults(method, overrides, manifest);
             DatasetRef.Loaded data = StoredModel.loadData(store);
             RecordSet train = data.train();
             Set<Integer> forget = select(train, kind, values);
@@ -92,6 +93,9 @@ public final class UnlearnService {
                 receipt.put("options", run.options());
                 receipt.put("seed", seed);
                 receipt.put("seconds", run.seconds());
+                if (!run.report().isEmpty()) {
+                    receipt.put("report", run.report());
+                }
                 receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
                 receipt.put("matchedRecords", ids.size());
                 receipt.put("matchedDigest", DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids))));
@@ -105,6 +109,30 @@ public final class UnlearnService {
             store.writeManifest(manifest.withNewVersion(next, null, null));
             return new Outcome(version, receipt);
         }
+    }
+
+    /**
+     * Certified removal needs the σ the model was trained with (taken from the manifest unless given),
+     * and applies to the trained model itself: the theorem's D' must be all remaining records, and a
+     * single-model store does not keep the records earlier versions removed, so a second removal — or
+     * one after another method changed the model — is refused.
+     */
+    private static Map<String, String> certifiedDefaults(UnlearningMethod<?> method, Map<String, String> overrides, StoreManifest manifest) {
+        if (!method.name().equals(CertifiedRemoval.NAME)) {
+            return overrides;
+        }
+        if (manifest.currentVersion() != 1) {
+            throw new IllegalStateException("certified: the current model (version " + manifest.currentVersion() + ") is not the trained model;"
+                    + " certified removal applies once to a model trained with --perturbation — retrain the store to remove more");
+        }
+        Object sigma = manifest.training().get("perturbation");
+        boolean given = overrides.containsKey("perturbation") || overrides.containsKey(CertifiedRemoval.NAME + ".perturbation");
+        if (given || sigma == null) {
+            return overrides;
+        }
+        Map<String, String> withSigma = new LinkedHashMap<>(overrides);
+        withSigma.put("perturbation", String.valueOf(sigma));
+        return withSigma;
     }
 
     /** Positions of the training records a selector names. */

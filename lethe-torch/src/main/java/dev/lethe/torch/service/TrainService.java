@@ -51,12 +51,28 @@ public final class TrainService {
     /** Trains {@code spec} with {@code config} on {@code data} into a store at {@code storeDir}. */
     public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, Device device,
                                 TrainListener listener) throws IOException {
+        return train(storeDir, data, spec, config, 0, device, listener);
+    }
+
+    /**
+     * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, with the
+     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}) when
+     * {@code perturbation > 0}; the manifest records σ so certified removals can use it.
+     */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, double perturbation,
+                                Device device, TrainListener listener) throws IOException {
+        if (perturbation < 0 || !Double.isFinite(perturbation)) {
+            throw new IllegalArgumentException("--perturbation must be >= 0, got " + perturbation);
+        }
         Store store = Store.create(storeDir);
         Engine engine = TorchRuntime.engine();
         try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
              TensorData train = TensorData.of(data.train(), model.manager());
              TensorData test = TensorData.of(data.test(), model.manager())) {
-            TrainResult result = new TrainLoop(config).listener(listener).run(model, train, Objectives.crossEntropy());
+            var objective = perturbation > 0
+                    ? dev.lethe.torch.method.CertifiedRemoval.perturbedObjective(config, perturbation, data.train().size())
+                    : Objectives.crossEntropy();
+            TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
             Evaluator evaluator = new Evaluator();
             Evaluation trainEval = evaluator.evaluate(model, train);
             Evaluation testEval = evaluator.evaluate(model, test);
@@ -70,8 +86,12 @@ public final class TrainService {
             metrics.put("trainLoss", trainEval.meanLoss());
             metrics.put("testLoss", testEval.meanLoss());
             metrics.put("trainSeconds", result.seconds());
+            Map<String, Object> training = new LinkedHashMap<>(trainingConfig(config, device));
+            if (perturbation > 0) {
+                training.put("perturbation", perturbation);
+            }
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
-                    trainingConfig(config, device),
+                    training,
                     StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "train");
