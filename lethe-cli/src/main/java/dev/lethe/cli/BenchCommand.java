@@ -265,6 +265,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--forget-fraction", defaultValue = "0.1", description = "Share of training records to forget. Default: ${DEFAULT-VALUE}.")
         double forgetFraction;
 
+        @Option(names = "--repeats", defaultValue = "3", description = "Runs per method; times are medians. Default: ${DEFAULT-VALUE}.")
+        int repeats;
+
         @Option(names = "--model", defaultValue = "mlp:256,128", description = "Default: ${DEFAULT-VALUE}.")
         String model;
 
@@ -292,14 +295,14 @@ public final class BenchCommand implements Runnable {
                     chosen.add(m);
                 }
             }
-            var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, forgetFraction, chosen, run.seed);
+            var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, forgetFraction, chosen, run.seed, repeats);
             if (run.json) {
                 Output.json(out, rows);
                 return ExitCodes.OK;
             }
             double retrainSeconds = rows.stream().filter(r -> r.method().equals("retrain")).findFirst().orElseThrow().seconds();
-            out.printf(Locale.ROOT, "%s, %s, forget %.0f %% of %d training records, seed %d%n%n", data.ref().name(), spec.name(),
-                    forgetFraction * 100, data.train().size(), run.seed);
+            out.printf(Locale.ROOT, "%s, %s, forget %.0f %% of %d training records, seed %d, times = median of %d runs%n%n",
+                    data.ref().name(), spec.name(), forgetFraction * 100, data.train().size(), run.seed, repeats);
             out.println("| method | forget acc | retain acc | test acc | MIA AUC (forget vs test) | seconds | share of retrain |");
             out.println("|---|---|---|---|---|---|---|");
             for (var r : rows) {

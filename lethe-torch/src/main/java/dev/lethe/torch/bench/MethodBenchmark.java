@@ -3,6 +3,7 @@ package dev.lethe.torch.bench;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.metrics.RocAuc;
+import dev.lethe.core.metrics.Stats;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.method.UnlearningContext;
@@ -39,16 +40,20 @@ public final class MethodBenchmark {
      * @param retainAccuracy accuracy on the retain set
      * @param testAccuracy accuracy on the test set
      * @param miaAuc loss-threshold MIA AUC, forget (members) vs test (non-members)
-     * @param seconds wall time of the method
+     * @param seconds wall time of the method (median of the repeats)
      * @param error why the method refused or failed, or null
      */
     public record Row(String method, double forgetAccuracy, double retainAccuracy, double testAccuracy, double miaAuc, double seconds,
                       String error) {
     }
 
-    /** Runs the comparison; {@code methods} should start with {@code retrain} (the reference for the time shares). */
+    /**
+     * Runs the comparison; {@code methods} should start with {@code retrain} (the reference for the time
+     * shares). Each method runs {@code repeats} times (same seed, so the same result) and its time is
+     * the median.
+     */
     public static List<Row> run(DatasetRef.Loaded data, ModelSpec spec, TrainConfig original, double forgetFraction,
-                                List<UnlearningMethod<?>> methods, long seed) {
+                                List<UnlearningMethod<?>> methods, long seed, int repeats) {
         RecordSet train = data.train();
         long pick = Seeds.derive(seed, "forget-set");
         RecordSet forget = train.filter("forget", i -> Seeds.unitInterval(pick ^ Seeds.hash(train.id(i))) < forgetFraction);
@@ -61,8 +66,19 @@ public final class MethodBenchmark {
             }
             rows.add(measure("original", model, unlearningData, Double.NaN));
             for (UnlearningMethod<?> method : methods) {
-                try (UnlearningRun run = UnlearningRun.run(method, Map.of(), model, unlearningData, UnlearningContext.of(seed, original))) {
-                    rows.add(measure(method.name(), run.model(), unlearningData, run.seconds()));
+                try {
+                    double[] seconds = new double[repeats];
+                    Row row = null;
+                    for (int r = 0; r < repeats; r++) {
+                        try (UnlearningRun run = UnlearningRun.run(method, Map.of(), model, unlearningData, UnlearningContext.of(seed, original))) {
+                            seconds[r] = run.seconds();
+                            if (row == null) {
+                                row = measure(method.name(), run.model(), unlearningData, Double.NaN);
+                            }
+                        }
+                    }
+                    rows.add(new Row(row.method(), row.forgetAccuracy(), row.retainAccuracy(), row.testAccuracy(), row.miaAuc(),
+                            Stats.median(seconds), null));
                 } catch (RuntimeException e) {
                     rows.add(new Row(method.name(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, e.getMessage()));
                 }
