@@ -28,6 +28,25 @@ public final class Evaluator {
         this(1024);
     }
 
+    /** Each record's softmax probabilities {@code [record][class]}, in record order. */
+    public float[][] probabilities(ModelHandle model, TensorData data) {
+        int n = data.size();
+        int classes = model.spec().numClasses();
+        float[][] out = new float[n][];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+                NDArray x = data.features().get(from + ":" + to);
+                x.attach(scratch);
+                float[] p = model.forward(x, false).softmax(1).toFloatArray();
+                for (int i = 0; i < to - from; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Each record's cross-entropy loss, in record order (the score of loss-threshold membership inference). */
     public double[] perRecordLosses(ModelHandle model, TensorData data) {
         int n = data.size();
