@@ -39,7 +39,7 @@ import java.util.List;
  * no adversarial example and is left out of {@code D_A}; the run reports how many
  * ({@code amun.withoutAdversarial}), with {@code amun.adversarialExamples} and {@code amun.meanRadius}.
  */
-public final class AdversarialMachineUnlearning implements UnlearningMethod<AdversarialMachineUnlearning.Options> {
+public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMachineUnlearning.Options> {
 
     public static final String NAME = "amun";
 
@@ -64,29 +64,9 @@ public final class AdversarialMachineUnlearning implements UnlearningMethod<Adve
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "fine-tune on the forget samples' nearest adversarial examples with their wrong labels (AMUN)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(0.25f, 20, 5, 1e-3f, 2f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public AdversarialMachineUnlearning() {
+        super(NAME, "fine-tune on the forget samples' nearest adversarial examples with their wrong labels (AMUN)",
+                Guarantee.APPROXIMATE, new Options(0.25f, 20, 5, 1e-3f, 2f), Options.class);
     }
 
     @Override

@@ -45,7 +45,7 @@ import java.util.List;
  * summary of the paper could be consulted while writing this; the attack radius, the number of
  * steps and the L2 ball follow {@code amun}'s attack rather than any figure of the paper.
  */
-public final class AttackAndReset implements UnlearningMethod<AttackAndReset.Options> {
+public final class AttackAndReset extends MethodBase<AttackAndReset.Options> {
 
     public static final String NAME = "aru";
 
@@ -71,29 +71,9 @@ public final class AttackAndReset implements UnlearningMethod<AttackAndReset.Opt
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "reset the parameters most responsive to adversarial forget inputs, then fine-tune on the retain set";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(0.02f, 1f, 10, 3, 1e-3f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public AttackAndReset() {
+        super(NAME, "reset the parameters most responsive to adversarial forget inputs, then fine-tune on the retain set",
+                Guarantee.APPROXIMATE, new Options(0.02f, 1f, 10, 3, 1e-3f), Options.class);
     }
 
     @Override

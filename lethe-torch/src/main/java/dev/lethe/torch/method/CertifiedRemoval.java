@@ -72,7 +72,7 @@ import java.util.SplittableRandom;
  * {@link #perturbedObjective} at the same σ and the configuration in {@code context.original()}
  * (whose seed gives b and whose weight decay is λ).
  */
-public final class CertifiedRemoval implements UnlearningMethod<CertifiedRemoval.Options> {
+public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options> {
 
     public static final String NAME = "certified";
 
@@ -95,29 +95,9 @@ public final class CertifiedRemoval implements UnlearningMethod<CertifiedRemoval
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "one Newton step with an (ε, δ) certificate, for L2-regularised logreg (Guo et al. 2020)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.CERTIFIED;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(1.0, 1e-4, 10.0, 0.0);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public CertifiedRemoval() {
+        super(NAME, "one Newton step with an (ε, δ) certificate, for L2-regularised logreg (Guo et al. 2020)",
+                Guarantee.CERTIFIED, new Options(1.0, 1e-4, 10.0, 0.0), Options.class);
     }
 
     /**

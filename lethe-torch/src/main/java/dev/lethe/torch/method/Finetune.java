@@ -9,7 +9,7 @@ import dev.lethe.torch.train.Objectives;
  * catastrophic forgetting to wash the forget set out (the "FT" baseline of Warnecke et al. 2023 and
  * Jia et al. 2023). Cheap and usually weak: a baseline, not a method to trust.
  */
-public final class Finetune implements UnlearningMethod<Finetune.Options> {
+public final class Finetune extends MethodBase<Finetune.Options> {
 
     public static final String NAME = "finetune";
 
@@ -21,29 +21,9 @@ public final class Finetune implements UnlearningMethod<Finetune.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "fine-tune on the retain set only (baseline)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(3, 1e-3f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public Finetune() {
+        super(NAME, "fine-tune on the retain set only (baseline)",
+                Guarantee.APPROXIMATE, new Options(3, 1e-3f), Options.class);
     }
 
     @Override

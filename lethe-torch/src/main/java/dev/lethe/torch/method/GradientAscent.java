@@ -17,7 +17,7 @@ import dev.lethe.torch.train.OptimizerKind;
  * is confidently wrong about it. The papers bound the ascent by early stopping; the ceiling does the
  * same per record and keeps the run deterministic.
  */
-public final class GradientAscent implements UnlearningMethod<GradientAscent.Options> {
+public final class GradientAscent extends MethodBase<GradientAscent.Options> {
 
     public static final String NAME = "grad-ascent";
 
@@ -31,29 +31,9 @@ public final class GradientAscent implements UnlearningMethod<GradientAscent.Opt
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "gradient ascent on the forget set's loss";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(5, 0.02f, 5f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public GradientAscent() {
+        super(NAME, "gradient ascent on the forget set's loss",
+                Guarantee.APPROXIMATE, new Options(5, 0.02f, 5f), Options.class);
     }
 
     @Override

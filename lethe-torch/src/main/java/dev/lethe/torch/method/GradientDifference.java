@@ -16,7 +16,7 @@ import dev.lethe.torch.train.TensorData;
  * <p>As in {@link GradientAscent}, each forget record's loss is clipped at {@code lossCeiling} nats so
  * the unbounded ascent term cannot swamp the retain term once the record is confidently forgotten.
  */
-public final class GradientDifference implements UnlearningMethod<GradientDifference.Options> {
+public final class GradientDifference extends MethodBase<GradientDifference.Options> {
 
     public static final String NAME = "grad-diff";
 
@@ -32,29 +32,9 @@ public final class GradientDifference implements UnlearningMethod<GradientDiffer
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "ascend on the forget set while descending on the retain set";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(10, 1e-3f, 0.2f, 2.5f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public GradientDifference() {
+        super(NAME, "ascend on the forget set while descending on the retain set",
+                Guarantee.APPROXIMATE, new Options(10, 1e-3f, 0.2f, 2.5f), Options.class);
     }
 
     @Override

@@ -23,7 +23,7 @@ import dev.lethe.torch.train.TensorData;
  * <p>Deviation: TOFU weights the two terms equally; here the forget term carries a weight α (default
  * below 1) because with an unbounded ascent term a small model otherwise drifts on the retain classes.
  */
-public final class KlRetain implements UnlearningMethod<KlRetain.Options> {
+public final class KlRetain extends MethodBase<KlRetain.Options> {
 
     public static final String NAME = "kl";
 
@@ -37,29 +37,9 @@ public final class KlRetain implements UnlearningMethod<KlRetain.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "ascend on the forget set while keeping retain outputs close (KL) to the original's";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(2, 1e-3f, 0.1f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public KlRetain() {
+        super(NAME, "ascend on the forget set while keeping retain outputs close (KL) to the original's",
+                Guarantee.APPROXIMATE, new Options(2, 1e-3f, 0.1f), Options.class);
     }
 
     @Override

@@ -43,7 +43,7 @@ import java.util.List;
  * epochs, η = 0.01 with the original Adam) are calibrated on digits (MLP, forgetting class 3: 0.00 on
  * class 3, 0.971–0.977 on the others, from 0.986).
  */
-public final class LayerReset implements UnlearningMethod<LayerReset.Options> {
+public final class LayerReset extends MethodBase<LayerReset.Options> {
 
     public static final String NAME = "layer-reset";
 
@@ -59,29 +59,9 @@ public final class LayerReset implements UnlearningMethod<LayerReset.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "re-initialise the first or last k layers, then fine-tune on the retain set";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(1, "last", 3, 0.01f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public LayerReset() {
+        super(NAME, "re-initialise the first or last k layers, then fine-tune on the retain set",
+                Guarantee.APPROXIMATE, new Options(1, "last", 3, 0.01f), Options.class);
     }
 
     @Override

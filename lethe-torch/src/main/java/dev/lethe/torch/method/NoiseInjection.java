@@ -58,7 +58,7 @@ import java.util.SplittableRandom;
  * 3, 0.971–0.977 on the others, from 0.986). There, Fisher forgetting without a fine-tune has no
  * useful σ: σ = 0.02 leaves class 3 untouched, σ = 0.1 ruins every class.
  */
-public final class NoiseInjection implements UnlearningMethod<NoiseInjection.Options> {
+public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
 
     public static final String NAME = "noise";
 
@@ -81,29 +81,9 @@ public final class NoiseInjection implements UnlearningMethod<NoiseInjection.Opt
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "Gaussian, Laplace or Fisher-shaped weight noise (optionally only where the forget set matters), then fine-tune";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options("gaussian", 0.3f, "forget-fisher", 0.1f, 3, 0.005f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public NoiseInjection() {
+        super(NAME, "Gaussian, Laplace or Fisher-shaped weight noise (optionally only where the forget set matters), then fine-tune",
+                Guarantee.APPROXIMATE, new Options("gaussian", 0.3f, "forget-fisher", 0.1f, 3, 0.005f), Options.class);
     }
 
     @Override

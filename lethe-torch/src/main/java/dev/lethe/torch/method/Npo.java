@@ -24,7 +24,7 @@ import dev.lethe.torch.train.TensorData;
  * <p>Deviation: none in the loss; the paper's experiments use LLM sequence likelihoods, here {@code y}
  * is a class label.
  */
-public final class Npo implements UnlearningMethod<Npo.Options> {
+public final class Npo extends MethodBase<Npo.Options> {
 
     public static final String NAME = "npo";
 
@@ -40,29 +40,9 @@ public final class Npo implements UnlearningMethod<Npo.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "negative preference optimization: bounded, self-slowing ascent on the forget set (+ retain CE)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(15, 1e-3f, 0.1f, 2f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public Npo() {
+        super(NAME, "negative preference optimization: bounded, self-slowing ascent on the forget set (+ retain CE)",
+                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.1f, 2f), Options.class);
     }
 
     @Override

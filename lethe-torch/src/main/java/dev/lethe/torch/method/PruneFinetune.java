@@ -42,7 +42,7 @@ import java.util.Map;
  * η = 0.01 also forgets the class, so the case does not show the benefit of sparsity the paper
  * measures on larger models.
  */
-public final class PruneFinetune implements UnlearningMethod<PruneFinetune.Options> {
+public final class PruneFinetune extends MethodBase<PruneFinetune.Options> {
 
     public static final String NAME = "prune-finetune";
 
@@ -56,29 +56,9 @@ public final class PruneFinetune implements UnlearningMethod<PruneFinetune.Optio
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "global magnitude pruning, then fine-tune on the retain set with the mask kept";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(0.8f, 3, 0.01f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public PruneFinetune() {
+        super(NAME, "global magnitude pruning, then fine-tune on the retain set with the mask kept",
+                Guarantee.APPROXIMATE, new Options(0.8f, 3, 0.01f), Options.class);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * 2024), optionally mixed with retain records so the rest is kept. Each forget record's new label
  * is drawn uniformly from the other classes with {@code Seeds.derive(seed, "random-label", hash(id))}.
  */
-public final class RandomLabel implements UnlearningMethod<RandomLabel.Options> {
+public final class RandomLabel extends MethodBase<RandomLabel.Options> {
 
     public static final String NAME = "random-label";
 
@@ -30,29 +30,9 @@ public final class RandomLabel implements UnlearningMethod<RandomLabel.Options> 
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "fine-tune the forget set on random wrong labels (with some retain data)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(10, 1e-3f, 3f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public RandomLabel() {
+        super(NAME, "fine-tune the forget set on random wrong labels (with some retain data)",
+                Guarantee.APPROXIMATE, new Options(10, 1e-3f, 3f), Options.class);
     }
 
     @Override

@@ -60,7 +60,7 @@ import java.util.SplittableRandom;
  *       to ≤ 0.03 with the other classes within 2 points, over ten seeds.</li>
  * </ul>
  */
-public final class RepresentationMisdirection implements UnlearningMethod<RepresentationMisdirection.Options> {
+public final class RepresentationMisdirection extends MethodBase<RepresentationMisdirection.Options> {
 
     public static final String NAME = "rmu";
 
@@ -89,29 +89,9 @@ public final class RepresentationMisdirection implements UnlearningMethod<Repres
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "steer forget-set activations at layer L to a random direction, keep retain activations (WMDP RMU)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(-1, 0, 50f, 10f, 10, 1e-2f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public RepresentationMisdirection() {
+        super(NAME, "steer forget-set activations at layer L to a random direction, keep retain activations (WMDP RMU)",
+                Guarantee.APPROXIMATE, new Options(-1, 0, 50f, 10f, 10, 1e-2f), Options.class);
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.lethe.torch.train.Objectives;
  * approximate method is compared with (exact by construction when the retain set is all of D \ X).
  * Uses the original training configuration, with a fresh initialisation drawn from the run seed.
  */
-public final class Retrain implements UnlearningMethod<Retrain.Options> {
+public final class Retrain extends MethodBase<Retrain.Options> {
 
     public static final String NAME = "retrain";
 
@@ -22,29 +22,9 @@ public final class Retrain implements UnlearningMethod<Retrain.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "train a fresh model on the retain set only (the reference)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.EXACT;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(0);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public Retrain() {
+        super(NAME, "train a fresh model on the retain set only (the reference)",
+                Guarantee.EXACT, new Options(0), Options.class);
     }
 
     @Override

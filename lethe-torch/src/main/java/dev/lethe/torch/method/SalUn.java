@@ -41,7 +41,7 @@ import java.util.Map;
  * uses the original's optimizer (Adam for the models here) from a fresh state, over one shuffled mix
  * of relabelled forget and sampled retain records, as {@code random-label}.
  */
-public final class SalUn implements UnlearningMethod<SalUn.Options> {
+public final class SalUn extends MethodBase<SalUn.Options> {
 
     public static final String NAME = "salun";
 
@@ -57,29 +57,9 @@ public final class SalUn implements UnlearningMethod<SalUn.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "random-label fine-tuning of only the weights most salient to the forget set";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(3, 1e-3f, 0.5f, 4f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public SalUn() {
+        super(NAME, "random-label fine-tuning of only the weights most salient to the forget set",
+                Guarantee.APPROXIMATE, new Options(3, 1e-3f, 0.5f, 4f), Options.class);
     }
 
     @Override

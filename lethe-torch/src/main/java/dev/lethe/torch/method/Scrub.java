@@ -31,7 +31,7 @@ import dev.lethe.torch.train.Objectives;
  * for some seeds (class accuracy 0.49 for 2 of 4 seeds), T = 1 did not. The default learning rate is
  * 1e-2 because one max-step epoch over a small forget set is only a few Adam steps.
  */
-public final class Scrub implements UnlearningMethod<Scrub.Options> {
+public final class Scrub extends MethodBase<Scrub.Options> {
 
     public static final String NAME = "scrub";
 
@@ -52,29 +52,9 @@ public final class Scrub implements UnlearningMethod<Scrub.Options> {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "teacher-student: move away from the original on the forget set, stay with it on the retain set";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(2, 1, 1e-2f, 1f, 1f, 1f);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public Scrub() {
+        super(NAME, "teacher-student: move away from the original on the forget set, stay with it on the retain set",
+                Guarantee.APPROXIMATE, new Options(2, 1, 1e-2f, 1f, 1f, 1f), Options.class);
     }
 
     @Override

@@ -38,7 +38,7 @@ import java.util.List;
  * the defaults here, α = 30 and λ = 0.5, give 0.08 on class 3 and 0.966 on the others. The useful α
  * range is narrow and model-dependent: calibrate it on a held-out set for another model.
  */
-public final class SelectiveSynapticDampening implements UnlearningMethod<SelectiveSynapticDampening.Options> {
+public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapticDampening.Options> {
 
     public static final String NAME = "ssd";
 
@@ -57,29 +57,9 @@ public final class SelectiveSynapticDampening implements UnlearningMethod<Select
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String summary() {
-        return "dampen the weights far more important to the forget set than to the data (no training)";
-    }
-
-    @Override
-    public Guarantee guarantee() {
-        return Guarantee.APPROXIMATE;
-    }
-
-    @Override
-    public Options defaults() {
-        return new Options(DEFAULT_ALPHA, DEFAULT_LAMBDA, 64, 2048);
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public SelectiveSynapticDampening() {
+        super(NAME, "dampen the weights far more important to the forget set than to the data (no training)",
+                Guarantee.APPROXIMATE, new Options(DEFAULT_ALPHA, DEFAULT_LAMBDA, 64, 2048), Options.class);
     }
 
     @Override
