@@ -46,11 +46,8 @@ public final class BenchCommand implements Runnable {
         @Mixin
         DatasetOptions dataset;
 
-        @Option(names = "--model", defaultValue = "mlp:256,128", description = "Model. Default: ${DEFAULT-VALUE}.")
-        String model;
-
-        @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
+        @Mixin
+        BenchModelOptions bench;
 
         @Option(names = "--timed-epochs", defaultValue = "2", description = "Epochs timed after the warm-up epoch. Default: ${DEFAULT-VALUE}.")
         int timedEpochs;
@@ -66,8 +63,8 @@ public final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             run.startEngine();
             DatasetRef.Loaded data = dataset.toRef(run.seed).load();
-            ModelSpec modelSpec = ModelSpec.parse(model, data.train().featureShape(), data.train().numClasses());
-            var config = new dev.lethe.torch.train.TrainConfig(1, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            ModelSpec modelSpec = ModelSpec.parse(bench.model, data.train().featureShape(), data.train().numClasses());
+            var config = new dev.lethe.torch.train.TrainConfig(1, bench.batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
             Path scratch = Files.createTempDirectory("lethe-bench");
             ThroughputBenchmark.Figures f;
             try {
@@ -82,7 +79,7 @@ public final class BenchCommand implements Runnable {
             doc.put("dataset", data.ref().name());
             doc.put("records", data.train().size());
             doc.put("model", modelSpec.name());
-            doc.put("batchSize", batchSize);
+            doc.put("batchSize", bench.batchSize);
             doc.put("samplesPerSecond", f.samplesPerSecond());
             doc.put("epochSeconds", f.epochSeconds());
             doc.put("checkpointSaveMs", f.saveMillis());
@@ -93,7 +90,7 @@ public final class BenchCommand implements Runnable {
                 Output.json(out, doc);
             } else {
                 out.printf(Locale.ROOT, "  %s %s, %d records, batch %d, %d threads: %,.0f samples/s; checkpoint save %.2f ms, load %.2f ms (%,d bytes)%n",
-                        data.ref().name(), modelSpec.name(), data.train().size(), batchSize, run.threads, f.samplesPerSecond(),
+                        data.ref().name(), modelSpec.name(), data.train().size(), bench.batchSize, run.threads, f.samplesPerSecond(),
                         f.saveMillis(), f.loadMillis(), f.checkpointBytes());
                 out.flush();
             }
@@ -125,11 +122,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "3", description = "Epochs per slice (and of the monolithic model). Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--model", defaultValue = "mlp:256,128", description = "Default: ${DEFAULT-VALUE}.")
-        String model;
-
-        @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
+        @Mixin
+        BenchModelOptions bench;
 
         @Option(names = "--one-by-one-budget", defaultValue = "90",
                 description = "Run a one-by-one scenario only when the cost model predicts fewer seconds; else report the prediction. Default: ${DEFAULT-VALUE}.")
@@ -151,8 +145,8 @@ public final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             var device = run.startEngine();
             DatasetRef.Loaded data = dataset.toRef(run.seed).load();
-            ModelSpec spec = ModelSpec.parse(model, data.train().featureShape(), data.train().numClasses());
-            var trainConfig = new dev.lethe.torch.train.TrainConfig(epochs, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            ModelSpec spec = ModelSpec.parse(bench.model, data.train().featureShape(), data.train().numClasses());
+            var trainConfig = new dev.lethe.torch.train.TrainConfig(epochs, bench.batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
             Path scratch = Files.createTempDirectory("lethe-bench-sisa");
             Map<String, Object> doc = new LinkedHashMap<>();
             if (singles > 0) {
@@ -268,14 +262,12 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "3", description = "Runs per method; times are medians. Default: ${DEFAULT-VALUE}.")
         int repeats;
 
-        @Option(names = "--model", defaultValue = "mlp:256,128", description = "Default: ${DEFAULT-VALUE}.")
-        String model;
+        @Mixin
+        BenchModelOptions bench;
 
         @Option(names = "--epochs", defaultValue = "3", description = "Epochs of the original model (and of retrain). Default: ${DEFAULT-VALUE}.")
         int epochs;
 
-        @Option(names = "--batch-size", defaultValue = "128", description = "Default: ${DEFAULT-VALUE}.")
-        int batchSize;
 
         @Mixin
         RunOptions run;
@@ -285,8 +277,8 @@ public final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             run.startEngine();
             DatasetRef.Loaded data = dataset.toRef(run.seed).load();
-            ModelSpec spec = ModelSpec.parse(model, data.train().featureShape(), data.train().numClasses());
-            var config = new dev.lethe.torch.train.TrainConfig(epochs, batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            ModelSpec spec = ModelSpec.parse(bench.model, data.train().featureShape(), data.train().numClasses());
+            var config = new dev.lethe.torch.train.TrainConfig(epochs, bench.batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
             List<dev.lethe.torch.method.UnlearningMethod<?>> chosen = new ArrayList<>();
             chosen.add(dev.lethe.torch.method.UnlearningMethods.get(dev.lethe.torch.method.Retrain.NAME));
             for (var m : methods == null ? dev.lethe.torch.method.UnlearningMethods.all()

@@ -2,7 +2,6 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.fault.CrashPoints;
-import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.store.Store;
@@ -41,15 +40,10 @@ public final class ForgetCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
 
+    /** A new request, or only finishing what a killed run left. */
     static final class What {
-        @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids to forget (repeat or comma-separate).")
-        List<String> records;
-
-        @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids whose records to forget.")
-        List<String> subjects;
-
-        @Option(names = "--label", paramLabel = "CLASS", description = "Forget every training record of this class (name or index).")
-        String label;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        ForgetSelector select;
 
         @Option(names = "--resume", description = "Only finish requests a killed run left pending.")
         boolean resume;
@@ -77,9 +71,7 @@ public final class ForgetCommand implements Callable<Integer> {
                 .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("forget"));
         ForgetRequest accepted = null;
         if (!what.resume) {
-            RequestSpec request = what.records != null ? new RequestSpec(ForgetKind.RECORDS, what.records, reason, idempotencyKey)
-                    : what.subjects != null ? new RequestSpec(ForgetKind.SUBJECTS, what.subjects, reason, idempotencyKey)
-                    : new RequestSpec(ForgetKind.LABEL, List.of(what.label), reason, idempotencyKey);
+            RequestSpec request = new RequestSpec(what.select.kind(), what.select.values(), reason, idempotencyKey);
             accepted = service.accept(request, SisaService.LOCAL_PRINCIPAL);
             if (!json) {
                 out.printf("  accepted  %s (%s, %d value(s)); durable in %s%n", accepted.id(), accepted.kind().name().toLowerCase(java.util.Locale.ROOT),

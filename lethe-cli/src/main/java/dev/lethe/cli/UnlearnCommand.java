@@ -1,7 +1,6 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
-import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.method.UnlearnService;
 import dev.lethe.torch.method.UnlearningMethods;
@@ -36,18 +35,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     String method;
 
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "What to forget:%n")
-    What what;
-
-    static final class What {
-        @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids.")
-        List<String> records;
-
-        @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids.")
-        List<String> subjects;
-
-        @Option(names = "--label", paramLabel = "CLASS", description = "A whole class (name or index).")
-        String label;
-    }
+    ForgetSelector what;
 
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "A method option, e.g. --opt grad-ascent.epochs=3 (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
@@ -61,9 +49,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         var m = UnlearningMethods.get(method);
         Store s = Store.open(store);
         Device device = run.startEngine();
-        ForgetKind kind = what.records != null ? ForgetKind.RECORDS : what.subjects != null ? ForgetKind.SUBJECTS : ForgetKind.LABEL;
-        List<String> values = what.records != null ? what.records : what.subjects != null ? what.subjects : List.of(what.label);
-        var outcome = UnlearnService.unlearn(s, m, options, kind, values, run.seed, device, SisaCommands.progress(run, method));
+        var outcome = UnlearnService.unlearn(s, m, options, what.kind(), what.values(), run.seed, device, SisaCommands.progress(run, method));
         if (run.json) {
             Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt()));
         } else {

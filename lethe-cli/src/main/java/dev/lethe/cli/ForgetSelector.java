@@ -1,0 +1,27 @@
+package dev.lethe.cli;
+
+import dev.lethe.core.ledger.ForgetKind;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** What to forget, as {@code forget} and {@code unlearn} both take it: record ids, subject ids, or one class. */
+final class ForgetSelector {
+
+    @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids to forget (repeat or comma-separate).")
+    List<String> records;
+
+    @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids whose records to forget.")
+    List<String> subjects;
+
+    @Option(names = "--label", paramLabel = "CLASS", description = "Every training record of this class (name or index).")
+    String label;
+
+    ForgetKind kind() {
+        return records != null ? ForgetKind.RECORDS : subjects != null ? ForgetKind.SUBJECTS : ForgetKind.LABEL;
+    }
+
+    List<String> values() {
+        return records != null ? records : subjects != null ? subjects : List.of(label);
+    }
+}
