@@ -268,6 +268,19 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "3", description = "Epochs of the original model (and of retrain). Default: ${DEFAULT-VALUE}.")
         int epochs;
 
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate of the original (and of retrain). Default: ${DEFAULT-VALUE}.")
+        float learningRate;
+
+        @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay λ of the original (certified needs λ > 0). Default: ${DEFAULT-VALUE}.")
+        float weightDecay;
+
+        @Option(names = "--perturbation", defaultValue = "0", paramLabel = "SIGMA",
+                description = "Train the original with Guo et al.'s objective perturbation of standard deviation SIGMA (what certified "
+                        + "needs; passed to it as certified.perturbation). Default: ${DEFAULT-VALUE} (none).")
+        double perturbation;
+
+        @Option(names = "--opt", paramLabel = "METHOD.KEY=VALUE", description = "A method option, e.g. --opt ssd.alpha=20 (repeatable).")
+        Map<String, String> options = new LinkedHashMap<>();
 
         @Mixin
         RunOptions run;
@@ -278,7 +291,8 @@ public final class BenchCommand implements Runnable {
             run.startEngine();
             DatasetRef.Loaded data = dataset.toRef(run.seed).load();
             ModelSpec spec = ModelSpec.parse(bench.model, data.train().featureShape(), data.train().numClasses());
-            var config = new dev.lethe.torch.train.TrainConfig(epochs, bench.batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, 1e-3f, 0f, 0f, run.seed);
+            var config = new dev.lethe.torch.train.TrainConfig(epochs, bench.batchSize, dev.lethe.torch.train.OptimizerKind.ADAM, learningRate,
+                    0f, weightDecay, run.seed);
             List<dev.lethe.torch.method.UnlearningMethod<?>> chosen = new ArrayList<>();
             chosen.add(dev.lethe.torch.method.UnlearningMethods.get(dev.lethe.torch.method.Retrain.NAME));
             for (var m : methods == null ? dev.lethe.torch.method.UnlearningMethods.all()
@@ -287,7 +301,24 @@ public final class BenchCommand implements Runnable {
                     chosen.add(m);
                 }
             }
-            var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, forgetFraction, chosen, run.seed, repeats);
+            Map<String, String> methodOptions = new LinkedHashMap<>(options);
+            if (perturbation > 0) {
+                methodOptions.putIfAbsent(dev.lethe.torch.method.CertifiedRemoval.NAME + ".perturbation", String.valueOf(perturbation));
+            }
+            for (var m : chosen) {
+                // validates the keys addressed to each chosen method before any training
+                dev.lethe.torch.method.MethodOptions.parse(m, methodOptions.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith(m.name() + "."))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            }
+            for (String key : methodOptions.keySet()) {
+                if (chosen.stream().noneMatch(m -> key.startsWith(m.name() + "."))) {
+                    throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--opt " + key
+                            + ": not an option of a chosen method; write <method>.<option>, e.g. ssd.alpha (see 'lethe methods')");
+                }
+            }
+            var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, perturbation, forgetFraction, chosen, methodOptions,
+                    run.seed, repeats);
             if (run.json) {
                 Output.json(out, rows);
                 return ExitCodes.OK;

@@ -6,12 +6,14 @@ import dev.lethe.core.metrics.RocAuc;
 import dev.lethe.core.metrics.Stats;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.method.CertifiedRemoval;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
@@ -50,10 +52,12 @@ public final class MethodBenchmark {
     /**
      * Runs the comparison; {@code methods} should start with {@code retrain} (the reference for the time
      * shares). Each method runs {@code repeats} times (same seed, so the same result) and its time is
-     * the median.
+     * the median. {@code options} are method options keyed {@code <method>.<field>}; each method gets
+     * its own. With {@code perturbation} σ > 0 the original is trained with Guo et al.'s objective
+     * perturbation ({@link CertifiedRemoval#perturbedObjective}), which {@code certified} needs.
      */
-    public static List<Row> run(DatasetRef.Loaded data, ModelSpec spec, TrainConfig original, double forgetFraction,
-                                List<UnlearningMethod<?>> methods, long seed, int repeats) {
+    public static List<Row> run(DatasetRef.Loaded data, ModelSpec spec, TrainConfig original, double perturbation, double forgetFraction,
+                                List<UnlearningMethod<?>> methods, Map<String, String> options, long seed, int repeats) {
         RecordSet train = data.train();
         long pick = Seeds.derive(seed, "forget-set");
         RecordSet forget = train.filter("forget", i -> Seeds.unitInterval(pick ^ Seeds.hash(train.id(i))) < forgetFraction);
@@ -62,7 +66,11 @@ public final class MethodBenchmark {
         List<Row> rows = new ArrayList<>();
         try (ModelHandle model = ModelHandle.create(spec, original.seed())) {
             try (TensorData all = TensorData.of(train, model.manager())) {
-                new TrainLoop(original).run(model, all, Objectives.crossEntropy());
+                new TrainLoop(original).run(model, all, perturbation > 0
+                        ? CertifiedRemoval.perturbedObjective(original, perturbation, train.size()) : Objectives.crossEntropy());
+                if (perturbation > 0) {
+                    CertifiedRemoval.polish(model, train, original, perturbation, CertifiedRemoval.POLISH_STEPS, new Cancellation());
+                }
             }
             rows.add(measure("original", model, unlearningData, Double.NaN));
             for (UnlearningMethod<?> method : methods) {
@@ -70,7 +78,8 @@ public final class MethodBenchmark {
                     double[] seconds = new double[repeats];
                     Row row = null;
                     for (int r = 0; r < repeats; r++) {
-                        try (UnlearningRun run = UnlearningRun.run(method, Map.of(), model, unlearningData, UnlearningContext.of(seed, original))) {
+                        try (UnlearningRun run = UnlearningRun.run(method, optionsOf(method, options), model, unlearningData,
+                                UnlearningContext.of(seed, original))) {
                             seconds[r] = run.seconds();
                             if (row == null) {
                                 row = measure(method.name(), run.model(), unlearningData, Double.NaN);
@@ -85,6 +94,17 @@ public final class MethodBenchmark {
             }
         }
         return rows;
+    }
+
+    /** The entries of {@code options} addressed to {@code method} ({@code <method>.<field>}). */
+    private static Map<String, String> optionsOf(UnlearningMethod<?> method, Map<String, String> options) {
+        Map<String, String> own = new java.util.LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (k.startsWith(method.name() + ".")) {
+                own.put(k, v);
+            }
+        });
+        return own;
     }
 
     private static Row measure(String name, ModelHandle model, UnlearningData data, double seconds) {

@@ -73,6 +73,11 @@ public final class TrainService {
                     ? dev.lethe.torch.method.CertifiedRemoval.perturbedObjective(config, perturbation, data.train().size())
                     : Objectives.crossEntropy();
             TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
+            double polishedResidual = Double.NaN;
+            if (perturbation > 0 && spec.architecture() == dev.lethe.torch.model.Architecture.LOGREG && config.weightDecay() > 0) {
+                polishedResidual = dev.lethe.torch.method.CertifiedRemoval.polish(model, data.train(), config, perturbation,
+                        dev.lethe.torch.method.CertifiedRemoval.POLISH_STEPS, new dev.lethe.torch.train.Cancellation());
+            }
             Evaluator evaluator = new Evaluator();
             Evaluation trainEval = evaluator.evaluate(model, train);
             Evaluation testEval = evaluator.evaluate(model, test);
@@ -89,6 +94,9 @@ public final class TrainService {
             Map<String, Object> training = new LinkedHashMap<>(trainingConfig(config, device));
             if (perturbation > 0) {
                 training.put("perturbation", perturbation);
+            }
+            if (!Double.isNaN(polishedResidual)) {
+                metrics.put("trainingGradientNorm", polishedResidual);
             }
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
                     training,
