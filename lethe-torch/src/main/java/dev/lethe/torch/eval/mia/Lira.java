@@ -77,10 +77,21 @@ public final class Lira implements MembershipInferenceAttack {
         return variant == Variant.ONLINE ? both.online() : both.offline();
     }
 
-    /** Trains the shadows once and scores both variants. */
+    /** Trains the shadows once and scores both variants; the population is members ∪ non-members. */
     public LiraResult runBoth(ModelHandle target, RecordSet members, RecordSet nonMembers) {
-        RecordSet population = RecordSet.concat("lira-population", List.of(members, nonMembers));
-        int n = population.size();
+        return runBoth(target, members, nonMembers, null);
+    }
+
+    /**
+     * Trains the shadows once and scores both variants, on a population of members ∪ non-members ∪
+     * {@code otherPopulation} (records that are scored by no one but make the shadows' training sets as
+     * large as the target's, e.g. the rest of its training set when the members are a small forget
+     * set; may be null). The three sets must be disjoint.
+     */
+    public LiraResult runBoth(ModelHandle target, RecordSet members, RecordSet nonMembers, RecordSet otherPopulation) {
+        RecordSet population = RecordSet.concat("lira-population", otherPopulation == null || otherPopulation.size() == 0
+                ? List.of(members, nonMembers) : List.of(members, nonMembers, otherPopulation));
+        int n = members.size() + nonMembers.size();
         int k = options.shadows();
         boolean[][] in = ShadowModels.balancedHalves(population, k, Seeds.derive(options.seed(), "lira-halves"));
         double[][] phi = new double[k][];
