@@ -68,6 +68,9 @@ class AttackCommandTest {
 
     @Test
     void anUnknownAttackOrAnEmptySelectionIsBadInput() {
+        Cli help = Cli.run("attack", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: lethe attack", "--shadows", "--label");
         Cli unknown = Cli.run("attack", "--store", store.toString(), "--attack", "telepathy");
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unknown.err()).contains("lira-online");

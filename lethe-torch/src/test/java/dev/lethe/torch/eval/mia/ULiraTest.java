@@ -25,7 +25,7 @@ class ULiraTest {
     /** 30 forget records; retain sets are random halves of 240 others. */
     static final RecordSet FORGET = Overfit.HELD_OUT_B.filter("forget", i -> i < 30);
     static final RecordSet POOL = Overfit.HELD_OUT_A.filter("pool", i -> i < 240);
-    static final TrainConfig CONFIG = new TrainConfig(40, 64, OptimizerKind.ADAM, 5e-3f, 0f, 0f, 13);
+    static final TrainConfig CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 5e-3f, 0f, 0f, 13);
 
     /** A "method" that returns the original model unchanged. */
     public static final class Identity extends MethodBase<Identity.Options> {
