@@ -67,6 +67,31 @@ class AttackCommandTest {
     }
 
     @Test
+    void evalWithAReferenceStorePrintsTheRetrainComparison() throws Exception {
+        Path unlearned = dir.resolve("unlearned");
+        Path retrained = dir.resolve("retrained");
+        for (Path p : new Path[]{unlearned, retrained}) {
+            assertThat(Cli.run("train", "--store", p.toString(), "--epochs", "10", "--model", "mlp:64").exitCode()).isZero();
+        }
+        assertThat(Cli.run("unlearn", "--store", retrained.toString(), "--method", "retrain", "--label", "3").exitCode()).isZero();
+        assertThat(Cli.run("unlearn", "--store", unlearned.toString(), "--method", "grad-ascent", "--label", "3").exitCode()).isZero();
+
+        Cli r = Cli.run("eval", "--store", unlearned.toString(), "--reference", retrained.toString(), "--label", "3", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode c = JSON.readTree(r.out()).get("comparison");
+        assertThat(c.at("/reference/forgetAccuracy").asDouble()).isLessThan(0.1);
+        assertThat(c.get("averageGap").asDouble()).isBetween(0.0, 1.0);
+        assertThat(c.get("weightDistance").asDouble()).isPositive();
+        assertThat(c.at("/modelRelearn/steps").asLong()).isGreaterThanOrEqualTo(0);
+
+        Cli self = Cli.run("eval", "--store", retrained.toString(), "--reference", retrained.toString(), "--label", "3");
+        assertThat(self.exitCode()).as(self.err()).isZero();
+        assertThat(self.out()).contains("average gap", "0.0000", "relearn steps");
+        Cli noForgetSet = Cli.run("eval", "--store", retrained.toString(), "--reference", retrained.toString());
+        assertThat(noForgetSet.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
     void anUnknownAttackOrAnEmptySelectionIsBadInput() {
         Cli help = Cli.run("attack", "--help");
         assertThat(help.exitCode()).isZero();
