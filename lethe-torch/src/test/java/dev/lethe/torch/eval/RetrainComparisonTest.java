@@ -95,4 +95,24 @@ class RetrainComparisonTest {
             assertThat(onOriginal.forgetRecords()).isEqualTo(FORGET.size());
         }
     }
+
+    @Test
+    void theMeasurementsLeaveNoArrayBehindAndRepeatExactlyForASeed() {
+        try (ModelHandle original = Overfit.model(); ModelHandle ref = reference()) {
+            int originalArrays = original.manager().getManagedArrays().size();
+            int referenceArrays = ref.manager().getManagedArrays().size();
+            RetrainComparison first = RetrainComparison.compare(original, ref, original, DATA, Overfit.TEST, Overfit.CONFIG,
+                    new RetrainComparison.Options(true, 5, 0f, true, 3, 1));
+            RetrainComparison second = RetrainComparison.compare(original, ref, original, DATA, Overfit.TEST, Overfit.CONFIG,
+                    new RetrainComparison.Options(true, 5, 0f, true, 3, 1));
+            LearnedAttack attack = new LearnedAttack(LearnedAttack.Options.defaults(4));
+            LearnedAttackResult a = attack.run(original, RETAIN, Overfit.TEST, FORGET);
+            LearnedAttackResult b = attack.run(original, RETAIN, Overfit.TEST, FORGET);
+            assertThat(second).isEqualTo(first);
+            assertThat(b.miaEfficacy()).isEqualTo(a.miaEfficacy());
+            assertThat(b.heldOut().auc()).isEqualTo(a.heldOut().auc());
+            assertThat(original.manager().getManagedArrays()).hasSize(originalArrays);
+            assertThat(ref.manager().getManagedArrays()).hasSize(referenceArrays);
+        }
+    }
 }

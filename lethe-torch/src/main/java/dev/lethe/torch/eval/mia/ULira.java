@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>For each of K shadow pairs k, with a seeded random half R_k of the pool as retain set and the
  * forget set F in every pair: an original model is trained on R_k ∪ F and unlearned with the method
  * (run from the {@link dev.lethe.torch.method.UnlearningMethods} registry through {@link UnlearningRun},
- * forget = F, retain = R_k) — the "unlearned" model U_k; a model is trained from scratch on R_k — the
+ * forget = F, retain = R_k, validation = the other half of the pool) — the "unlearned" model U_k; a model is trained from scratch on R_k — the
  * "retrained" model T_k. For each forget record x, φ = log(p_y/(1 − p_y)) is taken from every U_k and T_k.
  *
  * <p>Leave-one-pair-out: to score pair k, Gaussians are fitted per record on the other K − 1 pairs
@@ -84,7 +84,8 @@ public final class ULira {
             RecordSet retain = ShadowModels.subset(pool, half, true, "ulira-retain-" + s);
             RecordSet trainSet = RecordSet.concat("ulira-original-" + s, List.of(retain, forget));
             try (ModelHandle original = ShadowModels.train(spec, config, trainSet, Seeds.derive(options.seed(), "ulira-original", s));
-                 UnlearningRun run = UnlearningRun.run(method, overrides, original, new UnlearningData(forget, retain, null),
+                 UnlearningRun run = UnlearningRun.run(method, overrides, original,
+                         new UnlearningData(forget, retain, ShadowModels.subset(pool, half, false, "ulira-validation-" + s)),
                          UnlearningContext.of(Seeds.derive(options.seed(), "ulira-unlearn", s), config))) {
                 unlearned[s] = Lira.phis(run.model(), forget);
             }

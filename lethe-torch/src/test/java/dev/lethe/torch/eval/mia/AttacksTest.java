@@ -38,8 +38,11 @@ class AttacksTest {
             System.out.printf("LiRA online AUC %.4f TPR@1%% %.4f TPR@0.1%% %.4f; offline AUC %.4f TPR@1%% %.4f (%.1f s)%n",
                     lira.online().auc(), lira.online().tprAt1PercentFpr(), lira.online().tprAtTenthPercentFpr(),
                     lira.offline().auc(), lira.offline().tprAt1PercentFpr(), (System.nanoTime() - start) / 1e9);
-            assertThat(lira.online().auc()).isGreaterThan(0.6);
-            assertThat(lira.offline().auc()).isGreaterThan(0.6);
+            // measured: online 0.79, offline 0.79, against 0.63 for the loss attack on the same model
+            AttackResult loss = new PopulationAttack(PopulationScore.LOSS).run(model, Overfit.MEMBERS, Overfit.HELD_OUT_A.filter("n", i -> i < 150));
+            assertThat(lira.online().auc()).isGreaterThan(0.7).isGreaterThan(loss.auc());
+            assertThat(lira.offline().auc()).isGreaterThan(0.7);
+            assertThat(lira.online().tprAt1PercentFpr()).isGreaterThan(loss.tprAt1PercentFpr());
             assertThat(lira.shadows()).isEqualTo(8);
         }
     }
