@@ -20,7 +20,9 @@ import dev.lethe.torch.train.TrainConfig;
  *   <li>relearn time of the model and of the reference ({@link RelearnTime}), to the original model's
  *       forget loss — suppression relearns fast, removal does not;</li>
  *   <li>a linear probe on frozen penultimate features ({@link LinearProbe}) trained on retain features,
- *       scored on the forget set, for the model and the reference.</li>
+ *       scored on the forget set, for the model and the reference (for a forgotten class, absent from the
+ *       retain set, both probes score ~0: call {@link LinearProbe#measure} with held-out records of every
+ *       class instead).</li>
  * </ul>
  *
  * @param model the scores of the model under test

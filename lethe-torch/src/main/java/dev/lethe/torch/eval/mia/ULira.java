@@ -70,6 +70,11 @@ public final class ULira {
         this.options = options;
     }
 
+    /** {@link #run(UnlearningMethod, Map, RecordSet, RecordSet)} for the registered method with this id. */
+    public ULiraResult run(String methodId, Map<String, String> overrides, RecordSet forget, RecordSet pool) {
+        return run(dev.lethe.torch.method.UnlearningMethods.get(methodId), overrides, forget, pool);
+    }
+
     /**
      * Runs the attack for {@code method} with option overrides {@code overrides} (as {@code --opt} takes
      * them), forget set {@code forget}, and retain sets drawn from {@code pool} (disjoint from forget).

@@ -46,7 +46,7 @@ class ULiraTest {
     void retrainIsIndistinguishableFromRetrainingAndDoingNothingIsNot() {
         ULira ulira = new ULira(Overfit.SPEC, CONFIG, new ULira.Options(6, true, 21));
         long start = System.nanoTime();
-        ULiraResult retrain = ulira.run(UnlearningMethods.get(Retrain.NAME), Map.of(), FORGET, POOL);
+        ULiraResult retrain = ulira.run(Retrain.NAME, Map.of(), FORGET, POOL);
         ULiraResult identity = ulira.run(new Identity(), Map.of(), FORGET, POOL);
         System.out.printf("U-LiRA retrain AUC %.4f (φ gap %.3f), identity AUC %.4f TPR@1%% %.4f (φ gap %.3f) (%.1f s)%n",
                 retrain.attack().auc(), retrain.meanPhiGap(), identity.attack().auc(), identity.attack().tprAt1PercentFpr(),
