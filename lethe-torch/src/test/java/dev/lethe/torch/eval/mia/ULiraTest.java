@@ -8,7 +8,6 @@ import dev.lethe.torch.method.MethodBase;
 import dev.lethe.torch.method.Retrain;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
-import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
