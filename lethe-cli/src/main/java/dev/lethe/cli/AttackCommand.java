@@ -7,17 +7,10 @@ import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
-import dev.lethe.torch.eval.mia.AttackClassifier;
-import dev.lethe.torch.eval.mia.LearnedAttack;
-import dev.lethe.torch.eval.mia.LearnedAttackResult;
-import dev.lethe.torch.eval.mia.Lira;
-import dev.lethe.torch.eval.mia.LiraResult;
-import dev.lethe.torch.eval.mia.PopulationAttack;
-import dev.lethe.torch.eval.mia.ShadowModelAttack;
+import dev.lethe.torch.eval.mia.AttackSuite;
 import dev.lethe.torch.method.UnlearnService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
-import dev.lethe.torch.train.TrainConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +21,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,9 +39,6 @@ import java.util.concurrent.Callable;
                         + "retain vs half the test records, judging the selected records); shadow (Shokri et al. 2017, shadows on "
                         + "halves of training ∪ test records); lira-online, lira-offline (Carlini et al. 2022)."})
 public final class AttackCommand implements Callable<Integer> {
-
-    static final List<String> ATTACKS = List.of("loss", "confidence", "entropy", "modified-entropy", "learned", "shadow",
-            "lira-online", "lira-offline");
 
     @Spec
     CommandSpec spec;
@@ -72,8 +61,8 @@ public final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!ATTACKS.contains(attack)) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", ATTACKS));
+        if (!AttackSuite.ATTACKS.contains(attack)) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS));
         }
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
@@ -98,36 +87,25 @@ public final class AttackCommand implements Callable<Integer> {
             members = train.filter("selected", selected::contains);
             rest = train.filter("rest", i -> !selected.contains(i));
         }
-        TrainConfig config = UnlearnService.originalConfig(manifest);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("store", s.root().toString());
         doc.put("modelVersion", manifest.currentVersion());
-        doc.put("attack", attack);
-        AttackResult result;
-        Double efficacy = null;
+        AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
-            switch (attack) {
-                case "learned" -> {
-                    LearnedAttackResult r = new LearnedAttack(LearnedAttack.Options.defaults(run.seed))
-                            .run(model, rest == null ? train : rest, test, rest == null ? null : members);
-                    doc.put("heldOut", r.heldOut());
-                    result = r.forget() != null ? r.forget() : r.heldOut();
-                    if (r.forget() != null) {
-                        efficacy = r.miaEfficacy();
-                        doc.put("miaEfficacy", efficacy);
-                    }
-                }
-                case "shadow" -> result = new ShadowModelAttack(config, RecordSet.concat("shadow-pool", List.of(train, test)),
-                        new ShadowModelAttack.Options(shadows == null ? 4 : shadows, AttackClassifier.Options.defaults(), run.seed))
-                        .run(model, members, test);
-                case "lira-online", "lira-offline" -> {
-                    LiraResult r = new Lira(config, new Lira.Options(Math.max(2, shadows == null ? 8 : shadows), true, run.seed),
-                            Lira.Variant.ONLINE).runBoth(model, members, test, rest);
-                    result = attack.equals("lira-online") ? r.online() : r.offline();
-                    doc.put("shadows", r.shadows());
-                }
-                default -> result = PopulationAttack.byName(attack).run(model, members, test);
-            }
+            report = AttackSuite.run(attack, model, train, test, rest == null ? null : members, rest,
+                    UnlearnService.originalConfig(manifest), shadows, run.seed);
+        }
+        AttackResult result = report.result();
+        Double efficacy = report.miaEfficacy();
+        doc.put("attack", attack);
+        if (report.heldOut() != null) {
+            doc.put("heldOut", report.heldOut());
+        }
+        if (efficacy != null) {
+            doc.put("miaEfficacy", efficacy);
+        }
+        if (report.shadows() != null) {
+            doc.put("shadows", report.shadows());
         }
         doc.put("result", result);
         if (run.json) {
