@@ -33,6 +33,8 @@ public final class AttackClassifier implements AutoCloseable {
     private static final List<String> CLASSES = List.of("non-member", "member");
 
     /**
+     * The attack classifier's shape and training.
+     *
      * @param hidden width of the hidden layer; 0 = logistic regression
      * @param epochs training epochs
      * @param learningRate Adam step size

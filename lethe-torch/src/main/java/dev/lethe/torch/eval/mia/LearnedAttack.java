@@ -27,6 +27,8 @@ public final class LearnedAttack {
     public static final String NAME = "learned";
 
     /**
+     * The learned attack's classifier and seed.
+     *
      * @param classifier the attack classifier
      * @param seed every draw derives from it
      */

@@ -34,6 +34,8 @@ public final class Lira implements MembershipInferenceAttack {
     public enum Variant { ONLINE, OFFLINE }
 
     /**
+     * LiRA's shadow count, variance model and seed.
+     *
      * @param shadows K, the number of shadow models (at least 2)
      * @param globalVariance pool the variance over records (recommended below ~64 shadows)
      * @param seed every draw (halves, initialisations, shuffles) derives from it

@@ -29,6 +29,8 @@ public final class ShadowModelAttack implements MembershipInferenceAttack {
     public static final String NAME = "shadow";
 
     /**
+     * The shadow attack's shadow count, attack models and seed.
+     *
      * @param shadows K, the number of shadow models (at least 1)
      * @param classifier the per-class attack models
      * @param seed every draw derives from it

@@ -38,6 +38,8 @@ public final class ULira {
     public static final String NAME = "u-lira";
 
     /**
+     * U-LiRA's pair count, variance model and seed.
+     *
      * @param shadows K, the number of shadow pairs (at least 3: each pair is scored from the others)
      * @param globalVariance pool the variance over records (recommended for few pairs)
      * @param seed every draw (halves, initialisations, shuffles, the method's seed) derives from it
