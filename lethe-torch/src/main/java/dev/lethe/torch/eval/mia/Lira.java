@@ -13,7 +13,8 @@ import java.util.List;
  * The Likelihood Ratio Attack, LiRA (Carlini et al. 2022, "Membership Inference Attacks From First
  * Principles"), online and offline.
  *
- * <p>The population is the records under test (members ∪ non-members). {@code K} shadow models of the
+ * <p>The population is the records under test (members ∪ non-members), optionally with more records that
+ * only enlarge the shadows' training sets ({@link #runBoth(ModelHandle, RecordSet, RecordSet, RecordSet)}). {@code K} shadow models of the
  * target's spec and training configuration are trained, each on a seeded random half of it, balanced
  * so that every record is IN exactly ⌊K/2⌋ of them ({@link ShadowModels#balancedHalves}). For each
  * record, φ = log(p_y / (1 − p_y)) ({@link AttackFeatures#logitConfidence}) is collected from the
