@@ -2,7 +2,15 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.eval.RetrainComparison;
+import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.method.UnlearningData;
+import dev.lethe.torch.train.TrainConfig;
+import picocli.CommandLine.ArgGroup;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
@@ -22,6 +30,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code lethe eval}: accuracy, loss, per-class accuracy and confusion matrix of a store's current model. */
@@ -35,6 +44,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store to evaluate.")
     Path store;
 
+    @Option(names = "--reference", paramLabel = "STORE",
+            description = "A store on the same data whose current model was retrained without the selected records (e.g. 'lethe unlearn "
+                    + "--method retrain' on a copy of this store): prints the retrain comparison (gaps, divergence, weight distance, "
+                    + "relearn time, linear probe) of this store's current model against it.")
+    Path reference;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Forget set (with --reference):%n")
+    ForgetSelector what;
+
     @Mixin
     RunOptions run;
 
@@ -45,6 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
         Store s = Store.open(store);
         if (s.readManifest().usesSisa()) {
             return evaluateEnsemble(out, s, device);
+        }
+        if (reference != null) {
+            return compareWithReference(out, s, device);
         }
         DatasetRef.Loaded data = StoredModel.loadData(s);
         Map<String, EvaluationReport> reports = new LinkedHashMap<>();
@@ -73,6 +94,67 @@ public final class EvalCommand implements Callable<Integer> {
             Output.confusion(out, testEval);
             out.flush();
         }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * {@code --reference}: the store's current model against the reference store's current model on the
+     * selected forget set, the rest of the training records and the test records; the store's first
+     * model version is the original whose forget loss sets the relearn target.
+     */
+    private int compareWithReference(PrintWriter out, Store s, Device device) throws Exception {
+        if (what == null) {
+            throw new IllegalArgumentException("--reference needs the forget set: --record, --subject or --label");
+        }
+        StoreManifest manifest = s.readManifest();
+        Store ref = Store.open(reference);
+        if (manifest.usesSisa() || ref.readManifest().usesSisa()) {
+            throw new StoreException("the retrain comparison runs on single-model stores");
+        }
+        if (!ref.readManifest().dataset().fingerprint().equals(manifest.dataset().fingerprint())) {
+            throw new StoreException("store " + ref.root() + " was trained on other data than " + s.root() + " (fingerprints differ)");
+        }
+        DatasetRef.Loaded data = StoredModel.loadData(s);
+        RecordSet train = data.train();
+        Set<Integer> forget = UnlearnService.select(train, what.kind(), what.values());
+        if (forget.isEmpty()) {
+            throw new IllegalArgumentException("no training record matches " + what.values() + ": no forget set to compare on");
+        }
+        UnlearningData sets = new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)),
+                data.test());
+        TrainConfig config = UnlearnService.originalConfig(manifest);
+        RetrainComparison c;
+        try (ModelHandle model = StoredModel.loadCurrent(s, device);
+             ModelHandle referenceModel = StoredModel.loadCurrent(ref, device);
+             ModelHandle original = ModelHandle.load(s.root().resolve(manifest.models().get(0).file()), device)) {
+            c = RetrainComparison.compare(model, referenceModel, original, sets, data.test(), config, RetrainComparison.Options.defaults(run.seed));
+        }
+        if (run.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("store", s.root().toString());
+            doc.put("modelVersion", manifest.currentVersion());
+            doc.put("reference", ref.root().toString());
+            doc.put("forgetRecords", forget.size());
+            doc.put("comparison", c);
+            Output.json(out, doc);
+            return ExitCodes.OK;
+        }
+        out.printf(Locale.ROOT, "  store     %s (model version %d) against reference %s; %d forget records%n", s.root(),
+                manifest.currentVersion(), ref.root(), forget.size());
+        out.printf(Locale.ROOT, "              %10s %10s %10s%n", "model", "reference", "gap");
+        out.printf(Locale.ROOT, "  forget acc  %10.4f %10.4f %10.4f%n", c.model().forgetAccuracy(), c.reference().forgetAccuracy(), c.forgetAccuracyGap());
+        out.printf(Locale.ROOT, "  retain acc  %10.4f %10.4f %10.4f%n", c.model().retainAccuracy(), c.reference().retainAccuracy(), c.retainAccuracyGap());
+        out.printf(Locale.ROOT, "  test acc    %10.4f %10.4f %10.4f%n", c.model().testAccuracy(), c.reference().testAccuracy(), c.testAccuracyGap());
+        out.printf(Locale.ROOT, "  MIA AUC     %10.4f %10.4f %10.4f%n", c.model().miaAuc(), c.reference().miaAuc(), c.miaAucGap());
+        out.printf(Locale.ROOT, "  average gap %32.4f%n", c.averageGap());
+        out.printf(Locale.ROOT, "  JS divergence  forget %.4f, test %.4f bits; weight L2 distance %.4f%n", c.forgetDivergence(),
+                c.testDivergence(), c.weightDistance());
+        out.printf(Locale.ROOT, "  relearn steps  model %d%s, reference %d%s (to the original's forget loss %.4f)%n",
+                c.modelRelearn().steps(), c.modelRelearn().capped() ? " (cap)" : "", c.referenceRelearn().steps(),
+                c.referenceRelearn().capped() ? " (cap)" : "", c.modelRelearn().targetLoss());
+        out.printf(Locale.ROOT, "  linear probe   forget accuracy: model %.4f, reference %.4f%n", c.modelProbe().forgetAccuracy(),
+                c.referenceProbe().forgetAccuracy());
+        out.flush();
         return ExitCodes.OK;
     }
 

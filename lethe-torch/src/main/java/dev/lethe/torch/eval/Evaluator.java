@@ -47,6 +47,28 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * Each record's raw logits {@code [record][class]}, in record order (what the LiRA attacks scale into
+     * φ = z_y − log Σ_{j≠y} exp z_j, which stays exact where a float softmax rounds p_y to 1).
+     */
+    public float[][] logits(ModelHandle model, TensorData data) {
+        int n = data.size();
+        int classes = model.spec().numClasses();
+        float[][] out = new float[n][];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+                NDArray x = data.features().get(from + ":" + to);
+                x.attach(scratch);
+                float[] z = model.forward(x, false).toFloatArray();
+                for (int i = 0; i < to - from; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(z, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Each record's cross-entropy loss, in record order (the score of loss-threshold membership inference). */
     public double[] perRecordLosses(ModelHandle model, TensorData data) {
         int n = data.size();

@@ -1,0 +1,127 @@
+package dev.lethe.cli;
+
+import ai.djl.Device;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.mia.AttackResult;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.eval.mia.AttackSuite;
+import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.service.StoredModel;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lethe attack}: a membership-inference attack on a single-model store's current model. Members
+ * are the forget set when one is selected (after unlearning: does the model still hold it?), otherwise
+ * every training record; non-members are the store's test records.
+ */
+@Command(name = "attack", mixinStandardHelpOptions = true,
+        description = {"Run a membership-inference attack on a single-model store's current model: members are the selected "
+                + "records (or all training records), non-members the test records. Prints AUC and TPR at 1 % and 0.1 % FPR "
+                + "(AUC 0.5 = members look like unseen data).",
+                "Attacks: loss, confidence, entropy, modified-entropy (no shadow model); learned (MIA-efficacy: a classifier on "
+                        + "retain vs half the test records, judging the selected records); shadow (Shokri et al. 2017, shadows on "
+                        + "halves of training ∪ test records); lira-online, lira-offline (Carlini et al. 2022)."})
+public final class AttackCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
+    Path store;
+
+    @Option(names = "--attack", required = true, paramLabel = "ID",
+            description = "loss, confidence, entropy, modified-entropy, learned, shadow, lira-online or lira-offline.")
+    String attack;
+
+    @Option(names = "--shadows", paramLabel = "K", description = "Shadow models (shadow: default 4; lira-*: default 8).")
+    Integer shadows;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Members (default: every training record):%n")
+    ForgetSelector what;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!AttackSuite.ATTACKS.contains(attack)) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS));
+        }
+        if (shadows != null && shadows < 1) {
+            throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Store s = Store.open(store);
+        StoreManifest manifest = s.readManifest();
+        if (manifest.usesSisa()) {
+            throw new StoreException("this is a SISA store: attacks run on single-model stores");
+        }
+        Device device = run.startEngine();
+        DatasetRef.Loaded data = StoredModel.loadData(s);
+        RecordSet train = data.train();
+        RecordSet test = data.test();
+        RecordSet members = train;
+        RecordSet rest = null;
+        if (what != null) {
+            Set<Integer> selected = UnlearnService.select(train, what.kind(), what.values());
+            if (selected.isEmpty()) {
+                throw new IllegalArgumentException("no training record matches " + what.values() + ": no members to attack");
+            }
+            members = train.filter("selected", selected::contains);
+            rest = train.filter("rest", i -> !selected.contains(i));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("store", s.root().toString());
+        doc.put("modelVersion", manifest.currentVersion());
+        AttackSuite.Report report;
+        try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
+            report = AttackSuite.run(attack, model, train, test, rest == null ? null : members, rest,
+                    UnlearnService.originalConfig(manifest), shadows, run.seed);
+        }
+        AttackResult result = report.result();
+        Double efficacy = report.miaEfficacy();
+        doc.put("attack", attack);
+        if (report.heldOut() != null) {
+            doc.put("heldOut", report.heldOut());
+        }
+        if (efficacy != null) {
+            doc.put("miaEfficacy", efficacy);
+        }
+        if (report.shadows() != null) {
+            doc.put("shadows", report.shadows());
+        }
+        doc.put("result", result);
+        if (run.json) {
+            Output.json(out, doc);
+            return ExitCodes.OK;
+        }
+        out.printf(Locale.ROOT, "  store     %s (model version %d)%n", s.root(), manifest.currentVersion());
+        out.printf(Locale.ROOT, "  attack    %s: %d members (%s) vs %d non-members (test)%n", attack, result.members(),
+                what == null ? "training records" : "selected records", result.nonMembers());
+        out.printf(Locale.ROOT, "  AUC       %.4f   (0.5 = members look unseen)%n", result.auc());
+        out.printf(Locale.ROOT, "  TPR@1%%    %.4f%n", result.tprAt1PercentFpr());
+        out.printf(Locale.ROOT, "  TPR@0.1%%  %.4f%n", result.tprAtTenthPercentFpr());
+        if (efficacy != null) {
+            out.printf(Locale.ROOT, "  MIA-efficacy %.4f (share of selected records judged non-members; higher = better forgotten)%n", efficacy);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

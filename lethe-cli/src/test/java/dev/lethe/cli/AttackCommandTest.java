@@ -1,0 +1,105 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code lethe attack} on a trained single-model store: each family of attacks, JSON and for people, and bad input. */
+class AttackCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path store;
+
+    @BeforeAll
+    static void trainAStore() {
+        store = dir.resolve("store");
+        Cli r = Cli.run("train", "--store", store.toString(), "--epochs", "20", "--model", "mlp:64", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void theLossAttackOnEveryTrainingRecordPrintsAucAndLowFprRates() throws Exception {
+        Cli r = Cli.run("attack", "--store", store.toString(), "--attack", "loss", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.at("/result/attack").asText()).isEqualTo("loss");
+        assertThat(doc.at("/result/auc").asDouble()).isBetween(0.4, 1.0);
+        assertThat(doc.at("/result/members").asInt()).isGreaterThan(1000);
+        assertThat(doc.at("/result/nonMembers").asInt()).isGreaterThan(300);
+        assertThat(doc.at("/result/tprAtTenthPercentFpr").isNumber()).isTrue();
+
+        Cli people = Cli.run("attack", "--store", store.toString(), "--attack", "modified-entropy");
+        assertThat(people.exitCode()).as(people.err()).isZero();
+        assertThat(people.out()).contains("AUC", "TPR@1%", "TPR@0.1%");
+    }
+
+    @Test
+    void theLearnedAttackReportsTheMiaEfficacyOfTheSelectedRecords() throws Exception {
+        Cli r = Cli.run("attack", "--store", store.toString(), "--attack", "learned", "--label", "3", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("miaEfficacy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(doc.at("/heldOut/auc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(doc.at("/result/members").asInt()).isBetween(100, 200);
+    }
+
+    @Test
+    void liraAndTheShadowAttackRunWithFewShadows() throws Exception {
+        Cli lira = Cli.run("attack", "--store", store.toString(), "--attack", "lira-offline", "--shadows", "2", "--label", "5", "--json");
+        assertThat(lira.exitCode()).as(lira.err()).isZero();
+        JsonNode doc = JSON.readTree(lira.out());
+        assertThat(doc.get("shadows").asInt()).isEqualTo(2);
+        assertThat(doc.at("/result/attack").asText()).isEqualTo("lira-offline");
+        assertThat(doc.at("/result/auc").asDouble()).isBetween(0.0, 1.0);
+
+        Cli shadow = Cli.run("attack", "--store", store.toString(), "--attack", "shadow", "--shadows", "1", "--label", "5");
+        assertThat(shadow.exitCode()).as(shadow.err()).isZero();
+        assertThat(shadow.out()).contains("shadow", "AUC");
+    }
+
+    @Test
+    void evalWithAReferenceStorePrintsTheRetrainComparison() throws Exception {
+        Path unlearned = dir.resolve("unlearned");
+        Path retrained = dir.resolve("retrained");
+        for (Path p : new Path[]{unlearned, retrained}) {
+            assertThat(Cli.run("train", "--store", p.toString(), "--epochs", "10", "--model", "mlp:64").exitCode()).isZero();
+        }
+        assertThat(Cli.run("unlearn", "--store", retrained.toString(), "--method", "retrain", "--label", "3").exitCode()).isZero();
+        assertThat(Cli.run("unlearn", "--store", unlearned.toString(), "--method", "grad-ascent", "--label", "3").exitCode()).isZero();
+
+        Cli r = Cli.run("eval", "--store", unlearned.toString(), "--reference", retrained.toString(), "--label", "3", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode c = JSON.readTree(r.out()).get("comparison");
+        assertThat(c.at("/reference/forgetAccuracy").asDouble()).isLessThan(0.1);
+        assertThat(c.get("averageGap").asDouble()).isBetween(0.0, 1.0);
+        assertThat(c.get("weightDistance").asDouble()).isPositive();
+        assertThat(c.at("/modelRelearn/steps").asLong()).isGreaterThanOrEqualTo(0);
+
+        Cli self = Cli.run("eval", "--store", retrained.toString(), "--reference", retrained.toString(), "--label", "3");
+        assertThat(self.exitCode()).as(self.err()).isZero();
+        assertThat(self.out()).contains("average gap", "0.0000", "relearn steps");
+        Cli noForgetSet = Cli.run("eval", "--store", retrained.toString(), "--reference", retrained.toString());
+        assertThat(noForgetSet.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void anUnknownAttackOrAnEmptySelectionIsBadInput() {
+        Cli help = Cli.run("attack", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: lethe attack", "--shadows", "--label");
+        Cli unknown = Cli.run("attack", "--store", store.toString(), "--attack", "telepathy");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("lira-online");
+        Cli none = Cli.run("attack", "--store", store.toString(), "--attack", "loss", "--record", "no-such-record");
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.lethe.torch.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Block;
+import ai.djl.util.Pair;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainLoop;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A linear probe on frozen penultimate features (Alain and Bengio 2016; used for unlearning by e.g.
+ * Kim et al. 2024 / "representation-level" evaluations): does the representation still encode the
+ * forget set's labels, even when the output head hides them?
+ *
+ * <p>Features are the output of every child of the model's {@code SequentialBlock} except the last
+ * (the classification head) — the post-ReLU last hidden layer of an MLP or CNN, the flattened input of
+ * a logistic regression. A logistic regression (DJL, through the one {@link TrainLoop}) is trained on
+ * the probe-training records' features and labels, then scored on the forget set.
+ *
+ * @param trainAccuracy the probe's accuracy on the records it was trained on
+ * @param forgetAccuracy the probe's accuracy on the forget set
+ * @param featureSize the width of the penultimate features
+ */
+public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featureSize) {
+
+    /**
+     * Trains a probe on {@code model}'s penultimate features of {@code probeTrain} (e.g. the retain set)
+     * for {@code epochs} epochs and scores it on {@code forget}. A forget set of a class absent from
+     * {@code probeTrain} cannot be probed this way: pass training records that include its class.
+     */
+    public static LinearProbe measure(ModelHandle model, RecordSet probeTrain, RecordSet forget, int epochs, long seed) {
+        RecordSet trainFeatures = features(model, probeTrain);
+        RecordSet forgetFeatures = features(model, forget);
+        int d = trainFeatures.featureSize();
+        try (ModelHandle probe = ModelHandle.create(new ModelSpec(dev.lethe.torch.model.Architecture.LOGREG, new int[]{d}, List.of(),
+                model.spec().numClasses()), Seeds.derive(seed, "probe-init"))) {
+            try (TensorData data = TensorData.of(trainFeatures, probe.manager())) {
+                new TrainLoop(new TrainConfig(epochs, 128, OptimizerKind.ADAM, 1e-2f, 0f, 0f, Seeds.derive(seed, "probe-train")))
+                        .run(probe, data, Objectives.crossEntropy());
+            }
+            return new LinearProbe(ModelOutputs.evaluate(probe, trainFeatures).accuracy(),
+                    ModelOutputs.evaluate(probe, forgetFeatures).accuracy(), d);
+        }
+    }
+
+    /** The records with their features replaced by the model's penultimate activations. */
+    static RecordSet features(ModelHandle model, RecordSet records) {
+        List<Block> children = new ArrayList<>();
+        for (Pair<String, Block> child : model.block().getChildren()) {
+            children.add(child.getValue());
+        }
+        int n = records.size();
+        List<float[]> chunks = new ArrayList<>();
+        int width = -1;
+        try (TensorData data = TensorData.of(records, model.manager())) {
+            for (int from = 0; from < n; from += 1024) {
+                int to = Math.min(n, from + 1024);
+                try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
+                    NDArray x = data.features().get(from + ":" + to);
+                    x.attach(scratch);
+                    NDList h = new NDList(x);
+                    for (int i = 0; i < children.size() - 1; i++) {
+                        h = children.get(i).forward(model.parameterStore(), h, false);
+                    }
+                    NDArray out = h.singletonOrThrow();
+                    width = (int) (out.size() / (to - from));
+                    chunks.add(out.toFloatArray());
+                }
+            }
+        }
+        float[] flat = new float[n * Math.max(width, 0)];
+        int at = 0;
+        for (float[] c : chunks) {
+            System.arraycopy(c, 0, flat, at, c.length);
+            at += c.length;
+        }
+        return new RecordSet(records.name() + "/features", records.ids().toArray(String[]::new), null, flat, records.labels(),
+                new int[]{Math.max(width, 1)}, records.classNames());
+    }
+}
