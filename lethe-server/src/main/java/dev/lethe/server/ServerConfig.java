@@ -41,7 +41,12 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
 
     /** The ledger's JDBC URL: {@link #jdbcUrl()} or the store's SQLite file. */
     public String ledgerUrl() {
-        return jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + store.toAbsolutePath().resolve("ledger.db");
+        return ledgerUrl(store, jdbcUrl);
+    }
+
+    /** The JDBC URL of a store's ledger: {@code jdbcUrlOrNull}, or else the store's own SQLite file. */
+    public static String ledgerUrl(Path store, String jdbcUrlOrNull) {
+        return jdbcUrlOrNull != null ? jdbcUrlOrNull : "jdbc:sqlite:" + store.toAbsolutePath().resolve("ledger.db");
     }
 
     public ServerConfig withJdbcUrl(String url) {

@@ -7,7 +7,6 @@ import dev.lethe.server.auth.TokenStore;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,13 +51,13 @@ final class TokensApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("name", e.getMessage());
         }
-        Map<String, Object> doc = view(issued.token());
+        Map<String, Object> doc = issued.token().describe();
         doc.put("token", issued.secret());
         ctx.status(201).json(doc);
     }
 
     private void list(Context ctx, Caller caller) {
-        ctx.json(Map.of("items", tokens.list().stream().map(TokensApi::view).toList()));
+        ctx.json(Map.of("items", tokens.list().stream().map(ApiToken::describe).toList()));
     }
 
     private void revoke(Context ctx, Caller caller) {
@@ -67,14 +66,5 @@ final class TokensApi {
             throw ApiException.notFound("no active token named '" + name + "'");
         }
         ctx.status(204);
-    }
-
-    static Map<String, Object> view(ApiToken t) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("name", t.name());
-        v.put("role", t.role().label());
-        v.put("createdAt", t.createdAt().toString());
-        v.put("revokedAt", t.revokedAt() == null ? null : t.revokedAt().toString());
-        return v;
     }
 }

@@ -1,6 +1,8 @@
 package dev.lethe.server.auth;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A stored API token, without its secret (only the secret's SHA-256 is ever stored).
@@ -15,5 +17,15 @@ public record ApiToken(String name, Role role, Instant createdAt, Instant revoke
     /** Whether the token still authenticates. */
     public boolean active() {
         return revokedAt == null;
+    }
+
+    /** The token as the API and the CLI print it: name, role, creation and revocation times. */
+    public Map<String, Object> describe() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", name);
+        v.put("role", role.label());
+        v.put("createdAt", createdAt.toString());
+        v.put("revokedAt", revokedAt == null ? null : revokedAt.toString());
+        return v;
     }
 }
