@@ -40,6 +40,28 @@ class CommandLineTest {
     }
 
     @Test
+    void tokensAreCreatedOnceListedWithoutSecretsAndRevoked() throws Exception {
+        Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot", "--role", "admin", "--json");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String secret = JSON.readTree(created.out()).get("token").asText();
+        assertThat(secret).matches("lethe_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
+
+        Cli listed = Cli.run("tokens", "list", "--store", store.toString());
+        assertThat(listed.out()).contains("ci-bot").contains("admin").doesNotContain(secret.substring(19));
+
+        assertThat(Cli.run("tokens", "revoke", "--store", store.toString(), "--name", "ci-bot").exitCode()).isZero();
+        JsonNode all = JSON.readTree(Cli.run("tokens", "list", "--store", store.toString(), "--json").out());
+        assertThat(all.get(0).get("revokedAt").isNull()).isFalse();
+        Cli again = Cli.run("tokens", "revoke", "--store", store.toString(), "--name", "ci-bot");
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("no active token named 'ci-bot'");
+        Cli reused = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot");
+        assertThat(reused.exitCode()).isEqualTo(2);
+        assertThat(Cli.run("tokens", "create", "--store", store.toString(), "--name", "x", "--role", "root").err())
+                .contains("unknown role 'root'");
+    }
+
+    @Test
     void trainWritesAStoreWhoseManifestRecordsConfigSeedVersionsAndFingerprint() throws Exception {
         JsonNode m = JSON.readTree(store.resolve("manifest.json").toFile());
         assertThat(m.get("schemaVersion").asInt()).isEqualTo(1);
