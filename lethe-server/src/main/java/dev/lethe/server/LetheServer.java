@@ -41,16 +41,25 @@ public final class LetheServer implements AutoCloseable {
     private final ServedModels models;
     private final ForgetWorker worker;
     private final Javalin app;
-    private final List<String> registered;
+    private final List<String> registered = new CopyOnWriteArrayList<>();
 
-    private LetheServer(Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker, Javalin app,
-                        List<String> registered) {
+    private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
+                        List<Endpoint> endpoints, ServerMetrics metrics) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.models = models;
         this.worker = worker;
-        this.app = app;
-        this.registered = registered;
+        Authenticator auth = new Authenticator(tokens);
+        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
+        });
+        for (Endpoint e : endpoints) {
+            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics));
+        }
     }
 
     /**
@@ -83,16 +92,11 @@ public final class LetheServer implements AutoCloseable {
                     config.maxPredictBatch()).endpoints());
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
-            endpoints.add(new Endpoint(HandlerType.GET, "/v1/metrics", Access.AUTHENTICATED,
-                    "Prometheus metrics: requests, latencies, queue depth, batches and retrain time", List.of(), null,
-                    Map.of(200, "metrics in the Prometheus text format"),
-                    (ctx, caller) -> ctx.contentType(metrics.contentType()).result(metrics.scrape())));
-            endpoints.add(new Endpoint(HandlerType.GET, "/v1/openapi.json", Access.AUTHENTICATED,
-                    "This API as an OpenAPI 3 document", List.of(), null, Map.of(200, "the document"),
-                    (ctx, caller) -> ctx.json(OpenApiDocument.of(List.copyOf(endpoints)))));
-            LetheServer server = create(config, ledger, tokens, served, worker, endpoints, new Authenticator(tokens), metrics);
-            worker.start();
-            server.app.start(config.host(), config.port());
+            endpoints.add(metrics.endpoint());
+            endpoints.add(new DashboardPage(store, ledger, served).endpoint());
+            endpoints.add(OpenApiDocument.endpoint(endpoints));
+            LetheServer server = new LetheServer(config, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
+            server.listen(config);
             LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
                     server.port(), served.version(), store.root(), endpoints.size());
             return server;
@@ -108,20 +112,15 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    private static LetheServer create(ServerConfig config, Ledger ledger, TokenStore tokens, ServedModels models,
-                                      ForgetWorker worker, List<Endpoint> endpoints, Authenticator auth, ServerMetrics metrics) {
-        List<String> registered = new CopyOnWriteArrayList<>();
-        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.http.maxRequestSize = config.maxBodyBytes();
-            cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
-        });
-        for (Endpoint e : endpoints) {
-            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics));
+    /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
+    private void listen(ServerConfig config) {
+        app.start(config.host(), config.port());
+        try {
+            worker.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
         }
-        return new LetheServer(ledger, tokens, models, worker, app, registered);
     }
 
     private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics) {

@@ -1,6 +1,7 @@
 package dev.lethe.server;
 
 import dev.lethe.core.LetheVersion;
+import io.javalin.http.HandlerType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,15 @@ final class OpenApiDocument {
     private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
     private OpenApiDocument() {
+    }
+
+    /**
+     * {@code GET /v1/openapi.json}, describing {@code routes} as they are when it is called: the server adds this
+     * endpoint to that list, so the document describes itself too.
+     */
+    static Endpoint endpoint(List<Endpoint> routes) {
+        return new Endpoint(HandlerType.GET, "/v1/openapi.json", Access.AUTHENTICATED, "This API as an OpenAPI 3 document",
+                List.of(), null, Map.of(200, "the document"), (ctx, caller) -> ctx.json(of(routes)));
     }
 
     static Map<String, Object> of(List<Endpoint> endpoints) {
@@ -71,7 +81,11 @@ final class OpenApiDocument {
 
     private static String operationId(Endpoint e) {
         StringBuilder id = new StringBuilder(e.method().name().toLowerCase(Locale.ROOT));
-        for (String part : e.path().substring("/v1/".length()).split("[/-]")) {
+        String path = e.path().startsWith("/v1/") ? e.path().substring("/v1/".length()) : e.path();
+        if (path.equals("/")) {
+            return id.append("Dashboard").toString();
+        }
+        for (String part : path.split("[/.-]")) {
             String word = part.replaceAll("[{}]", "");
             if (!word.isEmpty()) {
                 id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));

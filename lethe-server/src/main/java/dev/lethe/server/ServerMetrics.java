@@ -1,5 +1,6 @@
 package dev.lethe.server;
 
+import io.javalin.http.HandlerType;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -8,6 +9,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -55,13 +58,15 @@ final class ServerMetrics {
         batches.labelValues("failed").inc();
     }
 
-    /** The content type of {@link #scrape()}. */
-    String contentType() {
-        return writer.getContentType();
+    /** {@code GET /v1/metrics}. */
+    Endpoint endpoint() {
+        return new Endpoint(HandlerType.GET, "/v1/metrics", Access.AUTHENTICATED,
+                "Prometheus metrics: requests, latencies, queue depth, batches and retrain time", List.of(), null,
+                Map.of(200, "metrics in the Prometheus text format"),
+                (ctx, caller) -> ctx.contentType(writer.getContentType()).result(scrape()));
     }
 
-    /** Every metric, in the Prometheus text format. */
-    byte[] scrape() throws IOException {
+    private byte[] scrape() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, registry.scrape());
         return out.toByteArray();

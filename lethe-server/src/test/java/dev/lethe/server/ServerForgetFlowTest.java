@@ -94,6 +94,12 @@ class ServerForgetFlowTest {
         assertThat(repeated.json().get("id").asText()).isEqualTo(id);
         assertThat(admin.get("/v1/forget-requests").json().get("items")).hasSize(1);
 
+        // And the dashboard shows the version and the history
+        Api.Response page = admin.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("model version <b>2</b>").contains("Queue: 0 request(s)").contains(id);
+
         // And the metrics saw the batch and the requests
         String metrics = admin.get("/v1/metrics").body();
         assertThat(metrics).contains("lethe_forget_batches_total{outcome=\"done\"} 1")
