@@ -44,6 +44,8 @@ class ServeCrashRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/v1");
     private static final List<String> PEOPLE = List.of("subject-7", "subject-12", "subject-30");
+    /** Not a crash point: the test kills the server with SIGKILL once it reports the batch running. */
+    private static final String SIGKILL = "sigkill-while-running";
 
     @TempDir
     static Path dir;
@@ -123,7 +125,7 @@ class ServeCrashRecoveryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mid-retrain", "after-switch"})
+    @ValueSource(strings = {"mid-retrain", "after-switch", SIGKILL})
     void aServerKilledMidBatchFinishesEveryAcceptedRequestOnceAfterRestart(String crashPoint) throws Exception {
         Path store = copy(template, dir.resolve("crash-" + crashPoint));
         Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ops", "--role", "admin", "--json");
@@ -131,7 +133,7 @@ class ServeCrashRecoveryTest {
         String token = JSON.readTree(created.out()).get("token").asText();
 
         // Given a server that will die at the crash point, and three people's requests it acknowledged
-        Child doomed = Child.serve(store, List.of("-Dlethe.crashAt=" + crashPoint));
+        Child doomed = Child.serve(store, crashPoint.equals(SIGKILL) ? List.of() : List.of("-Dlethe.crashAt=" + crashPoint));
         List<String> ids = new ArrayList<>();
         for (String person : PEOPLE) {
             HttpResponse<String> r = doomed.send("POST", "/v1/forget-requests", token,
@@ -140,9 +142,21 @@ class ServeCrashRecoveryTest {
             ids.add(JSON.readTree(r.body()).get("id").asText());
         }
         // When it is killed while processing them
+        if (crashPoint.equals(SIGKILL)) {
+            String status = "queued";
+            while (status.equals("queued")) {
+                status = JSON.readTree(doomed.send("GET", "/v1/forget-requests/" + ids.get(0), token, null).body()).get("status").asText();
+            }
+            doomed.process().destroyForcibly();
+        }
         assertThat(doomed.awaitExit()).as(doomed.output().toString()).isEqualTo(CrashPoints.EXIT_STATUS);
         try (Ledger ledger = Ledger.open(store.resolve("ledger.db"))) {
-            assertThat(ledger.pending()).extracting(ForgetRequest::id).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(ledger.list(null, 0, 10)).extracting(ForgetRequest::id).containsExactlyInAnyOrderElementsOf(ids);
+            if (crashPoint.equals(SIGKILL)) {
+                assertThat(ledger.pending()).as("the kill hit the running batch").isNotEmpty();
+            } else {
+                assertThat(ledger.pending()).extracting(ForgetRequest::id).containsExactlyInAnyOrderElementsOf(ids);
+            }
         }
 
         // And a new server starts on the same store
