@@ -60,7 +60,7 @@ public final class TokensCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
-        @Option(names = "--name", required = true, description = "A unique name; the ledger records it as the principal.")
+        @Option(names = "--name", description = "A unique name; the ledger records it as the principal. Default: the role and 8 random hex digits.")
         String name;
 
         @Option(names = "--role", defaultValue = "client", description = "admin or client. Default: ${DEFAULT-VALUE}.")
@@ -69,16 +69,19 @@ public final class TokensCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            Role parsed = Role.parse(role);
+            String tokenName = name != null ? name
+                    : parsed.label() + "-" + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt());
             IssuedToken issued;
             try (TokenStore tokens = where.open()) {
-                issued = tokens.create(name, Role.parse(role));
+                issued = tokens.create(tokenName, parsed);
             }
             if (json) {
                 Map<String, Object> doc = issued.token().describe();
                 doc.put("token", issued.secret());
                 Output.json(out, doc);
             } else {
-                out.printf("  created   %s (%s); the token is shown only now:%n%s%n", name, issued.token().role().label(), issued.secret());
+                out.printf("  created   %s (%s); the token is shown only now:%n%s%n", tokenName, issued.token().role().label(), issued.secret());
                 out.flush();
             }
             return ExitCodes.OK;

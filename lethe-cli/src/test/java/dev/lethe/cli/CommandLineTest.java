@@ -59,6 +59,9 @@ class CommandLineTest {
         assertThat(reused.exitCode()).isEqualTo(2);
         assertThat(Cli.run("tokens", "create", "--store", store.toString(), "--name", "x", "--role", "root").err())
                 .contains("unknown role 'root'");
+        Cli unnamed = Cli.run("tokens", "create", "--store", store.toString(), "--role", "client");
+        assertThat(unnamed.exitCode()).as(unnamed.err()).isZero();
+        assertThat(unnamed.out()).containsPattern("created   client-[0-9a-f]{8} \\(client\\)");
     }
 
     @Test
