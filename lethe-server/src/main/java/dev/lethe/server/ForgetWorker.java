@@ -52,22 +52,25 @@ final class ForgetWorker implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stopping) {
-            try {
-                if (ledger.pending().isEmpty()) {
-                    await(IDLE_POLL_MS);
-                    continue;
+        try {
+            while (!stopping) {
+                try {
+                    if (ledger.pending().isEmpty()) {
+                        await(IDLE_POLL_MS);
+                        continue;
+                    }
+                    pause(window.toMillis());
+                    if (!stopping) {
+                        runBatch();
+                    }
+                } catch (RuntimeException e) {
+                    // The ledger's database may be unreachable for a while: log, wait, try again.
+                    LOG.error("forget worker: {}", e.getMessage(), e);
+                    pause(IDLE_POLL_MS);
                 }
-                pause(window.toMillis());
-                if (!stopping) {
-                    runBatch();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("forget worker: {}", e.getMessage(), e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

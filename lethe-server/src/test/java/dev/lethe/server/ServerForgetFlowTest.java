@@ -33,10 +33,14 @@ class ServerForgetFlowTest {
         }
     }
 
+    /** One 8×8 feature vector with values 0..16, varying with {@code i}. */
+    static String vector(int i) {
+        return "[" + String.join(",", IntStream.range(0, 64).mapToObj(j -> Integer.toString((i * 7 + j * 3) % 17)).toList()) + "]";
+    }
+
+    /** {@code n} feature vectors as a JSON array. */
     static String vectors(int n) {
-        return "[" + String.join(",", IntStream.range(0, n).mapToObj(i ->
-                "[" + String.join(",", IntStream.range(0, 64).mapToObj(j -> Integer.toString((i * 7 + j * 3) % 17)).toList()) + "]")
-                .toList()) + "]";
+        return "[" + String.join(",", IntStream.range(0, n).mapToObj(ServerForgetFlowTest::vector).toList()) + "]";
     }
 
     @Test
@@ -69,7 +73,7 @@ class ServerForgetFlowTest {
         int shard = receipt.at("/retrained/0/shard").asInt();
 
         // And predictions come from the new version
-        JsonNode after = admin.post("/v1/predict", "{\"features\": " + vectors(1).substring(1, vectors(1).length() - 1) + "}").json();
+        JsonNode after = admin.post("/v1/predict", "{\"features\": " + vector(0) + "}").json();
         assertThat(after.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(server.client().post("/v1/predict", "{\"instances\": " + vectors(2) + "}").json().get("modelVersion").asInt())
                 .isEqualTo(2);
