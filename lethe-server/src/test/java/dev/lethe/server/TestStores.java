@@ -39,7 +39,9 @@ final class TestStores {
     static synchronized Path copy(Path dir) throws IOException {
         if (template == null) {
             TorchRuntime.start(CONFIG.threads());
-            template = Files.createTempDirectory("lethe-template").resolve("store");
+            Path scratch = Files.createTempDirectory("lethe-template");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch)));
+            template = scratch.resolve("store");
             DatasetRef.Loaded d = DatasetRef.digits(42).load();
             DatasetRef.Loaded data = new DatasetRef.Loaded(d.ref(), PseudoSubjects.assign(d.train(), 60, 42),
                     PseudoSubjects.assign(d.test(), 60, 42), d.fingerprint());
@@ -47,6 +49,14 @@ final class TestStores {
             });
         }
         return copyTree(template, dir);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder; the OS cleans it eventually
+        }
     }
 
     static Path copyTree(Path from, Path to) throws IOException {
