@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.server.bench.ServerBenchmark;
 import dev.lethe.torch.bench.ThroughputBenchmark;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
 /** {@code lethe bench}: benchmarks that print figures for docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -338,6 +339,55 @@ public final class BenchCommand implements Runnable {
                         Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * r.seconds() / retrainSeconds));
             }
             out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The REST service under load: intake, queue drain, prediction latency, one erasure end to end. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "lethe serve under load on a scratch copy of a SISA store: forget-request intake from concurrent "
+                    + "clients (durable before each 202), queue drain time, prediction latency, one person's erasure to done.")
+    static final class Serve implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--store", required = true, paramLabel = "DIR", description = "A SISA store (copied; not changed).")
+        Path store;
+
+        @Option(names = "--requests", defaultValue = "1000", description = "Forget requests to submit. Default: ${DEFAULT-VALUE}.")
+        int requests;
+
+        @Option(names = "--clients", defaultValue = "8", description = "Concurrent client threads. Default: ${DEFAULT-VALUE}.")
+        int clients;
+
+        @Option(names = "--predictions", defaultValue = "2000", description = "Single-vector predictions. Default: ${DEFAULT-VALUE}.")
+        int predictions;
+
+        @Option(names = "--batch-window-ms", defaultValue = "500", description = "The worker's batch window. Default: ${DEFAULT-VALUE}.")
+        long batchWindowMs;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (requests < 1 || clients < 1 || predictions < 1) {
+                throw new IllegalArgumentException("--requests, --clients and --predictions must be at least 1");
+            }
+            ServerBenchmark.Figures f = ServerBenchmark.run(store, requests, clients, predictions, java.time.Duration.ofMillis(batchWindowMs));
+            if (json) {
+                Output.json(out, f);
+            } else {
+                out.printf(Locale.ROOT, "  intake    %d forget requests from %d clients in %.2f s: %.0f/s, 202 after %.1f ms median, %.1f ms p99%n",
+                        f.requests(), f.clients(), f.intakeSeconds(), f.intakePerSecond(), f.intakeP50Ms(), f.intakeP99Ms());
+                out.printf(Locale.ROOT, "  drain     queue empty %.2f s after the last 202 (batch window %d ms)%n", f.drainSeconds(), f.batchWindowMs());
+                out.printf(Locale.ROOT, "  predict   %d single vectors: %.1f ms median, %.1f ms p99, %.0f/s%n", f.predictions(),
+                        f.predictP50Ms(), f.predictP99Ms(), f.predictPerSecond());
+                out.printf(Locale.ROOT, "  erasure   one person, submitted to done: %.2f s%n", f.erasureSeconds());
+                out.flush();
+            }
             return ExitCodes.OK;
         }
     }

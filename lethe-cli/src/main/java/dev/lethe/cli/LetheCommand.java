@@ -18,7 +18,8 @@ import java.util.concurrent.CancellationException;
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
         description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, ForgetCommand.class, AuditCommand.class, MethodsCommand.class, UnlearnCommand.class, AttackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                PredictCommand.class, ForgetCommand.class, AuditCommand.class, MethodsCommand.class, UnlearnCommand.class, AttackCommand.class,
+                BenchCommand.class, ServeCommand.class, TokensCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
 public final class LetheCommand implements Runnable {
 

@@ -31,12 +31,37 @@ class CommandLineTest {
     void helpListsEveryCommandAndEveryCommandHasHelp() {
         Cli top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
-        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "methods", "unlearn", "bench"}) {
+        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "methods", "unlearn", "bench", "serve", "tokens"}) {
             assertThat(top.out()).contains(cmd);
             Cli sub = Cli.run(cmd, "--help");
             assertThat(sub.exitCode()).as(cmd).isZero();
             assertThat(sub.out()).as(cmd).contains("Usage: lethe " + cmd);
         }
+    }
+
+    @Test
+    void tokensAreCreatedOnceListedWithoutSecretsAndRevoked() throws Exception {
+        Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot", "--role", "admin", "--json");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String secret = JSON.readTree(created.out()).get("token").asText();
+        assertThat(secret).matches("lethe_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
+
+        Cli listed = Cli.run("tokens", "list", "--store", store.toString());
+        assertThat(listed.out()).contains("ci-bot").contains("admin").doesNotContain(secret.substring(19));
+
+        assertThat(Cli.run("tokens", "revoke", "--store", store.toString(), "--name", "ci-bot").exitCode()).isZero();
+        JsonNode all = JSON.readTree(Cli.run("tokens", "list", "--store", store.toString(), "--json").out());
+        assertThat(all.get(0).get("revokedAt").isNull()).isFalse();
+        Cli again = Cli.run("tokens", "revoke", "--store", store.toString(), "--name", "ci-bot");
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("no active token named 'ci-bot'");
+        Cli reused = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot");
+        assertThat(reused.exitCode()).isEqualTo(2);
+        assertThat(Cli.run("tokens", "create", "--store", store.toString(), "--name", "x", "--role", "root").err())
+                .contains("unknown role 'root'");
+        Cli unnamed = Cli.run("tokens", "create", "--store", store.toString(), "--role", "client");
+        assertThat(unnamed.exitCode()).as(unnamed.err()).isZero();
+        assertThat(unnamed.out()).containsPattern("created   client-[0-9a-f]{8} \\(client\\)");
     }
 
     @Test

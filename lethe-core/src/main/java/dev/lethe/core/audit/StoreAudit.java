@@ -45,7 +45,21 @@ public final class StoreAudit {
     private StoreAudit() {
     }
 
+    /** Audits {@code store} against its own SQLite ledger ({@code ledger.db}). */
     public static AuditReport run(Store store) throws IOException {
+        if (!store.readManifest().usesSisa()) {
+            return run(store, null);
+        }
+        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+            return run(store, ledger);
+        }
+    }
+
+    /**
+     * Audits {@code store} against {@code ledger}, which may live elsewhere (a PostgreSQL database); the caller
+     * keeps it open. It may be null for a single-model store, which has no ledger.
+     */
+    public static AuditReport run(Store store, Ledger ledger) throws IOException {
         List<AuditCheck> checks = new ArrayList<>();
         StoreManifest manifest = store.readManifest();
         if (!manifest.usesSisa()) {
@@ -54,16 +68,14 @@ public final class StoreAudit {
             checks.add(new AuditCheck("model file matches the manifest", ok, manifest.current().file()));
             return new AuditReport(store.root().toString(), checks);
         }
-        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
-            ChainCheck chain = ledger.verifyChain();
-            checks.add(new AuditCheck("ledger hash chain intact", chain.intact(), chain.intact()
-                    ? chain.eventsChecked() + " events chained" : "broken at event " + chain.firstBrokenSeq() + ": " + chain.problem()));
-            boolean headKept = manifest.ledgerHead() == null || ledger.containsHash(manifest.ledgerHead());
-            checks.add(new AuditCheck("ledger holds the head the manifest recorded", headKept, headKept
-                    ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
-                    : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
-            checks.add(requestsApplied(ledger, manifest));
-        }
+        ChainCheck chain = ledger.verifyChain();
+        checks.add(new AuditCheck("ledger hash chain intact", chain.intact(), chain.intact()
+                ? chain.eventsChecked() + " events chained" : "broken at event " + chain.firstBrokenSeq() + ": " + chain.problem()));
+        boolean headKept = manifest.ledgerHead() == null || ledger.containsHash(manifest.ledgerHead());
+        checks.add(new AuditCheck("ledger holds the head the manifest recorded", headKept, headKept
+                ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
+                : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
+        checks.add(requestsApplied(ledger, manifest));
         checks.add(dataFilesMatch(store, manifest));
         if (!checks.get(checks.size() - 1).passed()) {
             return new AuditReport(store.root().toString(), checks);

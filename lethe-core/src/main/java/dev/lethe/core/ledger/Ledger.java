@@ -83,7 +83,22 @@ public final class Ledger implements AutoCloseable {
      * an earlier one returns that earlier request, unchanged and without a second event, as long as it names
      * the same kind and values; otherwise {@link IdempotencyConflictException}.
      */
-    public synchronized ForgetRequest accept(RequestSpec spec, String principal) {
+    public ForgetRequest accept(RequestSpec spec, String principal) {
+        return submit(spec, principal).request();
+    }
+
+    /**
+     * What {@link #submit} did: the request, and whether this call created it (false when an idempotency key
+     * returned an earlier one).
+     *
+     * @param request the durable request
+     * @param created true when this call accepted it, false when it is the original of a repeated key
+     */
+    public record Acceptance(ForgetRequest request, boolean created) {
+    }
+
+    /** {@link #accept}, telling a new request from the original that a repeated idempotency key returns. */
+    public synchronized Acceptance submit(RequestSpec spec, String principal) {
         Objects.requireNonNull(spec, "spec");
         requireText(principal, "principal");
         if (spec.values().size() > maxValues) {
@@ -99,7 +114,7 @@ public final class Ledger implements AutoCloseable {
                     if (original.kind() != spec.kind() || !original.valuesDigest().equals(digest)) {
                         throw new IdempotencyConflictException(spec.idempotencyKey(), original.id());
                     }
-                    return original;
+                    return new Acceptance(original, false);
                 }
             }
             Instant now = Timestamps.now();
@@ -108,7 +123,7 @@ public final class Ledger implements AutoCloseable {
             AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal,
                     Map.of("kind", spec.kind().name(), "valuesCount", request.valuesCount(), "valuesDigest", digest));
             Requests.insert(c, request, spec.idempotencyKey(), event.seq());
-            return request;
+            return new Acceptance(request, true);
         });
     }
 

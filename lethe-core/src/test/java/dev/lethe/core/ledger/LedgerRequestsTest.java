@@ -130,6 +130,19 @@ class LedgerRequestsTest {
     }
 
     @Test
+    void submitTellsANewRequestFromTheOriginalOfARepeatedKey() {
+        RequestSpec spec = new RequestSpec(ForgetKind.SUBJECTS, List.of("subj-1"), null, "key-9");
+        Ledger.Acceptance first = ledger.submit(spec, "alice");
+        Ledger.Acceptance again = ledger.submit(spec, "alice");
+        Ledger.Acceptance unkeyed = ledger.submit(new RequestSpec(ForgetKind.SUBJECTS, List.of("subj-1"), null, null), "alice");
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.request()).isEqualTo(first.request());
+        assertThat(unkeyed.created()).isTrue();
+        assertThat(unkeyed.request().id()).isNotEqualTo(first.request().id());
+    }
+
+    @Test
     void anIdempotencyKeyReusedForOtherValuesIsRefused() {
         // Given a request accepted with a key
         ForgetRequest first = ledger.accept(new RequestSpec(ForgetKind.RECORDS, List.of("rec-1"), null, "key-1"), "alice");

@@ -54,15 +54,33 @@ import java.util.stream.Stream;
  */
 public final class ForgetService {
 
+    /** Work on an open ledger that may throw {@link IOException}. */
+    private interface LedgerWork<T> {
+        T run(Ledger ledger) throws IOException;
+    }
+
     private final Store store;
     private final Device device;
+    private final Ledger sharedLedger;
     private TrainListener listener = TrainListener.NONE;
     private Consumer<SliceEvent> onSlice = e -> {
     };
+    private Consumer<StoreManifest> onSwitch = m -> {
+    };
 
+    /** Forgetting with the store's own SQLite ledger, opened for each call. */
     public ForgetService(Store store, Device device) {
+        this(store, device, null);
+    }
+
+    /**
+     * Forgetting with a ledger the caller keeps open (a server's, possibly on PostgreSQL); null means the
+     * store's own SQLite ledger, opened for each call.
+     */
+    public ForgetService(Store store, Device device, Ledger ledger) {
         this.store = store;
         this.device = device;
+        this.sharedLedger = ledger;
     }
 
     public ForgetService listener(TrainListener newListener) {
@@ -76,11 +94,35 @@ public final class ForgetService {
     }
 
     /**
+     * Called with the new manifest right after a batch's switch, before the purge and before any of its
+     * requests is marked done: a server swaps the model it serves here, so that no request is reported
+     * done while predictions still come from a version that holds its data.
+     */
+    public ForgetService onSwitch(Consumer<StoreManifest> callback) {
+        this.onSwitch = callback;
+        return this;
+    }
+
+    private <T> T withLedger(LedgerWork<T> work) throws IOException {
+        if (sharedLedger != null) {
+            return work.run(sharedLedger);
+        }
+        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+            return work.run(ledger);
+        }
+    }
+
+    /**
      * Validates {@code spec} against the store and records it durably. A label must name one of the
      * store's classes (by name or index); record and subject ids must be printable. Nothing is written
      * for a rejected request.
      */
-    public ForgetRequest accept(RequestSpec spec, String principal) {
+    public ForgetRequest accept(RequestSpec spec, String principal) throws IOException {
+        return submit(spec, principal).request();
+    }
+
+    /** {@link #accept}, telling a new request from the original that a repeated idempotency key returns. */
+    public Ledger.Acceptance submit(RequestSpec spec, String principal) throws IOException {
         StoreManifest manifest = store.readManifest();
         SisaService.config(manifest);
         RequestSpec checked = spec;
@@ -94,9 +136,8 @@ public final class ForgetService {
                         + "': ids are at most 256 printable characters");
             }
         }
-        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
-            return ledger.accept(checked, principal);
-        }
+        RequestSpec valid = checked;
+        return withLedger(ledger -> ledger.submit(valid, principal));
     }
 
     private static String resolveLabel(String value, List<String> classNames) {
@@ -124,8 +165,8 @@ public final class ForgetService {
     private List<Receipt> processLocked() throws IOException {
         StoreManifest manifest = store.readManifest();
         SisaConfig config = SisaService.config(manifest);
-        List<Receipt> receipts = new ArrayList<>();
-        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+        return withLedger(ledger -> {
+            List<Receipt> receipts = new ArrayList<>();
             List<ForgetRequest> pending = ledger.pending();
             Set<String> applied = new HashSet<>(manifest.current().requests());
             List<ForgetRequest> switched = pending.stream().filter(r -> applied.contains(r.id())).toList();
@@ -140,8 +181,8 @@ public final class ForgetService {
                 CrashPoints.reach("after-purge");
                 receipts.addAll(complete(batch, next, ledger));
             }
-        }
-        return receipts;
+            return receipts;
+        });
     }
 
     private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger) throws IOException {
@@ -230,6 +271,7 @@ public final class ForgetService {
                 List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
+        onSwitch.accept(switched);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("version", version);
         payload.put("requests", next.requests());

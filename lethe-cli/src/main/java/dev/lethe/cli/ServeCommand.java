@@ -1,0 +1,73 @@
+package dev.lethe.cli;
+
+import dev.lethe.server.LetheServer;
+import dev.lethe.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code lethe serve}: the REST service over a SISA store until the process is stopped. A stop (SIGTERM, Ctrl-C)
+ * lets the running batch finish; a kill leaves it to the next start, which finishes it first.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve a SISA store over HTTP: forget requests, predictions, the current model, audits, metrics.",
+                "Every endpoint but /v1/health needs a token ('lethe tokens create'); /v1/openapi.json describes them."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The SISA store to serve.")
+    Path store;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (0: any free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--db", paramLabel = "JDBC-URL",
+            description = "The ledger's database, e.g. jdbc:postgresql://host/db?user=u&password=p. Default: the store's ledger.db (SQLite).")
+    String db;
+
+    @Option(names = "--max-ids", defaultValue = "1000", description = "Most ids one forget request may name. Default: ${DEFAULT-VALUE}.")
+    int maxIds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body (larger: 413). Default: ${DEFAULT-VALUE}.")
+    long maxBodyBytes;
+
+    @Option(names = "--batch-window-ms", defaultValue = "500",
+            description = "How long the worker waits for more requests to join a batch. Default: ${DEFAULT-VALUE}.")
+    long batchWindowMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db).withMaxIds(maxIds)
+                .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs));
+        LetheServer server = LetheServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }, "lethe-serve-shutdown"));
+        out.printf("lethe serve: listening on http://%s:%d/v1 (store %s)%n", host, server.port(), store.toAbsolutePath());
+        server.registeredRoutes().forEach(r -> out.println("  " + r));
+        out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

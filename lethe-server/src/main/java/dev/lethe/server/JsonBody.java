@@ -1,0 +1,127 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A request's JSON object with typed reads that name the field at fault: every wrong type, missing field or
+ * unknown field becomes a 400 {@link ApiException} naming it.
+ */
+final class JsonBody {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final ObjectNode node;
+
+    private JsonBody(ObjectNode node) {
+        this.node = node;
+    }
+
+    /** Parses {@code text} as one JSON object whose fields are all among {@code allowed}. */
+    static JsonBody parse(String text, Set<String> allowed) {
+        JsonNode tree;
+        try {
+            tree = text == null || text.isBlank() ? null : JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("body", "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiException.badRequest("body", "the body must be a JSON object");
+        }
+        for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest(name, "unknown field '" + name + "'; expected some of " + allowed);
+            }
+        }
+        return new JsonBody((ObjectNode) tree);
+    }
+
+    boolean has(String field) {
+        return node.hasNonNull(field);
+    }
+
+    /** A string field, or null when absent or null. */
+    String optionalString(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    /** A non-empty array of strings with at most {@code max} elements. */
+    List<String> stringArray(String field, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isArray()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be an array of strings");
+        }
+        if (v.isEmpty()) {
+            throw ApiException.badRequest(field, "'" + field + "' is empty; name at least one id");
+        }
+        if (v.size() > max) {
+            throw ApiException.badRequest(field, "'" + field + "' names " + v.size() + " ids; at most " + max
+                    + " per request");
+        }
+        List<String> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' must be a string");
+            }
+            out.add(v.get(i).asText());
+        }
+        return out;
+    }
+
+    /** One vector of numbers, of exactly {@code width} elements. */
+    float[] vector(String field, int width) {
+        return vector(node.get(field), field, width);
+    }
+
+    /** A non-empty array of number vectors, each of {@code width} elements, at most {@code max} of them. */
+    float[][] vectors(String field, int width, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be a non-empty array of feature vectors");
+        }
+        if (v.size() > max) {
+            throw ApiException.badRequest(field, "'" + field + "' holds " + v.size() + " vectors; at most " + max
+                    + " per request");
+        }
+        float[][] out = new float[v.size()][];
+        for (int i = 0; i < v.size(); i++) {
+            out[i] = vector(v.get(i), field + "[" + i + "]", width);
+        }
+        return out;
+    }
+
+    private static float[] vector(JsonNode v, String field, int width) {
+        if (v == null || !v.isArray()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be an array of " + width + " numbers");
+        }
+        if (v.size() != width) {
+            throw ApiException.badRequest(field, "'" + field + "' has " + v.size() + " features; the model takes "
+                    + width);
+        }
+        float[] out = new float[width];
+        for (int i = 0; i < width; i++) {
+            JsonNode x = v.get(i);
+            if (!x.isNumber() || !Double.isFinite(x.asDouble())) {
+                throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' must be a finite number");
+            }
+            out[i] = (float) x.asDouble();
+        }
+        return out;
+    }
+}

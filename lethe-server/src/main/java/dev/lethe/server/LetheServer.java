@@ -1,0 +1,172 @@
+package dev.lethe.server;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreManifest;
+import dev.lethe.server.auth.TokenStore;
+import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.sisa.ForgetService;
+import dev.lethe.torch.sisa.SisaConfig;
+import dev.lethe.torch.sisa.SisaService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Lethe as a service (DESIGN.md §2): the REST API over a SISA store, its ledger and its tokens, with the
+ * background {@link ForgetWorker}. Every route is an {@link Endpoint}; the server registers each one behind the
+ * {@link Authenticator} and the metrics, and {@code /v1/openapi.json} describes the same list.
+ */
+public final class LetheServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
+
+    private final Ledger ledger;
+    private final TokenStore tokens;
+    private final ServedModels models;
+    private final ForgetWorker worker;
+    private final Javalin app;
+    private final List<String> registered = new CopyOnWriteArrayList<>();
+
+    private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
+                        List<Endpoint> endpoints, ServerMetrics metrics) {
+        this.ledger = ledger;
+        this.tokens = tokens;
+        this.models = models;
+        this.worker = worker;
+        Authenticator auth = new Authenticator(tokens);
+        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
+        });
+        for (Endpoint e : endpoints) {
+            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics));
+        }
+    }
+
+    /**
+     * Opens the store, its ledger and tokens, loads the current model, starts the worker (which first finishes
+     * whatever a previous process left pending) and listens.
+     */
+    public static LetheServer start(ServerConfig config) throws IOException {
+        Store store = Store.open(config.store());
+        StoreManifest manifest = store.readManifest();
+        SisaConfig sisa = SisaService.config(manifest);
+        // Retraining must use the thread count the checkpoints were trained with, or bits could differ.
+        TorchRuntime.start(sisa.threads());
+        Device device = Device.cpu();
+        Ledger ledger = Ledger.open(config.ledgerUrl(), null, null, config.maxIds());
+        TokenStore tokens = null;
+        ServedModels models = null;
+        try {
+            tokens = TokenStore.open(config.ledgerUrl());
+            models = new ServedModels(store, device);
+            ServedModels served = models;
+            ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
+            ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
+            ForgetWorker worker = new ForgetWorker(service, ledger, config.batchWindow(), metrics,
+                    () -> served.refresh(store.readManifest()));
+            int width = Arrays.stream(manifest.model().inputShape()).reduce(1, Math::multiplyExact);
+            List<Endpoint> endpoints = new ArrayList<>();
+            endpoints.addAll(new ModelsApi(store, served).endpoints());
+            endpoints.addAll(new ForgetRequestsApi(service, ledger, worker::wake, config.maxIds()).endpoints());
+            endpoints.addAll(new PredictApi(served, manifest.dataset().classNames(), width, manifest.sisa().aggregation(),
+                    config.maxPredictBatch()).endpoints());
+            endpoints.addAll(new AuditApi(store, ledger).endpoints());
+            endpoints.addAll(new TokensApi(tokens).endpoints());
+            endpoints.add(metrics.endpoint());
+            endpoints.add(new DashboardPage(store, ledger, served).endpoint());
+            endpoints.add(OpenApiDocument.endpoint(endpoints));
+            LetheServer server = new LetheServer(config, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
+            server.listen(config);
+            LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
+                    server.port(), served.version(), store.root(), endpoints.size());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            if (models != null) {
+                models.close();
+            }
+            if (tokens != null) {
+                tokens.close();
+            }
+            ledger.close();
+            throw e;
+        }
+    }
+
+    /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
+    private void listen(ServerConfig config) {
+        app.start(config.host(), config.port());
+        try {
+            worker.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
+    }
+
+    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics) {
+        long start = System.nanoTime();
+        try {
+            e.action().handle(ctx, auth.require(ctx, e.access()));
+        } catch (ApiException x) {
+            error(ctx, x.status(), x.field(), x.getMessage());
+        } catch (HttpResponseException x) {
+            error(ctx, x.getStatus(), x.getStatus() == 413 ? "body" : null, x.getStatus() == 413
+                    ? "the body is larger than this server accepts" : x.getMessage());
+        } catch (Exception x) {
+            LOG.error("{} {} failed: {}", e.method(), e.path(), x.getMessage(), x);
+            error(ctx, 500, null, "internal error: " + x.getMessage());
+        } finally {
+            metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void error(Context ctx, int status, String field, String message) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", message);
+        doc.put("field", field);
+        ctx.status(status).json(doc);
+    }
+
+    /** The port the server listens on (the one picked when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route registered with the HTTP server, as {@code METHOD /path}. */
+    public List<String> registeredRoutes() {
+        return List.copyOf(registered);
+    }
+
+    /** Stops listening, lets the running batch finish, and closes the model, tokens and ledger. */
+    @Override
+    public void close() throws InterruptedException {
+        app.stop();
+        try {
+            worker.close();
+        } finally {
+            models.close();
+            tokens.close();
+            ledger.close();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lethe.server;
+
+import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreManifest;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/models/current} (the served version, its configuration and the lineage of versions with the
+ * requests that produced each) and {@code GET /v1/health}.
+ */
+final class ModelsApi {
+
+    private final Store store;
+    private final ServedModels models;
+
+    ModelsApi(Store store, ServedModels models) {
+        this.store = store;
+        this.models = models;
+    }
+
+    List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint(HandlerType.GET, "/v1/health", Access.PUBLIC, "Liveness: the server answers and serves a model",
+                        List.of(), null, Map.of(200, "ok"), this::health),
+                new Endpoint(HandlerType.GET, "/v1/models/current", Access.AUTHENTICATED,
+                        "The model version answering predictions, its configuration and the lineage of versions",
+                        List.of(), null, Map.of(200, "the current version"), this::current));
+    }
+
+    private void health(Context ctx, Caller caller) {
+        ctx.json(Map.of("status", "ok", "modelVersion", models.version()));
+    }
+
+    private void current(Context ctx, Caller caller) {
+        StoreManifest m = store.readManifest();
+        StoreManifest.ModelVersion served = m.models().stream().filter(v -> v.version() == models.version()).findFirst()
+                .orElse(m.current());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model", m.model());
+        config.put("sisa", m.sisa());
+        config.put("training", m.training());
+        config.put("dataset", Map.of("source", m.dataset().source(), "fingerprint", m.dataset().fingerprint(),
+                "classNames", m.dataset().classNames()));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("version", served.version());
+        doc.put("createdAt", served.createdAt());
+        doc.put("metrics", served.metrics());
+        doc.put("checkpoints", served.checkpoints());
+        doc.put("checkpointSha256", served.checkpointSha256());
+        doc.put("config", config);
+        doc.put("lineage", m.models().stream().map(ModelsApi::lineageEntry).toList());
+        ctx.json(doc);
+    }
+
+    private static Map<String, Object> lineageEntry(StoreManifest.ModelVersion v) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("version", v.version());
+        e.put("createdAt", v.createdAt());
+        e.put("requests", v.requests());
+        e.put("retrained", v.retrained() == null ? List.of() : v.retrained());
+        e.put("metrics", v.metrics());
+        return e;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.lethe.server;
+
+import dev.lethe.torch.sisa.SisaEnsemble;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/predict}: one feature vector ({@code features}) or a batch ({@code instances}) → class and
+ * scores per input, with the model version that answered (all inputs of a call are answered by one version).
+ */
+final class PredictApi {
+
+    private static final Set<String> FIELDS = Set.of("features", "instances");
+
+    private final ServedModels models;
+    private final List<String> classNames;
+    private final int width;
+    private final String scoreKind;
+    private final int maxBatch;
+
+    PredictApi(ServedModels models, List<String> classNames, int width, String scoreKind, int maxBatch) {
+        this.models = models;
+        this.classNames = List.copyOf(classNames);
+        this.width = width;
+        this.scoreKind = scoreKind;
+        this.maxBatch = maxBatch;
+    }
+
+    List<Endpoint> endpoints() {
+        Map<String, Object> vector = Map.of("type", "array", "items", Map.of("type", "number"), "minItems", width,
+                "maxItems", width);
+        Map<String, Object> body = Map.of("type", "object", "properties", Map.of("features", vector,
+                "instances", Map.of("type", "array", "items", vector, "maxItems", maxBatch)));
+        return List.of(new Endpoint(HandlerType.POST, "/v1/predict", Access.AUTHENTICATED,
+                "Class and scores for one feature vector (features) or a batch (instances), from the current model version",
+                List.of(), body, Map.of(200, "predictions and the model version that answered", 400,
+                "bad input, naming the field", 413, "body too large"), this::predict));
+    }
+
+    private void predict(Context ctx, Caller caller) {
+        JsonBody body = JsonBody.parse(ctx.body(), FIELDS);
+        if (body.has("features") == body.has("instances")) {
+            throw ApiException.badRequest("features", "give exactly one of features (one vector) or instances (a batch)");
+        }
+        float[][] inputs = body.has("features") ? new float[][]{body.vector("features", width)}
+                : body.vectors("instances", width, maxBatch);
+        Map<String, Object> doc = models.withCurrent(m -> {
+            SisaEnsemble.Answer answer = m.answer(inputs);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < inputs.length; i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("class", classNames.get(answer.classes()[i]));
+                row.put("label", answer.classes()[i]);
+                row.put("probabilities", answer.scores()[i]);
+                rows.add(row);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("modelVersion", m.version());
+            out.put("scoreKind", scoreKind);
+            out.put("predictions", rows);
+            return out;
+        });
+        ctx.json(doc);
+    }
+}

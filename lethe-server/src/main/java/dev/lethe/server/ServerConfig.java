@@ -1,0 +1,67 @@
+package dev.lethe.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run a server.
+ *
+ * @param store          the SISA store it serves and changes
+ * @param host           the address to listen on
+ * @param port           the port, 0 for any free one
+ * @param jdbcUrl        the ledger's database, or null for the store's own SQLite file ({@code ledger.db})
+ * @param maxIds         the most ids one forget request may name
+ * @param maxBodyBytes   the largest request body accepted (larger: 413)
+ * @param maxPredictBatch the most feature vectors one prediction call may carry
+ * @param batchWindow    how long the worker waits, once a request is pending, for more to join the batch
+ */
+public record ServerConfig(Path store, String host, int port, String jdbcUrl, int maxIds, long maxBodyBytes,
+                           int maxPredictBatch, Duration batchWindow) {
+
+    /** Defaults: 1,000 ids per request, 1 MiB bodies, 1,024 vectors per prediction, a 500 ms batch window. */
+    public static ServerConfig defaults(Path store, String host, int port) {
+        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500));
+    }
+
+    public ServerConfig {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(batchWindow, "batchWindow");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (maxIds < 1 || maxBodyBytes < 1 || maxPredictBatch < 1) {
+            throw new IllegalArgumentException("maxIds, maxBodyBytes and maxPredictBatch must be at least 1");
+        }
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("batchWindow must not be negative, got " + batchWindow);
+        }
+    }
+
+    /** The ledger's JDBC URL: {@link #jdbcUrl()} or the store's SQLite file. */
+    public String ledgerUrl() {
+        return ledgerUrl(store, jdbcUrl);
+    }
+
+    /** The JDBC URL of a store's ledger: {@code jdbcUrlOrNull}, or else the store's own SQLite file. */
+    public static String ledgerUrl(Path store, String jdbcUrlOrNull) {
+        return jdbcUrlOrNull != null ? jdbcUrlOrNull : "jdbc:sqlite:" + store.toAbsolutePath().resolve("ledger.db");
+    }
+
+    public ServerConfig withJdbcUrl(String url) {
+        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow);
+    }
+
+    public ServerConfig withMaxIds(int n) {
+        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow);
+    }
+
+    public ServerConfig withMaxBodyBytes(long n) {
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow);
+    }
+
+    public ServerConfig withBatchWindow(Duration window) {
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window);
+    }
+}
