@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BackdoorScenarioTest {
 
-    private static final TrainConfig CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42);
+    private static final TrainConfig CONFIG = new TrainConfig(12, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42);
 
     @Test
     void thePoisonedModelObeysTheTriggerAndRetrainingOnCleanDataRemovesIt() {

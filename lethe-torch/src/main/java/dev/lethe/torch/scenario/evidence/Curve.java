@@ -1,5 +1,7 @@
 package dev.lethe.torch.scenario.evidence;
 
+import java.util.Arrays;
+
 /**
  * A curve for a report's plots, e.g. a ROC curve (x = false-positive rate, y = true-positive rate).
  *
@@ -30,5 +32,21 @@ public record Curve(double[] x, double[] y) {
             ty[k] = y[i];
         }
         return new Curve(tx, ty);
+    }
+
+    /** Curves are equal when their points are (records compare arrays by identity otherwise). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Curve c && Arrays.equals(x, c.x) && Arrays.equals(y, c.y);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(x) + Arrays.hashCode(y);
+    }
+
+    @Override
+    public String toString() {
+        return "Curve[" + x.length + " points]";
     }
 }
