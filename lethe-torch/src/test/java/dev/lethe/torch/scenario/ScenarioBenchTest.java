@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * A small real scenario run on digits (random 10 %, two methods, two seeds, SISA 2×2), its report, and
+ * A small real scenario run on digits (random 10 %, two methods, two seeds, SISA 2×1), its report, and
  * resuming: run once for the class, then check the files, resume, and a different configuration.
  */
 class ScenarioBenchTest {
@@ -47,8 +47,8 @@ class ScenarioBenchTest {
     private static ReportWriter.Files files;
 
     static ScenarioBenchConfig config(List<String> methods) {
-        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), methods, List.of(42L, 43L), "mlp:128", 8, 64,
-                1e-3f, new SisaShape(2, 2), 2, "cpu");
+        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), methods, List.of(42L, 43L), "mlp:64", 6, 64,
+                2e-3f, new SisaShape(2, 1), 2, "cpu");
     }
 
     static ScenarioBench bench(ScenarioBenchConfig config) {
@@ -69,7 +69,7 @@ class ScenarioBenchTest {
                 .containsExactly("original", "retrain", "finetune", "grad-ascent", "sisa", "original", "retrain", "finetune", "grad-ascent", "sisa");
         MethodResult retrain = first.results().get(1);
         assertThat(retrain.figures().get("avg-gap")).isZero();
-        assertThat(retrain.figures().get("test-acc")).isGreaterThan(0.9);
+        assertThat(retrain.figures().get("test-acc")).isGreaterThan(0.85);
         MethodResult sisa = first.results().get(4);
         assertThat(sisa.error()).isNull();
         assertThat(sisa.figures()).containsKeys("test-acc", "mia-auc", "avg-gap", "retrain-share");
