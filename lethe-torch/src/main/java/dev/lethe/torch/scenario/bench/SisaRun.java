@@ -96,6 +96,15 @@ final class SisaRun {
             return new Served(evidence, seconds, facts);
         } finally {
             deleteTree(dir);
+            deleteIfEmpty(dir.getParent());
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
         }
     }
 

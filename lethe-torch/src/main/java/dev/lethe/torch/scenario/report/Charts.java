@@ -8,11 +8,16 @@ import dev.lethe.torch.scenario.evidence.ReferenceGaps;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.Plot;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +110,7 @@ public final class Charts {
     String costAgainstGap() throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         report.summary().rows().forEach((row, stats) -> {
-            if (stats.containsKey("seconds") && stats.containsKey(ReferenceGaps.AVERAGE)) {
+            if (!row.equals(MethodResult.ORIGINAL) && stats.containsKey("seconds") && stats.containsKey(ReferenceGaps.AVERAGE)) {
                 XYSeries s = new XYSeries(row);
                 s.add(stats.get("seconds").mean(), stats.get(ReferenceGaps.AVERAGE).mean());
                 data.addSeries(s);
@@ -114,7 +119,7 @@ public final class Charts {
         if (data.getSeriesCount() == 0) {
             return null;
         }
-        return save("time-vs-gap.png", ChartFactory.createScatterPlot("wall time against average gap (mean over seeds)", "seconds",
+        return save("time-vs-gap.png", ChartFactory.createScatterPlot("wall time of unlearning against average gap (mean over seeds)", "seconds",
                 "average gap to retrain", data, PlotOrientation.VERTICAL, true, false, false));
     }
 
@@ -172,7 +177,23 @@ public final class Charts {
         return data;
     }
 
+    /** White background, light grid, and slanted category labels so that method names are not cut. */
+    private static JFreeChart styled(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        Plot plot = chart.getPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        if (plot instanceof CategoryPlot c) {
+            c.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            c.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        } else if (plot instanceof XYPlot xy) {
+            xy.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            xy.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        }
+        return chart;
+    }
+
     private String save(String file, JFreeChart chart) throws IOException {
+        styled(chart);
         ChartUtils.saveChartAsPNG(dir.resolve(file).toFile(), chart, WIDTH, HEIGHT);
         return file;
     }
