@@ -68,10 +68,6 @@ public final class RunFolder {
         return new RunFolder(dir, hash);
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** SHA-256 of the resolved configuration and the data fingerprint. */
     public String configHash() {
         return configHash;

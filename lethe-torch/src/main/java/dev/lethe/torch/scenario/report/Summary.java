@@ -61,12 +61,6 @@ public record Summary(Map<String, Map<String, Stat>> rows, Map<String, Map<Integ
         return out;
     }
 
-    /** The mean of {@code figure} for {@code row}, or NaN when the row lacks it. */
-    public double mean(String row, String figure) {
-        Stat s = rows.getOrDefault(row, Map.of()).get(figure);
-        return s == null ? Double.NaN : s.mean();
-    }
-
     /** Whether any row has {@code figure}. */
     public boolean has(String figure) {
         return rows.values().stream().anyMatch(m -> m.containsKey(figure));
