@@ -9,6 +9,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
@@ -141,8 +142,8 @@ public final class Charts {
         if (data.getSeriesCount() == 0) {
             return null;
         }
-        return save("cost.png", ChartFactory.createXYLineChart("cumulative seconds of forgetting (first seed)", "request", "seconds",
-                data, PlotOrientation.VERTICAL, true, false, false));
+        return save("cost.png", perRequest(ChartFactory.createXYLineChart("cumulative seconds of forgetting (first seed)", "request",
+                "seconds", data, PlotOrientation.VERTICAL, true, false, false)));
     }
 
     String drift() throws IOException {
@@ -150,8 +151,8 @@ public final class Charts {
         if (!sequential) {
             return null;
         }
-        return save("drift.png", ChartFactory.createXYLineChart("test accuracy minus the original's (first seed)", "request", "drift",
-                stepSeries(false), PlotOrientation.VERTICAL, true, false, false));
+        return save("drift.png", perRequest(ChartFactory.createXYLineChart("test accuracy minus the original's (first seed)", "request",
+                "drift", stepSeries(false), PlotOrientation.VERTICAL, true, false, false)));
     }
 
     /** Per method of the first seed, after each request: cumulative seconds, or test-accuracy drift. */
@@ -175,6 +176,12 @@ public final class Charts {
             data.addSeries(s);
         }
         return data;
+    }
+
+    /** Whole request numbers on the x axis. */
+    private static JFreeChart perRequest(JFreeChart chart) {
+        ((XYPlot) chart.getPlot()).getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return chart;
     }
 
     /** White background, light grid, and slanted category labels so that method names are not cut. */
