@@ -314,7 +314,7 @@ public final class ScenarioBench {
 
             private Evidence probe(Classifier subject, int k) {
                 ProbeContext context = new ProbeContext(subject, original, references.get(k), forgotten.get(k), retained.get(k), d.test(),
-                        d.attackTest(), targetClass(), seed);
+                        d.attackTest(), targetClass(), seed, train);
                 Evidence e = Evidence.empty();
                 for (EvidenceProbe p : probes) {
                     e = e.and(p.measure(context));

@@ -1,6 +1,7 @@
 package dev.lethe.torch.scenario.evidence;
 
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.train.TrainConfig;
 
 /**
  * What a probe sees for one measurement: the classifier under test, the original model (before any
@@ -16,7 +17,9 @@ import dev.lethe.core.data.RecordSet;
  * @param attackTest triggered non-target test records (backdoor scenario), or {@code null}
  * @param targetClass the backdoor's target class, or -1
  * @param seed the run seed, for probes that draw (shadow models, probes trained on features)
+ * @param training how the original model was trained (batch size, optimizer, learning rate), for probes
+ *                 that train (relearn time, shadow models)
  */
 public record ProbeContext(Classifier subject, Classifier original, Classifier reference, RecordSet forget, RecordSet retain,
-                           RecordSet test, RecordSet attackTest, int targetClass, long seed) {
+                           RecordSet test, RecordSet attackTest, int targetClass, long seed, TrainConfig training) {
 }
