@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 /** {@code lethe bench}: benchmarks that print figures for docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class,
+                BenchScenario.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -1,0 +1,15 @@
+package dev.lethe.torch.scenario.evidence;
+
+import java.util.List;
+
+/** The probes every scenario run measures by default; further probes are appended to this list. */
+public final class EvidenceProbes {
+
+    private EvidenceProbes() {
+    }
+
+    /** Accuracy and loss per set and class, the loss-threshold membership attack, and the backdoor's attack success rate. */
+    public static List<EvidenceProbe> standard() {
+        return List.of(new AccuracyProbe(), new LossAttackProbe(), new BackdoorProbe());
+    }
+}

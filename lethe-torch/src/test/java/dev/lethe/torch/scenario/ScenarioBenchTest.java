@@ -1,0 +1,191 @@
+package dev.lethe.torch.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.store.Store;
+import dev.lethe.torch.scenario.bench.MethodResult;
+import dev.lethe.torch.scenario.bench.ScenarioBench;
+import dev.lethe.torch.scenario.bench.ScenarioBenchConfig;
+import dev.lethe.torch.scenario.bench.SisaShape;
+import dev.lethe.torch.scenario.evidence.EvidenceProbes;
+import dev.lethe.torch.scenario.evidence.ReferenceGaps;
+import dev.lethe.torch.scenario.report.MarkdownTables;
+import dev.lethe.torch.scenario.report.ReportWriter;
+import dev.lethe.torch.scenario.report.ScenarioReport;
+import dev.lethe.torch.scenario.report.Stat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * A small real scenario run on digits (random 10 %, two methods, two seeds, SISA 2×1), its report, and
+ * resuming: run once for the class, then check the files, resume, and a different configuration.
+ */
+class ScenarioBenchTest {
+
+    @TempDir
+    static Path out;
+
+    private static ScenarioBench.Outcome first;
+    private static ReportWriter.Files files;
+
+    static ScenarioBenchConfig config(List<String> methods) {
+        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), methods, List.of(42L, 43L), "mlp:64", 6, 64,
+                2e-3f, new SisaShape(2, 1), 2, "cpu");
+    }
+
+    static ScenarioBench bench(ScenarioBenchConfig config) {
+        return new ScenarioBench(config, EvidenceProbes.standard(), ReferenceGaps.standard(), dev.lethe.torch.scenario.bench.BenchListener.NONE);
+    }
+
+    @BeforeAll
+    static void runOnce() throws IOException {
+        first = bench(config(List.of("finetune", "grad-ascent"))).run(out);
+        files = ReportWriter.write(ScenarioReport.of(first), out);
+    }
+
+    @Test
+    void everyRowOfEverySeedIsComputedAndRetrainIsItsOwnReference() {
+        assertThat(first.computed()).isEqualTo(10);
+        assertThat(first.reused()).isZero();
+        assertThat(first.results()).extracting(MethodResult::method)
+                .containsExactly("original", "retrain", "finetune", "grad-ascent", "sisa", "original", "retrain", "finetune", "grad-ascent", "sisa");
+        MethodResult retrain = first.results().get(1);
+        assertThat(retrain.figures().get("avg-gap")).isZero();
+        assertThat(retrain.figures().get("test-acc")).isGreaterThan(0.85);
+        MethodResult sisa = first.results().get(4);
+        assertThat(sisa.error()).isNull();
+        assertThat(sisa.figures()).containsKeys("test-acc", "mia-auc", "avg-gap", "retrain-share");
+        assertThat(sisa.facts()).containsKey("trainSeconds");
+    }
+
+    @Test
+    void theHtmlReferencesPlotsThatExist() throws IOException {
+        String html = Files.readString(files.html());
+        Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+        List<String> sources = new ArrayList<>();
+        while (m.find()) {
+            sources.add(m.group(1));
+        }
+        assertThat(sources).contains("plots/gaps.png", "plots/roc-loss.png", "plots/time-vs-gap.png", "plots/per-class.png", "plots/cost.png");
+        for (String src : sources) {
+            Path png = out.resolve(src);
+            assertThat(png).exists();
+            byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+            assertThat(head).as(src + " is a PNG").containsExactly(0x89, 'P', 'N', 'G');
+        }
+        assertThat(html).contains(first.folder().configHash()).contains("dataFingerprint").contains("pytorch");
+    }
+
+    @Test
+    void theCsvParsesBackToTheJsonFigures() throws IOException {
+        JsonNode report = Store.json().readTree(files.json().toFile());
+        Map<String, Double> json = new HashMap<>();
+        for (JsonNode r : report.get("results")) {
+            r.get("figures").fields().forEachRemaining(e -> json.put(r.get("seed").asLong() + "/" + r.get("method").asText() + "/" + e.getKey(),
+                    e.getValue().asDouble()));
+        }
+        List<String> lines = Files.readAllLines(files.csv());
+        assertThat(lines.get(0)).isEqualTo("seed,method,figure,value");
+        Map<String, Double> csv = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            csv.put(f[0] + "/" + f[1] + "/" + f[2], Double.parseDouble(f[3]));
+        }
+        assertThat(csv).isEqualTo(json);
+    }
+
+    @Test
+    void theMarkdownTableParsesBackToTheMeansAndStdsOfTheJsonFigures() throws IOException {
+        JsonNode report = Store.json().readTree(files.json().toFile());
+        List<String> lines = Files.readAllLines(files.markdown());
+        String[] header = cells(lines.get(0));
+        assertThat(header[0]).isEqualTo("method");
+        int rows = 0;
+        for (String line : lines.subList(2, lines.size())) {
+            if (!line.startsWith("| ")) {
+                break;
+            }
+            String[] c = cells(line);
+            for (int col = 2; col < c.length; col++) {
+                if (c[col].equals("–")) {
+                    continue;
+                }
+                String figure = header[col];
+                List<Double> values = new ArrayList<>();
+                for (JsonNode r : report.get("results")) {
+                    if (r.get("method").asText().equals(c[0]) && r.get("figures").has(figure)) {
+                        values.add(r.get("figures").get(figure).asDouble());
+                    }
+                }
+                Stat expected = Stat.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+                String[] meanStd = c[col].split(" ± ");
+                double tolerance = 0.51 * Math.pow(10, -MarkdownTables.decimals(figure));
+                assertThat(Double.parseDouble(meanStd[0])).as(c[0] + " " + figure).isCloseTo(expected.mean(), within(tolerance));
+                assertThat(Double.parseDouble(meanStd[1])).as(c[0] + " " + figure + " std").isCloseTo(expected.std(), within(tolerance));
+            }
+            rows++;
+        }
+        assertThat(rows).isEqualTo(5);
+    }
+
+    @Test
+    void resumingAFinishedRunRedoesNothing() throws IOException {
+        Map<Path, FileTime> before = resultTimes();
+
+        ScenarioBench.Outcome again = bench(config(List.of("finetune", "grad-ascent"))).run(out);
+
+        assertThat(again.computed()).isZero();
+        assertThat(again.reused()).isEqualTo(10);
+        assertThat(resultTimes()).isEqualTo(before);
+        assertThat(again.results()).isEqualTo(first.results());
+    }
+
+    @Test
+    void aDifferentConfigurationInTheSameFolderIsRefused() {
+        assertThatThrownBy(() -> bench(config(List.of("finetune"))).run(out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds a scenario run with another configuration").hasMessageContaining("--out");
+    }
+
+    private static String[] cells(String line) {
+        String[] raw = line.substring(1, line.length() - 1).split("\\|");
+        String[] out = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = raw[i].trim();
+        }
+        return out;
+    }
+
+    private static Map<Path, FileTime> resultTimes() throws IOException {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(out.resolve("results"))) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        try (Stream<Path> walk = Files.walk(out.resolve("models"))) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        return times;
+    }
+}
