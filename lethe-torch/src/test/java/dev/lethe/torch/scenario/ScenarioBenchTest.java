@@ -77,6 +77,24 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void theDistanceToTheReferenceAndTheLearnedAttackAreMeasured() {
+        MethodResult original = first.results().get(0);
+        MethodResult retrain = first.results().get(1);
+        MethodResult sisa = first.results().get(4);
+        // the reference is at distance 0 from itself; the original, which saw the forget set, is not
+        assertThat(retrain.figures()).containsEntry("js-forget", 0.0).containsEntry("js-test", 0.0).containsEntry("weight-l2", 0.0);
+        assertThat(original.figures().get("js-forget")).isPositive();
+        assertThat(original.figures().get("weight-l2")).isPositive();
+        // the original already fits the forget set (0 relearn steps); the reference has to learn it
+        assertThat(original.figures()).containsEntry("relearn-steps", 0.0);
+        assertThat(retrain.figures().get("relearn-steps")).isPositive();
+        assertThat(original.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
+        assertThat(retrain.figures().get("mia-efficacy")).isGreaterThan(original.figures().get("mia-efficacy"));
+        // an ensemble has no single set of weights: divergences only
+        assertThat(sisa.figures()).containsKey("js-forget").doesNotContainKeys("weight-l2", "relearn-steps", "mia-efficacy");
+    }
+
+    @Test
     void theHtmlReferencesPlotsThatExist() throws IOException {
         String html = Files.readString(files.html());
         Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
