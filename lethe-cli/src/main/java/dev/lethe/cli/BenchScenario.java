@@ -85,7 +85,7 @@ final class BenchScenario implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs of the original model and of retrain (per slice for SISA). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
     float learningRate;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder. Default: bench-out/scenario-<dataset>-<scenario>.")

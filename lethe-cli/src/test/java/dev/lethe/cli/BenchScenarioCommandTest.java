@@ -31,7 +31,7 @@ class BenchScenarioCommandTest {
         // Given a run folder
         String out = dir.resolve("run").toString();
         String[] args = {"bench", "scenario", "--scenario", "sequential", "--steps", "2", "--forget-fraction", "0.1", "--methods", "grad-diff",
-                "--seeds", "1", "--epochs", "6", "--model", "mlp:64", "--batch-size", "64", "--learning-rate", "0.002", "--out", out};
+                "--seeds", "1", "--epochs", "6", "--model", "mlp:64", "--batch-size", "64", "--lr", "0.002", "--out", out};
 
         // When the run goes through, and again
         Cli first = Cli.run(args);
