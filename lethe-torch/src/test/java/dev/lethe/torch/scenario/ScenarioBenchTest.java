@@ -95,6 +95,13 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void theSecondTableShowsTheEvidenceBeyondAccuracy() throws IOException {
+        String md = Files.readString(files.markdown());
+        assertThat(md).contains("| method | seeds | mia-efficacy | learned-auc | js-forget | js-test | weight-l2 | relearn-steps | relearn-capped |");
+        assertThat(Files.readString(files.html())).contains("Beyond accuracy");
+    }
+
+    @Test
     void theHtmlReferencesPlotsThatExist() throws IOException {
         String html = Files.readString(files.html());
         Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);

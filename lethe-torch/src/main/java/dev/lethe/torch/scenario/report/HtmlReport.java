@@ -26,6 +26,10 @@ public final class HtmlReport {
         h.append("<p>Config hash <code>").append(escape(report.configHash())).append("</code>. Figures are mean ± sample standard ")
                 .append("deviation over the seeds; <em>gap</em> figures are |method − retrain|, <em>avg-gap</em> their mean.</p>\n");
         h.append("<h2>Summary</h2>\n").append(table(MarkdownTables.summaryTable(report)));
+        if (!report.evidenceColumns().isEmpty()) {
+            h.append("<h2>Beyond accuracy: learned attack, distance to the reference, relearn time</h2>\n")
+                    .append(table(MarkdownTables.evidenceTable(report)));
+        }
         if (!report.summary().steps().isEmpty()) {
             h.append("<h2>After each request</h2>\n").append(table(MarkdownTables.stepTable(report.summary())));
         }

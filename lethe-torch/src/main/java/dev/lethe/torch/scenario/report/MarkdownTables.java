@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The report's Markdown: one row per method with the headline figures as {@code mean ± std} over the
- * seeds (4 decimals; seconds with 2), and for sequential scenarios a table of test accuracy, forget
+ * seeds (4 decimals; seconds with 2), a second such table of the evidence beyond accuracy, and for sequential scenarios a table of test accuracy, forget
  * accuracy, drift and cumulative seconds after each request. Failed methods are listed with their error.
  */
 public final class MarkdownTables {
@@ -17,6 +17,9 @@ public final class MarkdownTables {
     public static String of(ScenarioReport report) {
         StringBuilder md = new StringBuilder();
         md.append(summaryTable(report));
+        if (!report.evidenceColumns().isEmpty()) {
+            md.append('\n').append(evidenceTable(report));
+        }
         if (!report.summary().steps().isEmpty()) {
             md.append('\n').append(stepTable(report.summary()));
         }
@@ -27,7 +30,15 @@ public final class MarkdownTables {
 
     /** One row per method: the headline figures, mean ± std over the seeds. */
     public static String summaryTable(ScenarioReport report) {
-        List<String> columns = report.columns();
+        return table(report, report.columns());
+    }
+
+    /** One row per method: the evidence beyond accuracy ({@link ScenarioReport#EVIDENCE}), mean ± std over the seeds. */
+    public static String evidenceTable(ScenarioReport report) {
+        return table(report, report.evidenceColumns());
+    }
+
+    private static String table(ScenarioReport report, List<String> columns) {
         StringBuilder md = new StringBuilder("| method | seeds |");
         columns.forEach(c -> md.append(' ').append(c).append(" |"));
         md.append("\n|---|---|").append("---|".repeat(columns.size())).append('\n');

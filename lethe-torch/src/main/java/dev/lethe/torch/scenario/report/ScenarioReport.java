@@ -26,6 +26,13 @@ public record ScenarioReport(String configHash, Map<String, Object> config, Map<
     public static final List<String> HEADLINE = List.of("test-acc", "retain-acc", "forget-acc", "mia-auc", "mia-tpr@1%fpr", "asr",
             "avg-gap", "seconds", "retrain-share");
 
+    /**
+     * The figures of the second table: beyond accuracy — the learned attack's MIA-efficacy and AUC, the
+     * output divergence and weight distance to the reference, and the relearn time.
+     */
+    public static final List<String> EVIDENCE = List.of("mia-efficacy", "learned-auc", "js-forget", "js-test", "weight-l2", "relearn-steps",
+            "relearn-capped");
+
     /** The report of a finished run, with the versions of this process's Lethe, Java, DJL and PyTorch. */
     public static ScenarioReport of(ScenarioBench.Outcome outcome) {
         return new ScenarioReport(outcome.folder().configHash(), outcome.config(), TrainService.versions(TorchRuntime.engine()),
@@ -35,5 +42,10 @@ public record ScenarioReport(String configHash, Map<String, Object> config, Map<
     /** The headline figures some row of this report has. */
     public List<String> columns() {
         return HEADLINE.stream().filter(summary::has).toList();
+    }
+
+    /** The {@link #EVIDENCE} figures some row of this report has. */
+    public List<String> evidenceColumns() {
+        return EVIDENCE.stream().filter(summary::has).toList();
     }
 }
