@@ -8,6 +8,11 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.mia.AttackSuite;
+import dev.lethe.torch.eval.mia.ULira;
+import dev.lethe.torch.eval.mia.ULiraResult;
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.UnlearningMethods;
+import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.method.UnlearnService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
@@ -37,7 +42,9 @@ import java.util.concurrent.Callable;
                 + "(AUC 0.5 = members look like unseen data).",
                 "Attacks: loss, confidence, entropy, modified-entropy (no shadow model); learned (MIA-efficacy: a classifier on "
                         + "retain vs half the test records, judging the selected records); shadow (Shokri et al. 2017, shadows on "
-                        + "halves of training ∪ test records); lira-online, lira-offline (Carlini et al. 2022)."})
+                        + "halves of training ∪ test records); lira-online, lira-offline (Carlini et al. 2022); u-lira (Hayes et al. "
+                        + "2024: needs --method and the forget set; shadow pairs unlearned with the method vs retrained without the "
+                        + "records — AUC 0.5 = the method is indistinguishable from retraining on those records)."})
 public final class AttackCommand implements Callable<Integer> {
 
     @Spec
@@ -50,8 +57,14 @@ public final class AttackCommand implements Callable<Integer> {
             description = "loss, confidence, entropy, modified-entropy, learned, shadow, lira-online or lira-offline.")
     String attack;
 
-    @Option(names = "--shadows", paramLabel = "K", description = "Shadow models (shadow: default 4; lira-*: default 8).")
+    @Option(names = "--shadows", paramLabel = "K", description = "Shadow models (shadow: default 4; lira-*, u-lira pairs: default 8).")
     Integer shadows;
+
+    @Option(names = "--method", paramLabel = "ID", description = "u-lira: the unlearning method to test (see 'lethe methods').")
+    String method;
+
+    @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "u-lira: a method option, e.g. --opt grad-diff.epochs=3 (repeatable).")
+    Map<String, String> methodOptions = new LinkedHashMap<>();
 
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Members (default: every training record):%n")
     ForgetSelector what;
@@ -61,8 +74,15 @@ public final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!AttackSuite.ATTACKS.contains(attack)) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS));
+        boolean uLira = attack.equals(U_LIRA);
+        if (!AttackSuite.ATTACKS.contains(attack) && !uLira) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS) + ", " + U_LIRA);
+        }
+        if (uLira && (method == null || what == null)) {
+            throw new IllegalArgumentException("u-lira needs --method ID and the records to forget (--record, --subject or --label)");
+        }
+        if (uLira) {
+            MethodOptions.parse(UnlearningMethods.get(method), methodOptions);
         }
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
@@ -90,6 +110,9 @@ public final class AttackCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("store", s.root().toString());
         doc.put("modelVersion", manifest.currentVersion());
+        if (uLira) {
+            return uLira(out, s, manifest, device, members, rest, doc);
+        }
         AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
             report = AttackSuite.run(attack, model, train, test, rest == null ? null : members, rest,
@@ -121,6 +144,35 @@ public final class AttackCommand implements Callable<Integer> {
         if (efficacy != null) {
             out.printf(Locale.ROOT, "  MIA-efficacy %.4f (share of selected records judged non-members; higher = better forgotten)%n", efficacy);
         }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static final String U_LIRA = "u-lira";
+
+    /** U-LiRA: shadow pairs of the store's model and training, unlearned with the method vs retrained without the records. */
+    private int uLira(PrintWriter out, Store s, StoreManifest manifest, Device device, RecordSet forget, RecordSet pool,
+                      Map<String, Object> doc) throws Exception {
+        ModelSpec modelSpec;
+        try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
+            modelSpec = model.spec();
+        }
+        ULira.Options options = new ULira.Options(shadows == null ? 8 : shadows, true, run.seed);
+        ULiraResult r = new ULira(modelSpec, UnlearnService.originalConfig(manifest), options).run(method, methodOptions, forget, pool);
+        doc.put("attack", U_LIRA);
+        doc.put("method", method);
+        doc.put("shadows", r.shadows());
+        doc.put("meanPhiGap", r.meanPhiGap());
+        doc.put("result", r.attack());
+        if (run.json) {
+            Output.json(out, doc);
+            return ExitCodes.OK;
+        }
+        out.printf(Locale.ROOT, "  store     %s (model version %d)%n", s.root(), manifest.currentVersion());
+        out.printf(Locale.ROOT, "  attack    u-lira on %s: %d shadow pairs, %d forget records%n", method, r.shadows(), r.forgetRecords());
+        out.printf(Locale.ROOT, "  AUC       %.4f   (0.5 = unlearned looks like retrained)%n", r.attack().auc());
+        out.printf(Locale.ROOT, "  TPR@1%%    %.4f%n", r.attack().tprAt1PercentFpr());
+        out.printf(Locale.ROOT, "  TPR@0.1%%  %.4f%n", r.attack().tprAtTenthPercentFpr());
         out.flush();
         return ExitCodes.OK;
     }

@@ -53,6 +53,25 @@ class AttackCommandTest {
     }
 
     @Test
+    void uLiraTellsRetrainingFromRetrainingApartNoBetterThanChance() throws Exception {
+        Cli r = Cli.run("attack", "--store", store.toString(), "--attack", "u-lira", "--method", "retrain", "--shadows", "3",
+                "--label", "5", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("method").asText()).isEqualTo("retrain");
+        assertThat(doc.get("shadows").asInt()).isEqualTo(3);
+        // retrain is what U-LiRA compares against: its records are indistinguishable (AUC ≈ 0.5)
+        assertThat(doc.at("/result/auc").asDouble()).isBetween(0.35, 0.65);
+
+        Cli noMethod = Cli.run("attack", "--store", store.toString(), "--attack", "u-lira", "--label", "5");
+        assertThat(noMethod.exitCode()).isEqualTo(2);
+        assertThat(noMethod.err()).contains("u-lira needs --method ID");
+        Cli badOption = Cli.run("attack", "--store", store.toString(), "--attack", "u-lira", "--method", "grad-diff",
+                "--opt", "grad-diff.nope=1", "--label", "5");
+        assertThat(badOption.exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void liraAndTheShadowAttackRunWithFewShadows() throws Exception {
         Cli lira = Cli.run("attack", "--store", store.toString(), "--attack", "lira-offline", "--shadows", "2", "--label", "5", "--json");
         assertThat(lira.exitCode()).as(lira.err()).isZero();
