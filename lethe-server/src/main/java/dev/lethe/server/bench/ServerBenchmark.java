@@ -31,11 +31,14 @@ import java.util.stream.Stream;
 /**
  * The service under load, on a scratch copy of a SISA store, over real HTTP on 127.0.0.1: forget-request intake
  * (each 202 waits for an fsync'd ledger insert) from concurrent clients, the time the worker needs to drain that
- * queue, prediction latency, and one person's erasure from submission to "done".
+ * queue, prediction latency (single vectors and batches of 100), and one person's erasure from submission to "done".
  */
 public final class ServerBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Vectors per call in the batched prediction measurement. */
+    static final int BATCH = 100;
 
     private ServerBenchmark() {
     }
@@ -54,12 +57,16 @@ public final class ServerBenchmark {
      * @param predictP50Ms     median prediction latency
      * @param predictP99Ms     99th percentile prediction latency
      * @param predictPerSecond predictions answered per second
+     * @param batchSize        vectors per call in the batched measurement
+     * @param batchP50Ms       median latency of a batched call
+     * @param batchedPredictionsPerSecond vectors answered per second in batched calls
      * @param erasureSeconds   one person's request: submission to "done" (batch window included)
      * @param batchWindowMs    the worker's batch window
      */
     public record Figures(int requests, int clients, double intakeSeconds, double intakePerSecond, double intakeP50Ms,
                           double intakeP99Ms, double drainSeconds, int predictions, double predictP50Ms, double predictP99Ms,
-                          double predictPerSecond, double erasureSeconds, long batchWindowMs) {
+                          double predictPerSecond, int batchSize, double batchP50Ms, double batchedPredictionsPerSecond,
+                          double erasureSeconds, long batchWindowMs) {
     }
 
     /** Runs the benchmark on a scratch copy of {@code storeDir}; the store itself is not changed. */
@@ -90,6 +97,11 @@ public final class ServerBenchmark {
                 start = System.nanoTime();
                 double[] predict = concurrently(predictions, clients, i -> client.post("/v1/predict", "{\"features\": " + vector + "}", 200));
                 double predictSeconds = (System.nanoTime() - start) / 1e9;
+                String batch = IntStream.range(0, BATCH).mapToObj(j -> vector).collect(Collectors.joining(",", "[", "]"));
+                int batchCalls = Math.max(clients, predictions / 10);
+                start = System.nanoTime();
+                double[] batched = concurrently(batchCalls, clients, i -> client.post("/v1/predict", "{\"instances\": " + batch + "}", 200));
+                double batchedSeconds = (System.nanoTime() - start) / 1e9;
                 long erasureStart = System.nanoTime();
                 String id = JSON.readTree(client.post("/v1/forget-requests", "{\"subjectIds\": [\"" + person + "\"]}", 202).body())
                         .get("id").asText();
@@ -99,7 +111,8 @@ public final class ServerBenchmark {
                 double erasureSeconds = (System.nanoTime() - erasureStart) / 1e9;
                 return new Figures(requests, clients, intakeSeconds, requests / intakeSeconds, percentile(intake, 50),
                         percentile(intake, 99), drainSeconds, predictions, percentile(predict, 50),
-                        percentile(predict, 99), predictions / predictSeconds, erasureSeconds, batchWindow.toMillis());
+                        percentile(predict, 99), predictions / predictSeconds, BATCH, percentile(batched, 50),
+                        (double) batchCalls * BATCH / batchedSeconds, erasureSeconds, batchWindow.toMillis());
             }
         } finally {
             try (Stream<Path> walk = Files.walk(scratch)) {
