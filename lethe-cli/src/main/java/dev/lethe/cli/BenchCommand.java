@@ -386,6 +386,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "  drain     queue empty %.2f s after the last 202 (batch window %d ms)%n", f.drainSeconds(), f.batchWindowMs());
                 out.printf(Locale.ROOT, "  predict   %d single vectors: %.1f ms median, %.1f ms p99, %.0f/s%n", f.predictions(),
                         f.predictP50Ms(), f.predictP99Ms(), f.predictPerSecond());
+                out.printf(Locale.ROOT, "  one client, one vector at a time: %.2f ms median, %.2f ms p99%n", f.oneClientP50Ms(), f.oneClientP99Ms());
                 out.printf(Locale.ROOT, "  batched   calls of %d vectors: %.1f ms median, %.0f predictions/s%n", f.batchSize(), f.batchP50Ms(),
                         f.batchedPredictionsPerSecond());
                 out.printf(Locale.ROOT, "  erasure   one person, submitted to done: %.2f s%n", f.erasureSeconds());

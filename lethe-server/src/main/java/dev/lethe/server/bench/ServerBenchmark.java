@@ -57,6 +57,8 @@ public final class ServerBenchmark {
      * @param predictP50Ms     median prediction latency
      * @param predictP99Ms     99th percentile prediction latency
      * @param predictPerSecond predictions answered per second
+     * @param oneClientP50Ms   median latency of single-vector predictions sent one at a time by one client
+     * @param oneClientP99Ms   99th percentile of the same
      * @param batchSize        vectors per call in the batched measurement
      * @param batchP50Ms       median latency of a batched call
      * @param batchedPredictionsPerSecond vectors answered per second in batched calls
@@ -65,7 +67,7 @@ public final class ServerBenchmark {
      */
     public record Figures(int requests, int clients, double intakeSeconds, double intakePerSecond, double intakeP50Ms,
                           double intakeP99Ms, double drainSeconds, int predictions, double predictP50Ms, double predictP99Ms,
-                          double predictPerSecond, int batchSize, double batchP50Ms, double batchedPredictionsPerSecond,
+                          double predictPerSecond, double oneClientP50Ms, double oneClientP99Ms, int batchSize, double batchP50Ms, double batchedPredictionsPerSecond,
                           double erasureSeconds, long batchWindowMs) {
     }
 
@@ -97,6 +99,7 @@ public final class ServerBenchmark {
                 start = System.nanoTime();
                 double[] predict = concurrently(predictions, clients, i -> client.post("/v1/predict", "{\"features\": " + vector + "}", 200));
                 double predictSeconds = (System.nanoTime() - start) / 1e9;
+                double[] oneClient = concurrently(predictions / 4, 1, i -> client.post("/v1/predict", "{\"features\": " + vector + "}", 200));
                 String batch = IntStream.range(0, BATCH).mapToObj(j -> vector).collect(Collectors.joining(",", "[", "]"));
                 int batchCalls = Math.max(clients, predictions / 10);
                 start = System.nanoTime();
@@ -111,7 +114,8 @@ public final class ServerBenchmark {
                 double erasureSeconds = (System.nanoTime() - erasureStart) / 1e9;
                 return new Figures(requests, clients, intakeSeconds, requests / intakeSeconds, percentile(intake, 50),
                         percentile(intake, 99), drainSeconds, predictions, percentile(predict, 50),
-                        percentile(predict, 99), predictions / predictSeconds, BATCH, percentile(batched, 50),
+                        percentile(predict, 99), predictions / predictSeconds, percentile(oneClient, 50),
+                        percentile(oneClient, 99), BATCH, percentile(batched, 50),
                         (double) batchCalls * BATCH / batchedSeconds, erasureSeconds, batchWindow.toMillis());
             }
         } finally {
