@@ -10,12 +10,15 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The durable ledger of forget requests and the audit trail of everything done about them ({@code ledger.db}
@@ -48,6 +51,7 @@ public final class Ledger implements AutoCloseable {
     private final Database db;
     private final int maxValues;
     private final SecureRandom random = new SecureRandom();
+    private final Queue<Submission> queued = new ConcurrentLinkedQueue<>();
 
     private Ledger(Database db, int maxValues) {
         this.db = db;
@@ -97,34 +101,97 @@ public final class Ledger implements AutoCloseable {
     public record Acceptance(ForgetRequest request, boolean created) {
     }
 
-    /** {@link #accept}, telling a new request from the original that a repeated idempotency key returns. */
-    public synchronized Acceptance submit(RequestSpec spec, String principal) {
+    /**
+     * {@link #accept}, telling a new request from the original that a repeated idempotency key returns.
+     *
+     * <p>Group commit: concurrent callers share transactions. A caller queues its submission, then takes the
+     * ledger's lock; whoever holds it commits every submission queued so far in one transaction (one fsync)
+     * and the others find theirs done when they get the lock. Each call still returns only once its own
+     * request is durable, and one submission's refusal (a conflicting idempotency key) does not affect the
+     * others in its transaction; a failed commit fails every submission in it, none of them durable.
+     */
+    public Acceptance submit(RequestSpec spec, String principal) {
         Objects.requireNonNull(spec, "spec");
         requireText(principal, "principal");
         if (spec.values().size() > maxValues) {
             throw new IllegalArgumentException("a request may name at most " + maxValues + " values, got "
                     + spec.values().size() + "; split it into several requests");
         }
-        String digest = spec.valuesDigest();
-        return db.inTransaction(c -> {
-            if (spec.idempotencyKey() != null) {
-                Optional<ForgetRequest> earlier = Requests.byIdempotencyKey(c, spec.idempotencyKey());
-                if (earlier.isPresent()) {
-                    ForgetRequest original = earlier.get();
-                    if (original.kind() != spec.kind() || !original.valuesDigest().equals(digest)) {
-                        throw new IdempotencyConflictException(spec.idempotencyKey(), original.id());
-                    }
-                    return new Acceptance(original, false);
+        Submission mine = new Submission(spec, principal);
+        queued.add(mine);
+        synchronized (this) {
+            if (!mine.done) {
+                List<Submission> batch = new ArrayList<>();
+                for (Submission next; (next = queued.poll()) != null; ) {
+                    batch.add(next);
                 }
+                commit(batch);
             }
-            Instant now = Timestamps.now();
-            ForgetRequest request = new ForgetRequest(newId(), spec.kind(), spec.values(), spec.values().size(),
-                    digest, spec.reason(), principal, RequestStatus.ACCEPTED, now, null, null, null, null);
-            AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal,
-                    Map.of("kind", spec.kind().name(), "valuesCount", request.valuesCount(), "valuesDigest", digest));
-            Requests.insert(c, request, spec.idempotencyKey(), event.seq());
-            return new Acceptance(request, true);
-        });
+        }
+        if (mine.error != null) {
+            throw mine.error;
+        }
+        return mine.result;
+    }
+
+    /** One caller's submission waiting for a group commit, and its outcome. */
+    private static final class Submission {
+        final RequestSpec spec;
+        final String principal;
+        boolean done;
+        Acceptance result;
+        RuntimeException error;
+
+        Submission(RequestSpec spec, String principal) {
+            this.spec = spec;
+            this.principal = principal;
+        }
+    }
+
+    /** Commits {@code batch} in one transaction (the caller holds the lock). */
+    private void commit(List<Submission> batch) {
+        try {
+            db.inTransaction(c -> {
+                for (Submission s : batch) {
+                    try {
+                        s.result = submitIn(c, s.spec, s.principal);
+                    } catch (IdempotencyConflictException e) {
+                        s.error = e; // refused before it wrote anything: the others go on
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            for (Submission s : batch) {
+                s.result = null;
+                s.error = e;
+            }
+        } finally {
+            for (Submission s : batch) {
+                s.done = true;
+            }
+        }
+    }
+
+    private Acceptance submitIn(Connection c, RequestSpec spec, String principal) throws SQLException {
+        String digest = spec.valuesDigest();
+        if (spec.idempotencyKey() != null) {
+            Optional<ForgetRequest> earlier = Requests.byIdempotencyKey(c, spec.idempotencyKey());
+            if (earlier.isPresent()) {
+                ForgetRequest original = earlier.get();
+                if (original.kind() != spec.kind() || !original.valuesDigest().equals(digest)) {
+                    throw new IdempotencyConflictException(spec.idempotencyKey(), original.id());
+                }
+                return new Acceptance(original, false);
+            }
+        }
+        Instant now = Timestamps.now();
+        ForgetRequest request = new ForgetRequest(newId(), spec.kind(), spec.values(), spec.values().size(),
+                digest, spec.reason(), principal, RequestStatus.ACCEPTED, now, null, null, null, null);
+        AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal,
+                Map.of("kind", spec.kind().name(), "valuesCount", request.valuesCount(), "valuesDigest", digest));
+        Requests.insert(c, request, spec.idempotencyKey(), event.seq());
+        return new Acceptance(request, true);
     }
 
     /** The request with this id, if the ledger has one. */
