@@ -303,4 +303,52 @@ class LedgerRequestsTest {
         assertThat(ledger.list(null, 0, 1000)).hasSize(100);
         assertThat(ledger.verifyChain()).isEqualTo(new ChainCheck(true, 100, null, null));
     }
+
+    @Test
+    void concurrentSubmissionsSharingCommitsKeepTheirOwnOutcomes() throws Exception {
+        // Given one request already accepted under key "k-0"
+        ForgetRequest first = ledger.accept(new RequestSpec(ForgetKind.RECORDS, List.of("r-0"), null, "k-0"), "client");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        Set<String> created = ConcurrentHashMap.newKeySet();
+        Set<String> repeats = ConcurrentHashMap.newKeySet();
+        Set<String> conflicts = ConcurrentHashMap.newKeySet();
+        try {
+            // When 8 threads submit at once: new keys, repeats of k-0 (same values) and conflicts on k-0 (other values)
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        if (i % 10 == 3) {
+                            repeats.add(ledger.submit(new RequestSpec(ForgetKind.RECORDS, List.of("r-0"), null, "k-0"), "client")
+                                    .request().id());
+                        } else if (i % 10 == 7) {
+                            try {
+                                ledger.submit(new RequestSpec(ForgetKind.RECORDS, List.of("other"), null, "k-0"), "client");
+                            } catch (IdempotencyConflictException e) {
+                                conflicts.add(thread + "/" + i);
+                            }
+                        } else {
+                            Ledger.Acceptance a = ledger.submit(new RequestSpec(ForgetKind.RECORDS, List.of("r-" + thread + "-" + i), null,
+                                    "k-" + thread + "-" + i), "client");
+                            assertThat(a.created()).isTrue();
+                            created.add(a.request().id());
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        // Then every new submission is its own durable request, every repeat returns the original, every conflict is refused
+        assertThat(created).hasSize(8 * 32);
+        assertThat(repeats).containsExactly(first.id());
+        assertThat(conflicts).hasSize(8 * 4);
+        assertThat(ledger.list(null, 0, 1000)).hasSize(1 + 8 * 32);
+        assertThat(ledger.verifyChain()).isEqualTo(new ChainCheck(true, 1 + 8 * 32, null, null));
+    }
 }
