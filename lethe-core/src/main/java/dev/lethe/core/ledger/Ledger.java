@@ -238,16 +238,27 @@ public final class Ledger implements AutoCloseable {
      * must be JSON and must not repeat the erased values (that is the caller's duty: the ledger stores it as is).
      */
     public synchronized void complete(String id, String receiptJson) {
-        requireJson(receiptJson);
+        completeAll(Map.of(id, receiptJson));
+    }
+
+    /**
+     * {@link #complete} for several RUNNING requests (request id → receipt JSON, in the map's order) in one
+     * transaction and one WAL truncation: a batch's requests become DONE together, or none of them does.
+     */
+    public synchronized void completeAll(Map<String, String> receipts) {
+        receipts.values().forEach(Ledger::requireJson);
         db.inTransaction(c -> {
-            ForgetRequest r = require(c, id, "completed", RequestStatus.RUNNING);
-            Instant now = Timestamps.now();
-            Requests.update(c, id, RequestStatus.DONE, now, null, receiptJson, null);
-            Requests.deleteValues(c, id);
-            AuditChain.append(c, Timestamps.format(now), "request.done", id, SYSTEM_PRINCIPAL, Map.of(
-                    "receiptSha256", DigestUtils.sha256Hex(receiptJson),
-                    "valuesCount", r.valuesCount(),
-                    "valuesDigest", r.valuesDigest()));
+            for (Map.Entry<String, String> e : receipts.entrySet()) {
+                String id = e.getKey();
+                ForgetRequest r = require(c, id, "completed", RequestStatus.RUNNING);
+                Instant now = Timestamps.now();
+                Requests.update(c, id, RequestStatus.DONE, now, null, e.getValue(), null);
+                Requests.deleteValues(c, id);
+                AuditChain.append(c, Timestamps.format(now), "request.done", id, SYSTEM_PRINCIPAL, Map.of(
+                        "receiptSha256", DigestUtils.sha256Hex(e.getValue()),
+                        "valuesCount", r.valuesCount(),
+                        "valuesDigest", r.valuesDigest()));
+            }
             return null;
         });
         db.truncateWal();

@@ -349,15 +349,18 @@ public final class ForgetService {
     private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Ledger ledger) {
         StoreManifest.ModelVersion version = manifest.current();
         List<Receipt> receipts = new ArrayList<>();
+        Map<String, String> receiptJson = new LinkedHashMap<>();
         for (ForgetRequest r : requests) {
             StoreManifest.Match m = version.matched().get(r.id());
             List<StoreManifest.ShardRetrain> mine = version.retrained().stream().filter(x -> m.shards().contains(x.shard())).toList();
             Receipt receipt = new Receipt(r.id(), r.kind().name().toLowerCase(java.util.Locale.ROOT), m.trainRecords(), m.testRecords(),
                     m.digest(), mine, manifest.sisa().slices(), version.version(), "batch-v" + version.version(),
                     version.requests().size(), version.metrics().getOrDefault("retrainSeconds", Double.NaN), "exact");
-            ledger.complete(r.id(), Store.compactJson(receipt));
+            receiptJson.put(r.id(), Store.compactJson(receipt));
             receipts.add(receipt);
         }
+        // the whole batch becomes DONE in one transaction (and one WAL truncation), or none of it
+        ledger.completeAll(receiptJson);
         return receipts;
     }
 
