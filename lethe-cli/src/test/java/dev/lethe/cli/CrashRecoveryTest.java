@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.core.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.fault.CrashPoints;
@@ -12,12 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,32 +41,16 @@ class CrashRecoveryTest {
                 "--epochs", "2", "--model", "mlp:32", "--store", template.toString());
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         person = "subject-7";
-        Path reference = copy(template, dir.resolve("reference"));
+        Path reference = Store.open(template).copyTo(dir.resolve("reference")).root();
         Cli forgot = Cli.run("forget", "--store", reference.toString(), "--subject", person);
         assertThat(forgot.exitCode()).as(forgot.err()).isZero();
         uninterrupted = JSON.readTree(reference.resolve("manifest.json").toFile()).at("/models/1");
         assertThat(uninterrupted.get("retrained")).isNotEmpty();
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
-        return to;
-    }
 
     private static Process child(List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dai.djl.offline=true");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(LetheCommand.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(ChildJvm.command(jvmOptions, List.of(args))).redirectErrorStream(true).start();
     }
 
     private static int await(Process p) throws Exception {
@@ -79,7 +61,7 @@ class CrashRecoveryTest {
     @ParameterizedTest
     @ValueSource(strings = {"after-accept", "mid-retrain", "before-switch", "after-switch", "after-purge"})
     void aKilledForgetFinishesOnRerunWithTheSameModel(String crashPoint) throws Exception {
-        Path store = copy(template, dir.resolve("crash-" + crashPoint));
+        Path store = Store.open(template).copyTo(dir.resolve("crash-" + crashPoint)).root();
         // When a child process is killed at the crash point
         Process killed = child(List.of("-Dlethe.crashAt=" + crashPoint), "forget", "--store", store.toString(), "--subject", person);
         int killedExit = await(killed);

@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.core.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.fault.CrashPoints;
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +57,7 @@ class ServeCrashRecoveryTest {
         Cli trained = Cli.run("train", "--sisa", "--shards", "4", "--slices", "3", "--assign", "subject", "--subjects", "60",
                 "--epochs", "2", "--model", "mlp:32", "--store", template.toString());
         assertThat(trained.exitCode()).as(trained.err()).isZero();
-        Path reference = copy(template, dir.resolve("reference"));
+        Path reference = Store.open(template).copyTo(dir.resolve("reference")).root();
         List<String> args = new ArrayList<>(List.of("forget", "--store", reference.toString()));
         PEOPLE.forEach(p -> args.addAll(List.of("--subject", p)));
         Cli forgot = Cli.run(args.toArray(String[]::new));
@@ -67,28 +66,13 @@ class ServeCrashRecoveryTest {
         assertThat(uninterrupted.get("retrained")).hasSizeGreaterThan(1);
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
-        return to;
-    }
 
     /** A {@code lethe serve} child process and the port it announced. */
     private record Child(Process process, int port, StringBuffer output) {
 
         static Child serve(Path store, List<String> jvmOptions) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Dai.djl.offline=true");
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(LetheCommand.class.getName());
-            command.addAll(List.of("serve", "--store", store.toString(), "--port", "0", "--batch-window-ms", "1500"));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(ChildJvm.command(jvmOptions,
+                    List.of("serve", "--store", store.toString(), "--port", "0", "--batch-window-ms", "1500"))).redirectErrorStream(true).start();
             StringBuffer output = new StringBuffer();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
@@ -127,7 +111,7 @@ class ServeCrashRecoveryTest {
     @ParameterizedTest
     @ValueSource(strings = {"mid-retrain", "after-switch", SIGKILL})
     void aServerKilledMidBatchFinishesEveryAcceptedRequestOnceAfterRestart(String crashPoint) throws Exception {
-        Path store = copy(template, dir.resolve("crash-" + crashPoint));
+        Path store = Store.open(template).copyTo(dir.resolve("crash-" + crashPoint)).root();
         Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ops", "--role", "admin", "--json");
         assertThat(created.exitCode()).as(created.err()).isZero();
         String token = JSON.readTree(created.out()).get("token").asText();

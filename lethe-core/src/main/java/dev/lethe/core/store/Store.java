@@ -52,6 +52,24 @@ public final class Store {
     }
 
     /**
+     * Copies this store's files into {@code target} (absent or empty), leaving out the lock file: a scratch
+     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy.
+     */
+    public Store copyTo(Path target) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                Path to = target.resolve(root.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().equals(StoreLock.FILE_NAME)) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return open(target);
+    }
+
+    /**
      * Prepares {@code root} for a new store. The folder must be absent, empty, or an existing store
      * (which is then replaced); any other non-empty folder is refused so a typo never overwrites data.
      */

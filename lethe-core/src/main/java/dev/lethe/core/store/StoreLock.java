@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StoreLock implements AutoCloseable {
 
+    /** The lock file in a store's root. */
+    public static final String FILE_NAME = ".lock";
+
     /** File locks belong to the process, so threads of one process queue on a lock per store first. */
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
@@ -32,7 +35,7 @@ public final class StoreLock implements AutoCloseable {
 
     /** Waits for and takes the store's lock. */
     public static StoreLock acquire(Store store) throws IOException {
-        Path file = store.root().resolve(".lock");
+        Path file = store.root().resolve(FILE_NAME);
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
         threadLock.lock();
         FileChannel channel = null;

@@ -39,4 +39,20 @@ class StoreLockTest {
         second.join(5000);
         assertThat(secondGotIt).isTrue();
     }
+
+    @Test
+    void aCopyOfAStoreHasEveryFileButTheLock(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("store");
+        Files.createDirectories(root.resolve("models"));
+        Files.writeString(root.resolve("manifest.json"), "{}");
+        Files.writeString(root.resolve("models/model-v1.lethe-model"), "weights");
+        Store store = Store.open(root);
+        try (StoreLock lock = StoreLock.acquire(store)) {
+            Store copy = store.copyTo(dir.resolve("copy"));
+            assertThat(Files.readString(copy.root().resolve("manifest.json"))).isEqualTo("{}");
+            assertThat(Files.readString(copy.root().resolve("models/model-v1.lethe-model"))).isEqualTo("weights");
+            assertThat(copy.root().resolve(StoreLock.FILE_NAME)).doesNotExist();
+            assertThat(root.resolve(StoreLock.FILE_NAME)).exists();
+        }
+    }
 }

@@ -76,7 +76,7 @@ public final class ServerBenchmark {
         Store.open(storeDir);
         Path scratch = Files.createTempDirectory("lethe-bench-serve");
         try {
-            Path store = copy(storeDir, scratch.resolve("store"));
+            Path store = Store.open(storeDir).copyTo(scratch.resolve("store")).root();
             String token;
             try (TokenStore tokens = TokenStore.open(ServerConfig.ledgerUrl(store, null))) {
                 token = tokens.create("bench", Role.ADMIN).secret();
@@ -194,17 +194,4 @@ public final class ServerBenchmark {
         }
     }
 
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
-    }
 }

@@ -30,21 +30,7 @@ public final class Evaluator {
 
     /** Each record's softmax probabilities {@code [record][class]}, in record order. */
     public float[][] probabilities(ModelHandle model, TensorData data) {
-        int n = data.size();
-        int classes = model.spec().numClasses();
-        float[][] out = new float[n][];
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-                NDArray x = data.features().get(from + ":" + to);
-                x.attach(scratch);
-                float[] p = model.forward(x, false).softmax(1).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
-                }
-            }
-        }
-        return out;
+        return outputs(model, data, true);
     }
 
     /**
@@ -52,6 +38,10 @@ public final class Evaluator {
      * φ = z_y − log Σ_{j≠y} exp z_j, which stays exact where a float softmax rounds p_y to 1).
      */
     public float[][] logits(ModelHandle model, TensorData data) {
+        return outputs(model, data, false);
+    }
+
+    private float[][] outputs(ModelHandle model, TensorData data, boolean softmax) {
         int n = data.size();
         int classes = model.spec().numClasses();
         float[][] out = new float[n][];
@@ -60,9 +50,10 @@ public final class Evaluator {
             try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
                 NDArray x = data.features().get(from + ":" + to);
                 x.attach(scratch);
-                float[] z = model.forward(x, false).toFloatArray();
+                NDArray z = model.forward(x, false);
+                float[] values = (softmax ? z.softmax(1) : z).toFloatArray();
                 for (int i = 0; i < to - from; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(z, i * classes, (i + 1) * classes);
+                    out[from + i] = java.util.Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
                 }
             }
         }
