@@ -328,16 +328,19 @@ public final class BenchCommand implements Runnable {
             double retrainSeconds = rows.stream().filter(r -> r.method().equals("retrain")).findFirst().orElseThrow().seconds();
             out.printf(Locale.ROOT, "%s, %s, forget %.0f %% of %d training records, seed %d, times = median of %d runs%n%n",
                     data.ref().name(), spec.name(), forgetFraction * 100, data.train().size(), run.seed, repeats);
-            out.println("| method | forget acc | retain acc | test acc | MIA AUC (forget vs test) | seconds | share of retrain |");
-            out.println("|---|---|---|---|---|---|---|");
+            out.println("| method | forget acc | retain acc | test acc | MIA AUC (forget vs test) | seconds | share of retrain"
+                    + " | prepared once per model (s) |");
+            out.println("|---|---|---|---|---|---|---|---|");
             for (var r : rows) {
                 if (r.error() != null) {
-                    out.printf(Locale.ROOT, "| %s | refused: %s | | | | | |%n", r.method(), r.error());
+                    out.printf(Locale.ROOT, "| %s | refused: %s | | | | | | |%n", r.method(), r.error());
                     continue;
                 }
-                out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.3f | %s | %s |%n", r.method(), r.forgetAccuracy(), r.retainAccuracy(),
-                        r.testAccuracy(), r.miaAuc(), Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.2f", r.seconds()),
-                        Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * r.seconds() / retrainSeconds));
+                out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.3f | %s | %s | %s |%n", r.method(), r.forgetAccuracy(),
+                        r.retainAccuracy(), r.testAccuracy(), r.miaAuc(),
+                        Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.3f", r.seconds()),
+                        Double.isNaN(r.seconds()) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * r.seconds() / retrainSeconds),
+                        Double.isNaN(r.prepareSeconds()) ? "–" : String.format(Locale.ROOT, "%.2f", r.prepareSeconds()));
             }
             out.flush();
             return ExitCodes.OK;

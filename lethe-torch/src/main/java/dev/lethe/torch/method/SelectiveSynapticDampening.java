@@ -10,6 +10,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code ssd}: Selective Synaptic Dampening (Foster, Schoepf and Brintrup 2023, "Fast Machine
@@ -38,6 +39,11 @@ import java.util.List;
  * classes' test accuracy falls from 0.986 to 0.65), α ≥ 40 too little (class 3 stays at ≥ 0.95), and
  * the defaults here, α = 30 and λ = 0.5, give 0.08 on class 3 and 0.966 on the others. The useful α
  * range is narrow and model-dependent: calibrate it on a held-out set for another model.
+ *
+ * <p>{@code I_D} depends on the model and its training data only, so — as the paper notes — it can be
+ * computed once after training and reused by every removal: {@link #prepare} does that (on a seeded
+ * sample of the training data), and a removal given that state through the context pays only for
+ * {@code I_f} and the dampening. Without it, {@code I_D} is estimated inline on retain ∪ forget.
  */
 public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapticDampening.Options> {
 
@@ -65,13 +71,29 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
                 Guarantee.APPROXIMATE, new Options(DEFAULT_ALPHA, DEFAULT_LAMBDA, 64, 2048, 1024), Options.class);
     }
 
+    /** {@code I_D} on a seeded sample of {@code training}: it depends on the model and its data only, not on what is forgotten. */
+    @Override
+    public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {
+        NDManager manager = original.manager().newSubManager();
+        try {
+            RecordSet sample = sample(training, options.sampleSize(), context.seed("ssd-data-sample"));
+            List<NDArray> importance = FisherDiagonal.estimate(original, sample, options.batchSize(), manager, context.cancellation());
+            return Optional.of(new DataImportance(original, importance, options.batchSize(), options.sampleSize(), manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         ModelHandle model = original.copy();
         try (NDManager scratch = model.manager().newSubManager()) {
-            RecordSet all = dataSample(data, options.sampleSize(), context);
+            Optional<DataImportance> prepared = context.prepared(NAME, original, DataImportance.class);
+            List<NDArray> dataImportance = prepared.isPresent() ? prepared.get().importance(options)
+                    : FisherDiagonal.estimate(model, dataSample(data, options.sampleSize(), context), options.batchSize(), scratch,
+                    context.cancellation());
             RecordSet forget = sample(data.forget(), options.forgetSampleSize(), context.seed("ssd-forget-sample"));
-            List<NDArray> dataImportance = FisherDiagonal.estimate(model, all, options.batchSize(), scratch, context.cancellation());
             List<NDArray> forgetImportance = FisherDiagonal.estimate(model, forget, options.batchSize(), scratch, context.cancellation());
             dampen(model, dataImportance, forgetImportance, options.alpha(), options.lambda(), scratch);
         } catch (RuntimeException e) {
@@ -79,6 +101,31 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
             throw e;
         }
         return model;
+    }
+
+    /** {@code I_D} prepared for one model, with the estimate's options (a removal must use the same). */
+    private record DataImportance(ModelHandle model, List<NDArray> values, int batchSize, int sampleSize, NDManager manager)
+            implements Prepared {
+
+        @Override
+        public String method() {
+            return NAME;
+        }
+
+        List<NDArray> importance(Options options) {
+            if (options.batchSize() != batchSize || options.sampleSize() != sampleSize) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "ssd: the data importance was prepared with batchSize=%d, sampleSize=%d but this run asks for batchSize=%d,"
+                                + " sampleSize=%d; use the same options or prepare again", batchSize, sampleSize, options.batchSize(),
+                        options.sampleSize()));
+            }
+            return values;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
     }
 
     /**

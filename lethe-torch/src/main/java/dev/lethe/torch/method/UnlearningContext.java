@@ -1,23 +1,28 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 
+import java.util.Optional;
+
 /**
  * How an unlearning run happens: the seed every draw derives from, the original model's training
  * configuration (batch size, optimizer and epochs that {@code retrain} and the fine-tuning phases
- * start from), progress and cancellation, and the {@link RunReport} a method records figures of the
- * run in (what {@link UnlearningRun#report()} returns). The device is the model's.
+ * start from), progress and cancellation, the {@link RunReport} a method records figures of the
+ * run in (what {@link UnlearningRun#report()} returns), and optionally what a method
+ * {@linkplain UnlearningMethod#prepare prepared} for the original model. The device is the model's.
  *
  * @param seed run seed
  * @param original how the original model was trained
  * @param listener progress of every training phase
  * @param cancellation stops the run at the next step
  * @param report where the method records figures of this run (see {@link RunReport})
+ * @param prepared state precomputed for the original model by one method, or null
  */
 public record UnlearningContext(long seed, TrainConfig original, TrainListener listener, Cancellation cancellation,
-                                RunReport report) {
+                                RunReport report, Prepared prepared) {
 
     public UnlearningContext {
         if (report == null) {
@@ -25,9 +30,9 @@ public record UnlearningContext(long seed, TrainConfig original, TrainListener l
         }
     }
 
-    /** A context with a fresh report. */
+    /** A context with a fresh report and nothing prepared. */
     public UnlearningContext(long seed, TrainConfig original, TrainListener listener, Cancellation cancellation) {
-        this(seed, original, listener, cancellation, new RunReport());
+        this(seed, original, listener, cancellation, new RunReport(), null);
     }
 
     public static UnlearningContext of(long seed, TrainConfig original) {
@@ -36,7 +41,27 @@ public record UnlearningContext(long seed, TrainConfig original, TrainListener l
 
     /** This context with a fresh, empty report (one per run). */
     public UnlearningContext withFreshReport() {
-        return new UnlearningContext(seed, original, listener, cancellation, new RunReport());
+        return new UnlearningContext(seed, original, listener, cancellation, new RunReport(), prepared);
+    }
+
+    /** This context carrying {@code state} (null for none). */
+    public UnlearningContext withPrepared(Prepared state) {
+        return new UnlearningContext(seed, original, listener, cancellation, report, state);
+    }
+
+    /**
+     * The state {@code method} prepared for {@code model}, if this context carries it. State that
+     * {@code method} prepared for another model is refused: using it would unlearn with the wrong
+     * model's figures.
+     */
+    public <T extends Prepared> Optional<T> prepared(String method, ModelHandle model, Class<T> type) {
+        if (prepared == null || !prepared.method().equals(method)) {
+            return Optional.empty();
+        }
+        if (prepared.model() != model) {
+            throw new IllegalArgumentException(method + ": the prepared state was computed for another model; prepare it for this one");
+        }
+        return Optional.of(type.cast(prepared));
     }
 
     /** The seed for one purpose of this run. */

@@ -1,6 +1,9 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+
+import java.util.Optional;
 
 /**
  * One unlearning method (DESIGN.md §4): a name, a guarantee, a validated options record with
@@ -26,6 +29,19 @@ public interface UnlearningMethod<O extends Record> {
     /** The options record's class (for parsing). */
     Class<O> optionsType();
 
-    /** Unlearns {@code data.forget()} from a copy of {@code original}. */
+    /**
+     * Computes, once per trained model, what {@link #unlearn} needs that does not depend on the
+     * forget set ({@link Prepared}); {@code training} is all of the model's training data. Empty for
+     * methods with nothing to precompute (the default). The result belongs to the caller; pass it
+     * with {@link UnlearningContext#withPrepared} to every removal from {@code original}.
+     */
+    default Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, O options) {
+        return Optional.empty();
+    }
+
+    /**
+     * Unlearns {@code data.forget()} from a copy of {@code original}, using the context's
+     * {@link Prepared} state when it was prepared for {@code original} and computing it inline otherwise.
+     */
     ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, O options);
 }

@@ -1,8 +1,10 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One unlearning run: the model it produced (owned by the caller) and what the receipt records.
@@ -22,6 +24,20 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
     public static UnlearningRun run(UnlearningMethod<?> method, Map<String, String> overrides, ModelHandle original,
                                     UnlearningData data, UnlearningContext context) {
         return runTyped(method, overrides, original, data, context);
+    }
+
+    /**
+     * What {@code method} (options parsed from {@code overrides}) precomputes for {@code original}
+     * trained on {@code training} ({@link UnlearningMethod#prepare}); empty for most methods.
+     */
+    public static Optional<Prepared> prepare(UnlearningMethod<?> method, Map<String, String> overrides, ModelHandle original,
+                                             RecordSet training, UnlearningContext context) {
+        return prepareTyped(method, overrides, original, training, context);
+    }
+
+    private static <O extends Record> Optional<Prepared> prepareTyped(UnlearningMethod<O> method, Map<String, String> overrides,
+                                                                     ModelHandle original, RecordSet training, UnlearningContext context) {
+        return method.prepare(original, training, context, MethodOptions.parse(method, overrides));
     }
 
     private static <O extends Record> UnlearningRun runTyped(UnlearningMethod<O> method, Map<String, String> overrides,
