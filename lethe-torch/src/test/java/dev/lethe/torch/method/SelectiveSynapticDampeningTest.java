@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SelectiveSynapticDampeningTest {
 
@@ -39,6 +40,35 @@ class SelectiveSynapticDampeningTest {
             assertThat(ClassForgetting.accuracies(low.model())[0]).isLessThanOrEqualTo(0.05);
             // and with α = 10¹² no entry is selected: the model is the original, bit for bit
             assertThat(none.model().weightsDigest()).isEqualTo(original.weightsDigest());
+        }
+    }
+
+    @Test
+    void aDataImportancePreparedOnceServesRemovalsFromThatModelOnly() {
+        SelectiveSynapticDampening ssd = new SelectiveSynapticDampening();
+        try (ModelHandle original = ClassForgetting.original();
+             ModelHandle other = ClassForgetting.original();
+             // Given I_D prepared once on all of the training data, as after training
+             Prepared prepared = UnlearningRun.prepare(ssd, Map.of(), original, ClassForgetting.TRAIN, ClassForgetting.context(1))
+                     .orElseThrow();
+             // When class 3 is removed with it, twice
+             UnlearningRun first = UnlearningRun.run(ssd, Map.of(), original, ClassForgetting.DATA,
+                     ClassForgetting.context(1).withPrepared(prepared));
+             UnlearningRun second = UnlearningRun.run(ssd, Map.of(), original, ClassForgetting.DATA,
+                     ClassForgetting.context(1).withPrepared(prepared))) {
+            // Then the class is forgotten and the other classes kept, the same way each time
+            double[] before = ClassForgetting.accuracies(original);
+            double[] after = ClassForgetting.accuracies(first.model());
+            assertThat(after[0]).isLessThanOrEqualTo(0.20);
+            assertThat(after[1]).isGreaterThanOrEqualTo(before[1] - 0.05);
+            assertThat(second.model().weightsDigest()).isEqualTo(first.model().weightsDigest());
+            // and the prepared state is refused for another model, and for estimate options it was not made with
+            assertThatThrownBy(() -> UnlearningRun.run(ssd, Map.of(), other, ClassForgetting.DATA,
+                    ClassForgetting.context(1).withPrepared(prepared)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model");
+            assertThatThrownBy(() -> UnlearningRun.run(ssd, Map.of("batchSize", "32"), original, ClassForgetting.DATA,
+                    ClassForgetting.context(1).withPrepared(prepared)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize=64").hasMessageContaining("prepare again");
         }
     }
 }
