@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a SISA store over HTTP: forget requests, predictions, the current model, audits, metrics.",
-                "Every endpoint but /v1/health needs a token ('lethe tokens create'); /v1/openapi.json describes them."})
+                "Every endpoint but /v1/health needs a token ('lethe tokens create'); /v1/openapi.json describes them.",
+                "The dashboard is at / (sign in at /login with an admin token)."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Spec

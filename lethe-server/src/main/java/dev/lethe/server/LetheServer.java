@@ -15,6 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,11 @@ public final class LetheServer implements AutoCloseable {
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
             endpoints.add(metrics.endpoint());
-            endpoints.add(new DashboardPage(store, ledger, served).endpoint());
+            ReportPlots reports = new ReportPlots(store);
+            endpoints.add(new DashboardPage(store, ledger, served, reports).endpoint());
+            endpoints.add(new DashboardCharts(store).endpoint());
+            endpoints.add(reports.endpoint());
+            endpoints.addAll(new LoginPage(tokens).endpoints());
             endpoints.add(OpenApiDocument.endpoint(endpoints));
             LetheServer server = new LetheServer(config, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
             server.listen(config);
@@ -127,6 +132,11 @@ public final class LetheServer implements AutoCloseable {
         long start = System.nanoTime();
         try {
             e.action().handle(ctx, auth.require(ctx, e.access()));
+        } catch (Authenticator.LoginRequired x) {
+            if (x.staleCookie()) {
+                LoginPage.clearCookie(ctx);
+            }
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
         } catch (ApiException x) {
             error(ctx, x.status(), x.field(), x.getMessage());
         } catch (HttpResponseException x) {

@@ -41,7 +41,9 @@ final class OpenApiDocument {
         doc.put("info", Map.of("title", "Lethe", "version", LetheVersion.get(),
                 "description", "Machine unlearning as a service: forget requests, predictions, models and audits."));
         doc.put("paths", paths);
-        doc.put("components", Map.of("securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer"))));
+        doc.put("components", Map.of("securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer"),
+                "dashboardCookie", Map.of("type", "apiKey", "in", "cookie", "name", LoginPage.COOKIE,
+                        "description", "set by POST /login; accepted by the dashboard's routes only"))));
         return doc;
     }
 
@@ -65,13 +67,17 @@ final class OpenApiDocument {
         }
         Map<String, Object> responses = new TreeMap<>();
         e.responses().forEach((code, description) -> responses.put(Integer.toString(code), Map.of("description", description)));
-        if (e.access() != Access.PUBLIC) {
+        if (e.access() == Access.DASHBOARD) {
+            responses.put("303", Map.of("description", "no Bearer header and no valid dashboard cookie: to the sign-in form"));
+            responses.put("401", Map.of("description", "a wrong or revoked Bearer token"));
+            op.put("security", List.of(Map.of("bearer", List.of()), Map.of("dashboardCookie", List.of())));
+        } else if (e.access() != Access.PUBLIC) {
             responses.put("401", Map.of("description", "no token, or a wrong or revoked one"));
             op.put("security", List.of(Map.of("bearer", List.of())));
         } else {
             op.put("security", List.of());
         }
-        if (e.access() == Access.ADMIN) {
+        if (e.access() == Access.ADMIN || e.access() == Access.DASHBOARD) {
             responses.put("403", Map.of("description", "the token is not an admin token"));
         }
         op.put("responses", responses);

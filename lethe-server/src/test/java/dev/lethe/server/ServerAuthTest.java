@@ -57,21 +57,27 @@ class ServerAuthTest {
         assertThat(documented).isEqualTo(new TreeSet<>(server.server().registeredRoutes()));
         assertThat(documented).contains("POST /v1/forget-requests", "GET /v1/forget-requests/{id}", "GET /v1/forget-requests",
                 "POST /v1/predict", "GET /v1/models/current", "POST /v1/audit", "GET /v1/health", "GET /v1/metrics",
-                "GET /v1/openapi.json");
+                "GET /v1/openapi.json", "GET /", "GET /login", "POST /login", "POST /logout", "GET /dashboard/charts/{name}",
+                "GET /dashboard/plots/{name}");
     }
 
     @Test
-    void onlyHealthAnswersWithoutAToken() {
+    void onlyHealthAndTheSignInFormAnswerWithoutATokenAndTheDashboardSendsBrowsersToIt() {
         Api anonymous = server.admin().as(null);
         assertThat(anonymous.get("/v1/health").status()).isEqualTo(200);
         List<String[]> ops = operations();
         assertThat(ops).hasSizeGreaterThan(10);
         for (String[] op : ops) {
             if (op[2].equals("public")) {
-                assertThat(op[1]).isEqualTo("/v1/health");
+                assertThat(op[1]).isIn("/v1/health", "/login");
                 continue;
             }
             Api.Response r = anonymous.send(op[0], op[1], "{}");
+            if (op[2].equals("dashboard")) {
+                assertThat(r.status()).as(op[0] + " " + op[1]).isEqualTo(303);
+                assertThat(r.raw().headers().firstValue("Location")).as(op[1]).hasValue("/login");
+                continue;
+            }
             assertThat(r.status()).as(op[0] + " " + op[1]).isEqualTo(401);
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).as(op[1]).isPresent();
             assertThat(r.json().get("field").asText()).isEqualTo("Authorization");
@@ -95,7 +101,7 @@ class ServerAuthTest {
     @Test
     void aClientTokenIsRefusedTheAdminEndpointsAndARevokedTokenEverything() {
         for (String[] op : operations()) {
-            if (op[2].equals("admin")) {
+            if (op[2].equals("admin") || op[2].equals("dashboard")) {
                 Api.Response r = server.client().send(op[0], op[1], "{}");
                 assertThat(r.status()).as(op[0] + " " + op[1]).isEqualTo(403);
             }

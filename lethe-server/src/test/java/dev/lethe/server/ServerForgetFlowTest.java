@@ -102,7 +102,7 @@ class ServerForgetFlowTest {
         Api.Response page = admin.get("/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(page.body()).contains("model version <b>2</b>").contains("Queue: 0 request(s)").contains(id);
+        assertThat(page.body()).contains("model version <b id=\"model-version\">2</b>").contains("Queue: 0 request(s)").contains(id);
 
         // And the metrics saw the batch and the requests
         String metrics = admin.get("/v1/metrics").body();
