@@ -9,6 +9,8 @@ import org.apache.commons.codec.digest.DigestUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 
 /**
  * A store directory (DESIGN.md §2): one trained system that {@code train}, {@code eval},
@@ -140,20 +142,42 @@ public final class Store {
         return "models/model-v" + version + ".lethe-model";
     }
 
-    /** Reads the manifest, with a clear error when it is damaged. */
+    private volatile CachedManifest cachedManifest;
+
+    /**
+     * Reads the manifest, with a clear error when it is damaged. The parsed manifest is kept and
+     * returned again while the file is the same one (same file key, modification time and size):
+     * every write replaces the file by a rename, so a new manifest is a new file. A service reads the
+     * manifest on every request, and it grows with the lineage (each version lists its requests).
+     */
     public StoreManifest readManifest() {
+        Path file = manifestFile();
         try {
-            StoreManifest m = JSON.readValue(manifestFile().toFile(), StoreManifest.class);
+            BasicFileAttributes seen = Files.readAttributes(file, BasicFileAttributes.class);
+            CachedManifest cached = cachedManifest;
+            if (cached != null && cached.isOf(seen)) {
+                return cached.manifest();
+            }
+            StoreManifest m = JSON.readValue(file.toFile(), StoreManifest.class);
             if (m.schemaVersion() != SCHEMA_VERSION) {
-                throw new StoreException(manifestFile() + ": schema version " + m.schemaVersion()
+                throw new StoreException(file + ": schema version " + m.schemaVersion()
                         + " is not supported by this Lethe (expects " + SCHEMA_VERSION + ")");
             }
+            // a file replaced between the stat and the read only makes the next call read again
+            cachedManifest = seen.fileKey() == null ? null : new CachedManifest(seen.fileKey(), seen.lastModifiedTime(), seen.size(), m);
             return m;
         } catch (JsonProcessingException e) {
-            throw new StoreException(manifestFile() + " is not a valid manifest (" + e.getOriginalMessage()
+            throw new StoreException(file + " is not a valid manifest (" + e.getOriginalMessage()
                     + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
         } catch (IOException e) {
-            throw new StoreException(manifestFile() + " cannot be read: " + e.getMessage(), e);
+            throw new StoreException(file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The manifest last parsed, and the identity of the file it came from. */
+    private record CachedManifest(Object fileKey, FileTime modified, long size, StoreManifest manifest) {
+        boolean isOf(BasicFileAttributes file) {
+            return fileKey.equals(file.fileKey()) && modified.equals(file.lastModifiedTime()) && size == file.size();
         }
     }
 

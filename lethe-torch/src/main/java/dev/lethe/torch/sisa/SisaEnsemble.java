@@ -24,13 +24,16 @@ public final class SisaEnsemble implements AutoCloseable {
 
     private final List<ModelHandle> shards;
     private final Aggregation aggregation;
+    private final StackedShards stacked; // null for convolutional shards
 
+    /** An ensemble of {@code shards}, which it owns from now on and which must not change afterwards. */
     public SisaEnsemble(List<ModelHandle> shards, Aggregation aggregation) {
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one shard model");
         }
         this.shards = List.copyOf(shards);
         this.aggregation = aggregation;
+        this.stacked = StackedShards.of(this.shards).orElse(null);
     }
 
     /** Loads the final checkpoints {@code keys} (one per shard, in shard order). */
@@ -60,6 +63,23 @@ public final class SisaEnsemble implements AutoCloseable {
     /** Softmax outputs {@code [shard][record][class]} for the records at rows {@code from..to} of {@code features}. */
     private float[][][] shardProbabilities(NDArray features) {
         float[][][] out = new float[shards.size()][][];
+        if (stacked != null) {
+            // all shards in one pass: one engine call per layer step, one copy out
+            try (NDScope scope = new NDScope()) {
+                NDArray probs = stacked.probabilities(features);
+                int records = (int) probs.getShape().get(1);
+                int classes = (int) probs.getShape().get(2);
+                float[] flat = probs.toFloatArray();
+                for (int s = 0; s < out.length; s++) {
+                    out[s] = new float[records][];
+                    for (int i = 0; i < records; i++) {
+                        int at = (s * records + i) * classes;
+                        out[s][i] = java.util.Arrays.copyOfRange(flat, at, at + classes);
+                    }
+                }
+            }
+            return out;
+        }
         for (int s = 0; s < shards.size(); s++) {
             try (NDScope scope = new NDScope()) {
                 NDArray probs = shards.get(s).forward(features, false).softmax(1);
@@ -146,6 +166,9 @@ public final class SisaEnsemble implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stacked != null) {
+            stacked.close();
+        }
         shards.forEach(ModelHandle::close);
     }
 }

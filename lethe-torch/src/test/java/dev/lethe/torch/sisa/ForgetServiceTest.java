@@ -14,6 +14,7 @@ import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.Assignment;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.Digits;
 import dev.lethe.torch.model.ModelSpec;
@@ -66,6 +67,23 @@ class ForgetServiceTest {
 
     private static List<String> finalCheckpoints(Store store) {
         return store.readManifest().current().checkpoints();
+    }
+
+    @Test
+    void theManifestIsParsedOnceAndReadAgainWhenTheFileChanges(@TempDir Path dir) throws Exception {
+        // Given a trained store, read twice: the second read is the parsed manifest kept from the first
+        Store store = train(dir.resolve("m"), DATA);
+        StoreManifest first = store.readManifest();
+        assertThat(store.readManifest()).isSameAs(first);
+        // When a forget batch writes a new version, the next read sees it
+        new ForgetService(store, Device.cpu()).submit(
+                new RequestSpec(ForgetKind.SUBJECTS, List.of(DATA.train().subject(0)), "cache", null), "test");
+        new ForgetService(store, Device.cpu()).process();
+        StoreManifest second = store.readManifest();
+        assertThat(second.currentVersion()).isEqualTo(first.currentVersion() + 1);
+        // and a manifest damaged in place is noticed, not served from memory
+        Files.writeString(store.root().resolve("manifest.json"), "{\"schemaVersion\": ");
+        assertThatThrownBy(store::readManifest).isInstanceOf(StoreException.class).hasMessageContaining("not a valid manifest");
     }
 
     @Test
