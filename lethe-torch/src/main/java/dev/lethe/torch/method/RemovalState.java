@@ -1,0 +1,163 @@
+package dev.lethe.torch.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.TrainConfig;
+
+import java.util.Locale;
+
+/**
+ * What {@link CertifiedRemoval} prepares once per trained model θ on its training data D (n records),
+ * all float64, so that a removal never passes over D (Guo et al. 2020, §3: the Hessian "can be
+ * computed and stored" before removals):
+ * <pre>
+ *   g      = ∇L_b(θ; D)                              K × (d+1)
+ *   H_k    = X̃ᵀ diag(s_k) X̃ + λ n I                  K × (d+1) × (d+1),  s_ik = σ(θ_kᵀx̃_i)(1 − σ(θ_kᵀx̃_i))
+ *   H_k⁻¹                                             (DJL's batched inverse)
+ *   C      = X̃ᵀ X̃,  ‖X̃‖₂ ≤ {@link SpectralBound#of}(C),  R = max_i ‖x̃_i‖
+ * </pre>
+ * On MNIST: 2 × 10 × 785² doubles (99 MB) and one 785² Gram. It holds for the model, σ, seed and λ
+ * it was made with; a removal with other ones is refused.
+ */
+final class RemovalState implements Prepared {
+
+    private final ModelHandle model;
+    private final double sigma;
+    private final long seed;
+    private final double lambda;
+    private final int size;
+    private final NDArray theta;
+    private final NDArray gradient;
+    private final NDArray hessians;
+    private final NDArray inverses;
+    private final NDArray gram;
+    private final double normBound;
+    private final double maxRowNorm;
+    private final double trainingResidual;
+    private final NDManager manager;
+
+    private RemovalState(ModelHandle model, double sigma, TrainConfig config, int size, NDArray theta, NDArray gradient,
+                         NDArray hessians, NDArray inverses, NDArray gram, double normBound, double maxRowNorm, NDManager manager) {
+        this.model = model;
+        this.sigma = sigma;
+        this.seed = config.seed();
+        this.lambda = config.weightDecay();
+        this.size = size;
+        this.theta = theta;
+        this.gradient = gradient;
+        this.hessians = hessians;
+        this.inverses = inverses;
+        this.gram = gram;
+        this.normBound = normBound;
+        this.maxRowNorm = maxRowNorm;
+        try (NDArray norm = gradient.norm()) {
+            this.trainingResidual = norm.getDouble();
+        }
+        this.manager = manager;
+    }
+
+    /** The state of {@code model} (a logreg trained with λ = {@code config.weightDecay()} > 0) on {@code training}. */
+    static RemovalState prepare(ModelHandle model, RecordSet training, TrainConfig config, double sigma) {
+        double lambda = config.weightDecay();
+        NDManager manager = model.manager().newSubManager();
+        try {
+            NDArray theta = LogregWeights.theta(model, manager);
+            NDArray b = LogregWeights.perturbation(model, config.seed(), sigma, manager);
+            try (NDManager scratch = manager.newSubManager()) {
+                OneVsRestLoss loss = new OneVsRestLoss(training, theta.getShape(), lambda, scratch);
+                NDArray p = loss.probabilities(theta);
+                NDArray gradient = loss.gradient(p, theta).addi(b);
+                int width = Math.toIntExact(theta.getShape().get(1));
+                NDArray hessians = loss.curvatureGrams(p).addi(scratch.eye(width, width, 0, DataType.FLOAT64).mul(lambda * training.size()));
+                NDArray inverses = hessians.inverse();
+                NDArray gram = loss.gram();
+                double normBound = SpectralBound.of(gram);
+                double maxRowNorm = loss.maxRowNorm();
+                for (NDArray a : new NDArray[]{gradient, hessians, inverses, gram}) {
+                    a.attach(manager);
+                }
+                b.close();
+                return new RemovalState(model, sigma, config, training.size(), theta, gradient, hessians, inverses, gram, normBound,
+                        maxRowNorm, manager);
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Refuses a removal whose σ, seed or λ differ from those this state was prepared with. */
+    RemovalState requireSame(double runSigma, TrainConfig config) {
+        if (runSigma != sigma || config.seed() != seed || config.weightDecay() != lambda) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "certified: the state was prepared with σ=%s, seed=%d, λ=%s but this run asks for σ=%s, seed=%d, λ=%s;"
+                            + " prepare it again", sigma, seed, lambda, runSigma, config.seed(), (double) config.weightDecay()));
+        }
+        return this;
+    }
+
+    @Override
+    public String method() {
+        return CertifiedRemoval.NAME;
+    }
+
+    @Override
+    public ModelHandle model() {
+        return model;
+    }
+
+    double lambda() {
+        return lambda;
+    }
+
+    /** n, the number of training records. */
+    int size() {
+        return size;
+    }
+
+    NDArray theta() {
+        return theta;
+    }
+
+    /** ∇L_b(θ; D). */
+    NDArray gradient() {
+        return gradient;
+    }
+
+    /** ‖∇L_b(θ; D)‖: how far the original is from the exact minimiser the theorem assumes. */
+    double trainingResidual() {
+        return trainingResidual;
+    }
+
+    /** H_k = G_k + λ n I for every class. */
+    NDArray hessians() {
+        return hessians;
+    }
+
+    NDArray inverses() {
+        return inverses;
+    }
+
+    /** C = X̃ᵀ X̃ of D. */
+    NDArray gram() {
+        return gram;
+    }
+
+    /** An upper bound on ‖X̃_D‖₂ (so on ‖X̃_{D'}‖₂ for every D' ⊆ D). */
+    double normBound() {
+        return normBound;
+    }
+
+    /** max_{i∈D} ‖x̃_i‖. */
+    double maxRowNorm() {
+        return maxRowNorm;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
