@@ -11,7 +11,7 @@ import dev.lethe.torch.train.Cancellation;
  *   H'_k = H_k − U_k U_kᵀ − λ m I
  * </pre>
  * Solved with the cached {@code H_k⁻¹} by the Woodbury identity (Woodbury 1950) for the low-rank part,
- * {@code (H − UUᵀ)⁻¹ = H⁻¹ + H⁻¹U (I_m − UᵀH⁻¹U)⁻¹ UᵀH⁻¹} (an m × m inverse per class), and
+ * {@code (H − UUᵀ)⁻¹ = H⁻¹ + H⁻¹U (I_m − UᵀH⁻¹U)⁻¹ UᵀH⁻¹} (an m × m inverse per class, {@link NewtonSchulz}), and
  * iterative refinement for the shift: {@code v ← v + M (r − H'v)}, M that inverse. Refinement
  * contracts the error by {@code ‖λ m M‖ ≤ m / n} per step (1e-4 on MNIST for 6 records), so one or
  * two steps reach any useful tolerance; each costs a product with the cached H and with H⁻¹
@@ -39,7 +39,8 @@ final class DowndatedHessian {
         this.factors = removedInputs.transpose().expandDims(0).mul(removedCurvature.sqrt().transpose().expandDims(1));
         this.projected = inverses.batchMatMul(factors);
         NDArray identity = removedInputs.getManager().eye(m, m, 0, DataType.FLOAT64);
-        this.core = identity.sub(factors.transpose(0, 2, 1).batchMatMul(projected)).inverse();
+        this.core = NewtonSchulz.inverse(identity.sub(factors.transpose(0, 2, 1).batchMatMul(projected)), RemovalState.INVERSE_TOLERANCE,
+                RemovalState.MAX_INVERSE_ITERATIONS);
     }
 
     /** H' V, V {@code K × (d+1)} (one vector per class). */

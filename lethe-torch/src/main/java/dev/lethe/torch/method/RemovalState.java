@@ -16,13 +16,16 @@ import java.util.Locale;
  * <pre>
  *   g      = ∇L_b(θ; D)                              K × (d+1)
  *   H_k    = X̃ᵀ diag(s_k) X̃ + λ n I                  K × (d+1) × (d+1),  s_ik = σ(θ_kᵀx̃_i)(1 − σ(θ_kᵀx̃_i))
- *   H_k⁻¹                                             (DJL's batched inverse)
+ *   H_k⁻¹                                             ({@link NewtonSchulz}, to ‖I − H_k X‖_F ≤ 10⁻¹⁰)
  *   C      = X̃ᵀ X̃,  ‖X̃‖₂ ≤ {@link SpectralBound#of}(C),  R = max_i ‖x̃_i‖
  * </pre>
  * On MNIST: 2 × 10 × 785² doubles (99 MB) and one 785² Gram. It holds for the model, σ, seed and λ
  * it was made with; a removal with other ones is refused.
  */
 final class RemovalState implements Prepared {
+
+    static final double INVERSE_TOLERANCE = 1e-10;
+    static final int MAX_INVERSE_ITERATIONS = 60;
 
     private final ModelHandle model;
     private final double sigma;
@@ -72,7 +75,7 @@ final class RemovalState implements Prepared {
                 NDArray gradient = loss.gradient(p, theta).addi(b);
                 int width = Math.toIntExact(theta.getShape().get(1));
                 NDArray hessians = loss.curvatureGrams(p).addi(scratch.eye(width, width, 0, DataType.FLOAT64).mul(lambda * training.size()));
-                NDArray inverses = hessians.inverse();
+                NDArray inverses = NewtonSchulz.inverse(hessians, INVERSE_TOLERANCE, MAX_INVERSE_ITERATIONS);
                 NDArray gram = loss.gram();
                 double normBound = SpectralBound.of(gram);
                 double maxRowNorm = loss.maxRowNorm();
