@@ -42,12 +42,12 @@ record NewtonRemoval(NDArray weights, double bound, double residualBefore) {
         NDArray weights = LogregWeights.rounded(theta.add(step));
         NDArray u = weights.sub(theta);
         NDArray linear = gradient.add(hessian.times(u)).norm(new int[]{1});
-        // ‖X̃' u_k‖² = u_kᵀ (C − X̃_Xᵀ X̃_X) u_k, rounding kept from going below 0
-        NDArray projected = u.matMul(state.gram()).mul(u).sum(new int[]{1})
-                .sub(x.matMul(u.transpose()).square().sum(new int[]{0})).maximum(0).sqrt();
-        NDArray taylor = projected.mul(u.norm(new int[]{1}).mul(state.maxRowNorm()).minimum(projected))
-                .mul(CertifiedRemoval.GAMMA / 2 * state.normBound());
-        double bound = linear.add(taylor).square().sum().sqrt().getDouble();
+        // Σ_{i∈D'} ‖x̃_i‖ (x̃_iᵀu_k)² = u_kᵀ C_w u_k − Σ_{i∈X} ‖x̃_i‖ (x̃_iᵀu_k)², rounding kept from going below 0
+        NDArray remainder = u.matMul(state.weightedGram()).mul(u).sum(new int[]{1})
+                .sub(x.matMul(u.transpose()).square().mul(removed.rowNorms()).sum(new int[]{0})).maximum(0)
+                .mul(CertifiedRemoval.GAMMA / 2);
+        double bound = linear.add(remainder).square().sum().sqrt().getDouble();
+        System.err.printf("DEBUG linear=%s remainder=%s%n", java.util.Arrays.toString(linear.toDoubleArray()), java.util.Arrays.toString(remainder.toDoubleArray()));
         return new NewtonRemoval(weights, bound, gradient.norm().getDouble());
     }
 }

@@ -95,14 +95,14 @@ final class OneVsRestLoss {
         return out;
     }
 
-    /** C = X̃ᵀ X̃, {@code (d+1) × (d+1)}. */
-    NDArray gram() {
-        return inputs.transpose().matMul(inputs);
+    /** ‖x̃_i‖ per record, {@code n × 1}. */
+    NDArray rowNorms() {
+        return inputs.square().sum(new int[]{1}, true).sqrt();
     }
 
-    /** max_i ‖x̃_i‖. */
-    double maxRowNorm() {
-        return inputs.square().sum(new int[]{1}).max().sqrt().getDouble();
+    /** {@code C_w = X̃ᵀ diag(‖x̃_i‖) X̃}, {@code (d+1) × (d+1)}: {@code uᵀ C_w u = Σ_i ‖x̃_i‖ (x̃_iᵀu)²}. */
+    NDArray normWeightedGram() {
+        return inputs.mul(rowNorms()).transpose().matMul(inputs);
     }
 
     /**

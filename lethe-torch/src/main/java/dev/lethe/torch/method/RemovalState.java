@@ -17,9 +17,9 @@ import java.util.Locale;
  *   g      = ∇L_b(θ; D)                              K × (d+1)
  *   H_k    = X̃ᵀ diag(s_k) X̃ + λ n I                  K × (d+1) × (d+1),  s_ik = σ(θ_kᵀx̃_i)(1 − σ(θ_kᵀx̃_i))
  *   H_k⁻¹                                             ({@link NewtonSchulz}, to ‖I − H_k X‖_F ≤ 10⁻¹⁰)
- *   C      = X̃ᵀ X̃,  ‖X̃‖₂ ≤ {@link SpectralBound#of}(C),  R = max_i ‖x̃_i‖
+ *   C_w    = X̃ᵀ diag(‖x̃_i‖) X̃                       (d+1) × (d+1), for the bound on the Taylor remainder
  * </pre>
- * On MNIST: 2 × 10 × 785² doubles (99 MB) and one 785² Gram. It holds for the model, σ, seed and λ
+ * On MNIST: 2 × 10 × 785² doubles (99 MB) and one 785² matrix. It holds for the model, σ, seed and λ
  * it was made with; a removal with other ones is refused.
  */
 final class RemovalState implements Prepared {
@@ -36,14 +36,12 @@ final class RemovalState implements Prepared {
     private final NDArray gradient;
     private final NDArray hessians;
     private final NDArray inverses;
-    private final NDArray gram;
-    private final double normBound;
-    private final double maxRowNorm;
+    private final NDArray weightedGram;
     private final double trainingResidual;
     private final NDManager manager;
 
     private RemovalState(ModelHandle model, double sigma, TrainConfig config, int size, NDArray theta, NDArray gradient,
-                         NDArray hessians, NDArray inverses, NDArray gram, double normBound, double maxRowNorm, NDManager manager) {
+                         NDArray hessians, NDArray inverses, NDArray weightedGram, NDManager manager) {
         this.model = model;
         this.sigma = sigma;
         this.seed = config.seed();
@@ -53,9 +51,7 @@ final class RemovalState implements Prepared {
         this.gradient = gradient;
         this.hessians = hessians;
         this.inverses = inverses;
-        this.gram = gram;
-        this.normBound = normBound;
-        this.maxRowNorm = maxRowNorm;
+        this.weightedGram = weightedGram;
         try (NDArray norm = gradient.norm()) {
             this.trainingResidual = norm.getDouble();
         }
@@ -76,15 +72,12 @@ final class RemovalState implements Prepared {
                 int width = Math.toIntExact(theta.getShape().get(1));
                 NDArray hessians = loss.curvatureGrams(p).addi(scratch.eye(width, width, 0, DataType.FLOAT64).mul(lambda * training.size()));
                 NDArray inverses = NewtonSchulz.inverse(hessians, INVERSE_TOLERANCE, MAX_INVERSE_ITERATIONS);
-                NDArray gram = loss.gram();
-                double normBound = SpectralBound.of(gram);
-                double maxRowNorm = loss.maxRowNorm();
-                for (NDArray a : new NDArray[]{gradient, hessians, inverses, gram}) {
+                NDArray weightedGram = loss.normWeightedGram();
+                for (NDArray a : new NDArray[]{gradient, hessians, inverses, weightedGram}) {
                     a.attach(manager);
                 }
                 b.close();
-                return new RemovalState(model, sigma, config, training.size(), theta, gradient, hessians, inverses, gram, normBound,
-                        maxRowNorm, manager);
+                return new RemovalState(model, sigma, config, training.size(), theta, gradient, hessians, inverses, weightedGram, manager);
             }
         } catch (RuntimeException e) {
             manager.close();
@@ -144,19 +137,9 @@ final class RemovalState implements Prepared {
         return inverses;
     }
 
-    /** C = X̃ᵀ X̃ of D. */
-    NDArray gram() {
-        return gram;
-    }
-
-    /** An upper bound on ‖X̃_D‖₂ (so on ‖X̃_{D'}‖₂ for every D' ⊆ D). */
-    double normBound() {
-        return normBound;
-    }
-
-    /** max_{i∈D} ‖x̃_i‖. */
-    double maxRowNorm() {
-        return maxRowNorm;
+    /** {@code C_w = X̃ᵀ diag(‖x̃_i‖) X̃} of D. */
+    NDArray weightedGram() {
+        return weightedGram;
     }
 
     @Override
