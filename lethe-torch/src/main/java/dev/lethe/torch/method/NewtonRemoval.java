@@ -47,7 +47,6 @@ record NewtonRemoval(NDArray weights, double bound, double residualBefore) {
                 .sub(x.matMul(u.transpose()).square().mul(removed.rowNorms()).sum(new int[]{0})).maximum(0)
                 .mul(CertifiedRemoval.GAMMA / 2);
         double bound = linear.add(remainder).square().sum().sqrt().getDouble();
-        System.err.printf("DEBUG linear=%s remainder=%s%n", java.util.Arrays.toString(linear.toDoubleArray()), java.util.Arrays.toString(remainder.toDoubleArray()));
         return new NewtonRemoval(weights, bound, gradient.norm().getDouble());
     }
 }

@@ -97,8 +97,6 @@ class CertifiedRemovalTest {
                 double[] removed = weights(run.model());
                 double[] target = weights(exact);
                 double[] start = weights(original);
-                System.out.printf("DEBUG bound=%g budget=%g measured=%g before=%g dist=%g norm=%g startDist=%g%n", bound, budget, measured,
-                        residualBefore, distance(removed, target), norm(target), distance(start, target));
                 assertThat(distance(removed, target)).isLessThan(1e-4 * norm(target)).isLessThan(distance(start, target) / 100);
                 assertThat(run.model().manager().getManagedArrays()).hasSize(run.model().parameters().size());
                 assertThat(run.guarantee()).isEqualTo(Guarantee.CERTIFIED);
