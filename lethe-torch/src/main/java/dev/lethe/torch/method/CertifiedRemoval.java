@@ -14,6 +14,9 @@ import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TrainConfig;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -186,6 +189,27 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
     public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {
         requireL2Logreg(original, context.original());
         return Optional.of(RemovalState.prepare(original, training, context.original(), options.perturbation()));
+    }
+
+    /** Where a store keeps the prepared state of the model file {@code modelFile} (relative to the store root). */
+    public static String stateFileName(String modelFile) {
+        return modelFile + ".certified";
+    }
+
+    /**
+     * Writes a state that {@link #prepare} made to {@code out}, for the stored model file whose
+     * SHA-256 is {@code modelDigest} ({@code lethe train --perturbation} keeps it next to the model).
+     */
+    public static void writePrepared(Prepared state, OutputStream out, String modelDigest) throws IOException {
+        ((RemovalState) state).write(out, modelDigest);
+    }
+
+    /**
+     * The state {@link #writePrepared} wrote, for {@code model} loaded from the file whose SHA-256 is
+     * {@code modelDigest}; empty when it was written for another model file.
+     */
+    public static Optional<Prepared> readPrepared(ModelHandle model, InputStream in, String modelDigest) throws IOException {
+        return RemovalState.read(model, in, modelDigest).map(Prepared.class::cast);
     }
 
     @Override

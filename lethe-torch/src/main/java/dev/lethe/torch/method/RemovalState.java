@@ -1,13 +1,20 @@
 package dev.lethe.torch.method;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.TrainConfig;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What {@link CertifiedRemoval} prepares once per trained model θ on its training data D (n records),
@@ -20,11 +27,13 @@ import java.util.Locale;
  *   C_w    = X̃ᵀ diag(‖x̃_i‖) X̃                       (d+1) × (d+1), for the bound on the Taylor remainder
  * </pre>
  * On MNIST: 2 × 10 × 785² doubles (99 MB) and one 785² matrix. It holds for the model, σ, seed and λ
- * it was made with; a removal with other ones is refused.
+ * it was made with; a removal with other ones is refused. {@link #write} and {@link #read} keep it
+ * next to a stored model version, tagged with the model file's digest.
  */
 final class RemovalState implements Prepared {
 
     static final double INVERSE_TOLERANCE = 1e-10;
+    private static final String FORMAT = "lethe-certified-state-1";
     static final int MAX_INVERSE_ITERATIONS = 60;
 
     private final ModelHandle model;
@@ -40,12 +49,12 @@ final class RemovalState implements Prepared {
     private final double trainingResidual;
     private final NDManager manager;
 
-    private RemovalState(ModelHandle model, double sigma, TrainConfig config, int size, NDArray theta, NDArray gradient,
+    private RemovalState(ModelHandle model, double sigma, long seed, double lambda, int size, NDArray theta, NDArray gradient,
                          NDArray hessians, NDArray inverses, NDArray weightedGram, NDManager manager) {
         this.model = model;
         this.sigma = sigma;
-        this.seed = config.seed();
-        this.lambda = config.weightDecay();
+        this.seed = seed;
+        this.lambda = lambda;
         this.size = size;
         this.theta = theta;
         this.gradient = gradient;
@@ -77,8 +86,49 @@ final class RemovalState implements Prepared {
                     a.attach(manager);
                 }
                 b.close();
-                return new RemovalState(model, sigma, config, training.size(), theta, gradient, hessians, inverses, weightedGram, manager);
+                return new RemovalState(model, sigma, config.seed(), lambda, training.size(), theta, gradient, hessians, inverses,
+                        weightedGram, manager);
             }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes this state after a header naming {@code modelDigest}, the digest of the stored model file
+     * it belongs to (θ itself is not written: {@link #read} takes it from the model).
+     */
+    void write(OutputStream out, String modelDigest) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeUTF(FORMAT);
+        data.writeUTF(modelDigest);
+        data.writeDouble(sigma);
+        data.writeLong(seed);
+        data.writeDouble(lambda);
+        data.writeInt(size);
+        data.flush();
+        new NDList(gradient, hessians, inverses, weightedGram).encode(out);
+    }
+
+    /** The state {@link #write} wrote for {@code model}, or empty when it was written for another model file than {@code modelDigest}. */
+    static Optional<RemovalState> read(ModelHandle model, InputStream in, String modelDigest) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        if (!FORMAT.equals(data.readUTF())) {
+            throw new IOException("not a " + FORMAT + " file");
+        }
+        if (!modelDigest.equals(data.readUTF())) {
+            return Optional.empty();
+        }
+        double sigma = data.readDouble();
+        long seed = data.readLong();
+        double lambda = data.readDouble();
+        int size = data.readInt();
+        NDManager manager = model.manager().newSubManager();
+        try {
+            NDList arrays = NDList.decode(manager, in);
+            return Optional.of(new RemovalState(model, sigma, seed, lambda, size, LogregWeights.theta(model, manager), arrays.get(0),
+                    arrays.get(1), arrays.get(2), arrays.get(3), manager));
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -127,6 +127,26 @@ class CertifiedRemovalTest {
     }
 
     @Test
+    void aWrittenStateReadsBackForTheSameModelFileOnly() throws java.io.IOException {
+        try (ModelHandle original = logreg();
+             Prepared prepared = new CertifiedRemoval().prepare(original, TRAIN, UnlearningContext.of(3, CONFIG),
+                     new CertifiedRemoval().defaults()).orElseThrow()) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            CertifiedRemoval.writePrepared(prepared, bytes, "digest-a");
+            assertThat(CertifiedRemoval.readPrepared(original, new java.io.ByteArrayInputStream(bytes.toByteArray()), "digest-b")).isEmpty();
+            try (Prepared read = CertifiedRemoval.readPrepared(original, new java.io.ByteArrayInputStream(bytes.toByteArray()), "digest-a")
+                    .orElseThrow();
+                 UnlearningRun fromRead = UnlearningRun.run(new CertifiedRemoval(), OPTIONS, original, DATA,
+                         UnlearningContext.of(3, CONFIG).withPrepared(read));
+                 UnlearningRun fromPrepared = UnlearningRun.run(new CertifiedRemoval(), OPTIONS, original, DATA,
+                         UnlearningContext.of(3, CONFIG).withPrepared(prepared))) {
+                assertThat(fromRead.model().weightsDigest()).isEqualTo(fromPrepared.model().weightsDigest());
+                assertThat(fromRead.report()).isEqualTo(fromPrepared.report());
+            }
+        }
+    }
+
+    @Test
     void refusesARemovalBeyondItsBudget() {
         try (ModelHandle original = logreg()) {
             int arraysBefore = original.manager().getManagedArrays().size();
