@@ -54,8 +54,9 @@ import java.util.SplittableRandom;
  * touches only X: {@code ∇L_b(θ; D') = ∇L_b(θ; D) − Σ_X ∇ℓ_i(θ) − λ m θ} (exact algebra), and
  * {@code H'_k} is H_k downdated by X and solved through the cached inverse ({@link DowndatedHessian}:
  * Woodbury identity plus iterative refinement). Without a prepared state, the removal prepares on
- * retain ∪ forget first (the same result, slower). On MNIST a removal takes ~20 ms, the preparation
- * ~18 s once per model (docs/BENCHMARKS.md).
+ * retain ∪ forget first (the same result, slower). On MNIST a removal takes 20–40 ms, the preparation
+ * ~18 s once per model (docs/BENCHMARKS.md); {@code lethe train --perturbation} keeps the state next
+ * to the model file ({@link #writePrepared}, {@link #readPrepared}).
  *
  * <p>The gradient residual bound β on ‖∇L_b(θ⁻₃₂; D')‖ at the weights actually stored (θ⁻ rounded
  * to float32; u = θ⁻₃₂ − θ, computed exactly): per class, by Taylor's theorem in integral form,
