@@ -80,8 +80,10 @@ public final class TrainService {
 
     /**
      * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, with the
-     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}) when
-     * {@code perturbation > 0}; the manifest records σ so certified removals can use it.
+     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}, one-vs-rest)
+     * when {@code perturbation > 0}; the manifest records σ so certified removals can use it. A logreg
+     * with weight decay is then polished to the exact minimiser and its certified-removal state is kept
+     * next to the model file, for {@code lethe unlearn} to load.
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, double perturbation,
                                 Device device, TrainListener listener) throws IOException {
