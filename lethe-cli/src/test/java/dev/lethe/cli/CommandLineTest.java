@@ -302,6 +302,9 @@ class CommandLineTest {
         double spent = receipt.at("/report/certified.epsilonSpent").asDouble();
         assertThat(spent).isPositive().isLessThan(receipt.at("/options/epsilon").asDouble());
         assertThat(receipt.at("/options/perturbation").asDouble()).as("σ taken from the manifest").isEqualTo(10.0);
+        // training kept the prepared state next to the model, so the removal did not pass over the data
+        assertThat(store.resolve("models/model-v1.lethe-model.certified")).isRegularFile();
+        assertThat(JSON.readTree(store.resolve("manifest.json").toFile()).at("/models/0/metrics/certifiedPrepareSeconds").asDouble()).isPositive();
         Cli again = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0003");
         assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(again.err()).contains("certified removal applies once");

@@ -9,8 +9,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Jacobi-preconditioned conjugate gradients (Hestenes and Stiefel 1952) for {@code A x = b} with A
- * symmetric positive definite and given only as a product {@code v ↦ A v}: the Newton step of
- * {@link CertifiedRemoval} without forming the Hessian. Each iteration costs one product, so the
+ * symmetric positive definite and given only as a product {@code v ↦ A v}: the Newton steps of
+ * {@link CertifiedRemoval#polish} without forming the Hessians. Each iteration costs one product, so the
  * cost is a few passes over the data instead of the {@code O(m³)} of a dense factorisation.
  *
  * <pre>

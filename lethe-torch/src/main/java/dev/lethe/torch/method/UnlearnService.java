@@ -18,7 +18,10 @@ import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 import org.apache.commons.codec.digest.DigestUtils;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,8 +77,9 @@ public final class UnlearnService {
             Map<String, Object> receipt = new LinkedHashMap<>();
             Map<String, Double> metrics = new LinkedHashMap<>();
             try (ModelHandle model = StoredModel.loadCurrent(store, device);
+                 Prepared prepared = certifiedState(store, manifest, method, model);
                  UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
-                         new UnlearningContext(seed, original, listener, new dev.lethe.torch.train.Cancellation()))) {
+                         new UnlearningContext(seed, original, listener, new dev.lethe.torch.train.Cancellation()).withPrepared(prepared))) {
                 run.model().save(store.root().resolve(file));
                 Evaluator evaluator = new Evaluator();
                 try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());
@@ -108,6 +112,22 @@ public final class UnlearnService {
             store.writeReport("unlearn-v" + version + ".json", Map.of("receipt", receipt, "metrics", metrics));
             store.writeManifest(manifest.withNewVersion(next, null, null));
             return new Outcome(version, receipt);
+        }
+    }
+
+    /**
+     * The state {@code lethe train --perturbation} prepared for certified removal and kept next to the
+     * current model file, when {@code method} is {@code certified} and the state was written for that
+     * very file (same digest); null otherwise (the removal then prepares inline).
+     */
+    private static Prepared certifiedState(Store store, StoreManifest manifest, UnlearningMethod<?> method, ModelHandle model)
+            throws IOException {
+        Path file = store.root().resolve(CertifiedRemoval.stateFileName(manifest.current().file()));
+        if (!method.name().equals(CertifiedRemoval.NAME) || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return CertifiedRemoval.readPrepared(model, in, manifest.current().sha256()).orElse(null);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.lethe.torch.model;
 
 /** The model families Lethe builds; see {@link ModelSpec} for their layers. */
 public enum Architecture {
-    /** Multinomial logistic regression: one linear layer on the flattened input. */
+    /** Logistic regression: one linear layer on the flattened input (softmax or, for certified removal, one-vs-rest training). */
     LOGREG,
     /** Multi-layer perceptron with ReLU hidden layers. */
     MLP,

@@ -8,6 +8,11 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.method.CertifiedRemoval;
+import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.UnlearningContext;
+import dev.lethe.torch.method.UnlearningMethod;
+import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -18,7 +23,10 @@ import dev.lethe.torch.train.TrainListener;
 import dev.lethe.torch.train.TrainLoop;
 import dev.lethe.torch.train.TrainResult;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,9 +63,27 @@ public final class TrainService {
     }
 
     /**
+     * Prepares certified removal once for the trained, polished model and keeps the state next to the
+     * model file, tagged with its digest, so that {@code lethe unlearn --method certified} does not pay
+     * for the preparation ({@code UnlearnService} loads it when the digest matches).
+     */
+    private static void keepCertifiedState(Store store, String modelFile, ModelHandle model, dev.lethe.core.data.RecordSet train,
+                                           TrainConfig config, double perturbation) throws IOException {
+        UnlearningMethod<?> method = new CertifiedRemoval();
+        try (Prepared state = UnlearningRun.prepare(method, Map.of("perturbation", String.valueOf(perturbation)), model, train,
+                UnlearningContext.of(config.seed(), config)).orElseThrow();
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(
+                     store.root().resolve(CertifiedRemoval.stateFileName(modelFile))))) {
+            CertifiedRemoval.writePrepared(state, out, Store.sha256(store.root().resolve(modelFile)));
+        }
+    }
+
+    /**
      * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, with the
-     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}) when
-     * {@code perturbation > 0}; the manifest records σ so certified removals can use it.
+     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}, one-vs-rest)
+     * when {@code perturbation > 0}; the manifest records σ so certified removals can use it. A logreg
+     * with weight decay is then polished to the exact minimiser and its certified-removal state is kept
+     * next to the model file, for {@code lethe unlearn} to load.
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, double perturbation,
                                 Device device, TrainListener listener) throws IOException {
@@ -97,6 +123,9 @@ public final class TrainService {
             }
             if (!Double.isNaN(polishedResidual)) {
                 metrics.put("trainingGradientNorm", polishedResidual);
+                long prepareStart = System.nanoTime();
+                keepCertifiedState(store, modelFile, model, data.train(), config, perturbation);
+                metrics.put("certifiedPrepareSeconds", (System.nanoTime() - prepareStart) / 1e9);
             }
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
                     training,
