@@ -60,7 +60,7 @@ final class ForgetRequestsApi {
     }
 
     private void submit(Context ctx, Caller caller) throws Exception {
-        JsonBody body = JsonBody.parse(ctx.body(), FIELDS);
+        JsonBody body = JsonBody.parse(ctx.bodyAsBytes(), FIELDS);
         List<String> given = List.of("recordIds", "subjectIds", "label").stream().filter(body::has).toList();
         if (given.size() != 1) {
             throw ApiException.badRequest(given.isEmpty() ? "recordIds" : given.get(1),

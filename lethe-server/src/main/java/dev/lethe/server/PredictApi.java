@@ -44,7 +44,7 @@ final class PredictApi {
     }
 
     private void predict(Context ctx, Caller caller) {
-        JsonBody body = JsonBody.parse(ctx.body(), FIELDS);
+        JsonBody body = JsonBody.parse(ctx.bodyAsBytes(), FIELDS);
         if (body.has("features") == body.has("instances")) {
             throw ApiException.badRequest("features", "give exactly one of features (one vector) or instances (a batch)");
         }

@@ -33,7 +33,7 @@ final class TokensApi {
     }
 
     private void create(Context ctx, Caller caller) {
-        JsonBody body = JsonBody.parse(ctx.body(), Set.of("name", "role"));
+        JsonBody body = JsonBody.parse(ctx.bodyAsBytes(), Set.of("name", "role"));
         String name = body.optionalString("name");
         String roleName = body.optionalString("role");
         if (name == null) {
