@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.server.auth.TokenStore;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -78,6 +79,9 @@ public final class LetheServer implements AutoCloseable {
         TokenStore tokens = null;
         ServedModels models = null;
         try {
+            if (config.jdbcUrl() != null) {
+                adoptFreshLedger(store, ledger);
+            }
             tokens = TokenStore.open(config.ledgerUrl());
             models = new ServedModels(store, device);
             ServedModels served = models;
@@ -114,6 +118,28 @@ public final class LetheServer implements AutoCloseable {
             }
             ledger.close();
             throw e;
+        }
+    }
+
+    /**
+     * A store served with an external ledger (PostgreSQL) for the first time: its manifest names the newest
+     * event of the ledger it was trained with (its own {@code ledger.db}), which the new, empty ledger cannot
+     * hold, so the audit would report lost events. The new ledger's first event records the store's adoption
+     * with that previous head (so the trail stays traceable), and the manifest then names the adoption event.
+     * A non-empty external ledger without the manifest's head is left alone: that is what the audit exists to
+     * report (a wrong database, or lost events).
+     */
+    private static void adoptFreshLedger(Store store, Ledger ledger) throws IOException {
+        try (StoreLock lock = StoreLock.acquire(store)) {
+            StoreManifest manifest = store.readManifest();
+            String previous = manifest.ledgerHead();
+            if (previous == null || ledger.head().isPresent()) {
+                return;
+            }
+            String head = ledger.append("store.adopted", null, SisaService.LOCAL_PRINCIPAL,
+                    Map.of("previousLedgerHead", previous, "previousLedger", "ledger.db in the store")).hash();
+            store.writeManifest(manifest.withLedgerHead(head));
+            LOG.info("ledger: adopted store {} (previous ledger head {}…)", store.root(), previous.substring(0, 12));
         }
     }
 

@@ -85,6 +85,9 @@ class PostgresLedgerAndServerTest {
         try (RunningServer server = RunningServer.start(ServerConfig.defaults(store, "127.0.0.1", 0).withJdbcUrl(url)
                 .withBatchWindow(Duration.ofMillis(100)))) {
             Api admin = server.admin();
+            // the fresh PostgreSQL ledger adopted the store: its audit passes before any batch
+            JsonNode adopted = admin.post("/v1/audit", "").json();
+            assertThat(adopted.get("passed").asBoolean()).as(adopted.toString()).isTrue();
             Api.Response accepted = admin.post("/v1/forget-requests", "{\"subjectIds\": [\"subject-3\"], \"idempotencyKey\": \"pg-1\"}");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             String id = accepted.json().get("id").asText();
@@ -101,6 +104,10 @@ class PostgresLedgerAndServerTest {
         try (Ledger pg = Ledger.open(url, null, null); Ledger sqlite = Ledger.open(store.resolve("ledger.db"))) {
             assertThat(pg.list(null, 0, 10)).singleElement().satisfies(r -> assertThat(r.principal()).isEqualTo("admin-1"));
             assertThat(sqlite.list(null, 0, 10)).isEmpty();
+            // and the PostgreSQL trail starts with the adoption, naming the head of the store's own ledger
+            AuditEvent first = pg.events().get(0);
+            assertThat(first.type()).isEqualTo("store.adopted");
+            assertThat(first.payload()).contains(sqlite.head().orElseThrow().hash());
         }
     }
 }
