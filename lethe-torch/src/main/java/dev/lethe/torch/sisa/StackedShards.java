@@ -17,10 +17,13 @@ import java.util.Optional;
 
 /**
  * The shard models of an ensemble of fully connected networks ({@code logreg}, {@code mlp}) run as one
- * network over stacked weights: layer l's weights of the S shards form one {@code S × in × out}
- * tensor, and a batch {@code X} ({@code B × d}) passes through all shards at once,
- * {@code H₁ = relu(X W₁ + b₁)} ({@code S × B × h₁}, a broadcast batched matmul), …,
- * {@code P = softmax(H_L)} ({@code S × B × K}). The arithmetic per shard is the same as the shard's
+ * network over stacked weights. Every shard sees the same input, so the first layer's weights of
+ * the S shards are concatenated into one {@code d × (S·h₁)} matrix and a batch {@code X}
+ * ({@code B × d}) takes one GEMM, {@code H₁ = relu(X [W₁¹ … W₁ˢ] + b₁)}, viewed as {@code S × B × h₁};
+ * later layers are stacked {@code S × in × out} and take one batched matmul each, …,
+ * {@code P = softmax(H_L)} ({@code S × B × K}). The one GEMM streams the first layer's weights (most
+ * of the model) at about twice the speed of a batched matmul over S matrices (one vector through ten
+ * 784 × 256 layers: 0.23 ms against 0.43 ms here). The arithmetic per shard is the same as the shard's
  * own forward pass; what changes is the number of engine calls — about 3 per layer instead of about
  * 3 per layer per shard — which is what a one-vector prediction costs on the CPU (each call crosses
  * JNI and dispatches a kernel, ~10–20 µs, while the maths for one vector takes less).
@@ -31,8 +34,9 @@ import java.util.Optional;
 final class StackedShards implements AutoCloseable {
 
     private final NDManager manager;
-    private final List<NDArray> weights = new ArrayList<>(); // per layer: S × in × out
-    private final List<NDArray> biases = new ArrayList<>();  // per layer: S × 1 × out
+    private final List<NDArray> weights = new ArrayList<>(); // layer 1: in × (S·out); then per layer S × in × out
+    private final List<NDArray> biases = new ArrayList<>();  // layer 1: S·out; then S × 1 × out
+    private final int shardCount;
 
     private StackedShards(List<ModelHandle> shards) {
         manager = shards.get(0).manager().newSubManager();
@@ -42,11 +46,18 @@ final class StackedShards implements AutoCloseable {
             NDList b = new NDList();
             for (List<Pair<String, Parameter>> shard : params) {
                 w.add(shard.get(p).getValue().getArray().transpose());
-                NDArray bias = shard.get(p + 1).getValue().getArray();
-                b.add(bias.reshape(1, bias.getShape().get(0)));
+                b.add(shard.get(p + 1).getValue().getArray().flatten()); // a new handle: the list is closed below
             }
-            NDArray stackedW = NDArrays.stack(w);
-            NDArray stackedB = NDArrays.stack(b);
+            NDArray stackedW;
+            NDArray stackedB;
+            if (p == 0) {
+                // every shard sees the same input: one in × (S·out) matrix, one GEMM for all shards
+                stackedW = NDArrays.concat(w, 1);
+                stackedB = NDArrays.concat(b, 0);
+            } else {
+                stackedW = NDArrays.stack(w);
+                stackedB = NDArrays.stack(b).expandDims(1);
+            }
             stackedW.attach(manager);
             stackedB.attach(manager);
             w.close();
@@ -54,6 +65,7 @@ final class StackedShards implements AutoCloseable {
             weights.add(stackedW);
             biases.add(stackedB);
         }
+        shardCount = shards.size();
     }
 
     /**
@@ -76,12 +88,11 @@ final class StackedShards implements AutoCloseable {
 
     /** Softmax outputs {@code S × B × K} for {@code features} ({@code B × …}), in the caller's scope. */
     NDArray probabilities(NDArray features) {
-        NDArray h = features.reshape(features.getShape().get(0), -1);
-        for (int l = 0; l < weights.size(); l++) {
-            h = h.matMul(weights.get(l)).add(biases.get(l));
-            if (l < weights.size() - 1) {
-                h = Activation.relu(h);
-            }
+        long batch = features.getShape().get(0);
+        NDArray h = features.reshape(batch, -1).matMul(weights.get(0)).add(biases.get(0))  // B × (S·out)
+                .reshape(batch, shardCount, -1).transpose(1, 0, 2);                       // S × B × out
+        for (int l = 1; l < weights.size(); l++) {
+            h = Activation.relu(h).matMul(weights.get(l)).add(biases.get(l));
         }
         return h.softmax(2);
     }
