@@ -305,7 +305,7 @@ public final class BenchCommand implements Runnable {
             }
             Map<String, String> methodOptions = new LinkedHashMap<>(options);
             if (perturbation > 0) {
-                methodOptions.putIfAbsent(dev.lethe.torch.method.CertifiedRemoval.NAME + ".perturbation", String.valueOf(perturbation));
+                methodOptions.putIfAbsent(dev.lethe.torch.method.certified.CertifiedRemoval.NAME + ".perturbation", String.valueOf(perturbation));
             }
             for (var m : chosen) {
                 // validates the keys addressed to each chosen method before any training

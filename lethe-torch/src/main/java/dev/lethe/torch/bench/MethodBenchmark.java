@@ -6,7 +6,7 @@ import dev.lethe.core.metrics.RocAuc;
 import dev.lethe.core.metrics.Stats;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.Evaluator;
-import dev.lethe.torch.method.CertifiedRemoval;
+import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;

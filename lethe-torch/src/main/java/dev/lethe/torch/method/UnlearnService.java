@@ -10,6 +10,7 @@ import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import dev.lethe.torch.train.OptimizerKind;

@@ -1,5 +1,7 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.method.certified.CertifiedRemoval;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
-import dev.lethe.torch.method.CertifiedRemoval;
+import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningMethod;
@@ -96,13 +96,13 @@ public final class TrainService {
              TensorData train = TensorData.of(data.train(), model.manager());
              TensorData test = TensorData.of(data.test(), model.manager())) {
             var objective = perturbation > 0
-                    ? dev.lethe.torch.method.CertifiedRemoval.perturbedObjective(config, perturbation, data.train().size())
+                    ? dev.lethe.torch.method.certified.CertifiedRemoval.perturbedObjective(config, perturbation, data.train().size())
                     : Objectives.crossEntropy();
             TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
             double polishedResidual = Double.NaN;
             if (perturbation > 0 && spec.architecture() == dev.lethe.torch.model.Architecture.LOGREG && config.weightDecay() > 0) {
-                polishedResidual = dev.lethe.torch.method.CertifiedRemoval.polish(model, data.train(), config, perturbation,
-                        dev.lethe.torch.method.CertifiedRemoval.POLISH_STEPS, new dev.lethe.torch.train.Cancellation());
+                polishedResidual = dev.lethe.torch.method.certified.CertifiedRemoval.polish(model, data.train(), config, perturbation,
+                        dev.lethe.torch.method.certified.CertifiedRemoval.POLISH_STEPS, new dev.lethe.torch.train.Cancellation());
             }
             Evaluator evaluator = new Evaluator();
             Evaluation trainEval = evaluator.evaluate(model, train);

@@ -1,5 +1,6 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,4 +1,4 @@
-package dev.lethe.torch.method;
+package dev.lethe.torch.method.certified;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +8,12 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.method.Guarantee;
+import dev.lethe.torch.method.MethodBase;
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.UnlearningContext;
+import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.model.Architecture;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Cancellation;

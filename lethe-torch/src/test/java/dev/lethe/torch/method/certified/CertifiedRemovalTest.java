@@ -1,8 +1,14 @@
-package dev.lethe.torch.method;
+package dev.lethe.torch.method.certified;
 
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.Digits;
+import dev.lethe.torch.method.Guarantee;
+import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.UnlearningContext;
+import dev.lethe.torch.method.UnlearningData;
+import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Cancellation;
@@ -32,7 +38,7 @@ class CertifiedRemovalTest {
 
     static final double SIGMA = 10.0;
     static final TrainConfig CONFIG = new TrainConfig(300, 4096, OptimizerKind.ADAM, 1e-2f, 0f, 0.1f, 42);
-    static final RecordSet TRAIN = ClassForgetting.TRAIN;
+    static final RecordSet TRAIN = Digits.split().train();
     static final Set<String> REMOVED = Set.of(TRAIN.id(17), TRAIN.id(400), TRAIN.id(1001));
     static final UnlearningData DATA = new UnlearningData(
             TRAIN.filter("forget", i -> REMOVED.contains(TRAIN.id(i))),

@@ -1,10 +1,11 @@
-package dev.lethe.torch.method;
+package dev.lethe.torch.method.certified;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.TrainConfig;
 

@@ -1,4 +1,4 @@
-package dev.lethe.torch.method;
+package dev.lethe.torch.method.certified;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
