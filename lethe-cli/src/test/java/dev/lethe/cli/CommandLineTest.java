@@ -295,6 +295,11 @@ class CommandLineTest {
         Cli trained = Cli.run("train", "--store", store.toString(), "--model", "logreg", "--weight-decay", "0.1", "--perturbation", "10",
                 "--epochs", "300", "--batch-size", "4096", "--lr", "0.01");
         assertThat(trained.exitCode()).as(trained.err()).isZero();
+        // a copy whose kept state is damaged (truncated) by the time it is used
+        Path damaged = tmp.resolve("damaged");
+        dev.lethe.core.store.Store.open(store).copyTo(damaged);
+        Path damagedState = damaged.resolve("models/model-v1.lethe-model.certified");
+        Files.write(damagedState, java.util.Arrays.copyOf(Files.readAllBytes(damagedState), 1000));
         Cli removed = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0001,digits-0002", "--json");
         assertThat(removed.exitCode()).as(removed.err()).isZero();
         JsonNode receipt = JSON.readTree(removed.out()).get("receipt");
@@ -302,6 +307,14 @@ class CommandLineTest {
         double spent = receipt.at("/report/certified.epsilonSpent").asDouble();
         assertThat(spent).isPositive().isLessThan(receipt.at("/options/epsilon").asDouble());
         assertThat(receipt.at("/options/perturbation").asDouble()).as("σ taken from the manifest").isEqualTo(10.0);
+        assertThat(receipt.get("preparedState").asText()).startsWith("loaded from models/model-v1.lethe-model.certified");
+        // the damaged copy prepares inline, says so in its receipt, and removes the same way (the inline state sums the
+        // records in another order, so float64 figures agree to rounding)
+        Cli inline = Cli.run("unlearn", "--store", damaged.toString(), "--method", "certified", "--record", "digits-0001,digits-0002", "--json");
+        assertThat(inline.exitCode()).as(inline.err()).isZero();
+        JsonNode inlineReceipt = JSON.readTree(inline.out()).get("receipt");
+        assertThat(inlineReceipt.get("preparedState").asText()).contains("is damaged").endsWith("prepared inline");
+        assertThat(inlineReceipt.at("/report/certified.epsilonSpent").asDouble()).isCloseTo(spent, org.assertj.core.data.Offset.offset(1e-12));
         // training kept the prepared state next to the model, so the removal did not pass over the data
         assertThat(store.resolve("models/model-v1.lethe-model.certified")).isRegularFile();
         assertThat(JSON.readTree(store.resolve("manifest.json").toFile()).at("/models/0/metrics/certifiedPrepareSeconds").asDouble()).isPositive();

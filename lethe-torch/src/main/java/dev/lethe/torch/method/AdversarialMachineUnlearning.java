@@ -92,7 +92,7 @@ public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMa
         }
         int retainCount = Math.min(data.retain().size(), Math.round(options.retainRatio() * forget.size()));
         if (retainCount > 0) {
-            parts.add(RandomLabel.sample(data.retain(), retainCount, context.seed("amun-retain")));
+            parts.add(RecordSamples.inOrder(data.retain(), retainCount, context.seed("amun-retain")));
         } else {
             parts.add(forget);
         }

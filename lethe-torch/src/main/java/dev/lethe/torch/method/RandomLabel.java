@@ -6,7 +6,6 @@ import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Objectives;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -41,7 +40,7 @@ public final class RandomLabel extends MethodBase<RandomLabel.Options> {
         RecordSet mix = relabelled;
         int retainCount = Math.min(data.retain().size(), Math.round(options.retainRatio() * data.forget().size()));
         if (retainCount > 0) {
-            mix = RecordSet.concat("random-label-mix", List.of(relabelled, sample(data.retain(), retainCount, context.seed("random-label-retain"))));
+            mix = RecordSet.concat("random-label-mix", List.of(relabelled, RecordSamples.inOrder(data.retain(), retainCount, context.seed("random-label-retain"))));
         }
         ModelHandle model = original.copy();
         Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "random-label"),
@@ -64,15 +63,5 @@ public final class RandomLabel extends MethodBase<RandomLabel.Options> {
         }
         return new RecordSet(forget.name() + "/random-labels", ids, subjects, forget.featuresView(), labels, forget.featureShape(),
                 forget.classNames());
-    }
-
-    /** {@code count} records of {@code set}, chosen by a seeded shuffle. */
-    static RecordSet sample(RecordSet set, int count, long seed) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < set.size(); i++) {
-            order.add(i);
-        }
-        java.util.Collections.shuffle(order, new java.util.Random(seed));
-        return set.select(set.name() + "/sample", order.subList(0, count).stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 }

@@ -67,7 +67,7 @@ public final class SalUn extends MethodBase<SalUn.Options> {
         RecordSet mix = RandomLabel.relabel(data.forget(), context.seed("salun-labels"));
         int retainCount = Math.min(data.retain().size(), Math.round(options.retainRatio() * data.forget().size()));
         if (retainCount > 0) {
-            mix = RecordSet.concat("salun-mix", List.of(mix, RandomLabel.sample(data.retain(), retainCount, context.seed("salun-retain"))));
+            mix = RecordSet.concat("salun-mix", List.of(mix, RecordSamples.inOrder(data.retain(), retainCount, context.seed("salun-retain"))));
         }
         ModelHandle model = original.copy();
         try (NDManager maskManager = model.manager().newSubManager()) {

@@ -81,7 +81,7 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
     public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {
         NDManager manager = original.manager().newSubManager();
         try {
-            RecordSet sample = shuffledSample(training, options.sampleSize(), context.seed("ssd-data-sample"));
+            RecordSet sample = RecordSamples.shuffled(training, options.sampleSize(), context.seed("ssd-data-sample"));
             List<NDArray> importance = FisherDiagonal.estimate(original, sample, options.batchSize(), manager, context.cancellation());
             return Optional.of(new DataImportance(original, importance, options.batchSize(), options.sampleSize(), manager));
         } catch (RuntimeException e) {
@@ -98,7 +98,7 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
             List<NDArray> dataImportance = prepared.isPresent() ? prepared.get().importance(options)
                     : FisherDiagonal.estimate(model, dataSample(data, options.sampleSize(), context), options.batchSize(), scratch,
                     context.cancellation());
-            RecordSet forget = shuffledSample(data.forget(), options.forgetSampleSize(), context.seed("ssd-forget-sample"));
+            RecordSet forget = RecordSamples.shuffled(data.forget(), options.forgetSampleSize(), context.seed("ssd-forget-sample"));
             List<NDArray> forgetImportance = FisherDiagonal.estimate(model, forget, options.batchSize(), scratch, context.cancellation());
             dampen(model, dataImportance, forgetImportance, options.alpha(), options.lambda(), scratch);
         } catch (RuntimeException e) {
@@ -143,24 +143,10 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
         int fromForget = size == 0 || size >= total ? data.forget().size()
                 : Math.max(1, (int) Math.round((double) size * data.forget().size() / total));
         int fromRetain = size == 0 || size >= total ? data.retain().size() : size - fromForget;
-        RecordSet union = RecordSet.concat("ssd-data", List.of(shuffledSample(data.retain(), fromRetain, context.seed("ssd-retain-sample")),
-                shuffledSample(data.forget(), fromForget, context.seed("ssd-forget-share"))));
-        return shuffledSample(union, union.size(), context.seed("ssd-data-order"));
-    }
-
-    /**
-     * {@code size} records of {@code set} (all when {@code size} is 0 or not smaller) in a seeded random
-     * order: the batches of a Fisher estimate mix the data as the paper's shuffled loader does (a batch
-     * gradient is a mean, so which records share a batch changes the estimate).
-     */
-    static RecordSet shuffledSample(RecordSet set, int size, long seed) {
-        int count = size == 0 ? set.size() : Math.min(size, set.size());
-        List<Integer> order = new java.util.ArrayList<>();
-        for (int i = 0; i < set.size(); i++) {
-            order.add(i);
-        }
-        java.util.Collections.shuffle(order, new java.util.Random(seed));
-        return set.select(set.name() + "/shuffled", order.subList(0, count).stream().mapToInt(Integer::intValue).toArray());
+        RecordSet union = RecordSet.concat("ssd-data", List.of(
+                RecordSamples.shuffled(data.retain(), fromRetain, context.seed("ssd-retain-sample")),
+                RecordSamples.shuffled(data.forget(), fromForget, context.seed("ssd-forget-share"))));
+        return RecordSamples.shuffled(union, union.size(), context.seed("ssd-data-order"));
     }
 
     /** {@code θ ← β·θ} where {@code I_f > α·I_D}, {@code β = min(λ·I_D / I_f, 1)}; returns how many entries were dampened. */

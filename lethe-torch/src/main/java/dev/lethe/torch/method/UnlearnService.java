@@ -78,7 +78,7 @@ public final class UnlearnService {
             Map<String, Object> receipt = new LinkedHashMap<>();
             Map<String, Double> metrics = new LinkedHashMap<>();
             try (ModelHandle model = StoredModel.loadCurrent(store, device);
-                 Prepared prepared = certifiedState(store, manifest, method, model);
+                 Prepared prepared = certifiedState(store, manifest, method, model, receipt);
                  UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
                          new UnlearningContext(seed, original, listener, new dev.lethe.torch.train.Cancellation()).withPrepared(prepared))) {
                 run.model().save(store.root().resolve(file));
@@ -119,16 +119,23 @@ public final class UnlearnService {
     /**
      * The state {@code lethe train --perturbation} prepared for certified removal and kept next to the
      * current model file, when {@code method} is {@code certified} and the state was written for that
-     * very file (same digest); null otherwise (the removal then prepares inline).
+     * very file (same digest); null otherwise (the removal then prepares inline). A damaged state file
+     * is not fatal: the removal prepares inline and the receipt says why ({@code preparedState}).
      */
-    private static Prepared certifiedState(Store store, StoreManifest manifest, UnlearningMethod<?> method, ModelHandle model)
-            throws IOException {
+    private static Prepared certifiedState(Store store, StoreManifest manifest, UnlearningMethod<?> method, ModelHandle model,
+                                           Map<String, Object> receipt) {
         Path file = store.root().resolve(CertifiedRemoval.stateFileName(manifest.current().file()));
         if (!method.name().equals(CertifiedRemoval.NAME) || !Files.isRegularFile(file)) {
             return null;
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            return CertifiedRemoval.readPrepared(model, in, manifest.current().sha256()).orElse(null);
+            Prepared state = CertifiedRemoval.readPrepared(model, in, manifest.current().sha256()).orElse(null);
+            receipt.put("preparedState", state != null ? "loaded from " + store.root().relativize(file)
+                    : store.root().relativize(file) + " belongs to another model file; prepared inline");
+            return state;
+        } catch (IOException | RuntimeException e) {
+            receipt.put("preparedState", store.root().relativize(file) + " is damaged (" + e.getMessage() + "); prepared inline");
+            return null;
         }
     }
 

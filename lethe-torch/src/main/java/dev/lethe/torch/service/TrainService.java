@@ -4,15 +4,16 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
-import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningRun;
+import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -26,7 +27,6 @@ import dev.lethe.torch.train.TrainResult;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -70,11 +70,15 @@ public final class TrainService {
     private static void keepCertifiedState(Store store, String modelFile, ModelHandle model, dev.lethe.core.data.RecordSet train,
                                            TrainConfig config, double perturbation) throws IOException {
         UnlearningMethod<?> method = new CertifiedRemoval();
+        String digest = Store.sha256(store.root().resolve(modelFile));
         try (Prepared state = UnlearningRun.prepare(method, Map.of("perturbation", String.valueOf(perturbation)), model, train,
-                UnlearningContext.of(config.seed(), config)).orElseThrow();
-             OutputStream out = new BufferedOutputStream(Files.newOutputStream(
-                     store.root().resolve(CertifiedRemoval.stateFileName(modelFile))))) {
-            CertifiedRemoval.writePrepared(state, out, Store.sha256(store.root().resolve(modelFile)));
+                UnlearningContext.of(config.seed(), config)).orElseThrow()) {
+            // atomically: a crash leaves no half-written state for 'lethe unlearn' to read
+            AtomicFiles.write(store.root().resolve(CertifiedRemoval.stateFileName(modelFile)), out -> {
+                OutputStream buffered = new BufferedOutputStream(out);
+                CertifiedRemoval.writePrepared(state, buffered, digest);
+                buffered.flush();
+            });
         }
     }
 

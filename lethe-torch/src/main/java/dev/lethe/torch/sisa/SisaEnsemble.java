@@ -62,33 +62,31 @@ public final class SisaEnsemble implements AutoCloseable {
 
     /** Softmax outputs {@code [shard][record][class]} for the records at rows {@code from..to} of {@code features}. */
     private float[][][] shardProbabilities(NDArray features) {
-        float[][][] out = new float[shards.size()][][];
         if (stacked != null) {
             // all shards in one pass: one engine call per layer step, one copy out
             try (NDScope scope = new NDScope()) {
                 NDArray probs = stacked.probabilities(features);
-                int records = (int) probs.getShape().get(1);
-                int classes = (int) probs.getShape().get(2);
-                float[] flat = probs.toFloatArray();
-                for (int s = 0; s < out.length; s++) {
-                    out[s] = new float[records][];
-                    for (int i = 0; i < records; i++) {
-                        int at = (s * records + i) * classes;
-                        out[s][i] = java.util.Arrays.copyOfRange(flat, at, at + classes);
-                    }
-                }
+                return split(probs.toFloatArray(), (int) probs.getShape().get(0), (int) probs.getShape().get(2));
             }
-            return out;
         }
+        float[][][] out = new float[shards.size()][][];
         for (int s = 0; s < shards.size(); s++) {
             try (NDScope scope = new NDScope()) {
                 NDArray probs = shards.get(s).forward(features, false).softmax(1);
-                int classes = (int) probs.getShape().get(1);
-                float[] flat = probs.toFloatArray();
-                out[s] = new float[flat.length / classes][];
-                for (int i = 0; i < out[s].length; i++) {
-                    out[s][i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
-                }
+                out[s] = split(probs.toFloatArray(), 1, (int) probs.getShape().get(1))[0];
+            }
+        }
+        return out;
+    }
+
+    /** A flat {@code shards × records × classes} array as {@code [shard][record][class]}. */
+    private static float[][][] split(float[] flat, int shards, int classes) {
+        int records = flat.length / shards / classes;
+        float[][][] out = new float[shards][records][];
+        for (int s = 0; s < shards; s++) {
+            for (int i = 0; i < records; i++) {
+                int at = (s * records + i) * classes;
+                out[s][i] = java.util.Arrays.copyOfRange(flat, at, at + classes);
             }
         }
         return out;
