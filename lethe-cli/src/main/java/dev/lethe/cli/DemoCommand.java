@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--store", defaultValue = "lethe-demo-store", paramLabel = "DIR",
-            description = "Folder for the demo's two stores (reference/ and sisa/). Default: ${DEFAULT-VALUE}.")
+            description = "Folder for the demo's two stores (reference/ and sisa/), made afresh on each run. Default: ${DEFAULT-VALUE}.")
     Path root;
 
     @Option(names = "--shards", defaultValue = "5", description = "SISA shards. Default: ${DEFAULT-VALUE}.")
@@ -67,6 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Device device = run.startEngine();
         Files.createDirectories(root);
+        // the demo's stores are scratch: a rerun starts them afresh (a real store with erasure history is only
+        // replaced with 'lethe train --replace', which keeps its tombstones)
+        dev.lethe.core.store.Store.deleteScratch(root.resolve("reference"));
+        dev.lethe.core.store.Store.deleteScratch(root.resolve("sisa"));
         DatasetRef ref = new DatasetRef("digits", null, null, null, null, null, 100, 0.2, 0, 0, run.seed);
         DatasetRef.Loaded data = ref.load();
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -167,4 +171,5 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
         }
     }
+
 }

@@ -23,7 +23,7 @@ final class SisaCommands {
     }
 
     static SisaService.Outcome trainAndReport(PrintWriter out, Path store, DatasetRef ref, ModelOptions model, SisaOptions sisa,
-                                              RunOptions run) throws Exception {
+                                              RunOptions run, boolean replace) throws Exception {
         var trainConfig = model.trainConfig(run.seed);
         var plan = sisa.plan(run.seed);
         var aggregation = sisa.aggregation();
@@ -31,7 +31,7 @@ final class SisaCommands {
         DatasetRef.Loaded data = ref.load();
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
         SisaConfig config = new SisaConfig(plan, modelSpec, trainConfig, aggregation, run.threads);
-        SisaService.Outcome o = SisaService.train(store, data, config, device, progress(run, "sisa train"), e -> {
+        SisaService.Outcome o = SisaService.train(store, data, config, replace, device, progress(run, "sisa train"), e -> {
         });
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -42,7 +42,12 @@ final class SisaCommands {
             Output.json(out, doc);
         } else {
             out.printf(Locale.ROOT, "  data      %s: %d train / %d test records, fingerprint %s…%n", data.ref().name(),
-                    data.train().size(), data.test().size(), data.fingerprint().substring(0, 12));
+                    o.manifest().dataset().trainRecords(), o.manifest().dataset().testRecords(), data.fingerprint().substring(0, 12));
+            if (!o.manifest().tombstones().isEmpty()) {
+                out.printf(Locale.ROOT, "            %d records left out: the store this one replaced had forgotten them (%d tombstones carried over)%n",
+                        data.train().size() + data.test().size() - o.manifest().dataset().trainRecords() - o.manifest().dataset().testRecords(),
+                        o.manifest().tombstones().size());
+            }
             out.printf(Locale.ROOT, "  sisa      %d shards × %d slices, %s assignment, %s aggregation, %s per shard, %d epochs per slice%n",
                     plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                     aggregation.name().toLowerCase(Locale.ROOT).replace('_', ' '), modelSpec.name(), trainConfig.epochs());

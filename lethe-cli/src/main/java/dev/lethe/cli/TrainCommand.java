@@ -30,6 +30,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory to create (or replace, if it is a store).")
     Path store;
 
+    @Option(names = "--replace", description = "Replace a store that has erasure history (forget requests, tombstones): its ledger,"
+            + " receipts and model versions are deleted; its tombstones carry over, so forgotten records stay out of the new training.")
+    boolean replace;
+
     @Mixin
     DatasetOptions dataset;
 
@@ -46,26 +50,27 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (sisa.enabled) {
-            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, run);
+            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, run, replace);
         } else {
-            trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train");
+            trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train", replace);
         }
         return ExitCodes.OK;
     }
 
     /** Shared by {@code train} and {@code demo}: validate, load, train, print. */
     static TrainService.Outcome trainAndReport(PrintWriter out, Path store, DatasetRef ref, ModelOptions model, RunOptions run,
-                                               String task) throws Exception {
+                                               String task, boolean replace) throws Exception {
         var config = model.trainConfig(run.seed);
         Device device = run.startEngine();
         DatasetRef.Loaded data = ref.load();
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
-        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, device,
+        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, replace, device,
                 run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forTerminal(task));
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", outcome.store().root().toString());
             doc.put("manifest", outcome.manifest());
+            doc.put("excludedEarlier", outcome.excludedEarlier());
             doc.put("samplesPerSecond", outcome.result().samplesPerSecond());
             doc.put("train", EvaluationReport.of(outcome.train()));
             doc.put("test", EvaluationReport.of(outcome.test()));
@@ -79,7 +84,12 @@ public final class TrainCommand implements Callable<Integer> {
     static void printSummary(PrintWriter out, DatasetRef.Loaded data, ModelSpec modelSpec, TrainService.Outcome o, RunOptions run) {
         var cfg = o.manifest().training();
         out.printf(Locale.ROOT, "  data      %s: %d train / %d test records, %d classes, fingerprint %s…%n",
-                data.ref().name(), data.train().size(), data.test().size(), data.train().numClasses(), data.fingerprint().substring(0, 12));
+                data.ref().name(), o.manifest().dataset().trainRecords(), o.manifest().dataset().testRecords(), data.train().numClasses(),
+                data.fingerprint().substring(0, 12));
+        if (o.excludedEarlier() > 0) {
+            out.printf(Locale.ROOT, "            %d records left out: the store this one replaced had forgotten them (%d tombstones carried over)%n",
+                    o.excludedEarlier(), o.manifest().tombstones().size());
+        }
         out.printf(Locale.ROOT, "  model     %s (%,d parameters), %s lr %s, %s epochs, batch %s, seed %d, %d threads%n",
                 modelSpec.name(), o.manifest().model().parameters(), cfg.get("optimizer"), cfg.get("learningRate"), cfg.get("epochs"),
                 cfg.get("batchSize"), run.seed, run.threads);

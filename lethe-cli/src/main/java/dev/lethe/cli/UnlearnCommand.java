@@ -40,6 +40,10 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "A method option, e.g. --opt grad-ascent.epochs=3 (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = "--keep-previous", description = "Keep the earlier model versions' files (for a repair that is not an erasure;"
+            + " named in the receipt). By default they are deleted: no model trained on the forgotten records stays in the store.")
+    boolean keepPrevious;
+
     @Mixin
     RunOptions run;
 
@@ -49,16 +53,22 @@ public final class UnlearnCommand implements Callable<Integer> {
         var m = UnlearningMethods.get(method);
         Store s = Store.open(store);
         Device device = run.startEngine();
-        var outcome = UnlearnService.unlearn(s, m, options, what.kind(), what.values(), run.seed, device, SisaCommands.progress(run, method));
+        var outcome = UnlearnService.unlearn(s, m, options, what.kind(), what.values(), run.seed, keepPrevious, device,
+                SisaCommands.progress(run, method));
         if (run.json) {
-            Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt()));
+            Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt(), "purged", outcome.purged()));
         } else {
             Map<String, Object> r = outcome.receipt();
             out.printf(Locale.ROOT, "  %s (%s): %s records matched, %.2f s → model version %d%n", r.get("method"), r.get("guarantee"),
                     r.get("matchedRecords"), (Double) r.get("seconds"), outcome.version());
             out.printf(Locale.ROOT, "  options   %s%n", r.get("options"));
+            out.printf(Locale.ROOT, "  data      retain set %s records; %s left out because earlier requests forgot them%n", r.get("retainRecords"),
+                    r.get("excludedEarlier"));
+            out.printf(Locale.ROOT, "  models    %s%n", keepPrevious ? "earlier versions kept (--keep-previous)"
+                    : outcome.purged().isEmpty() ? "no earlier model file to delete" : "deleted " + String.join(", ", outcome.purged()));
             out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));
-            out.println("  the data itself is not deleted: approximate methods change the model only (use a SISA store for exact erasure)");
+            out.println("  the source data is not changed: the store tombstones these records and leaves them out of every later run;"
+                    + " approximate methods change the model only (use a SISA store for exact erasure)");
             out.flush();
         }
         return ExitCodes.OK;

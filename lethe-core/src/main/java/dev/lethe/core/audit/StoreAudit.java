@@ -10,9 +10,10 @@ import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
-import org.apache.commons.codec.digest.DigestUtils;
+import dev.lethe.core.store.Tombstones;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,10 +64,7 @@ public final class StoreAudit {
         List<AuditCheck> checks = new ArrayList<>();
         StoreManifest manifest = store.readManifest();
         if (!manifest.usesSisa()) {
-            Path model = store.root().resolve(manifest.current().file());
-            boolean ok = Files.isRegularFile(model) && Store.sha256(model).equals(manifest.current().sha256());
-            checks.add(new AuditCheck("model file matches the manifest", ok, manifest.current().file()));
-            return new AuditReport(store.root().toString(), checks);
+            return singleModel(store, manifest);
         }
         ChainCheck chain = ledger.verifyChain();
         checks.add(new AuditCheck("ledger hash chain intact", chain.intact(), chain.intact()
@@ -96,6 +94,41 @@ public final class StoreAudit {
         all.add(test);
         checks.add(noForgottenRows(store, manifest, all));
         return new AuditReport(store.root().toString(), checks);
+    }
+
+    /**
+     * A single-model store: the current model file matches the manifest; no other model file is on disk
+     * unless the versions after it kept it explicitly ({@link ModelFiles}); and every record the receipts
+     * say was forgotten is still tombstoned (so later runs keep leaving it out).
+     */
+    private static AuditReport singleModel(Store store, StoreManifest manifest) throws IOException {
+        List<AuditCheck> checks = new ArrayList<>();
+        Path model = store.root().resolve(manifest.current().file());
+        boolean ok = Files.isRegularFile(model) && Store.sha256(model).equals(manifest.current().sha256());
+        checks.add(new AuditCheck("model file matches the manifest", ok, manifest.current().file()));
+        List<String> stale = ModelFiles.unjustified(store);
+        int kept = ModelFiles.justified(manifest).size() - 1;
+        checks.add(new AuditCheck("no model file trained on forgotten records remains", stale.isEmpty(), stale.isEmpty()
+                ? "only the current model" + (kept > 0 ? " and " + kept + " earlier version(s) kept explicitly (--keep-previous)" : "")
+                : stale.size() + " file(s) not justified by the manifest (a purge was interrupted, or a run never switched to them): "
+                + String.join(", ", stale.subList(0, Math.min(5, stale.size()))) + "; the next 'lethe unlearn' on this store deletes them"));
+        checks.add(tombstonesKept(manifest));
+        return new AuditReport(store.root().toString(), checks);
+    }
+
+    /** The tombstones count every record that the training carried over and each receipt forgot. */
+    private static AuditCheck tombstonesKept(StoreManifest manifest) {
+        long expected = manifest.training().get(StoreManifest.CARRIED_TOMBSTONES) instanceof Number n ? n.longValue() : 0;
+        for (StoreManifest.ModelVersion v : manifest.models()) {
+            if (v.unlearning() != null && v.unlearning().get(StoreManifest.TOMBSTONED) instanceof Number n) {
+                expected += n.longValue();
+            }
+        }
+        int actual = Tombstones.of(manifest).size();
+        return new AuditCheck("every forgotten record is tombstoned", actual == expected, actual == expected
+                ? actual + " tombstone(s): every later run, evaluation and retraining leaves those records out"
+                : "the manifest holds " + actual + " tombstone(s) but its receipts account for " + expected
+                + ": forgotten records could come back; the manifest was edited or damaged");
     }
 
     private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {
@@ -174,14 +207,14 @@ public final class StoreAudit {
     }
 
     private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents) throws IOException {
-        Set<String> tombstones = new HashSet<>(manifest.tombstones());
+        Tombstones tombstones = Tombstones.of(manifest);
         List<String> problems = new ArrayList<>();
         int rows = 0;
         for (TrainingDataFile.Metadata m : contents) {
             for (String id : m.ids()) {
                 rows++;
-                if (tombstones.contains(DigestUtils.sha256Hex(id))) {
-                    problems.add("a forgotten record is still in " + m.name() + " (sha256 of its id " + DigestUtils.sha256Hex(id).substring(0, 12) + "…)");
+                if (tombstones.covers(id)) {
+                    problems.add("a forgotten record is still in " + m.name() + " (tombstone " + Tombstones.digest(id).substring(0, 12) + "…)");
                 }
             }
         }

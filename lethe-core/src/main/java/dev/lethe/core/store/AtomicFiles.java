@@ -68,7 +68,8 @@ public final class AtomicFiles {
         write(target, out -> out.write(content));
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /** Makes a folder's entries (a rename, a deletion) durable, where the platform allows it. */
+    public static void fsyncDirectory(Path dir) {
         // Makes the rename durable on Linux; some platforms cannot open a directory, which is harmless.
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

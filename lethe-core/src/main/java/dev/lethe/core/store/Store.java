@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A store directory (DESIGN.md §2): one trained system that {@code train}, {@code eval},
@@ -47,6 +49,10 @@ public final class Store {
     /** Opens an existing store, refusing a folder that is not one. */
     public static Store open(Path root) {
         Store store = new Store(root);
+        if (!Files.isRegularFile(store.manifestFile()) && Files.isRegularFile(store.replacingFile())) {
+            throw new StoreException("the replacement of store " + root + " was interrupted; finish it by running the same"
+                    + " 'lethe train --store " + root + " --replace' again (the forgotten records stay out)");
+        }
         if (!Files.isRegularFile(store.manifestFile())) {
             throw new StoreException(root + " is not a Lethe store (no manifest.json); create one with 'lethe train --store " + root + "'");
         }
@@ -74,6 +80,9 @@ public final class Store {
     /**
      * Prepares {@code root} for a new store. The folder must be absent, empty, or an existing store
      * (which is then replaced); any other non-empty folder is refused so a typo never overwrites data.
+     * Callers check the store's {@link ErasureHistory} first: its tombstones are kept in
+     * {@value #REPLACING_FILE} until the new manifest (which carries them) is written, so a crash in the
+     * middle of a replacement never loses what the store had forgotten.
      */
     public static Store create(Path root) throws IOException {
         Store store = new Store(root);
@@ -85,10 +94,16 @@ public final class Store {
             try (var entries = Files.list(root)) {
                 empty = entries.findAny().isEmpty();
             }
-            if (!empty && !Files.isRegularFile(store.manifestFile())) {
+            boolean replacing = Files.isRegularFile(store.replacingFile());
+            if (!empty && !Files.isRegularFile(store.manifestFile()) && !replacing) {
                 throw new StoreException(root + " is a non-empty folder that is not a Lethe store; choose another --store");
             }
             if (!empty) {
+                if (!replacing) {
+                    StoreManifest old = store.readManifest();
+                    List<String> tombstones = old.tombstones() == null ? List.of() : old.tombstones();
+                    AtomicFiles.write(store.replacingFile(), JSON.writeValueAsBytes(Map.of("tombstones", tombstones)));
+                }
                 // The manifest goes first: from then on the folder is no longer a store that points at
                 // half-deleted files.
                 Files.deleteIfExists(store.manifestFile());
@@ -104,6 +119,25 @@ public final class Store {
         Files.createDirectories(store.modelsDir());
         Files.createDirectories(store.reportsDir());
         return store;
+    }
+
+    /** Name of the file that holds a replaced store's tombstones until the new manifest is written. */
+    public static final String REPLACING_FILE = "replacing.json";
+
+    /** {@value #REPLACING_FILE}: present only while a replacement is under way (or was interrupted). */
+    public Path replacingFile() {
+        return root.resolve(REPLACING_FILE);
+    }
+
+    /** The tombstones a replacement under way keeps in {@value #REPLACING_FILE}; empty when there is none. */
+    static List<String> tombstonesBeingCarried(Path root) throws IOException {
+        Path file = root.resolve(REPLACING_FILE);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        JSON.readTree(file.toFile()).path("tombstones").forEach(t -> out.add(t.asText()));
+        return out;
     }
 
     public Path root() {
@@ -181,9 +215,13 @@ public final class Store {
         }
     }
 
-    /** Replaces the manifest atomically. */
+    /**
+     * Replaces the manifest atomically. A replacement under way ends here: the new manifest carries the
+     * tombstones that {@value #REPLACING_FILE} kept.
+     */
     public void writeManifest(StoreManifest manifest) throws IOException {
         AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(manifest));
+        Files.deleteIfExists(replacingFile());
     }
 
     /** Writes a JSON report under {@code reports/}, atomically, and returns its path. */
@@ -230,6 +268,21 @@ public final class Store {
     /** The JSON mapper stores use, for callers that print the same documents. */
     public static ObjectMapper json() {
         return JSON;
+    }
+
+    /**
+     * Deletes a whole scratch store (a demo's, a benchmark's) with everything in it, tombstones included;
+     * refuses a folder that is not a store. Never for a store that serves erasure requests: replace one
+     * with {@link #create} after checking its {@link ErasureHistory}.
+     */
+    public static void deleteScratch(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        if (!Files.isRegularFile(root.resolve("manifest.json")) && !Files.isRegularFile(root.resolve(REPLACING_FILE))) {
+            throw new StoreException(root + " exists and is not a Lethe store; choose another folder");
+        }
+        deleteTree(root);
     }
 
     private static void deleteTree(Path dir) throws IOException {

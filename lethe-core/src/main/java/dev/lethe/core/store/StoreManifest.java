@@ -19,7 +19,9 @@ import java.util.Map;
  * @param models every model version, oldest first
  * @param sisa the SISA configuration, for an exact-unlearning store; null for a single model
  * @param dataFiles the ingested data files and their SHA-256, for a SISA store
- * @param tombstones SHA-256 of every forgotten record id, sorted: what the audit checks the data against
+ * @param tombstones digest ({@link Tombstones#digest}) of every forgotten record id, sorted: what every later
+ *                   training, method run and evaluation leaves out, and what the audit checks the data against;
+ *                   null for a single-model store that never forgot anything
  * @param ledgerHead hash of the newest ledger event when this manifest was written: the audit checks it
  *                   is still in the chain, which catches a ledger whose newest events were cut off
  */
@@ -28,6 +30,12 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
                             ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
                             SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
                             String ledgerHead) {
+
+    /** Key in {@link #training}: tombstones a replaced store carried into this one at ingest. */
+    public static final String CARRIED_TOMBSTONES = "carriedTombstones";
+
+    /** Key in an unlearning receipt: records (training and held-out) it added to the tombstones. */
+    public static final String TOMBSTONED = "tombstoned";
 
     public StoreManifest {
         versions = Map.copyOf(versions);
@@ -54,6 +62,12 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
                 newDataFiles, newTombstones, ledgerHead);
+    }
+
+    /** This manifest with other tombstones (digests, sorted); null or empty for none. */
+    public StoreManifest withTombstones(List<String> newTombstones) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
+                dataFiles, newTombstones == null || newTombstones.isEmpty() ? (sisa == null ? null : List.of()) : newTombstones, ledgerHead);
     }
 
     /** This manifest with another ledger head. */

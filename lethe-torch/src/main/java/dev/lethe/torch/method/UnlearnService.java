@@ -4,7 +4,11 @@ import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.fault.CrashPoints;
+import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreData;
+import dev.lethe.core.store.Tombstones;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
@@ -17,7 +21,6 @@ import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
-import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -50,33 +53,59 @@ public final class UnlearnService {
      *
      * @param version the new model version
      * @param receipt its receipt (also in the manifest and in reports/unlearn-vN.json)
+     * @param purged the files deleted from {@code models/} (earlier versions and their side files)
      */
-    public record Outcome(int version, Map<String, Object> receipt) {
+    public record Outcome(int version, Map<String, Object> receipt, List<String> purged) {
     }
 
+    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, Device, TrainListener)} as an erasure (earlier model files purged). */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
                                   List<String> values, long seed, Device device, TrainListener listener) throws IOException {
+        return unlearn(store, method, overrides, kind, values, seed, false, device, listener);
+    }
+
+    /**
+     * Runs {@code method} on the current model and makes the result the next version. The records
+     * earlier requests forgot are left out of every set the method sees ({@link StoreData}); the matched
+     * records (and, for records and subjects, the person's held-out rows) join the tombstones. The new
+     * model file is written and made durable, then the manifest is switched in one atomic step, then every
+     * model file the new manifest no longer justifies is purged ({@link ModelFiles}): unless
+     * {@code keepPrevious} (a repair that wants the earlier versions), no model trained on the forgotten
+     * records stays on disk. A purge that a crash interrupted is finished by the next run.
+     */
+    public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
+                                  List<String> values, long seed, boolean keepPrevious, Device device, TrainListener listener)
+            throws IOException {
         MethodOptions.parse(method, overrides); // fail on bad options before any work
         try (StoreLock lock = StoreLock.acquire(store)) {
             StoreManifest manifest = store.readManifest();
             if (manifest.usesSisa()) {
                 throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
             }
+            List<String> purgedBefore = ModelFiles.purge(store); // what an interrupted run left
             overrides = certifiedDefaults(method, overrides, manifest);
-            DatasetRef.Loaded data = StoredModel.loadData(store);
+            StoreData stored = StoreData.load(store);
+            DatasetRef.Loaded data = stored.data();
             RecordSet train = data.train();
             Set<Integer> forget = select(train, kind, values);
             if (forget.isEmpty()) {
                 throw new IllegalArgumentException("no training record matches " + kind.name().toLowerCase(Locale.ROOT) + " " + values
-                        + ": nothing to unlearn");
+                        + ": nothing to unlearn" + (stored.excludedTrain() > 0
+                        ? " (the " + stored.excludedTrain() + " records earlier requests forgot are left out)" : ""));
             }
+            Set<Integer> forgetTest = kind == ForgetKind.LABEL ? Set.of() : select(data.test(), kind, values);
+            RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
             UnlearningData unlearningData = new UnlearningData(train.filter("forget", forget::contains),
-                    train.filter("retain", i -> !forget.contains(i)), data.test());
+                    train.filter("retain", i -> !forget.contains(i)), test);
             TrainConfig original = originalConfig(manifest);
             int version = manifest.currentVersion() + 1;
             String file = Store.modelFileName(version);
             Map<String, Object> receipt = new LinkedHashMap<>();
             Map<String, Double> metrics = new LinkedHashMap<>();
+            List<String> ids = new ArrayList<>();
+            forget.forEach(i -> ids.add(train.id(i)));
+            List<String> forgotten = new ArrayList<>(ids);
+            forgetTest.forEach(i -> forgotten.add(data.test().id(i)));
             try (ModelHandle model = StoredModel.loadCurrent(store, device);
                  Prepared prepared = certifiedState(store, manifest, method, model, receipt);
                  UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
@@ -84,15 +113,13 @@ public final class UnlearnService {
                 run.model().save(store.root().resolve(file));
                 Evaluator evaluator = new Evaluator();
                 try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());
-                     TensorData t = TensorData.of(data.test(), run.model().manager())) {
+                     TensorData t = TensorData.of(test, run.model().manager())) {
                     Evaluation forgetEval = evaluator.evaluate(run.model(), f);
                     Evaluation testEval = evaluator.evaluate(run.model(), t);
                     metrics.put("forgetAccuracy", forgetEval.accuracy());
                     metrics.put("testAccuracy", testEval.accuracy());
                 }
                 metrics.put("unlearnSeconds", run.seconds());
-                List<String> ids = new ArrayList<>();
-                forget.forEach(i -> ids.add(train.id(i)));
                 receipt.put("method", run.method());
                 receipt.put("guarantee", run.guarantee().name().toLowerCase(Locale.ROOT));
                 receipt.put("options", run.options());
@@ -103,16 +130,31 @@ public final class UnlearnService {
                 }
                 receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
                 receipt.put("matchedRecords", ids.size());
-                receipt.put("matchedDigest", DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids))));
+                receipt.put("matchedDigest", Tombstones.digestOfSet(ids));
+                receipt.put("retainRecords", unlearningData.retain().size());
+                receipt.put("excludedEarlier", stored.excludedTrain());
+                receipt.put(StoreManifest.TOMBSTONED, forgotten.size());
                 receipt.put("fromVersion", manifest.currentVersion());
                 receipt.put("modelVersion", version);
+                receipt.put(ModelFiles.KEEP_PREVIOUS, keepPrevious);
             }
+            CrashPoints.reach("unlearn-before-switch");
             String now = Instant.now().toString();
             StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, file, Store.sha256(store.root().resolve(file)), now,
                     metrics, null, null, List.of(), null, null, receipt);
+            StoreManifest switched = manifest.withNewVersion(next, null, null)
+                    .withTombstones(Tombstones.of(manifest).with(forgotten).sorted());
+            // the receipt names what the purge after the switch deletes: every model file the new manifest does not justify
+            Set<String> keep = ModelFiles.justified(switched);
+            List<String> toPurge = manifest.models().stream().map(StoreManifest.ModelVersion::file)
+                    .filter(f -> f != null && !keep.contains(f)).toList();
+            receipt.put("purged", toPurge);
             store.writeReport("unlearn-v" + version + ".json", Map.of("receipt", receipt, "metrics", metrics));
-            store.writeManifest(manifest.withNewVersion(next, null, null));
-            return new Outcome(version, receipt);
+            store.writeManifest(switched);
+            CrashPoints.reach("unlearn-after-switch");
+            List<String> purged = new ArrayList<>(purgedBefore);
+            purged.addAll(ModelFiles.purge(store));
+            return new Outcome(version, receipt, purged);
         }
     }
 
@@ -143,7 +185,8 @@ public final class UnlearnService {
      * Certified removal needs the σ the model was trained with (taken from the manifest unless given),
      * and applies to the trained model itself: the theorem's D' must be all remaining records, and a
      * single-model store does not keep the records earlier versions removed, so a second removal — or
-     * one after another method changed the model — is refused.
+     * one after another method changed the model — is refused (a retrained store, whose training left the
+     * tombstoned records out, starts again at version 1).
      */
     private static Map<String, String> certifiedDefaults(UnlearningMethod<?> method, Map<String, String> overrides, StoreManifest manifest) {
         if (!method.name().equals(CertifiedRemoval.NAME)) {

@@ -3,8 +3,7 @@ package dev.lethe.torch.service;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.Store;
-import dev.lethe.core.store.StoreException;
-import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.store.StoreData;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.io.IOException;
@@ -21,17 +20,11 @@ public final class StoredModel {
     }
 
     /**
-     * Loads the store's training and test data again and checks that they are the records the store
-     * was trained on (same fingerprint); refuses otherwise, naming both fingerprints.
+     * Loads the store's training and test data again, checks that they are the records the store was
+     * trained on (same fingerprint; refuses otherwise, naming both fingerprints), and leaves out every
+     * record an earlier request forgot ({@link StoreData}).
      */
     public static DatasetRef.Loaded loadData(Store store) throws IOException {
-        StoreManifest manifest = store.readManifest();
-        DatasetRef.Loaded data = manifest.dataset().source().load();
-        if (!data.fingerprint().equals(manifest.dataset().fingerprint())) {
-            throw new StoreException("the data at " + (data.ref().path() == null ? data.ref().name() : data.ref().path())
-                    + " is not what store " + store.root() + " was trained on (fingerprint " + data.fingerprint()
-                    + ", manifest " + manifest.dataset().fingerprint() + "); pass --dataset/--data to evaluate on other data");
-        }
-        return data;
+        return StoreData.load(store).data();
     }
 }

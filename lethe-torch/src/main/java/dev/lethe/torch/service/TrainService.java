@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.AtomicFiles;
+import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
@@ -52,14 +53,16 @@ public final class TrainService {
      * @param train evaluation on the training records
      * @param test evaluation on the held-out records
      * @param report path of the JSON report
+     * @param excludedEarlier records of the source left out because the store this one replaced had forgotten them
      */
-    public record Outcome(Store store, StoreManifest manifest, TrainResult result, Evaluation train, Evaluation test, Path report) {
+    public record Outcome(Store store, StoreManifest manifest, TrainResult result, Evaluation train, Evaluation test, Path report,
+                          int excludedEarlier) {
     }
 
     /** Trains {@code spec} with {@code config} on {@code data} into a store at {@code storeDir}. */
     public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, Device device,
                                 TrainListener listener) throws IOException {
-        return train(storeDir, data, spec, config, 0, device, listener);
+        return train(storeDir, data, spec, config, 0, false, device, listener);
     }
 
     /**
@@ -83,17 +86,23 @@ public final class TrainService {
     }
 
     /**
-     * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, with the
+     * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, replacing a
+     * store with erasure history only when {@code replace} is set ({@link ErasureHistory}); its tombstones
+     * carry over and the forgotten records are left out of {@code data} before training. With the
      * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}, one-vs-rest)
      * when {@code perturbation > 0}; the manifest records σ so certified removals can use it. A logreg
      * with weight decay is then polished to the exact minimiser and its certified-removal state is kept
      * next to the model file, for {@code lethe unlearn} to load.
      */
-    public static Outcome train(Path storeDir, DatasetRef.Loaded data, ModelSpec spec, TrainConfig config, double perturbation,
-                                Device device, TrainListener listener) throws IOException {
+    public static Outcome train(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
+                                boolean replace, Device device, TrainListener listener) throws IOException {
         if (perturbation < 0 || !Double.isFinite(perturbation)) {
             throw new IllegalArgumentException("--perturbation must be >= 0, got " + perturbation);
         }
+        ErasureHistory history = ErasureHistory.read(storeDir);
+        history.checkReplace(storeDir, replace);
+        DatasetRef.Loaded data = history.tombstones().exclude(source);
+        int excludedEarlier = source.train().size() + source.test().size() - data.train().size() - data.test().size();
         Store store = Store.create(storeDir);
         Engine engine = TorchRuntime.engine();
         try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
@@ -125,6 +134,9 @@ public final class TrainService {
             if (perturbation > 0) {
                 training.put("perturbation", perturbation);
             }
+            if (!history.tombstones().isEmpty()) {
+                training.put(StoreManifest.CARRIED_TOMBSTONES, history.tombstones().size());
+            }
             if (!Double.isNaN(polishedResidual)) {
                 metrics.put("trainingGradientNorm", polishedResidual);
                 long prepareStart = System.nanoTime();
@@ -133,10 +145,12 @@ public final class TrainService {
             }
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
                     training,
-                    StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics));
+                    StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
+                    .withTombstones(history.tombstones().sorted());
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "train");
             report.put("manifest", manifest);
+            report.put("excludedEarlier", excludedEarlier);
             report.put("epochLosses", result.epochLosses());
             report.put("samplesPerSecond", result.samplesPerSecond());
             report.put("train", EvaluationReport.of(trainEval));
@@ -145,7 +159,7 @@ public final class TrainService {
             // The manifest goes last: until it exists the folder is not a store, so a crash never
             // leaves a store that points at a model that was not written.
             store.writeManifest(manifest);
-            return new Outcome(store, manifest, result, trainEval, testEval, reportFile);
+            return new Outcome(store, manifest, result, trainEval, testEval, reportFile, excludedEarlier);
         }
     }
 

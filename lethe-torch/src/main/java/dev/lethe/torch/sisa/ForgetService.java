@@ -16,7 +16,6 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.train.TrainListener;
-import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -219,7 +218,7 @@ public final class ForgetService {
             Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
             forgottenTest.addAll(testHits);
             testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
-            ids.forEach(id -> tombstones.add(DigestUtils.sha256Hex(id)));
+            ids.forEach(id -> tombstones.add(dev.lethe.core.store.Tombstones.digest(id)));
             matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest(ids), touched));
         }
 
@@ -365,6 +364,6 @@ public final class ForgetService {
     }
 
     private static String digest(List<String> ids) {
-        return DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids)));
+        return dev.lethe.core.store.Tombstones.digestOfSet(ids);
     }
 }

@@ -9,6 +9,7 @@ import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.ShardFiles;
+import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
@@ -52,9 +53,23 @@ public final class SisaService {
     public record Outcome(Store store, StoreManifest manifest, Evaluation test, double seconds, List<SliceEvent> slices) {
     }
 
-    /** Trains a SISA ensemble on {@code data} into a new store at {@code storeDir}. */
+    /** Trains a SISA ensemble on {@code data} into a new store at {@code storeDir} (refusing to replace one with erasure history). */
     public static Outcome train(Path storeDir, DatasetRef.Loaded data, SisaConfig config, Device device, TrainListener listener,
                                 Consumer<SliceEvent> onSlice) throws IOException {
+        return train(storeDir, data, config, false, device, listener, onSlice);
+    }
+
+    /**
+     * Trains a SISA ensemble on {@code source} into a store at {@code storeDir}. A store there with erasure
+     * history is replaced only when {@code replace} is set ({@link ErasureHistory}); its tombstones carry
+     * over, and the records they cover are left out at ingest, so none of them reaches a data file or a
+     * checkpoint of the new store.
+     */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, Device device,
+                                TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+        ErasureHistory history = ErasureHistory.read(storeDir);
+        history.checkReplace(storeDir, replace);
+        DatasetRef.Loaded data = history.tombstones().exclude(source);
         Store store = Store.create(storeDir);
         RecordSet train = data.train();
         Lineage lineage = config.plan().place(train);
@@ -87,15 +102,20 @@ public final class SisaService {
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
                 new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
-                TrainService.trainingConfig(config.train(), device), 1, List.of(first),
+                trainingConfig(config, device, history), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
-                dataFiles, List.of(), null);
+                dataFiles, history.tombstones().sorted(), null);
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("version", 1);
             payload.put("fingerprint", data.fingerprint());
             payload.put("checkpoints", first.checkpoints());
+            if (!history.isEmpty()) {
+                // what the replacement dropped (counts only) and what it kept
+                payload.put("replacedRequests", history.requests());
+                payload.put(StoreManifest.CARRIED_TOMBSTONES, history.tombstones().size());
+            }
             manifest = manifest.withLedgerHead(ledger.append("store.trained", null, LOCAL_PRINCIPAL, payload).hash());
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -106,6 +126,14 @@ public final class SisaService {
         store.writeReport("train-v1.json", report);
         store.writeManifest(manifest);
         return new Outcome(store, manifest, test, seconds, events);
+    }
+
+    private static Map<String, Object> trainingConfig(SisaConfig config, Device device, ErasureHistory history) {
+        Map<String, Object> training = new LinkedHashMap<>(TrainService.trainingConfig(config.train(), device));
+        if (!history.tombstones().isEmpty()) {
+            training.put(StoreManifest.CARRIED_TOMBSTONES, history.tombstones().size());
+        }
+        return training;
     }
 
     static List<String> sha256s(FileCheckpointStore checkpoints, List<CheckpointKey> keys) throws IOException {
