@@ -1,10 +1,10 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
-import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.mia.AttackSuite;
@@ -94,18 +94,21 @@ public final class AttackCommand implements Callable<Integer> {
             throw new StoreException("this is a SISA store: attacks run on single-model stores");
         }
         Device device = run.startEngine();
-        DatasetRef.Loaded data = StoredModel.loadData(s);
-        RecordSet train = data.train();
-        RecordSet test = data.test();
+        // members and the rest leave out what earlier requests forgot, except a selection that names
+        // forgotten records on purpose (to measure how well they were unlearned)
+        StoreData stored = StoreData.load(s);
+        RecordSet train = stored.data().train();
+        RecordSet test = stored.data().test();
         RecordSet members = train;
         RecordSet rest = null;
         if (what != null) {
-            Set<Integer> selected = UnlearnService.select(train, what.kind(), what.values());
+            Set<Integer> selected = UnlearnService.select(stored.source().train(), what.kind(), what.values());
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException("no training record matches " + what.values() + ": no members to attack");
             }
-            members = train.filter("selected", selected::contains);
-            rest = train.filter("rest", i -> !selected.contains(i));
+            StoreData.Split split = stored.split(selected);
+            members = split.selected();
+            rest = split.rest();
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("store", s.root().toString());

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.RetrainComparison;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -114,19 +116,26 @@ public final class EvalCommand implements Callable<Integer> {
         if (!ref.readManifest().dataset().fingerprint().equals(manifest.dataset().fingerprint())) {
             throw new StoreException("store " + ref.root() + " was trained on other data than " + s.root() + " (fingerprints differ)");
         }
-        DatasetRef.Loaded data = StoredModel.loadData(s);
-        RecordSet train = data.train();
-        Set<Integer> forget = UnlearnService.select(train, what.kind(), what.values());
+        // the forget set is named in the source, so that what the store already unlearned can be compared;
+        // the retain and test sets leave out every record an earlier request forgot
+        StoreData stored = StoreData.load(s);
+        DatasetRef.Loaded data = stored.data();
+        Set<Integer> forget = UnlearnService.select(stored.source().train(), what.kind(), what.values());
         if (forget.isEmpty()) {
             throw new IllegalArgumentException("no training record matches " + what.values() + ": no forget set to compare on");
         }
-        UnlearningData sets = new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)),
-                data.test());
+        StoreData.Split split = stored.split(forget);
+        UnlearningData sets = new UnlearningData(split.selected(), split.rest(), data.test());
         TrainConfig config = UnlearnService.originalConfig(manifest);
+        Path originalFile = s.root().resolve(manifest.models().get(0).file());
+        if (!Files.isRegularFile(originalFile)) {
+            throw new StoreException("the original model (version 1) of " + s.root() + " is no longer in the store: the erasure that made a later"
+                    + " version deleted it. For a retrain comparison, unlearn on a copy of the store with 'lethe unlearn --keep-previous'");
+        }
         RetrainComparison c;
         try (ModelHandle model = StoredModel.loadCurrent(s, device);
              ModelHandle referenceModel = StoredModel.loadCurrent(ref, device);
-             ModelHandle original = ModelHandle.load(s.root().resolve(manifest.models().get(0).file()), device)) {
+             ModelHandle original = ModelHandle.load(originalFile, device)) {
             c = RetrainComparison.compare(model, referenceModel, original, sets, data.test(), config, RetrainComparison.Options.defaults(run.seed));
         }
         if (run.json) {

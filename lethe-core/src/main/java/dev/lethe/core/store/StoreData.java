@@ -1,8 +1,11 @@
 package dev.lethe.core.store;
 
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The records a single-model store works on now: its source data loaded again (checked against the
@@ -11,10 +14,12 @@ import java.io.IOException;
  * the forgotten records out (a SISA store keeps its current records in {@code data/} instead).
  *
  * @param data the training and test records that remain
+ * @param source the source as loaded, forgotten records included: only to name a forget set that was
+ *               already unlearned (an evaluation of that very unlearning), never to train on
  * @param excludedTrain training records left out because earlier requests forgot them
  * @param excludedTest held-out records left out for the same reason
  */
-public record StoreData(DatasetRef.Loaded data, int excludedTrain, int excludedTest) {
+public record StoreData(DatasetRef.Loaded data, DatasetRef.Loaded source, int excludedTrain, int excludedTest) {
 
     /** Loads {@code store}'s source data, refuses data that is not what the store was trained on, and applies its tombstones. */
     public static StoreData load(Store store) throws IOException {
@@ -26,6 +31,28 @@ public record StoreData(DatasetRef.Loaded data, int excludedTrain, int excludedT
                     + ", manifest " + manifest.dataset().fingerprint() + "); pass --dataset/--data to evaluate on other data");
         }
         DatasetRef.Loaded kept = Tombstones.of(manifest).exclude(source);
-        return new StoreData(kept, source.train().size() - kept.train().size(), source.test().size() - kept.test().size());
+        return new StoreData(kept, source, source.train().size() - kept.train().size(), source.test().size() - kept.test().size());
+    }
+
+    /**
+     * The source's training records at {@code selected} (positions in {@code source().train()}, forgotten
+     * records included, so that what an earlier request unlearned can be evaluated), and the current
+     * training records that are not among them.
+     */
+    public Split split(Set<Integer> selected) {
+        RecordSet all = source.train();
+        Set<String> ids = new HashSet<>();
+        selected.forEach(i -> ids.add(all.id(i)));
+        RecordSet current = data.train();
+        return new Split(all.filter("selected", selected::contains), current.filter("rest", i -> !ids.contains(current.id(i))));
+    }
+
+    /**
+     * Training records split by a selector.
+     *
+     * @param selected the selected records
+     * @param rest the current training records that were not selected (never a forgotten one)
+     */
+    public record Split(RecordSet selected, RecordSet rest) {
     }
 }
