@@ -55,7 +55,11 @@ public final class ModelFiles {
 
     /** Files under {@code models/} that the manifest does not justify, relative to the store, sorted. */
     public static List<String> unjustified(Store store) throws IOException {
-        StoreManifest manifest = store.readManifest();
+        return unjustified(store, store.readManifest());
+    }
+
+    /** Files under {@code models/} that {@code manifest} (current or about to be) does not justify, relative to the store, sorted. */
+    public static List<String> unjustified(Store store, StoreManifest manifest) throws IOException {
         Set<String> keep = justified(manifest);
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(store.modelsDir())) {

@@ -140,15 +140,14 @@ public final class UnlearnService {
             }
             CrashPoints.reach("unlearn-before-switch");
             String now = Instant.now().toString();
-            StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, file, Store.sha256(store.root().resolve(file)), now,
-                    metrics, null, null, List.of(), null, null, receipt);
-            StoreManifest switched = manifest.withNewVersion(next, null, null)
-                    .withTombstones(Tombstones.of(manifest).with(forgotten).sorted());
+            String sha256 = Store.sha256(store.root().resolve(file));
+            List<String> tombstones = Tombstones.of(manifest).with(forgotten).sorted();
             // the receipt names what the purge after the switch deletes: every model file the new manifest does not justify
-            Set<String> keep = ModelFiles.justified(switched);
-            List<String> toPurge = manifest.models().stream().map(StoreManifest.ModelVersion::file)
-                    .filter(f -> f != null && !keep.contains(f)).toList();
-            receipt.put("purged", toPurge);
+            StoreManifest.ModelVersion draft = new StoreManifest.ModelVersion(version, file, sha256, now, metrics, null, null, List.of(),
+                    null, null, Map.copyOf(receipt));
+            receipt.put("purged", ModelFiles.unjustified(store, manifest.withNewVersion(draft, null, null)));
+            StoreManifest switched = manifest.withNewVersion(new StoreManifest.ModelVersion(version, file, sha256, now, metrics, null, null,
+                    List.of(), null, null, receipt), null, null).withTombstones(tombstones);
             store.writeReport("unlearn-v" + version + ".json", Map.of("receipt", receipt, "metrics", metrics));
             store.writeManifest(switched);
             CrashPoints.reach("unlearn-after-switch");
