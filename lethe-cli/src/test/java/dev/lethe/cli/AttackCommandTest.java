@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.core.store.Store;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,8 +93,15 @@ class AttackCommandTest {
         for (Path p : new Path[]{unlearned, retrained}) {
             assertThat(Cli.run("train", "--store", p.toString(), "--epochs", "10", "--model", "mlp:64").exitCode()).isZero();
         }
-        assertThat(Cli.run("unlearn", "--store", retrained.toString(), "--method", "retrain", "--label", "3").exitCode()).isZero();
-        assertThat(Cli.run("unlearn", "--store", unlearned.toString(), "--method", "grad-ascent", "--label", "3").exitCode()).isZero();
+        // a comparison needs the original model: the stores keep it explicitly (an erasure would delete it)
+        Path erased = dir.resolve("erased");
+        Store.open(unlearned).copyTo(erased);
+        assertThat(Cli.run("unlearn", "--store", retrained.toString(), "--method", "retrain", "--label", "3", "--keep-previous").exitCode()).isZero();
+        assertThat(Cli.run("unlearn", "--store", unlearned.toString(), "--method", "grad-ascent", "--label", "3", "--keep-previous").exitCode()).isZero();
+        assertThat(Cli.run("unlearn", "--store", erased.toString(), "--method", "grad-ascent", "--label", "3").exitCode()).isZero();
+        Cli noOriginal = Cli.run("eval", "--store", erased.toString(), "--reference", retrained.toString(), "--label", "3");
+        assertThat(noOriginal.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noOriginal.err()).contains("original model (version 1)").contains("--keep-previous");
 
         Cli r = Cli.run("eval", "--store", unlearned.toString(), "--reference", retrained.toString(), "--label", "3", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -315,8 +315,12 @@ class CommandLineTest {
         JsonNode inlineReceipt = JSON.readTree(inline.out()).get("receipt");
         assertThat(inlineReceipt.get("preparedState").asText()).contains("is damaged").endsWith("prepared inline");
         assertThat(inlineReceipt.at("/report/certified.epsilonSpent").asDouble()).isCloseTo(spent, org.assertj.core.data.Offset.offset(1e-12));
-        // training kept the prepared state next to the model, so the removal did not pass over the data
-        assertThat(store.resolve("models/model-v1.lethe-model.certified")).isRegularFile();
+        // training kept the prepared state next to the model, so the removal did not pass over the data; the
+        // erasure then deleted the trained model with its state (issue 12: no model trained on the records remains)
+        assertThat(damaged.resolve("models/model-v1.lethe-model")).doesNotExist();
+        assertThat(store.resolve("models/model-v1.lethe-model.certified")).doesNotExist();
+        assertThat(receipt.get("purged")).extracting(JsonNode::asText)
+                .containsExactly("models/model-v1.lethe-model", "models/model-v1.lethe-model.certified");
         assertThat(JSON.readTree(store.resolve("manifest.json").toFile()).at("/models/0/metrics/certifiedPrepareSeconds").asDouble()).isPositive();
         Cli again = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0003");
         assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
