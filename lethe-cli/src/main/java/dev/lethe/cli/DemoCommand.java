@@ -171,5 +171,4 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
         }
     }
-
 }

@@ -21,11 +21,12 @@ import java.util.Map;
  * <pre>
  * store/
  *   manifest.json     schema version, resolved config, dataset fingerprint, current model version
- *   models/           model-v1.lethe-model, ... (a single model)
+ *   models/           the current model-vN.lethe-model (a single model); earlier versions only when kept explicitly
  *   data/             SISA: the ingested records with their placement (train-vN.bin, test-vN.bin)
  *   checkpoints/      SISA: content-addressed checkpoints, shard-SSS/slice-RRR-DIGEST.ckpt
  *   ledger.db         SISA: forget requests, receipts and the hash-chained audit trail (SQLite)
  *   reports/          JSON reports of each run
+ *   replacing.json    only while 'lethe train --replace' replaces the store: the tombstones it carries over
  * </pre>
  *
  * The manifest is replaced atomically, after the model file it points to is durable, so a crash
