@@ -69,7 +69,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (reference != null) {
             return compareWithReference(out, s, device);
         }
-        DatasetRef.Loaded data = StoredModel.loadData(s);
+        StoreData stored = StoreData.load(s);
+        DatasetRef.Loaded data = stored.data();
         Map<String, EvaluationReport> reports = new LinkedHashMap<>();
         try (ModelHandle model = StoredModel.loadCurrent(s, device);
              TensorData train = TensorData.of(data.train(), model.manager());
@@ -84,12 +85,15 @@ public final class EvalCommand implements Callable<Integer> {
                 doc.put("store", s.root().toString());
                 doc.put("modelVersion", s.readManifest().currentVersion());
                 doc.put("fingerprint", data.fingerprint());
+                doc.put("excludedEarlier", stored.excludedTrain() + stored.excludedTest());
                 doc.putAll(reports);
                 Output.json(out, doc);
                 return ExitCodes.OK;
             }
             out.printf(Locale.ROOT, "  store     %s (model version %d, %s)%n", s.root(), s.readManifest().currentVersion(), model.spec().name());
-            out.printf(Locale.ROOT, "  data      %s, fingerprint %s… (matches the manifest)%n", data.ref().name(), data.fingerprint().substring(0, 12));
+            out.printf(Locale.ROOT, "  data      %s, fingerprint %s… (matches the manifest)%s%n", data.ref().name(), data.fingerprint().substring(0, 12),
+                    stored.excludedTrain() + stored.excludedTest() > 0
+                            ? "; " + (stored.excludedTrain() + stored.excludedTest()) + " forgotten records left out" : "");
             out.printf(Locale.ROOT, "  train     %d records, accuracy %s, loss %.4f%n", trainEval.records(), Output.pct(trainEval.accuracy()), trainEval.meanLoss());
             out.printf(Locale.ROOT, "  test      %d records, accuracy %s, loss %.4f%n", testEval.records(), Output.pct(testEval.accuracy()), testEval.meanLoss());
             Output.perClass(out, testEval);

@@ -65,6 +65,8 @@ class StoreHistoryCommandTest {
         int personB = JSON.readTree(store.resolve("reports/unlearn-v3.json").toFile()).at("/receipt/matchedRecords").asInt();
         JsonNode eval = json(Cli.run("eval", "--store", store.toString(), "--json"));
         assertThat(eval.at("/train/records").asInt()).isEqualTo(trainRecords - personA - personB);
+        int tombstones = JSON.readTree(store.resolve("manifest.json").toFile()).get("tombstones").size();
+        assertThat(eval.get("excludedEarlier").asInt()).isEqualTo(tombstones).isGreaterThanOrEqualTo(personA + personB);
 
         // a leftover model file fails the audit with exit 3
         Files.writeString(store.resolve("models/model-v9.lethe-model"), "left by a crashed run");
