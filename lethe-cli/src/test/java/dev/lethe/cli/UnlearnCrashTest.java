@@ -74,6 +74,8 @@ class UnlearnCrashTest {
         assertThat(modelFiles(store)).containsExactly("model-v" + version + ".lethe-model");
         assertThat(JSON.readTree(next.out()).get("purged")).extracting(JsonNode::asText)
                 .contains("models/model-v1.lethe-model");
+        assertThat(JSON.readTree(next.out()).at("/receipt/purgedLeftovers")).extracting(JsonNode::asText)
+                .containsExactly(switched ? "models/model-v1.lethe-model" : "models/model-v2.lethe-model");
         assertThat(Cli.run("audit", "--store", store.toString()).exitCode()).isZero();
         if (switched) {
             // the first request was applied before the crash: its person stays out of the second run

@@ -137,6 +137,9 @@ public final class UnlearnService {
                 receipt.put("fromVersion", manifest.currentVersion());
                 receipt.put("modelVersion", version);
                 receipt.put(ModelFiles.KEEP_PREVIOUS, keepPrevious);
+                if (!purgedBefore.isEmpty()) {
+                    receipt.put("purgedLeftovers", purgedBefore); // what an interrupted earlier run had left in models/
+                }
             }
             CrashPoints.reach("unlearn-before-switch");
             String now = Instant.now().toString();
