@@ -33,11 +33,11 @@ public final class ModelFiles {
     /** The model files (relative to the store) the manifest justifies keeping. */
     public static Set<String> justified(StoreManifest manifest) {
         Set<String> keep = new HashSet<>();
-        List<StoreManifest.ModelVersion> older = manifest.models().stream()
+        List<StoreManifest.ModelVersion> newestFirst = manifest.models().stream()
                 .filter(v -> v.version() <= manifest.currentVersion())
                 .sorted(java.util.Comparator.comparingInt(StoreManifest.ModelVersion::version).reversed()).toList();
         // newest first: the current version, then each earlier one while the version after it kept its predecessors
-        for (StoreManifest.ModelVersion v : older) {
+        for (StoreManifest.ModelVersion v : newestFirst) {
             if (v.file() != null) {
                 keep.add(v.file());
             }
