@@ -3,6 +3,7 @@ package dev.lethe.core.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,23 @@ public final class StoreLock implements AutoCloseable {
 
     /** Waits for and takes the store's lock. */
     public static StoreLock acquire(Store store) throws IOException {
-        Path file = store.root().resolve(FILE_NAME);
+        return acquire(store.root());
+    }
+
+    /**
+     * The lock of the store at {@code root}, taken, when there is a store there (a manifest, or a
+     * replacement under way); null when there is none yet. {@code train} holds it while it replaces a
+     * store, so that no {@code forget} adds a tombstone between reading the old store's and deleting it.
+     */
+    public static StoreLock ifStore(Path root) throws IOException {
+        if (!Files.isRegularFile(root.resolve("manifest.json")) && !Files.isRegularFile(root.resolve(Store.REPLACING_FILE))) {
+            return null;
+        }
+        return acquire(root.toAbsolutePath().normalize());
+    }
+
+    private static StoreLock acquire(Path root) throws IOException {
+        Path file = root.resolve(FILE_NAME);
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
         threadLock.lock();
         FileChannel channel = null;

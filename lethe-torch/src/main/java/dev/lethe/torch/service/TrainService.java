@@ -7,6 +7,7 @@ import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
@@ -99,6 +100,14 @@ public final class TrainService {
         if (perturbation < 0 || !Double.isFinite(perturbation)) {
             throw new IllegalArgumentException("--perturbation must be >= 0, got " + perturbation);
         }
+        try (StoreLock lock = StoreLock.ifStore(storeDir)) {
+            return trainLocked(storeDir, source, spec, config, perturbation, replace, device, listener);
+        }
+    }
+
+    /** {@link #train}, holding the lock of the store it replaces (if any) from reading its history to the new manifest. */
+    private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
+                                       boolean replace, Device device, TrainListener listener) throws IOException {
         ErasureHistory history = ErasureHistory.read(storeDir);
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);

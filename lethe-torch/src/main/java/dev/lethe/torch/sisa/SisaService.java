@@ -12,6 +12,7 @@ import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -67,6 +68,14 @@ public final class SisaService {
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, Device device,
                                 TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+        // the lock of a store being replaced is held from reading its history to the new manifest
+        try (StoreLock lock = StoreLock.ifStore(storeDir)) {
+            return trainLocked(storeDir, source, config, replace, device, listener, onSlice);
+        }
+    }
+
+    private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, Device device,
+                                       TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
         ErasureHistory history = ErasureHistory.read(storeDir);
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
