@@ -1,5 +1,8 @@
 package dev.lethe.core.audit;
 
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.KeyRotation;
+import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.ledger.ChainCheck;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
@@ -11,8 +14,8 @@ import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
-import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +37,9 @@ import java.util.stream.Stream;
  *       checkpoint key, recomputed from the current records, equals the manifest's;</li>
  *   <li>no stored checkpoint's digest covers a forgotten record: every checkpoint file is the key of
  *       some (shard, slice) under the current records, and there is no other file;</li>
- *   <li>no forgotten data row remains: no record id in the data files hashes to a tombstone, and
+ *   <li>the digests of ids are keyed with the store's key, which the manifest and the ledger's newest
+ *       {@code key.in-force} event both name, and no key rotation is unfinished;</li>
+ *   <li>no forgotten data row remains: no record id in the data files has a tombstone's keyed digest, and
  *       data/ holds only the current files;</li>
  *   <li>every accepted request is done and applied by a model version.</li>
  * </ol>
@@ -76,6 +81,13 @@ public final class StoreAudit {
                 ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
                 : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
         checks.add(requestsApplied(ledger, manifest));
+        IdDigest digest = null;
+        try {
+            digest = StoreKeys.forReading(store);
+            checks.add(keyCheck(store, manifest, ledger));
+        } catch (StoreException e) {
+            checks.add(new AuditCheck("digests keyed with the store's key", false, e.getMessage()));
+        }
         checks.add(dataFilesMatch(store, manifest));
         if (!checks.get(checks.size() - 1).passed()) {
             return new AuditReport(store.root().toString(), checks);
@@ -94,8 +106,32 @@ public final class StoreAudit {
         checks.add(noStaleCheckpoints(checkpoints, new HashSet<>(validList)));
         List<TrainingDataFile.Metadata> all = new ArrayList<>(shards);
         all.add(test);
-        checks.add(noForgottenRows(store, manifest, all));
+        checks.add(digest == null
+                ? new AuditCheck("no forgotten data row remains", false, "cannot be checked without the store's key (see above)")
+                : noForgottenRows(store, manifest, all, digest));
         return new AuditReport(store.root().toString(), checks);
+    }
+
+    private static AuditCheck keyCheck(Store store, StoreManifest manifest, Ledger ledger) {
+        String name = "digests keyed with the store's key";
+        if (KeyRotation.pending(store)) {
+            return new AuditCheck(name, false, "a key rotation is unfinished (" + StoreKeys.PENDING_FILE_NAME
+                    + " exists): run 'lethe keys rotate --resume --store " + store.root() + "'");
+        }
+        String inForce = ledger.digestKeyInForce().orElse(null);
+        if (manifest.digestKey() == null) {
+            boolean anyDigest = !manifest.tombstones().isEmpty() || !ledger.list(null, 0, 1).isEmpty();
+            return anyDigest
+                    ? new AuditCheck(name, false, "the tombstones and request digests are plain SHA-256 digests of ids (written"
+                    + " before keyed digests), which anyone can test a guessed id against: run 'lethe keys rotate --store "
+                    + store.root() + "' to key them")
+                    : new AuditCheck(name, true, "no digests yet; the store's first write creates its key");
+        }
+        if (!manifest.digestKey().equals(inForce)) {
+            return new AuditCheck(name, false, "the manifest's digests were made with key " + manifest.digestKey()
+                    + " but the ledger's newest key event names " + (inForce == null ? "none" : inForce));
+        }
+        return new AuditCheck(name, true, "key " + inForce + " (manifest and ledger agree)");
     }
 
     private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {
@@ -173,15 +209,17 @@ public final class StoreAudit {
                         : stale.size() + " checkpoint file(s) not justified by the current records: " + String.join(", ", stale.subList(0, Math.min(5, stale.size()))));
     }
 
-    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents) throws IOException {
+    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents,
+                                              IdDigest digest) throws IOException {
         Set<String> tombstones = new HashSet<>(manifest.tombstones());
         List<String> problems = new ArrayList<>();
         int rows = 0;
         for (TrainingDataFile.Metadata m : contents) {
             for (String id : m.ids()) {
                 rows++;
-                if (tombstones.contains(DigestUtils.sha256Hex(id))) {
-                    problems.add("a forgotten record is still in " + m.name() + " (sha256 of its id " + DigestUtils.sha256Hex(id).substring(0, 12) + "…)");
+                String d = digest.ofId(id);
+                if (tombstones.contains(d)) {
+                    problems.add("a forgotten record is still in " + m.name() + " (keyed digest of its id " + d.substring(0, 12) + "…)");
                 }
             }
         }

@@ -23,6 +23,7 @@ import java.nio.file.attribute.FileTime;
  *   data/             SISA: the ingested records with their placement (train-vN.bin, test-vN.bin)
  *   checkpoints/      SISA: content-addressed checkpoints, shard-SSS/slice-RRR-DIGEST.ckpt
  *   ledger.db         SISA: forget requests, receipts and the hash-chained audit trail (SQLite)
+ *   secret.key        the key of the digests of forgotten ids (0600; see dev.lethe.core.keys.StoreKeys)
  *   reports/          JSON reports of each run
  * </pre>
  *
@@ -55,7 +56,8 @@ public final class Store {
 
     /**
      * Copies this store's files into {@code target} (absent or empty), leaving out the lock file: a scratch
-     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy.
+     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy. The copy
+     * takes the store's key ({@code secret.key}, kept private), without which its digests could not be checked.
      */
     public Store copyTo(Path target) throws IOException {
         try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
@@ -64,7 +66,12 @@ public final class Store {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);
                 } else if (!p.getFileName().toString().equals(StoreLock.FILE_NAME)) {
-                    Files.copy(p, to);
+                    if (p.getFileName().toString().startsWith(dev.lethe.core.keys.StoreKeys.FILE_NAME)) {
+                        Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        dev.lethe.core.keys.StoreKeys.restrict(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
                 }
             }
         }
@@ -99,6 +106,9 @@ public final class Store {
                 for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
                     Files.deleteIfExists(store.root.resolve("ledger.db" + suffix));
                 }
+                // a new store gets a new key (made by its first write)
+                Files.deleteIfExists(dev.lethe.core.keys.StoreKeys.file(store));
+                Files.deleteIfExists(dev.lethe.core.keys.StoreKeys.pendingFile(store));
             }
         }
         Files.createDirectories(store.modelsDir());

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
@@ -17,7 +19,6 @@ import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
-import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class UnlearnService {
                                   List<String> values, long seed, Device device, TrainListener listener) throws IOException {
         MethodOptions.parse(method, overrides); // fail on bad options before any work
         try (StoreLock lock = StoreLock.acquire(store)) {
+            IdDigest digest = KeyRotation.forWriting(store, null); // keys a store that has no key yet
             StoreManifest manifest = store.readManifest();
             if (manifest.usesSisa()) {
                 throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
@@ -103,7 +105,7 @@ public final class UnlearnService {
                 }
                 receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
                 receipt.put("matchedRecords", ids.size());
-                receipt.put("matchedDigest", DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids))));
+                receipt.put(StoreManifest.ModelVersion.MATCHED_DIGEST, digest.ofIds(ids));
                 receipt.put("fromVersion", manifest.currentVersion());
                 receipt.put("modelVersion", version);
             }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.AtomicFiles;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.Evaluation;
@@ -145,7 +146,8 @@ public final class TrainService {
             // The manifest goes last: until it exists the folder is not a store, so a crash never
             // leaves a store that points at a model that was not written.
             store.writeManifest(manifest);
-            return new Outcome(store, manifest, result, trainEval, testEval, reportFile);
+            KeyRotation.forWriting(store, null); // the store's key (secret.key, 0600) is made with the store
+            return new Outcome(store, store.readManifest(), result, trainEval, testEval, reportFile);
         }
     }
 
