@@ -66,6 +66,7 @@ public final class Ledger implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Queue<Submission> queued = new ConcurrentLinkedQueue<>();
     private volatile Duration reasonRetention = DEFAULT_REASON_RETENTION;
+    private int purgedOnOpen;
 
     private Ledger(Database db, int maxValues) {
         this.db = db;
@@ -95,7 +96,7 @@ public final class Ledger implements AutoCloseable {
         }
         Ledger ledger = new Ledger(Database.connect(jdbcUrl, user, password), maxValues);
         try {
-            ledger.purgeExpiredReasons();
+            ledger.purgedOnOpen = ledger.purgeExpiredReasons();
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -313,6 +314,7 @@ public final class Ledger implements AutoCloseable {
                         "valuesCount", r.valuesCount(),
                         "valuesDigest", r.valuesDigest()));
             }
+            purgeExpiredIn(c); // a long-running server's ledger stays open: its writes purge too
             return null;
         });
         db.truncateWal();
@@ -372,18 +374,24 @@ public final class Ledger implements AutoCloseable {
      * The event {@code reasons.purged} records the count.
      */
     public synchronized int purgeExpiredReasons() {
-        int purged = db.inTransaction(c -> {
-            int n = Requests.deleteExpiredReasons(c, Timestamps.now());
-            if (n > 0) {
-                AuditChain.append(c, Timestamps.format(Timestamps.now()), "reasons.purged", null, SYSTEM_PRINCIPAL,
-                        Map.of("count", n));
-            }
-            return n;
-        });
+        int purged = db.inTransaction(Ledger::purgeExpiredIn);
         if (purged > 0) {
             db.truncateWal();
         }
         return purged;
+    }
+
+    /** How many expired reasons opening this ledger deleted. */
+    public int purgedOnOpen() {
+        return purgedOnOpen;
+    }
+
+    private static int purgeExpiredIn(Connection c) throws SQLException {
+        int n = Requests.deleteExpiredReasons(c, Timestamps.now());
+        if (n > 0) {
+            AuditChain.append(c, Timestamps.format(Timestamps.now()), "reasons.purged", null, SYSTEM_PRINCIPAL, Map.of("count", n));
+        }
+        return n;
     }
 
     /**
