@@ -80,7 +80,7 @@ public final class StoreAudit {
         checks.add(new AuditCheck("ledger holds the head the manifest recorded", headKept, headKept
                 ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
                 : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
-        checks.add(requestsApplied(ledger, manifest));
+        checks.add(requestsApplied(ledger, store.history()));
         IdDigest digest = null;
         try {
             digest = StoreKeys.forReading(store);
@@ -134,9 +134,9 @@ public final class StoreAudit {
         return new AuditCheck(name, true, "key " + inForce + " (manifest and ledger agree)");
     }
 
-    private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {
+    private static AuditCheck requestsApplied(Ledger ledger, List<StoreManifest.ModelVersion> versions) {
         Set<String> applied = new HashSet<>();
-        manifest.models().forEach(v -> applied.addAll(v.requests()));
+        versions.forEach(v -> applied.addAll(v.requests()));
         List<ForgetRequest> pending = ledger.pending();
         List<String> problems = new ArrayList<>();
         if (!pending.isEmpty()) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 
 /**
  * A store directory (DESIGN.md §2): one trained system that {@code train}, {@code eval},
@@ -24,6 +25,7 @@ import java.nio.file.attribute.FileTime;
  *   checkpoints/      SISA: content-addressed checkpoints, shard-SSS/slice-RRR-DIGEST.ckpt
  *   ledger.db         SISA: forget requests, receipts and the hash-chained audit trail (SQLite)
  *   secret.key        the key of the digests of forgotten ids (0600; see dev.lethe.core.keys.StoreKeys)
+ *   history/          versions.jsonl: model versions moved out of the manifest (append-only)
  *   reports/          JSON reports of each run
  * </pre>
  *
@@ -103,6 +105,7 @@ public final class Store {
                 deleteTree(store.reportsDir());
                 deleteTree(store.dataDir());
                 deleteTree(store.checkpointsDir());
+                deleteTree(store.root.resolve("history"));
                 for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
                     Files.deleteIfExists(store.root.resolve("ledger.db" + suffix));
                 }
@@ -191,9 +194,28 @@ public final class Store {
         }
     }
 
-    /** Replaces the manifest atomically. */
+    /**
+     * Replaces the manifest atomically, moving versions that are neither the first nor among the newest into the
+     * append-only history first ({@link ManifestHistory}), so that the manifest stays small however many requests
+     * the store serves.
+     */
     public void writeManifest(StoreManifest manifest) throws IOException {
-        AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(manifest));
+        AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(ManifestHistory.compact(root, manifest)));
+    }
+
+    /** Every model version, oldest first: those in the history ({@code history/versions.jsonl}), then the manifest's. */
+    public List<StoreManifest.ModelVersion> history() throws IOException {
+        List<StoreManifest.ModelVersion> all = new java.util.ArrayList<>();
+        StoreManifest m = readManifest();
+        all.add(m.models().get(0));
+        int firstRecent = m.models().size() > 1 ? m.models().get(1).version() : Integer.MAX_VALUE;
+        for (StoreManifest.ModelVersion v : ManifestHistory.read(root)) {
+            if (v.version() > all.get(all.size() - 1).version() && v.version() < firstRecent) {
+                all.add(v);
+            }
+        }
+        all.addAll(m.models().subList(1, m.models().size()));
+        return all;
     }
 
     /** Writes a JSON report under {@code reports/}, atomically, and returns its path. */

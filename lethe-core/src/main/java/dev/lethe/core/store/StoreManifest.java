@@ -16,7 +16,8 @@ import java.util.Map;
  * @param model the model spec name (e.g. {@code mlp:256,128}), input shape and classes
  * @param training the resolved training configuration (optimizer, learning rate, epochs, seed, threads...)
  * @param currentVersion the model version that answers predictions
- * @param models every model version, oldest first
+ * @param models the first model version and the newest ones, oldest first; the others are in the store's history
+ *               ({@link Store#history()})
  * @param sisa the SISA configuration, for an exact-unlearning store; null for a single model
  * @param dataFiles the ingested data files and their SHA-256, for a SISA store
  * @param tombstones keyed digest ({@link dev.lethe.core.keys.IdDigest#ofId}) of every forgotten record id, sorted:
@@ -58,6 +59,12 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
                 newDataFiles, newTombstones, ledgerHead, digestKey);
+    }
+
+    /** This manifest listing {@code kept} as its versions (the others are in the history, {@link Store#history()}). */
+    StoreManifest withModels(List<ModelVersion> kept) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, kept, sisa,
+                dataFiles, tombstones, ledgerHead, digestKey);
     }
 
     /** This manifest with another ledger head. */
@@ -196,6 +203,17 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
             }
             return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
                     m, u);
+        }
+
+        /** This version without the digests of ids it matched: what the append-only history keeps of it. */
+        ModelVersion withoutIdDigests() {
+            Map<String, Object> u = unlearning;
+            if (u != null && u.containsKey(MATCHED_DIGEST)) {
+                u = new java.util.LinkedHashMap<>(u);
+                u.remove(MATCHED_DIGEST);
+            }
+            return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
+                    null, u);
         }
 
         /** The key of an approximate-unlearning receipt that holds the keyed digest of the records it matched. */
