@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import ai.djl.Device;
 import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.ledger.ForgetRequest;
+import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.runtime.TorchRuntime;
@@ -49,8 +50,13 @@ public final class ForgetCommand implements Callable<Integer> {
         boolean resume;
     }
 
-    @Option(names = "--reason", description = "Why (e.g. 'GDPR art. 17 request #123'); kept in the ledger.")
+    @Option(names = "--reason", description = "Why (e.g. 'GDPR art. 17 request #123'); kept in the ledger, outside its"
+            + " hash chain, until the retention ends (see --reason-retention-days), never printed.")
     String reason;
+
+    @Option(names = "--reason-retention-days", defaultValue = "30", paramLabel = "DAYS",
+            description = "Days a finished request's reason is kept before it is deleted (0: at once). Default: ${DEFAULT-VALUE}.")
+    int reasonRetentionDays;
 
     @Option(names = "--idempotency-key", description = "A repeated key returns the original request instead of a second one.")
     String idempotencyKey;
@@ -66,8 +72,18 @@ public final class ForgetCommand implements Callable<Integer> {
         var config = SisaService.config(manifest);
         // The store's checkpoints were trained with this thread count; retraining with another could
         // change bits, so forget always uses the store's.
+        if (reasonRetentionDays < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--reason-retention-days must be 0 or more, got " + reasonRetentionDays);
+        }
         TorchRuntime.start(config.threads());
-        ForgetService service = new ForgetService(s, Device.cpu())
+        try (Ledger ledger = Ledger.open(s.ledgerFile()).reasonRetention(java.time.Duration.ofDays(reasonRetentionDays))) {
+            return run(out, s, ledger);
+        }
+    }
+
+    private int run(PrintWriter out, Store s, Ledger ledger) throws java.io.IOException {
+        ForgetService service = new ForgetService(s, Device.cpu(), ledger)
                 .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("forget"));
         ForgetRequest accepted = null;
         if (!what.resume) {

@@ -19,7 +19,8 @@ import java.util.concurrent.CancellationException;
         description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ForgetCommand.class, AuditCommand.class, MethodsCommand.class, UnlearnCommand.class, AttackCommand.class,
-                BenchCommand.class, ServeCommand.class, TokensCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
 public final class LetheCommand implements Runnable {
 

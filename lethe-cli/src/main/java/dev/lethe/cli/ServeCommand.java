@@ -49,11 +49,20 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long the worker waits for more requests to join a batch. Default: ${DEFAULT-VALUE}.")
     long batchWindowMs;
 
+    @Option(names = "--reason-retention-days", defaultValue = "30", paramLabel = "DAYS",
+            description = "Days a finished request's reason is kept before it is deleted (0: at once). Default: ${DEFAULT-VALUE}.")
+    int reasonRetentionDays;
+
     @Override
     public Integer call() throws Exception {
+        if (reasonRetentionDays < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--reason-retention-days must be 0 or more, got " + reasonRetentionDays);
+        }
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db).withMaxIds(maxIds)
-                .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs));
+                .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
+                .withReasonRetention(Duration.ofDays(reasonRetentionDays));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

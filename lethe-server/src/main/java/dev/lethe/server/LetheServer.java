@@ -75,7 +75,7 @@ public final class LetheServer implements AutoCloseable {
         // Retraining must use the thread count the checkpoints were trained with, or bits could differ.
         TorchRuntime.start(sisa.threads());
         Device device = Device.cpu();
-        Ledger ledger = Ledger.open(config.ledgerUrl(), null, null, config.maxIds());
+        Ledger ledger = Ledger.open(config.ledgerUrl(), null, null, config.maxIds()).reasonRetention(config.reasonRetention());
         TokenStore tokens = null;
         ServedModels models = null;
         try {
@@ -138,6 +138,11 @@ public final class LetheServer implements AutoCloseable {
             }
             String head = ledger.append("store.adopted", null, SisaService.LOCAL_PRINCIPAL,
                     Map.of("previousLedgerHead", previous, "previousLedger", "ledger.db in the store")).hash();
+            if (manifest.digestKey() != null) {
+                // the new ledger has no digests yet: the store's key is in force from here on
+                ledger.rekeyRequests(d -> d, null, manifest.digestKey());
+                head = ledger.head().orElseThrow().hash();
+            }
             store.writeManifest(manifest.withLedgerHead(head));
             LOG.info("ledger: adopted store {} (previous ledger head {}…)", store.root(), previous.substring(0, 12));
         }

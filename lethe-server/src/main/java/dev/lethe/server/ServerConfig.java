@@ -15,13 +15,15 @@ import java.util.Objects;
  * @param maxBodyBytes   the largest request body accepted (larger: 413)
  * @param maxPredictBatch the most feature vectors one prediction call may carry
  * @param batchWindow    how long the worker waits, once a request is pending, for more to join the batch
+ * @param reasonRetention how long a finished request's free-text reason is kept (then deleted)
  */
 public record ServerConfig(Path store, String host, int port, String jdbcUrl, int maxIds, long maxBodyBytes,
-                           int maxPredictBatch, Duration batchWindow) {
+                           int maxPredictBatch, Duration batchWindow, Duration reasonRetention) {
 
     /** Defaults: 1,000 ids per request, 1 MiB bodies, 1,024 vectors per prediction, a 500 ms batch window. */
     public static ServerConfig defaults(Path store, String host, int port) {
-        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500));
+        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500),
+                dev.lethe.core.ledger.Ledger.DEFAULT_REASON_RETENTION);
     }
 
     public ServerConfig {
@@ -33,6 +35,9 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
         }
         if (maxIds < 1 || maxBodyBytes < 1 || maxPredictBatch < 1) {
             throw new IllegalArgumentException("maxIds, maxBodyBytes and maxPredictBatch must be at least 1");
+        }
+        if (reasonRetention == null || reasonRetention.isNegative()) {
+            throw new IllegalArgumentException("reasonRetention must be zero or more, got " + reasonRetention);
         }
         if (batchWindow.isNegative()) {
             throw new IllegalArgumentException("batchWindow must not be negative, got " + batchWindow);
@@ -50,18 +55,22 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
     }
 
     public ServerConfig withJdbcUrl(String url) {
-        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, reasonRetention);
     }
 
     public ServerConfig withMaxIds(int n) {
-        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow, reasonRetention);
     }
 
     public ServerConfig withMaxBodyBytes(long n) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow, reasonRetention);
+    }
+
+    public ServerConfig withReasonRetention(Duration retention) {
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, retention);
     }
 
     public ServerConfig withBatchWindow(Duration window) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window, reasonRetention);
     }
 }

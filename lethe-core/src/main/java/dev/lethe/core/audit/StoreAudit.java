@@ -1,5 +1,8 @@
 package dev.lethe.core.audit;
 
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.KeyRotation;
+import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.ledger.ChainCheck;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
@@ -12,6 +15,7 @@ import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.store.Tombstones;
 
@@ -35,7 +39,9 @@ import java.util.stream.Stream;
  *       checkpoint key, recomputed from the current records, equals the manifest's;</li>
  *   <li>no stored checkpoint's digest covers a forgotten record: every checkpoint file is the key of
  *       some (shard, slice) under the current records, and there is no other file;</li>
- *   <li>no forgotten data row remains: no record id in the data files hashes to a tombstone, and
+ *   <li>the digests of ids are keyed with the store's key, which the manifest and the ledger's newest
+ *       {@code key.in-force} event both name, and no key rotation is unfinished;</li>
+ *   <li>no forgotten data row remains: no record id in the data files has a tombstone's keyed digest, and
  *       data/ holds only the current files;</li>
  *   <li>every accepted request is done and applied by a model version.</li>
  * </ol>
@@ -73,7 +79,14 @@ public final class StoreAudit {
         checks.add(new AuditCheck("ledger holds the head the manifest recorded", headKept, headKept
                 ? "event " + (manifest.ledgerHead() == null ? "(none recorded)" : manifest.ledgerHead().substring(0, 12) + "…") + " present"
                 : "the ledger lost its newest events: " + manifest.ledgerHead().substring(0, 12) + "… is gone"));
-        checks.add(requestsApplied(ledger, manifest));
+        checks.add(requestsApplied(ledger, store.history()));
+        IdDigest digest = null;
+        try {
+            digest = StoreKeys.forReading(store);
+            checks.add(keyCheck(store, manifest, ledger));
+        } catch (StoreException e) {
+            checks.add(new AuditCheck("digests keyed with the store's key", false, e.getMessage()));
+        }
         checks.add(dataFilesMatch(store, manifest));
         if (!checks.get(checks.size() - 1).passed()) {
             return new AuditReport(store.root().toString(), checks);
@@ -92,7 +105,9 @@ public final class StoreAudit {
         checks.add(noStaleCheckpoints(checkpoints, new HashSet<>(validList)));
         List<TrainingDataFile.Metadata> all = new ArrayList<>(shards);
         all.add(test);
-        checks.add(noForgottenRows(store, manifest, all));
+        checks.add(digest == null
+                ? new AuditCheck("no forgotten data row remains", false, "cannot be checked without the store's key (see above)")
+                : noForgottenRows(store, manifest, all, digest));
         return new AuditReport(store.root().toString(), checks);
     }
 
@@ -112,28 +127,69 @@ public final class StoreAudit {
                 ? "only the current model" + (kept > 0 ? " and " + kept + " earlier version(s) kept explicitly (--keep-previous)" : "")
                 : stale.size() + " file(s) not justified by the manifest (a purge was interrupted, or a run never switched to them): "
                 + String.join(", ", stale.subList(0, Math.min(5, stale.size()))) + "; the next 'lethe unlearn' on this store deletes them"));
-        checks.add(tombstonesKept(manifest));
+        checks.add(tombstonesKept(manifest, store.history()));
+        checks.add(singleModelKey(store, manifest));
         return new AuditReport(store.root().toString(), checks);
     }
 
     /** The tombstones count every record that the training carried over and each receipt forgot. */
-    private static AuditCheck tombstonesKept(StoreManifest manifest) {
+    private static AuditCheck tombstonesKept(StoreManifest manifest, List<StoreManifest.ModelVersion> history) {
         long expected = manifest.training().get(StoreManifest.CARRIED_TOMBSTONES) instanceof Number n ? n.longValue() : 0;
-        for (StoreManifest.ModelVersion v : manifest.models()) {
+        for (StoreManifest.ModelVersion v : history) {
             if (v.unlearning() != null && v.unlearning().get(StoreManifest.TOMBSTONED) instanceof Number n) {
                 expected += n.longValue();
             }
         }
-        int actual = Tombstones.of(manifest).size();
+        int actual = manifest.tombstones() == null ? 0 : manifest.tombstones().size();
         return new AuditCheck("every forgotten record is tombstoned", actual == expected, actual == expected
                 ? actual + " tombstone(s): every later run, evaluation and retraining leaves those records out"
                 : "the manifest holds " + actual + " tombstone(s) but its receipts account for " + expected
                 + ": forgotten records could come back; the manifest was edited or damaged");
     }
 
-    private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {
+    /** A single-model store's tombstones are keyed, and its key is at hand (there is no ledger to agree with). */
+    private static AuditCheck singleModelKey(Store store, StoreManifest manifest) {
+        String name = "digests keyed with the store's key";
+        boolean anyDigest = manifest.tombstones() != null && !manifest.tombstones().isEmpty();
+        if (manifest.digestKey() == null) {
+            return anyDigest
+                    ? new AuditCheck(name, false, "the tombstones are plain SHA-256 digests of ids (written before keyed digests),"
+                    + " which anyone can test a guessed id against: run 'lethe keys rotate --store " + store.root() + "' to key them")
+                    : new AuditCheck(name, true, "no digests yet; the store's first write creates its key");
+        }
+        try {
+            StoreKeys.forReading(store);
+            return new AuditCheck(name, true, "key " + manifest.digestKey());
+        } catch (StoreException e) {
+            return new AuditCheck(name, false, e.getMessage());
+        }
+    }
+
+    private static AuditCheck keyCheck(Store store, StoreManifest manifest, Ledger ledger) {
+        String name = "digests keyed with the store's key";
+        if (KeyRotation.pending(store)) {
+            return new AuditCheck(name, false, "a key rotation is unfinished (" + StoreKeys.PENDING_FILE_NAME
+                    + " exists): run 'lethe keys rotate --resume --store " + store.root() + "'");
+        }
+        String inForce = ledger.digestKeyInForce().orElse(null);
+        if (manifest.digestKey() == null) {
+            boolean anyDigest = !manifest.tombstones().isEmpty() || !ledger.list(null, 0, 1).isEmpty();
+            return anyDigest
+                    ? new AuditCheck(name, false, "the tombstones and request digests are plain SHA-256 digests of ids (written"
+                    + " before keyed digests), which anyone can test a guessed id against: run 'lethe keys rotate --store "
+                    + store.root() + "' to key them")
+                    : new AuditCheck(name, true, "no digests yet; the store's first write creates its key");
+        }
+        if (!manifest.digestKey().equals(inForce)) {
+            return new AuditCheck(name, false, "the manifest's digests were made with key " + manifest.digestKey()
+                    + " but the ledger's newest key event names " + (inForce == null ? "none" : inForce));
+        }
+        return new AuditCheck(name, true, "key " + inForce + " (manifest and ledger agree)");
+    }
+
+    private static AuditCheck requestsApplied(Ledger ledger, List<StoreManifest.ModelVersion> versions) {
         Set<String> applied = new HashSet<>();
-        manifest.models().forEach(v -> applied.addAll(v.requests()));
+        versions.forEach(v -> applied.addAll(v.requests()));
         List<ForgetRequest> pending = ledger.pending();
         List<String> problems = new ArrayList<>();
         if (!pending.isEmpty()) {
@@ -206,15 +262,17 @@ public final class StoreAudit {
                         : stale.size() + " checkpoint file(s) not justified by the current records: " + String.join(", ", stale.subList(0, Math.min(5, stale.size()))));
     }
 
-    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents) throws IOException {
-        Tombstones tombstones = Tombstones.of(manifest);
+    private static AuditCheck noForgottenRows(Store store, StoreManifest manifest, List<TrainingDataFile.Metadata> contents,
+                                              IdDigest digest) throws IOException {
+        Tombstones tombstones = Tombstones.of(manifest, digest);
         List<String> problems = new ArrayList<>();
         int rows = 0;
         for (TrainingDataFile.Metadata m : contents) {
             for (String id : m.ids()) {
                 rows++;
                 if (tombstones.covers(id)) {
-                    problems.add("a forgotten record is still in " + m.name() + " (tombstone " + Tombstones.digest(id).substring(0, 12) + "…)");
+                    problems.add("a forgotten record is still in " + m.name() + " (keyed digest of its id "
+                            + tombstones.digestOf(id).substring(0, 12) + "…)");
                 }
             }
         }

@@ -88,6 +88,17 @@ final class AuditChain {
         }
     }
 
+    /** The newest event of type {@code type}, if any. */
+    static java.util.Optional<AuditEvent> lastOfType(Connection c, String type) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM events WHERE type = ? ORDER BY seq DESC LIMIT 1")) {
+            select.setString(1, type);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(read(rs)) : java.util.Optional.empty();
+            }
+        }
+    }
+
     static boolean containsHash(Connection c, String hash) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM events WHERE hash = ?")) {
             select.setString(1, hash);

@@ -6,11 +6,11 @@ import java.util.List;
 /**
  * A forget request as the ledger holds it. Once DONE its raw values are erased ("deleted means deleted",
  * DESIGN.md §2): {@link #values()} is then empty and only {@link #valuesCount()} and
- * {@link #valuesDigest()} remain (see {@link RequestSpec#valuesDigest()}).
+ * {@link #valuesDigest()} remain (the store's keyed digest, {@link dev.lethe.core.keys.IdDigest#ofIds}).
  *
  * @param id           {@code req-} followed by 12 random hex digits
  * @param values       the raw values while pending or failed; empty once DONE
- * @param reason       the caller's free text, may be null
+ * @param reason       the caller's free text while it is kept (see {@link Ledger#reasonRetention}), else null
  * @param principal    who submitted it
  * @param acceptedAt   when it became durable
  * @param completedAt  when it became DONE or FAILED, else null

@@ -1,5 +1,6 @@
 package dev.lethe.core.ledger;
 
+import dev.lethe.core.keys.IdDigest;
 import org.apache.commons.codec.digest.DigestUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +34,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       count and digest. Audit events never hold raw values or free text, only digests of them.</li>
  *   <li>Every change appends an {@link AuditEvent} chained by hash; {@link #verifyChain()} detects an event
  *       edited, removed or re-hashed in place.</li>
+ *   <li>Digests of ids are keyed with the store's secret ({@link IdDigest}), so that the permanent chain cannot be
+ *       searched for a guessed id; the event {@value #KEY_EVENT} records which key is in force from then on.</li>
+ *   <li>A request's free-text reason is personal data too: it is kept outside the chain, until
+ *       {@link #reasonRetention} after the request finished (then deleted when a ledger is next opened), or until
+ *       {@link #redactReason}.</li>
  * </ul>
  *
  * Plain JDBC and portable SQL, so the same code runs on PostgreSQL. Safe for the threads of one process
@@ -45,6 +52,12 @@ public final class Ledger implements AutoCloseable {
     /** The principal of events the ledger's own workers cause (running, done, failed). */
     public static final String SYSTEM_PRINCIPAL = "lethe";
 
+    /** How long a finished request's reason is kept unless the ledger is given another period. */
+    public static final Duration DEFAULT_REASON_RETENTION = Duration.ofDays(30);
+
+    /** The event that names (by id, never the key) the store key in force from that event on. */
+    public static final String KEY_EVENT = "key.in-force";
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -52,6 +65,8 @@ public final class Ledger implements AutoCloseable {
     private final int maxValues;
     private final SecureRandom random = new SecureRandom();
     private final Queue<Submission> queued = new ConcurrentLinkedQueue<>();
+    private volatile Duration reasonRetention = DEFAULT_REASON_RETENTION;
+    private int purgedOnOpen;
 
     private Ledger(Database db, int maxValues) {
         this.db = db;
@@ -79,7 +94,26 @@ public final class Ledger implements AutoCloseable {
         if (maxValues < 1) {
             throw new IllegalArgumentException("maxValues must be at least 1, got " + maxValues);
         }
-        return new Ledger(Database.connect(jdbcUrl, user, password), maxValues);
+        Ledger ledger = new Ledger(Database.connect(jdbcUrl, user, password), maxValues);
+        try {
+            ledger.purgedOnOpen = ledger.purgeExpiredReasons();
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+        return ledger;
+    }
+
+    /**
+     * Sets how long the reason of a request that finishes from now on is kept (default
+     * {@link #DEFAULT_REASON_RETENTION}); zero deletes it when the request finishes.
+     */
+    public Ledger reasonRetention(Duration retention) {
+        if (retention == null || retention.isNegative()) {
+            throw new IllegalArgumentException("the reason retention must be zero or more days, got " + retention);
+        }
+        this.reasonRetention = retention;
+        return this;
     }
 
     /**
@@ -89,6 +123,11 @@ public final class Ledger implements AutoCloseable {
      */
     public ForgetRequest accept(RequestSpec spec, String principal) {
         return submit(spec, principal).request();
+    }
+
+    /** {@link #accept} with the store's keyed digest of the values. */
+    public ForgetRequest accept(RequestSpec spec, String principal, IdDigest digest) {
+        return submit(spec, principal, digest).request();
     }
 
     /**
@@ -111,13 +150,22 @@ public final class Ledger implements AutoCloseable {
      * others in its transaction; a failed commit fails every submission in it, none of them durable.
      */
     public Acceptance submit(RequestSpec spec, String principal) {
+        return submit(spec, principal, IdDigest.PLAIN);
+    }
+
+    /**
+     * {@link #submit(RequestSpec, String)} keeping {@code digest}'s digest of the values (the store's keyed digest,
+     * {@link IdDigest#ofIds}); the one-argument form keeps a plain SHA-256 and is for ledgers outside a store.
+     */
+    public Acceptance submit(RequestSpec spec, String principal, IdDigest digest) {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(digest, "digest");
         requireText(principal, "principal");
         if (spec.values().size() > maxValues) {
             throw new IllegalArgumentException("a request may name at most " + maxValues + " values, got "
                     + spec.values().size() + "; split it into several requests");
         }
-        Submission mine = new Submission(spec, principal);
+        Submission mine = new Submission(spec, principal, digest);
         queued.add(mine);
         synchronized (this) {
             if (!mine.done) {
@@ -138,13 +186,15 @@ public final class Ledger implements AutoCloseable {
     private static final class Submission {
         final RequestSpec spec;
         final String principal;
+        final IdDigest digest;
         boolean done;
         Acceptance result;
         RuntimeException error;
 
-        Submission(RequestSpec spec, String principal) {
+        Submission(RequestSpec spec, String principal, IdDigest digest) {
             this.spec = spec;
             this.principal = principal;
+            this.digest = digest;
         }
     }
 
@@ -154,7 +204,7 @@ public final class Ledger implements AutoCloseable {
             db.inTransaction(c -> {
                 for (Submission s : batch) {
                     try {
-                        s.result = submitIn(c, s.spec, s.principal);
+                        s.result = submitIn(c, s.spec, s.principal, s.digest);
                     } catch (IdempotencyConflictException e) {
                         s.error = e; // refused before it wrote anything: the others go on
                     }
@@ -173,8 +223,8 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private Acceptance submitIn(Connection c, RequestSpec spec, String principal) throws SQLException {
-        String digest = spec.valuesDigest();
+    private Acceptance submitIn(Connection c, RequestSpec spec, String principal, IdDigest idDigest) throws SQLException {
+        String digest = idDigest.ofIds(spec.values());
         if (spec.idempotencyKey() != null) {
             Optional<ForgetRequest> earlier = Requests.byIdempotencyKey(c, spec.idempotencyKey());
             if (earlier.isPresent()) {
@@ -188,8 +238,12 @@ public final class Ledger implements AutoCloseable {
         Instant now = Timestamps.now();
         ForgetRequest request = new ForgetRequest(newId(), spec.kind(), spec.values(), spec.values().size(),
                 digest, spec.reason(), principal, RequestStatus.ACCEPTED, now, null, null, null, null);
-        AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal,
+        Map<String, Object> payload = new java.util.HashMap<>(
                 Map.of("kind", spec.kind().name(), "valuesCount", request.valuesCount(), "valuesDigest", digest));
+        if (!idDigest.isPlain()) {
+            payload.put("digestKey", idDigest.keyId());
+        }
+        AuditEvent event = AuditChain.append(c, Timestamps.format(now), "request.accepted", request.id(), principal, payload);
         Requests.insert(c, request, spec.idempotencyKey(), event.seq());
         return new Acceptance(request, true);
     }
@@ -254,11 +308,13 @@ public final class Ledger implements AutoCloseable {
                 Instant now = Timestamps.now();
                 Requests.update(c, id, RequestStatus.DONE, now, null, e.getValue(), null);
                 Requests.deleteValues(c, id);
+                Requests.expireReason(c, id, now.plus(reasonRetention));
                 AuditChain.append(c, Timestamps.format(now), "request.done", id, SYSTEM_PRINCIPAL, Map.of(
                         "receiptSha256", DigestUtils.sha256Hex(e.getValue()),
                         "valuesCount", r.valuesCount(),
                         "valuesDigest", r.valuesDigest()));
             }
+            purgeExpiredIn(c); // a long-running server's ledger stays open: its writes purge too
             return null;
         });
         db.truncateWal();
@@ -275,6 +331,7 @@ public final class Ledger implements AutoCloseable {
             require(c, id, "failed", RequestStatus.ACCEPTED, RequestStatus.RUNNING);
             Instant now = Timestamps.now();
             Requests.update(c, id, RequestStatus.FAILED, now, null, null, reason);
+            Requests.expireReason(c, id, now.plus(reasonRetention));
             AuditChain.append(c, Timestamps.format(now), "request.failed", id, SYSTEM_PRINCIPAL,
                     Map.of("reasonSha256", DigestUtils.sha256Hex(reason)));
             return null;
@@ -293,6 +350,93 @@ public final class Ledger implements AutoCloseable {
         Objects.requireNonNull(payload, "payload");
         return db.inTransaction(c -> AuditChain.append(c, Timestamps.format(Timestamps.now()), type, requestIdOrNull,
                 principal, payload));
+    }
+
+    /**
+     * Deletes the free-text reason of request {@code id} now, before its retention ends, and records that it did
+     * (the event names the request, never the text). Returns false when the request has no reason left.
+     */
+    public synchronized boolean redactReason(String id) {
+        boolean deleted = db.inTransaction(c -> {
+            Requests.byId(c, id).orElseThrow(() -> new IllegalArgumentException("no forget request " + id));
+            if (!Requests.deleteReason(c, id)) {
+                return false;
+            }
+            AuditChain.append(c, Timestamps.format(Timestamps.now()), "request.reason-redacted", id, SYSTEM_PRINCIPAL, Map.of());
+            return true;
+        });
+        db.truncateWal();
+        return deleted;
+    }
+
+    /**
+     * Deletes every reason whose retention has ended (done automatically when a ledger is opened); returns how many.
+     * The event {@code reasons.purged} records the count.
+     */
+    public synchronized int purgeExpiredReasons() {
+        int purged = db.inTransaction(Ledger::purgeExpiredIn);
+        if (purged > 0) {
+            db.truncateWal();
+        }
+        return purged;
+    }
+
+    /** How many expired reasons opening this ledger deleted. */
+    public int purgedOnOpen() {
+        return purgedOnOpen;
+    }
+
+    private static int purgeExpiredIn(Connection c) throws SQLException {
+        int n = Requests.deleteExpiredReasons(c, Timestamps.now());
+        if (n > 0) {
+            AuditChain.append(c, Timestamps.format(Timestamps.now()), "reasons.purged", null, SYSTEM_PRINCIPAL, Map.of("count", n));
+        }
+        return n;
+    }
+
+    /**
+     * The id of the store key in force, as the newest {@value #KEY_EVENT} event names it; empty for a ledger whose
+     * digests are plain (never keyed).
+     */
+    public synchronized Optional<String> digestKeyInForce() {
+        return db.read(c -> AuditChain.lastOfType(c, KEY_EVENT).map(Ledger::keyIdOf));
+    }
+
+    /**
+     * A key rotation's step in the ledger: in one transaction, passes every request's values digest through
+     * {@code rekey} and appends {@value #KEY_EVENT} naming {@code toKeyId}. Does nothing (returns 0) when that key is
+     * already in force, so a resumed rotation is not applied twice. {@code fromKeyId} (null: plain) must be the key
+     * in force. Returns how many digests it re-keyed.
+     */
+    public synchronized int rekeyRequests(java.util.function.UnaryOperator<String> rekey, String fromKeyId, String toKeyId) {
+        requireText(toKeyId, "toKeyId");
+        return db.inTransaction(c -> {
+            String inForce = AuditChain.lastOfType(c, KEY_EVENT).map(Ledger::keyIdOf).orElse(null);
+            if (toKeyId.equals(inForce)) {
+                return 0;
+            }
+            if (!Objects.equals(fromKeyId, inForce)) {
+                throw new LedgerException("the ledger's digests were made with key " + (inForce == null ? "(plain)" : inForce)
+                        + ", not " + (fromKeyId == null ? "(plain)" : fromKeyId) + ": this ledger belongs to another store or key");
+            }
+            Map<String, String> digests = Requests.digests(c);
+            digests.replaceAll((id, d) -> rekey.apply(d));
+            Requests.setDigests(c, digests);
+            Map<String, Object> payload = new java.util.LinkedHashMap<>();
+            payload.put("keyId", toKeyId);
+            payload.put("previousKeyId", fromKeyId == null ? "plain" : fromKeyId);
+            payload.put("requestDigestsRekeyed", digests.size());
+            AuditChain.append(c, Timestamps.format(Timestamps.now()), KEY_EVENT, null, SYSTEM_PRINCIPAL, payload);
+            return digests.size();
+        });
+    }
+
+    private static String keyIdOf(AuditEvent event) {
+        try {
+            return JSON.readTree(event.payload()).path("keyId").asText(null);
+        } catch (JsonProcessingException e) {
+            throw new LedgerException("event " + event.seq() + " (" + KEY_EVENT + ") has a payload that is not JSON", e);
+        }
     }
 
     /** Every audit event, oldest first. */

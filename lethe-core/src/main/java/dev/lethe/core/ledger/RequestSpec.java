@@ -1,6 +1,5 @@
 package dev.lethe.core.ledger;
 
-import org.apache.commons.codec.digest.DigestUtils;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.Objects;
  * themselves (they are personal data and messages end up in logs).
  *
  * <p>Values are a set: duplicates and line breaks are refused, because the digest that outlives the values
- * ({@link #valuesDigest()}) joins the sorted values with '\n' and must identify them unambiguously.
+ * ({@link dev.lethe.core.keys.IdDigest#ofIds}) joins the sorted values with '\n' and must identify them unambiguously.
  *
  * @param kind           what the values name
  * @param values         record ids, subject ids, or exactly one label name
@@ -48,13 +47,5 @@ public record RequestSpec(ForgetKind kind, List<String> values, String reason, S
             throw new IllegalArgumentException("idempotencyKey is blank; leave it null or give a key");
         }
         values = List.copyOf(values);
-    }
-
-    /**
-     * SHA-256 (hex) over the values sorted ({@link String#compareTo}) and joined by '\n': what the ledger keeps
-     * once the values are erased, so an auditor holding the values can still show which request named them.
-     */
-    public String valuesDigest() {
-        return DigestUtils.sha256Hex(String.join("\n", values.stream().sorted().toList()));
     }
 }

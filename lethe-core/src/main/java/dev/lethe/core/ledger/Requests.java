@@ -10,30 +10,35 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** The SQL of the {@code requests} and {@code request_values} tables. Callers own the transaction. */
+/** The SQL of the {@code requests}, {@code request_values} and {@code request_reasons} tables. Callers own the transaction. */
 final class Requests {
 
-    private static final String COLUMNS = "id, kind, values_count, values_digest, reason, principal, status, "
-            + "accepted_at, completed_at, batch_id, receipt_json, failure";
+    private static final String COLUMNS = "requests.id, kind, values_count, values_digest, request_reasons.reason, principal,"
+            + " status, accepted_at, completed_at, batch_id, receipt_json, failure";
+
+    /** Requests with the reason, while it is kept. */
+    private static final String FROM = " FROM requests LEFT JOIN request_reasons ON request_reasons.request_id = requests.id";
 
     private Requests() {
     }
 
     static void insert(Connection c, ForgetRequest r, String idempotencyKey, long acceptedSeq) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO requests (id, accepted_seq, kind, values_count,"
-                + " values_digest, reason, principal, idempotency_key, status, accepted_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " values_digest, principal, idempotency_key, status, accepted_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, r.id());
             insert.setLong(2, acceptedSeq);
             insert.setString(3, r.kind().name());
             insert.setInt(4, r.valuesCount());
             insert.setString(5, r.valuesDigest());
-            insert.setString(6, r.reason());
-            insert.setString(7, r.principal());
-            insert.setString(8, idempotencyKey);
-            insert.setString(9, r.status().name());
-            insert.setString(10, Timestamps.format(r.acceptedAt()));
+            insert.setString(6, r.principal());
+            insert.setString(7, idempotencyKey);
+            insert.setString(8, r.status().name());
+            insert.setString(9, Timestamps.format(r.acceptedAt()));
             insert.executeUpdate();
+        }
+        if (r.reason() != null) {
+            keepReason(c, r.id(), r.reason(), null);
         }
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO request_values (request_id, ordinal, raw_value) VALUES (?, ?, ?)")) {
@@ -49,11 +54,11 @@ final class Requests {
     }
 
     static Optional<ForgetRequest> byId(Connection c, String id) throws SQLException {
-        return first(c, "SELECT " + COLUMNS + " FROM requests WHERE id = ?", id);
+        return first(c, "SELECT " + COLUMNS + FROM + " WHERE requests.id = ?", id);
     }
 
     static Optional<ForgetRequest> byIdempotencyKey(Connection c, String key) throws SQLException {
-        return first(c, "SELECT " + COLUMNS + " FROM requests WHERE idempotency_key = ?", key);
+        return first(c, "SELECT " + COLUMNS + FROM + " WHERE idempotency_key = ?", key);
     }
 
     /** Requests in acceptance order, filtered to {@code statuses} (all when none given). */
@@ -62,7 +67,7 @@ final class Requests {
         String where = statuses.length == 0 ? ""
                 : " WHERE status IN (" + String.join(", ", Collections.nCopies(statuses.length, "?")) + ")";
         try (PreparedStatement select = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM requests" + where + " ORDER BY accepted_seq LIMIT ? OFFSET ?")) {
+                "SELECT " + COLUMNS + FROM + where + " ORDER BY accepted_seq LIMIT ? OFFSET ?")) {
             int p = 1;
             for (RequestStatus s : statuses) {
                 select.setString(p++, s.name());
@@ -93,6 +98,67 @@ final class Requests {
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM request_values WHERE request_id = ?")) {
             delete.setString(1, id);
             delete.executeUpdate();
+        }
+    }
+
+    /** Keeps a request's free-text reason, until {@code expiresAt} (formatted; null: until the request finishes). */
+    static void keepReason(Connection c, String id, String reason, String expiresAt) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO request_reasons (request_id, reason, expires_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, reason);
+            insert.setString(3, expiresAt);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Starts the retention of a finished request's reason: it expires at {@code expiresAt}. */
+    static void expireReason(Connection c, String id, Instant expiresAt) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE request_reasons SET expires_at = ? WHERE request_id = ?")) {
+            update.setString(1, Timestamps.format(expiresAt));
+            update.setString(2, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Deletes one request's reason; whether it had one. */
+    static boolean deleteReason(Connection c, String id) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM request_reasons WHERE request_id = ?")) {
+            delete.setString(1, id);
+            return delete.executeUpdate() > 0;
+        }
+    }
+
+    /** Deletes every reason whose retention ended at or before {@code now}; how many. */
+    static int deleteExpiredReasons(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM request_reasons WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+            delete.setString(1, Timestamps.format(now));
+            return delete.executeUpdate();
+        }
+    }
+
+    /** Every request's values digest, by request id. */
+    static java.util.Map<String, String> digests(Connection c) throws SQLException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id, values_digest FROM requests ORDER BY accepted_seq");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Replaces the values digests of the given requests (request id → digest). */
+    static void setDigests(Connection c, java.util.Map<String, String> digests) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE requests SET values_digest = ? WHERE id = ?")) {
+            for (java.util.Map.Entry<String, String> e : digests.entrySet()) {
+                update.setString(1, e.getValue());
+                update.setString(2, e.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
         }
     }
 

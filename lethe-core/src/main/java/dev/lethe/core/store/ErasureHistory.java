@@ -1,5 +1,7 @@
 package dev.lethe.core.store;
 
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
 
@@ -18,17 +20,20 @@ import java.util.List;
  * @param pending those of them not yet done
  * @param modelVersions model versions the manifest lists
  * @param tombstones the forgotten records' digests
+ * @param digestKey the id of the store key that made them (null: plain SHA-256 digests of a store from before keyed
+ *                  digests); the replacement keeps the key file, so the new store reads them with the same key
  */
-public record ErasureHistory(int requests, int pending, int modelVersions, Tombstones tombstones) {
+public record ErasureHistory(int requests, int pending, int modelVersions, Tombstones tombstones, String digestKey) {
 
-    private static final ErasureHistory NONE = new ErasureHistory(0, 0, 0, Tombstones.of(List.of()));
+    private static final ErasureHistory NONE = new ErasureHistory(0, 0, 0, Tombstones.of(List.of(), IdDigest.PLAIN), null);
 
     /** The history of the store at {@code root}; none when there is no store there (yet). */
     public static ErasureHistory read(Path root) throws IOException {
         if (!Files.isRegularFile(root.resolve("manifest.json"))) {
             // an interrupted replacement: only the tombstones it was carrying are left, and they still count
-            List<String> carried = Store.tombstonesBeingCarried(root);
-            return carried.isEmpty() ? NONE : new ErasureHistory(0, 0, 0, Tombstones.of(carried));
+            Store.Carried carried = Store.tombstonesBeingCarried(root);
+            return carried.tombstones().isEmpty() ? NONE : new ErasureHistory(0, 0, 0,
+                    Tombstones.of(carried.tombstones(), StoreKeys.forKey(root, carried.digestKey())), carried.digestKey());
         }
         Store store = Store.open(root);
         StoreManifest manifest = store.readManifest();
@@ -46,7 +51,8 @@ public record ErasureHistory(int requests, int pending, int modelVersions, Tombs
                 pending = ledger.pending().size();
             }
         }
-        return new ErasureHistory(requests, pending, manifest.models().size(), Tombstones.of(manifest));
+        return new ErasureHistory(requests, pending, store.history().size(),
+                Tombstones.of(manifest, StoreKeys.forReading(store)), manifest.digestKey());
     }
 
     /** Whether the store has forgotten anything, or has been asked to. */

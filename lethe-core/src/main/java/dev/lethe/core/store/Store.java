@@ -25,6 +25,8 @@ import java.util.Map;
  *   data/             SISA: the ingested records with their placement (train-vN.bin, test-vN.bin)
  *   checkpoints/      SISA: content-addressed checkpoints, shard-SSS/slice-RRR-DIGEST.ckpt
  *   ledger.db         SISA: forget requests, receipts and the hash-chained audit trail (SQLite)
+ *   secret.key        the key of the digests of forgotten ids (0600; see dev.lethe.core.keys.StoreKeys)
+ *   history/          versions.jsonl: model versions moved out of the manifest (append-only)
  *   reports/          JSON reports of each run
  *   replacing.json    only while 'lethe train --replace' replaces the store: the tombstones it carries over
  * </pre>
@@ -62,7 +64,8 @@ public final class Store {
 
     /**
      * Copies this store's files into {@code target} (absent or empty), leaving out the lock file: a scratch
-     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy.
+     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy. The copy
+     * takes the store's key ({@code secret.key}, kept private), without which its digests could not be checked.
      */
     public Store copyTo(Path target) throws IOException {
         try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
@@ -71,7 +74,12 @@ public final class Store {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);
                 } else if (!p.getFileName().toString().equals(StoreLock.FILE_NAME)) {
-                    Files.copy(p, to);
+                    if (p.getFileName().toString().startsWith(dev.lethe.core.keys.StoreKeys.FILE_NAME)) {
+                        Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        dev.lethe.core.keys.StoreKeys.restrict(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
                 }
             }
         }
@@ -103,7 +111,10 @@ public final class Store {
                 if (!replacing) {
                     StoreManifest old = store.readManifest();
                     List<String> tombstones = old.tombstones() == null ? List.of() : old.tombstones();
-                    AtomicFiles.write(store.replacingFile(), JSON.writeValueAsBytes(Map.of("tombstones", tombstones)));
+                    Map<String, Object> carried = new java.util.LinkedHashMap<>();
+                    carried.put("tombstones", tombstones);
+                    carried.put("digestKey", old.digestKey());
+                    AtomicFiles.write(store.replacingFile(), JSON.writeValueAsBytes(carried));
                 }
                 // The manifest goes first: from then on the folder is no longer a store that points at
                 // half-deleted files.
@@ -112,9 +123,11 @@ public final class Store {
                 deleteTree(store.reportsDir());
                 deleteTree(store.dataDir());
                 deleteTree(store.checkpointsDir());
+                deleteTree(store.root.resolve("history"));
                 for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
                     Files.deleteIfExists(store.root.resolve("ledger.db" + suffix));
                 }
+                // secret.key stays: the tombstones carried over are digests made with it
             }
         }
         Files.createDirectories(store.modelsDir());
@@ -130,15 +143,23 @@ public final class Store {
         return root.resolve(REPLACING_FILE);
     }
 
-    /** The tombstones a replacement under way keeps in {@value #REPLACING_FILE}; empty when there is none. */
-    static List<String> tombstonesBeingCarried(Path root) throws IOException {
+    /**
+     * The tombstones a replacement under way keeps in {@value #REPLACING_FILE} and the id of the key that made them
+     * (null: plain digests); none when there is no replacement under way.
+     */
+    static Carried tombstonesBeingCarried(Path root) throws IOException {
         Path file = root.resolve(REPLACING_FILE);
         if (!Files.isRegularFile(file)) {
-            return List.of();
+            return new Carried(List.of(), null);
         }
+        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(file.toFile());
         List<String> out = new java.util.ArrayList<>();
-        JSON.readTree(file.toFile()).path("tombstones").forEach(t -> out.add(t.asText()));
-        return out;
+        json.path("tombstones").forEach(t -> out.add(t.asText()));
+        return new Carried(out, json.path("digestKey").isTextual() ? json.path("digestKey").asText() : null);
+    }
+
+    /** Tombstones carried over by a replacement, and the id of the key that made them (null: plain SHA-256). */
+    record Carried(List<String> tombstones, String digestKey) {
     }
 
     public Path root() {
@@ -217,12 +238,29 @@ public final class Store {
     }
 
     /**
-     * Replaces the manifest atomically. A replacement under way ends here: the new manifest carries the
-     * tombstones that {@value #REPLACING_FILE} kept.
+     * Replaces the manifest atomically, moving versions that are neither the first nor among the newest into the
+     * append-only history first ({@link ManifestHistory}), so that the manifest stays small however many requests
+     * the store serves. A replacement under way ends here: the new manifest carries the tombstones that
+     * {@value #REPLACING_FILE} kept.
      */
     public void writeManifest(StoreManifest manifest) throws IOException {
-        AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(manifest));
+        AtomicFiles.write(manifestFile(), JSON.writeValueAsBytes(ManifestHistory.compact(root, manifest)));
         Files.deleteIfExists(replacingFile());
+    }
+
+    /** Every model version, oldest first: those in the history ({@code history/versions.jsonl}), then the manifest's. */
+    public List<StoreManifest.ModelVersion> history() throws IOException {
+        List<StoreManifest.ModelVersion> all = new java.util.ArrayList<>();
+        StoreManifest m = readManifest();
+        all.add(m.models().get(0));
+        int firstRecent = m.models().size() > 1 ? m.models().get(1).version() : Integer.MAX_VALUE;
+        for (StoreManifest.ModelVersion v : ManifestHistory.read(root)) {
+            if (v.version() > all.get(all.size() - 1).version() && v.version() < firstRecent) {
+                all.add(v);
+            }
+        }
+        all.addAll(m.models().subList(1, m.models().size()));
+        return all;
     }
 
     /** Writes a JSON report under {@code reports/}, atomically, and returns its path. */

@@ -30,7 +30,7 @@ public record StoreData(DatasetRef.Loaded data, DatasetRef.Loaded source, int ex
                     + " is not what store " + store.root() + " was trained on (fingerprint " + source.fingerprint()
                     + ", manifest " + manifest.dataset().fingerprint() + "); pass --dataset/--data to evaluate on other data");
         }
-        DatasetRef.Loaded kept = Tombstones.of(manifest).exclude(source);
+        DatasetRef.Loaded kept = Tombstones.of(manifest, dev.lethe.core.keys.StoreKeys.forReading(store)).exclude(source);
         return new StoreData(kept, source, source.train().size() - kept.train().size(), source.test().size() - kept.test().size());
     }
 

@@ -16,20 +16,24 @@ import java.util.Map;
  * @param model the model spec name (e.g. {@code mlp:256,128}), input shape and classes
  * @param training the resolved training configuration (optimizer, learning rate, epochs, seed, threads...)
  * @param currentVersion the model version that answers predictions
- * @param models every model version, oldest first
+ * @param models the first model version and the newest ones, oldest first; the others are in the store's history
+ *               ({@link Store#history()})
  * @param sisa the SISA configuration, for an exact-unlearning store; null for a single model
  * @param dataFiles the ingested data files and their SHA-256, for a SISA store
- * @param tombstones digest ({@link Tombstones#digest}) of every forgotten record id, sorted: what every later
- *                   training, method run and evaluation leaves out, and what the audit checks the data against;
- *                   null for a single-model store that never forgot anything
+ * @param tombstones keyed digest ({@link Tombstones}, {@link dev.lethe.core.keys.IdDigest#ofId}) of every forgotten
+ *                   record id, sorted: what every later training, method run and evaluation leaves out, and what the
+ *                   audit checks the data against; null for a single-model store that never forgot anything
  * @param ledgerHead hash of the newest ledger event when this manifest was written: the audit checks it
  *                   is still in the chain, which catches a ledger whose newest events were cut off
+ * @param digestKey the id of the store key that made this manifest's digests (tombstones, {@code matched}); null for
+ *                  a store written before keyed digests, whose digests are plain SHA-256 until its first write keys it
+ *                  ({@link dev.lethe.core.keys.KeyRotation})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
                             ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
                             SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
-                            String ledgerHead) {
+                            String ledgerHead, String digestKey) {
 
     /** Key in {@link #training}: tombstones a replaced store carried into this one at ingest. */
     public static final String CARRIED_TOMBSTONES = "carriedTombstones";
@@ -48,7 +52,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     public static StoreManifest single(String createdAt, Map<String, String> versions, DatasetInfo dataset, ModelInfo model,
                                        Map<String, Object> training, ModelVersion first) {
         return new StoreManifest(Store.SCHEMA_VERSION, createdAt, versions, dataset, model, training, first.version(),
-                List.of(first), null, null, null, null);
+                List.of(first), null, null, null, null, null);
     }
 
     /** Whether this store serves a SISA ensemble. */
@@ -61,19 +65,43 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         List<ModelVersion> all = new java.util.ArrayList<>(models);
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
-                newDataFiles, newTombstones, ledgerHead);
+                newDataFiles, newTombstones, ledgerHead, digestKey);
     }
 
-    /** This manifest with other tombstones (digests, sorted); null or empty for none. */
+    /** This manifest listing {@code kept} as its versions (the others are in the history, {@link Store#history()}). */
+    StoreManifest withModels(List<ModelVersion> kept) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, kept, sisa,
+                dataFiles, tombstones, ledgerHead, digestKey);
+    }
+
+    /** This manifest with other tombstones (digests made by this manifest's key, sorted); null or empty for none. */
     public StoreManifest withTombstones(List<String> newTombstones) {
+        return withTombstones(newTombstones, digestKey);
+    }
+
+    /** This manifest with other tombstones (sorted; null or empty for none), made by key {@code tombstoneKey}. */
+    public StoreManifest withTombstones(List<String> newTombstones, String tombstoneKey) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
-                dataFiles, newTombstones == null || newTombstones.isEmpty() ? (sisa == null ? null : List.of()) : newTombstones, ledgerHead);
+                dataFiles, newTombstones == null || newTombstones.isEmpty() ? (sisa == null ? null : List.of()) : newTombstones, ledgerHead,
+                tombstoneKey);
     }
 
     /** This manifest with another ledger head. */
     public StoreManifest withLedgerHead(String head) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
-                dataFiles, tombstones, head);
+                dataFiles, tombstones, head, digestKey);
+    }
+
+    /**
+     * This manifest with every digest of ids (tombstones, each version's {@code matched}) passed through {@code rekey},
+     * made by key {@code newDigestKey}: a key rotation ({@link dev.lethe.core.keys.KeyRotation}).
+     */
+    public StoreManifest rekeyed(java.util.function.UnaryOperator<String> rekey, String newDigestKey) {
+        List<String> newTombstones = tombstones == null ? null
+                : tombstones.stream().map(rekey).sorted().toList();
+        List<ModelVersion> newModels = models.stream().map(v -> v.rekeyed(rekey)).toList();
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, newModels, sisa,
+                dataFiles, newTombstones, ledgerHead, newDigestKey);
     }
 
     /**
@@ -177,6 +205,39 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
             this(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained, matched, null);
         }
 
+        /** This version with its digests of ids ({@code matched}, the receipt's {@code matchedDigest}) passed through {@code rekey}. */
+        ModelVersion rekeyed(java.util.function.UnaryOperator<String> rekey) {
+            Map<String, Match> m = null;
+            if (matched != null) {
+                m = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, Match> e : matched.entrySet()) {
+                    Match x = e.getValue();
+                    m.put(e.getKey(), new Match(x.trainRecords(), x.testRecords(), rekey.apply(x.digest()), x.shards()));
+                }
+            }
+            Map<String, Object> u = unlearning;
+            if (u != null && u.get(MATCHED_DIGEST) instanceof String d) {
+                u = new java.util.LinkedHashMap<>(u);
+                u.put(MATCHED_DIGEST, rekey.apply(d));
+            }
+            return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
+                    m, u);
+        }
+
+        /** This version without the digests of ids it matched: what the append-only history keeps of it. */
+        ModelVersion withoutIdDigests() {
+            Map<String, Object> u = unlearning;
+            if (u != null && u.containsKey(MATCHED_DIGEST)) {
+                u = new java.util.LinkedHashMap<>(u);
+                u.remove(MATCHED_DIGEST);
+            }
+            return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
+                    null, u);
+        }
+
+        /** The key of an approximate-unlearning receipt that holds the keyed digest of the records it matched. */
+        public static final String MATCHED_DIGEST = "matchedDigest";
+
         /** A single-model version. */
         public static ModelVersion single(int version, String file, String sha256, String createdAt, Map<String, Double> metrics) {
             return new ModelVersion(version, file, sha256, createdAt, metrics, null, null, List.of(), null, null, null);
@@ -200,7 +261,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      *
      * @param trainRecords training records removed
      * @param testRecords held-out records removed (record and subject requests remove a person's rows everywhere)
-     * @param digest SHA-256 over the sorted matched record ids
+     * @param digest keyed digest ({@link dev.lethe.core.keys.IdDigest#ofIds}) of the matched record ids
      * @param shards the shards that held the matched training records
      */
     public record Match(int trainRecords, int testRecords, String digest, List<Integer> shards) {

@@ -2,7 +2,7 @@ package dev.lethe.core.store;
 
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
-import org.apache.commons.codec.digest.DigestUtils;
+import dev.lethe.core.keys.IdDigest;
 
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,44 +12,41 @@ import java.util.Set;
 /**
  * What a store has forgotten: one digest per forgotten record id (DESIGN.md §2, invariant 4). Every
  * tombstone that is written or checked — SISA forgetting, approximate unlearning, ingest at
- * (re)training, the audit — goes through {@link #digest}, so that the digest scheme lives in one place.
+ * (re)training, the audit — is the store's keyed digest of the id ({@link IdDigest#ofId}), so that the
+ * digest scheme lives in one place and a tombstone cannot be tested against a guessed id without the
+ * store's key.
  */
 public final class Tombstones {
 
-    private static final Tombstones NONE = new Tombstones(Set.of());
-
     private final Set<String> digests;
+    private final IdDigest digest;
 
-    private Tombstones(Set<String> digests) {
+    private Tombstones(Set<String> digests, IdDigest digest) {
         this.digests = digests;
-    }
-
-    /** The digest a tombstone holds for {@code recordId}; the only place that computes it. */
-    public static String digest(String recordId) {
-        return DigestUtils.sha256Hex(recordId);
+        this.digest = digest;
     }
 
     /**
-     * The digest a receipt records for a set of matched record ids (order does not matter), which
-     * proves what was matched without naming anyone.
+     * The tombstones of a manifest (none for a store that never forgot anything), read with the digest
+     * that made them ({@link dev.lethe.core.keys.StoreKeys#forReading}).
      */
-    public static String digestOfSet(Collection<String> recordIds) {
-        return DigestUtils.sha256Hex(String.join("\n", new java.util.TreeSet<>(recordIds)));
+    public static Tombstones of(StoreManifest manifest, IdDigest digest) {
+        return of(manifest.tombstones(), digest);
     }
 
-    /** The tombstones of a manifest (none for a store that never forgot anything). */
-    public static Tombstones of(StoreManifest manifest) {
-        return of(manifest.tombstones());
+    /** Tombstones from their digests (null means none), made by {@code digest}. */
+    public static Tombstones of(Collection<String> digests, IdDigest digest) {
+        return new Tombstones(digests == null ? Set.of() : Set.copyOf(new HashSet<>(digests)), digest);
     }
 
-    /** Tombstones from their digests; null means none. */
-    public static Tombstones of(Collection<String> digests) {
-        return digests == null || digests.isEmpty() ? NONE : new Tombstones(Set.copyOf(new HashSet<>(digests)));
+    /** The digest a tombstone of {@code recordId} holds in this store. */
+    public String digestOf(String recordId) {
+        return digest.ofId(recordId);
     }
 
     /** Whether {@code recordId} was forgotten. */
     public boolean covers(String recordId) {
-        return !digests.isEmpty() && digests.contains(digest(recordId));
+        return !digests.isEmpty() && digests.contains(digestOf(recordId));
     }
 
     public int size() {
@@ -68,8 +65,8 @@ public final class Tombstones {
     /** This set with the digests of {@code recordIds} added. */
     public Tombstones with(Collection<String> recordIds) {
         Set<String> all = new HashSet<>(digests);
-        recordIds.forEach(id -> all.add(digest(id)));
-        return new Tombstones(Set.copyOf(all));
+        recordIds.forEach(id -> all.add(digestOf(id)));
+        return new Tombstones(Set.copyOf(all), digest);
     }
 
     /** {@code records} without the forgotten ones (the same object when none is forgotten). */

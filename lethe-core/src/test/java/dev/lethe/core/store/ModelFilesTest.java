@@ -1,5 +1,6 @@
 package dev.lethe.core.store;
 
+import dev.lethe.core.keys.IdDigest;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import org.junit.jupiter.api.Test;
@@ -64,12 +65,12 @@ class ModelFilesTest {
     void tombstonesLeaveOutExactlyTheForgottenIds() {
         RecordSet records = new RecordSet("r", new String[]{"a", "b", "c"}, null, new float[]{1, 2, 3}, new int[]{0, 0, 0},
                 new int[]{1}, List.of("x"));
-        Tombstones t = Tombstones.of(List.of()).with(List.of("b"));
+        Tombstones t = Tombstones.of(List.of(), IdDigest.PLAIN).with(List.of("b"));
         assertThat(t.covers("b")).isTrue();
         assertThat(t.covers("a")).isFalse();
-        assertThat(t.sorted()).containsExactly(Tombstones.digest("b")).doesNotContain("b");
+        assertThat(t.sorted()).containsExactly(IdDigest.PLAIN.ofId("b")).doesNotContain("b");
         assertThat(t.exclude(records).ids()).containsExactly("a", "c");
-        assertThat(Tombstones.of((List<String>) null).exclude(records)).isSameAs(records);
+        assertThat(Tombstones.of((List<String>) null, IdDigest.PLAIN).exclude(records)).isSameAs(records);
     }
 
     @Test

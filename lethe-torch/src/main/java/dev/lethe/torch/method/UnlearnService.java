@@ -5,6 +5,8 @@ import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.fault.CrashPoints;
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
@@ -78,6 +80,7 @@ public final class UnlearnService {
             throws IOException {
         MethodOptions.parse(method, overrides); // fail on bad options before any work
         try (StoreLock lock = StoreLock.acquire(store)) {
+            IdDigest digest = KeyRotation.forWriting(store, null); // keys a store that has no key yet
             StoreManifest manifest = store.readManifest();
             if (manifest.usesSisa()) {
                 throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
@@ -130,7 +133,7 @@ public final class UnlearnService {
                 }
                 receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
                 receipt.put("matchedRecords", ids.size());
-                receipt.put("matchedDigest", Tombstones.digestOfSet(ids));
+                receipt.put(StoreManifest.ModelVersion.MATCHED_DIGEST, digest.ofIds(ids));
                 receipt.put("retainRecords", unlearningData.retain().size());
                 receipt.put("excludedEarlier", stored.excludedTrain());
                 receipt.put(StoreManifest.TOMBSTONED, forgotten.size());
@@ -144,7 +147,7 @@ public final class UnlearnService {
             CrashPoints.reach("unlearn-before-switch");
             String now = Instant.now().toString();
             String sha256 = Store.sha256(store.root().resolve(file));
-            List<String> tombstones = Tombstones.of(manifest).with(forgotten).sorted();
+            List<String> tombstones = Tombstones.of(manifest, digest).with(forgotten).sorted();
             // the receipt names what the purge after the switch deletes: every model file the new manifest does not justify
             StoreManifest.ModelVersion draft = new StoreManifest.ModelVersion(version, file, sha256, now, metrics, null, null, List.of(),
                     null, null, Map.copyOf(receipt));

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.AtomicFiles;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
@@ -155,7 +156,7 @@ public final class TrainService {
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
                     training,
                     StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
-                    .withTombstones(history.tombstones().sorted());
+                    .withTombstones(history.tombstones().sorted(), history.digestKey());
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "train");
             report.put("manifest", manifest);
@@ -168,7 +169,8 @@ public final class TrainService {
             // The manifest goes last: until it exists the folder is not a store, so a crash never
             // leaves a store that points at a model that was not written.
             store.writeManifest(manifest);
-            return new Outcome(store, manifest, result, trainEval, testEval, reportFile, excludedEarlier);
+            KeyRotation.forWriting(store, null); // the store's key (secret.key, 0600) is made with the store
+            return new Outcome(store, store.readManifest(), result, trainEval, testEval, reportFile, excludedEarlier);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.lethe.torch.sisa;
 import ai.djl.Device;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.fault.CrashPoints;
+import dev.lethe.core.keys.IdDigest;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
@@ -136,7 +138,7 @@ public final class ForgetService {
             }
         }
         RequestSpec valid = checked;
-        return withLedger(ledger -> ledger.submit(valid, principal));
+        return withLedger(ledger -> ledger.submit(valid, principal, KeyRotation.forAccepting(store, ledger)));
     }
 
     private static String resolveLabel(String value, List<String> classNames) {
@@ -162,9 +164,10 @@ public final class ForgetService {
     }
 
     private List<Receipt> processLocked() throws IOException {
-        StoreManifest manifest = store.readManifest();
-        SisaConfig config = SisaService.config(manifest);
         return withLedger(ledger -> {
+            IdDigest digest = KeyRotation.forWriting(store, ledger); // keys a store that has no key yet
+            StoreManifest manifest = store.readManifest();
+            SisaConfig config = SisaService.config(manifest);
             List<Receipt> receipts = new ArrayList<>();
             List<ForgetRequest> pending = ledger.pending();
             Set<String> applied = new HashSet<>(manifest.current().requests());
@@ -175,7 +178,7 @@ public final class ForgetService {
             }
             List<ForgetRequest> batch = pending.stream().filter(r -> !applied.contains(r.id())).toList();
             if (!batch.isEmpty()) {
-                StoreManifest next = apply(batch, manifest, config, ledger);
+                StoreManifest next = apply(batch, manifest, config, ledger, digest);
                 purge(next, config, ledger);
                 CrashPoints.reach("after-purge");
                 receipts.addAll(complete(batch, next, ledger));
@@ -184,7 +187,8 @@ public final class ForgetService {
         });
     }
 
-    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger) throws IOException {
+    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger,
+                                IdDigest digest) throws IOException {
         long start = System.nanoTime();
         int version = manifest.currentVersion() + 1;
         String batchId = "batch-v" + version;
@@ -218,8 +222,8 @@ public final class ForgetService {
             Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
             forgottenTest.addAll(testHits);
             testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
-            ids.forEach(id -> tombstones.add(dev.lethe.core.store.Tombstones.digest(id)));
-            matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest(ids), touched));
+            ids.forEach(id -> tombstones.add(digest.ofId(id)));
+            matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest.ofIds(ids), touched));
         }
 
         // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
@@ -361,9 +365,5 @@ public final class ForgetService {
         // the whole batch becomes DONE in one transaction (and one WAL truncation), or none of it
         ledger.completeAll(receiptJson);
         return receipts;
-    }
-
-    private static String digest(List<String> ids) {
-        return dev.lethe.core.store.Tombstones.digestOfSet(ids);
     }
 }

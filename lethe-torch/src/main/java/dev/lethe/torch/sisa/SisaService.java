@@ -3,6 +3,7 @@ package dev.lethe.torch.sisa;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.FileCheckpointStore;
@@ -114,7 +115,7 @@ public final class SisaService {
                 trainingConfig(config, device, history), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
-                dataFiles, history.tombstones().sorted(), null);
+                dataFiles, history.tombstones().sorted(), null, history.digestKey());
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("version", 1);
@@ -134,7 +135,10 @@ public final class SisaService {
         report.put("test", EvaluationReport.of(test));
         store.writeReport("train-v1.json", report);
         store.writeManifest(manifest);
-        return new Outcome(store, manifest, test, seconds, events);
+        try (Ledger ledger = Ledger.open(store.ledgerFile())) {
+            KeyRotation.forWriting(store, ledger); // the store's key (secret.key, 0600) is made with the store
+        }
+        return new Outcome(store, store.readManifest(), test, seconds, events);
     }
 
     private static Map<String, Object> trainingConfig(SisaConfig config, Device device, ErasureHistory history) {
