@@ -54,12 +54,13 @@ public final class Store {
     }
 
     /**
-     * Copies this store's files into {@code target} (absent or empty), leaving out the lock file: a scratch
+     * Copies this store's files into {@code target} (absent or empty), leaving out the lock file and the running
+     * servers' leases ({@link ServerLeases}): a scratch
      * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy.
      */
     public Store copyTo(Path target) throws IOException {
         try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.toList()) {
+            for (Path p : walk.filter(p -> !p.startsWith(ServerLeases.dir(this))).toList()) {
                 Path to = target.resolve(root.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);

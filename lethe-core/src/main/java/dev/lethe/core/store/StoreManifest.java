@@ -22,18 +22,31 @@ import java.util.Map;
  * @param tombstones SHA-256 of every forgotten record id, sorted: what the audit checks the data against
  * @param ledgerHead hash of the newest ledger event when this manifest was written: the audit checks it
  *                   is still in the chain, which catches a ledger whose newest events were cut off
+ * @param checkpointDigests SISA: SHA-256 of every checkpoint the current records justify (every slice of every
+ *                   shard, not only the final ones), by path relative to {@code checkpoints/}: what a load or a
+ *                   retraining verifies a checkpoint against, and what {@code lethe repair} recomputes to; null in
+ *                   stores written before it was kept (then only final checkpoints are verified)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
                             ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
                             SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
-                            String ledgerHead) {
+                            String ledgerHead, Map<String, String> checkpointDigests) {
 
     public StoreManifest {
         versions = Map.copyOf(versions);
         training = Map.copyOf(training);
         models = List.copyOf(models);
         tombstones = tombstones == null ? null : List.copyOf(tombstones);
+        checkpointDigests = checkpointDigests == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(checkpointDigests));
+    }
+
+    /** A manifest without per-slice checkpoint digests (a single model, or one about to get them). */
+    public StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
+                         ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
+                         SisaInfo sisa, DataFiles dataFiles, List<String> tombstones, String ledgerHead) {
+        this(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa, dataFiles, tombstones,
+                ledgerHead, null);
     }
 
     /** A manifest for a single trained model (no SISA). */
@@ -53,13 +66,19 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         List<ModelVersion> all = new java.util.ArrayList<>(models);
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
-                newDataFiles, newTombstones, ledgerHead);
+                newDataFiles, newTombstones, ledgerHead, checkpointDigests);
+    }
+
+    /** This manifest with the digests of every checkpoint its current records justify. */
+    public StoreManifest withCheckpointDigests(Map<String, String> digests) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
+                dataFiles, tombstones, ledgerHead, digests);
     }
 
     /** This manifest with another ledger head. */
     public StoreManifest withLedgerHead(String head) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
-                dataFiles, tombstones, head);
+                dataFiles, tombstones, head, checkpointDigests);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
@@ -224,7 +225,7 @@ public final class ForgetService {
         }
 
         // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
-        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.of(store, manifest);
         SisaTrainer trainer = new SisaTrainer(config, checkpoints, device).listener(listener).onSlice(e -> {
             onSlice.accept(e);
             CrashPoints.reach("mid-retrain");
@@ -233,9 +234,12 @@ public final class ForgetService {
         List<String> shardFiles = new ArrayList<>(manifest.dataFiles().shards());
         List<String> shardShas = new ArrayList<>(manifest.dataFiles().shardSha256());
         List<StoreManifest.ShardRetrain> retrained = new ArrayList<>();
+        List<CheckpointKey> every = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             Set<Integer> gone = forgotten.get(s);
             if (gone.isEmpty()) {
+                every.addAll(ShardFiles.shardKeys(ShardFiles.shardLineage(config.plan(), s, shardMeta.get(s).ids(), shardMeta.get(s).slices()),
+                        s, config.fingerprint()));
                 continue;
             }
             long shardStart = System.nanoTime();
@@ -248,6 +252,7 @@ public final class ForgetService {
             CheckpointKey before = keys.get(s);
             CheckpointKey after = trainer.trainShard(remaining, lineage, s, fromSlice);
             keys.set(s, after);
+            every.addAll(ShardFiles.shardKeys(lineage, s, config.fingerprint()));
             shardFiles.set(s, ShardFiles.shardFile(s, version));
             shardShas.set(s, TrainingDataFile.write(store.root().resolve(shardFiles.get(s)), remaining, remainingSlices));
             retrained.add(new StoreManifest.ShardRetrain(s, fromSlice, before.relativePath(), after.relativePath(),
@@ -268,7 +273,8 @@ public final class ForgetService {
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
         StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
-                List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null));
+                List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null))
+                .withCheckpointDigests(checkpoints.digests(every));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
         onSwitch.accept(switched);
@@ -282,11 +288,12 @@ public final class ForgetService {
     }
 
     /** Checkpoint digests of the new version: recomputed for retrained shards, carried over for the others. */
-    private static List<String> checkpointShas(FileCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
+    private static List<String> checkpointShas(VerifiedCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
                                                List<StoreManifest.ShardRetrain> retrained) throws IOException {
         List<String> shas = new ArrayList<>(manifest.current().checkpointSha256());
         for (StoreManifest.ShardRetrain r : retrained) {
-            shas.set(r.shard(), checkpoints.sha256(keys.get(r.shard())));
+            CheckpointKey key = keys.get(r.shard());
+            shas.set(r.shard(), checkpoints.knownDigest(key).orElse(checkpoints.sha256(key)));
         }
         return shas;
     }
