@@ -11,12 +11,14 @@ import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.ServerLeases;
 import dev.lethe.core.store.StoreManifest;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,11 +38,16 @@ import java.util.stream.Stream;
  *       some (shard, slice) under the current records, and there is no other file;</li>
  *   <li>no forgotten data row remains: no record id in the data files hashes to a tombstone, and
  *       data/ holds only the current files;</li>
- *   <li>every accepted request is done and applied by a model version.</li>
+ *   <li>every accepted request is done and applied by a model version;</li>
+ *   <li>every checkpoint (every slice of every shard) matches the digest the manifest recorded;</li>
+ *   <li>every running server ({@link ServerLeases}) answers from the current version.</li>
  * </ol>
  * Pure Java: it needs no model, only the ledger, manifest, data and checkpoint files.
  */
 public final class StoreAudit {
+
+    /** How long the audit waits for a live server to report the current version (servers follow within a second). */
+    static final long SERVER_GRACE_MS = 3_000;
 
     private StoreAudit() {
     }
@@ -95,7 +102,72 @@ public final class StoreAudit {
         List<TrainingDataFile.Metadata> all = new ArrayList<>(shards);
         all.add(test);
         checks.add(noForgottenRows(store, manifest, all));
+        if (manifest.checkpointDigests() != null) {
+            checks.add(checkpointsIntact(manifest, checkpoints, validList));
+        }
+        checks.add(serversCurrent(store));
         return new AuditReport(store.root().toString(), checks);
+    }
+
+    private static AuditCheck checkpointsIntact(StoreManifest manifest, FileCheckpointStore checkpoints, List<CheckpointKey> valid)
+            throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (CheckpointKey key : valid) {
+            String expected = manifest.checkpointDigests().get(key.relativePath());
+            if (expected == null) {
+                problems.add(key.relativePath() + " has no digest in the manifest");
+            } else if (!checkpoints.contains(key)) {
+                problems.add(key.relativePath() + " (shard " + key.shard() + ") is missing");
+            } else if (!checkpoints.sha256(key).equals(expected)) {
+                problems.add(key.relativePath() + " (shard " + key.shard() + ") is damaged");
+            }
+        }
+        return new AuditCheck("every checkpoint matches its digest in the manifest", problems.isEmpty(), problems.isEmpty()
+                ? valid.size() + " checkpoints verified"
+                : String.join("; ", problems.subList(0, Math.min(5, problems.size()))) + "; run 'lethe repair' to recompute them");
+    }
+
+    /**
+     * Every live server's lease names the current version. A server follows a switch within a second, so a lease
+     * that names another version is read again for up to {@link #SERVER_GRACE_MS} before it counts as stale.
+     */
+    private static AuditCheck serversCurrent(Store store) throws IOException {
+        List<String> problems = new ArrayList<>();
+        int live = 0;
+        int stale = 0;
+        long deadline = System.currentTimeMillis() + SERVER_GRACE_MS;
+        for (ServerLeases.Lease lease : ServerLeases.read(store)) {
+            if (!lease.live(Instant.now())) {
+                stale++;
+                continue;
+            }
+            live++;
+            ServerLeases.Lease seen = lease;
+            int current = store.readManifest().currentVersion();
+            while (!Integer.valueOf(current).equals(seen.modelVersion()) && System.currentTimeMillis() < deadline) {
+                sleep();
+                seen = ServerLeases.read(store).stream().filter(l -> l.pid() == lease.pid() && l.port() == lease.port()).findFirst()
+                        .orElse(seen);
+                current = store.readManifest().currentVersion();
+            }
+            if (!Integer.valueOf(current).equals(seen.modelVersion())) {
+                problems.add("the server on " + seen.host() + ":" + seen.port() + " (pid " + seen.pid() + ") answers with "
+                        + (seen.modelVersion() == null ? "no model (" + seen.status() + ")" : "model version " + seen.modelVersion())
+                        + ", not the current version " + current);
+            }
+        }
+        String ignored = stale == 0 ? "" : "; " + stale + " stale lease(s) of stopped servers ignored";
+        return new AuditCheck("every running server answers from the current version", problems.isEmpty(), problems.isEmpty()
+                ? live + " running server(s)" + ignored : String.join("; ", problems) + ignored);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a server's lease", e);
+        }
     }
 
     private static AuditCheck requestsApplied(Ledger ledger, StoreManifest manifest) {

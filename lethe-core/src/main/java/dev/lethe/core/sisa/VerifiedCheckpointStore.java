@@ -123,6 +123,15 @@ public final class VerifiedCheckpointStore implements CheckpointStore {
 
     @Override
     public InputStream open(CheckpointKey key) throws IOException {
+        return new ByteArrayInputStream(readVerified(key));
+    }
+
+    /** Refuses {@code key} as {@link #open} would, without loading it: for checkpoints a new version carries over. */
+    public void verify(CheckpointKey key) throws IOException {
+        readVerified(key);
+    }
+
+    private byte[] readVerified(CheckpointKey key) throws IOException {
         Path file = files.file(key);
         if (!Files.isRegularFile(file)) {
             throw new DamagedCheckpointException(storeRoot, key, "is missing");
@@ -133,14 +142,14 @@ public final class VerifiedCheckpointStore implements CheckpointStore {
             if (strict) {
                 throw new DamagedCheckpointException(storeRoot, key, "has no digest in the manifest, so it cannot be verified");
             }
-            return new ByteArrayInputStream(data);
+            return data;
         }
         String actual = DigestUtils.sha256Hex(data);
         if (!actual.equals(expected)) {
             throw new DamagedCheckpointException(storeRoot, key, "is damaged: its SHA-256 is " + actual.substring(0, 12)
                     + "…, the manifest records " + expected.substring(0, 12) + "…");
         }
-        return new ByteArrayInputStream(data);
+        return data;
     }
 
     @Override

@@ -238,6 +238,8 @@ public final class ForgetService {
         for (int s = 0; s < shards; s++) {
             Set<Integer> gone = forgotten.get(s);
             if (gone.isEmpty()) {
+                // the new version serves this shard's checkpoint as it is: never publish a damaged one
+                checkpoints.verify(keys.get(s));
                 every.addAll(ShardFiles.shardKeys(ShardFiles.shardLineage(config.plan(), s, shardMeta.get(s).ids(), shardMeta.get(s).slices()),
                         s, config.fingerprint()));
                 continue;
