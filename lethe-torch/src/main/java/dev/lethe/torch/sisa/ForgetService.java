@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  *       (their digests cover forgotten records);</li>
  *   <li>mark each request done in the ledger with its {@link Receipt}.</li>
  * </ol>
- * A process killed at any point is finished by the next call: before the switch the batch is redone
+ * A batch whose requests match nothing changes nothing: no retraining and no new version, and each receipt says
+ * why in words ({@link ForgetOutcome}). A process killed at any point is finished by the next call: before the switch the batch is redone
  * (deterministically, reusing what was stored); after it, only purge and receipts remain.
  */
 public final class ForgetService {
@@ -137,8 +138,38 @@ public final class ForgetService {
                         + "': ids are at most 256 printable characters");
             }
         }
+        if (spec.kind() == ForgetKind.RECORDS) {
+            requireKnownRecords(spec.values(), manifest);
+        }
         RequestSpec valid = checked;
         return withLedger(ledger -> ledger.submit(valid, principal));
+    }
+
+    /** The record ids a store version holds, and one of them as an example of their format. */
+    private record HeldIds(String createdAt, int version, Set<String> ids, String example) {
+    }
+
+    private volatile HeldIds heldIds;
+
+    /** Refuses a record id that the store neither holds nor has forgotten (a typo is not an erasure). */
+    private void requireKnownRecords(List<String> values, StoreManifest manifest) throws IOException {
+        HeldIds held = heldIds;
+        if (held == null || held.version() != manifest.currentVersion() || !held.createdAt().equals(manifest.createdAt())) {
+            Set<String> ids = new HashSet<>();
+            for (TrainingDataFile.Metadata m : ShardFiles.metadata(store, manifest)) {
+                ids.addAll(m.ids());
+            }
+            ids.addAll(TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test())).ids());
+            held = new HeldIds(manifest.createdAt(), manifest.currentVersion(), ids, ids.stream().sorted().findFirst().orElse("?"));
+            heldIds = held;
+        }
+        Set<String> tombstones = new HashSet<>(manifest.tombstones());
+        for (int i = 0; i < values.size(); i++) {
+            String id = values.get(i);
+            if (!held.ids().contains(id) && !tombstones.contains(tombstone(id))) {
+                throw new UnknownRecordException(i, held.example());
+            }
+        }
     }
 
     private static String resolveLabel(String value, List<String> classNames) {
@@ -173,29 +204,48 @@ public final class ForgetService {
             List<ForgetRequest> switched = pending.stream().filter(r -> applied.contains(r.id())).toList();
             if (!switched.isEmpty()) {
                 purge(manifest, config, ledger);
-                receipts.addAll(complete(switched, manifest, ledger));
+                receipts.addAll(complete(switched, manifest, manifest.current().matched(), ledger));
             }
             List<ForgetRequest> batch = pending.stream().filter(r -> !applied.contains(r.id())).toList();
             if (!batch.isEmpty()) {
-                StoreManifest next = apply(batch, manifest, config, ledger);
+                long start = System.nanoTime();
+                ledger.markRunning(batch.stream().map(ForgetRequest::id).toList(), "batch-v" + (manifest.currentVersion() + 1));
+                Matching matching = match(batch, manifest, config);
+                if (!matching.changesAnything()) {
+                    // nothing to remove: no retraining, no new version; each receipt says why in words
+                    receipts.addAll(complete(batch, manifest, matching.matched(), ledger));
+                    return receipts;
+                }
+                StoreManifest next = apply(batch, manifest, config, ledger, matching, start);
                 purge(next, config, ledger);
                 CrashPoints.reach("after-purge");
-                receipts.addAll(complete(batch, next, ledger));
+                receipts.addAll(complete(batch, next, next.current().matched(), ledger));
             }
             return receipts;
         });
     }
 
-    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger) throws IOException {
-        long start = System.nanoTime();
-        int version = manifest.currentVersion() + 1;
-        String batchId = "batch-v" + version;
-        ledger.markRunning(batch.stream().map(ForgetRequest::id).toList(), batchId);
+    /**
+     * What a batch's requests matched in the current data.
+     *
+     * @param forgotten per shard, the positions of its records to remove
+     * @param forgottenTest positions of held-out records to remove
+     * @param matched per request, what it matched
+     * @param tombstones the store's tombstones with the matched records' added
+     * @param shardMeta the metadata of every shard's current file
+     */
+    private record Matching(List<TrainingDataFile.Metadata> shardMeta, List<Set<Integer>> forgotten, Set<Integer> forgottenTest, Map<String, StoreManifest.Match> matched,
+                            TreeSet<String> tombstones) {
+        boolean changesAnything() {
+            return !forgottenTest.isEmpty() || forgotten.stream().anyMatch(f -> !f.isEmpty());
+        }
+    }
+
+    /** Matches every request of {@code batch} against the metadata of every shard and of the held-out records. */
+    private Matching match(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config) throws IOException {
         int shards = config.plan().shards();
         List<TrainingDataFile.Metadata> shardMeta = ShardFiles.metadata(store, manifest);
         TrainingDataFile.Metadata testMeta = TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test()));
-
-        // 1. Match every request against the metadata of every shard and of the held-out records.
         List<Set<Integer>> forgotten = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             forgotten.add(new TreeSet<>());
@@ -220,9 +270,21 @@ public final class ForgetService {
             Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
             forgottenTest.addAll(testHits);
             testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
-            ids.forEach(id -> tombstones.add(DigestUtils.sha256Hex(id)));
+            ids.forEach(id -> tombstones.add(tombstone(id)));
             matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest(ids), touched));
         }
+        return new Matching(shardMeta, forgotten, forgottenTest, matched, tombstones);
+    }
+
+    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger, Matching matching,
+                                long start) throws IOException {
+        int version = manifest.currentVersion() + 1;
+        int shards = config.plan().shards();
+        List<TrainingDataFile.Metadata> shardMeta = matching.shardMeta();
+        List<Set<Integer>> forgotten = matching.forgotten();
+        Set<Integer> forgottenTest = matching.forgottenTest();
+        Map<String, StoreManifest.Match> matched = matching.matched();
+        TreeSet<String> tombstones = matching.tombstones();
 
         // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
         VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.of(store, manifest);
@@ -355,22 +417,36 @@ public final class ForgetService {
         ledger.append("store.purged", null, Ledger.SYSTEM_PRINCIPAL, payload);
     }
 
-    private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Ledger ledger) {
+    /**
+     * Marks {@code requests} done with their receipts. {@code manifest}'s current version is the one that applied
+     * them, or, for a batch that matched nothing, the unchanged version that still serves.
+     */
+    private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Map<String, StoreManifest.Match> matched,
+                                          Ledger ledger) {
         StoreManifest.ModelVersion version = manifest.current();
+        boolean appliedHere = version.requests().contains(requests.get(0).id());
         List<Receipt> receipts = new ArrayList<>();
         Map<String, String> receiptJson = new LinkedHashMap<>();
         for (ForgetRequest r : requests) {
-            StoreManifest.Match m = version.matched().get(r.id());
-            List<StoreManifest.ShardRetrain> mine = version.retrained().stream().filter(x -> m.shards().contains(x.shard())).toList();
+            StoreManifest.Match m = matched.get(r.id());
+            List<StoreManifest.ShardRetrain> mine = appliedHere
+                    ? version.retrained().stream().filter(x -> m.shards().contains(x.shard())).toList() : List.of();
             Receipt receipt = new Receipt(r.id(), r.kind().name().toLowerCase(java.util.Locale.ROOT), m.trainRecords(), m.testRecords(),
-                    m.digest(), mine, manifest.sisa().slices(), version.version(), "batch-v" + version.version(),
-                    version.requests().size(), version.metrics().getOrDefault("retrainSeconds", Double.NaN), "exact");
+                    m.digest(), mine, manifest.sisa().slices(), version.version(), appliedHere ? "batch-v" + version.version() : r.batchId(),
+                    appliedHere ? version.requests().size() : requests.size(),
+                    appliedHere ? version.metrics().getOrDefault("retrainSeconds", Double.NaN) : 0.0, "exact",
+                    ForgetOutcome.describe(r, m, ledger));
             receiptJson.put(r.id(), Store.compactJson(receipt));
             receipts.add(receipt);
         }
         // the whole batch becomes DONE in one transaction (and one WAL truncation), or none of it
         ledger.completeAll(receiptJson);
         return receipts;
+    }
+
+    /** The tombstone of a forgotten record id: what the manifest keeps and the audit checks the data against. */
+    static String tombstone(String id) {
+        return DigestUtils.sha256Hex(id);
     }
 
     private static String digest(List<String> ids) {
