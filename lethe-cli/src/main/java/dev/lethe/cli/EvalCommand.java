@@ -120,6 +120,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (forget.isEmpty()) {
             throw new IllegalArgumentException("no training record matches " + what.values() + ": no forget set to compare on");
         }
+        requireReferenceRemoved(ref, forget.stream().map(train::id).toList());
         UnlearningData sets = new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)),
                 data.test());
         TrainConfig config = UnlearnService.originalConfig(manifest);
@@ -156,6 +157,28 @@ public final class EvalCommand implements Callable<Integer> {
                 c.referenceProbe().forgetAccuracy());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * A reference is only a reference if its current model was made without exactly the forget set: its receipt
+     * must have matched the same records (same matched digest). A reference that still holds them (no receipt, or
+     * one that removed other records) would make every gap look small, so it is refused.
+     */
+    private static void requireReferenceRemoved(Store ref, java.util.List<String> forgetIds) {
+        StoreManifest.ModelVersion current = ref.readManifest().current();
+        String expected = UnlearnService.matchedDigest(forgetIds);
+        Map<String, Object> receipt = current.unlearning();
+        String how = "make one with 'lethe unlearn --method retrain --store " + ref.root() + "' and the same --record/--subject/--label";
+        if (receipt == null || receipt.get("matchedDigest") == null) {
+            throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version()
+                    + ") has no unlearning receipt: its model may still hold the " + forgetIds.size() + " forget records; " + how);
+        }
+        if (!expected.equals(receipt.get("matchedDigest"))) {
+            throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version() + ") removed "
+                    + receipt.get("matchedRecords") + " record(s) with digest " + String.valueOf(receipt.get("matchedDigest")).substring(0, 12)
+                    + "…, not the " + forgetIds.size() + " forget records selected here (digest " + expected.substring(0, 12)
+                    + "…): it does not show what removing them gives; " + how);
+        }
     }
 
     /** A SISA store: the ensemble on the store's current (post-forgetting) records. */

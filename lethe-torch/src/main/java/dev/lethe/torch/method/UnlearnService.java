@@ -103,7 +103,7 @@ public final class UnlearnService {
                 }
                 receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
                 receipt.put("matchedRecords", ids.size());
-                receipt.put("matchedDigest", DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids))));
+                receipt.put("matchedDigest", matchedDigest(ids));
                 receipt.put("fromVersion", manifest.currentVersion());
                 receipt.put("modelVersion", version);
             }
@@ -164,6 +164,14 @@ public final class UnlearnService {
     }
 
     /** Positions of the training records a selector names. */
+    /**
+     * The digest a receipt keeps of the records a request matched: SHA-256 over the sorted ids joined by '\n'. Two
+     * receipts with the same digest removed the same records (what {@code eval --reference} checks).
+     */
+    public static String matchedDigest(java.util.Collection<String> ids) {
+        return DigestUtils.sha256Hex(String.join("\n", new TreeSet<>(ids)));
+    }
+
     public static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
         Set<String> wanted = new HashSet<>(values);
         int label = -1;
