@@ -436,8 +436,9 @@ public final class BenchCommand implements Runnable {
                 } else {
                     out.printf(Locale.ROOT, "  load      %d final checkpoints (%.1f MB): verified %.1f ms, unverified %.1f ms (medians of %d)%n",
                             f.checkpoints(), f.megabytes(), f.verifiedMedianMs(), f.unverifiedMedianMs(), runs);
-                    out.printf(Locale.ROOT, "  repair    shard %d, %d checkpoints recomputed bit for bit in %.2f s (original training %.2f s)%n",
-                            f.shard(), f.slicesRepaired(), f.repairSeconds(), f.trainSeconds());
+                    out.printf(Locale.ROOT, "  repair    shard %d, %d checkpoints recomputed bit for bit in %.2f s, of which %.2f s retraining"
+                                    + " the shard (its original training: %.2f s)%n",
+                            f.shard(), f.slicesRepaired(), f.repairSeconds(), f.recomputeSeconds(), f.trainSeconds());
                 }
             } finally {
                 try (var walk = java.nio.file.Files.walk(scratch)) {

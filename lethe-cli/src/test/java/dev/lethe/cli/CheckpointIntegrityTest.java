@@ -145,4 +145,37 @@ class CheckpointIntegrityTest {
         assertThat(Cli.run("audit", "--store", store.toString()).exitCode()).isZero();
         assertThat(Cli.run("repair", "--store", store.toString()).out()).contains("nothing to repair");
     }
+
+    @Test
+    void aForgetRefusesToRetrainFromADamagedIntermediateCheckpoint() throws Exception {
+        Path store = Store.open(template).copyTo(dir.resolve("retrain-start")).root();
+        // Given a person whose records sit in the last slice of their shard: their forget retrains from slice 1's checkpoint
+        JsonNode files = JSON.readTree(store.resolve("manifest.json").toFile()).at("/dataFiles/shards");
+        String person = null;
+        int shard = -1;
+        for (int s = 0; s < files.size() && person == null; s++) {
+            TrainingDataFile.Metadata m = TrainingDataFile.readMetadata(store.resolve(files.get(s).asText()));
+            for (int i = 0; i < m.size(); i++) {
+                String subject = m.subjects()[i];
+                boolean allLast = true;
+                for (int j = 0; j < m.size(); j++) {
+                    allLast &= !subject.equals(m.subjects()[j]) || m.slices()[j] == 2;
+                }
+                if (allLast) {
+                    person = subject;
+                    shard = s;
+                    break;
+                }
+            }
+        }
+        assertThat(person).as("a person in a last slice").isNotNull();
+        Path start = checkpoint(store, shard, 1);
+        flipThreeBytes(start);
+
+        // Then the forget refuses to start from it, and publishes nothing
+        Cli forget = Cli.run("forget", "--store", store.toString(), "--subject", person);
+        assertThat(forget.exitCode()).as(forget.out() + forget.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(forget.err()).contains(store.relativize(start).toString()).contains("shard " + shard + " (slice 1) is damaged");
+        assertThat(JSON.readTree(store.resolve("manifest.json").toFile()).get("currentVersion").asInt()).isEqualTo(1);
+    }
 }

@@ -39,12 +39,14 @@ public final class CheckpointBenchmark {
      * @param verifiedMs median time of a verified load, and each run
      * @param unverifiedMs median time of an unverified load, and each run
      * @param shard the shard repaired
-     * @param repairSeconds wall time of its repair (every slice recomputed)
+     * @param repairSeconds wall time of the whole repair: verifying every data file and checkpoint of the store, then
+     *                      recomputing the shard
+     * @param recomputeSeconds of which recomputing the shard (reading its data, retraining every slice, writing)
      * @param trainSeconds the time its slices took in the original training
      */
     public record Figures(int checkpoints, double megabytes, double verifiedMedianMs, double[] verifiedMs,
                           double unverifiedMedianMs, double[] unverifiedMs, int shard, int slicesRepaired, double repairSeconds,
-                          double trainSeconds) {
+                          double recomputeSeconds, double trainSeconds) {
     }
 
     /** Runs the benchmark on {@code storeDir} (not changed: the repair runs on a copy under {@code scratch}). */
@@ -82,7 +84,7 @@ public final class CheckpointBenchmark {
             throw new IllegalStateException("repair recomputed " + repaired.repaired().size() + " of " + gone.size() + " checkpoints");
         }
         return new Figures(keys.size(), bytes / 1e6, median(verified), verified, median(unverified), unverified, shard, gone.size(),
-                repairSeconds, originalTrainSeconds(store, shard));
+                repairSeconds, repaired.shardSeconds().get(shard), originalTrainSeconds(store, shard));
     }
 
     private static double load(dev.lethe.core.sisa.CheckpointStore checkpoints, List<CheckpointKey> keys, SisaConfig config, Device device)
