@@ -22,11 +22,36 @@ import java.util.Optional;
  */
 final class ForgetOutcome {
 
-    private ForgetOutcome() {
+    private final Ledger ledger;
+    /** Done requests that removed records, by kind and values digest, earliest first: read once, when first needed. */
+    private java.util.Map<String, ForgetRequest> earliestByDigest;
+
+    private ForgetOutcome(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    private void index() {
+        earliestByDigest = new java.util.HashMap<>();
+        for (int offset = 0; ; offset += 1000) {
+            List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
+            for (ForgetRequest done : page) {
+                if (removedSomething(done)) {
+                    earliestByDigest.putIfAbsent(done.kind() + ":" + done.valuesDigest(), done);
+                }
+            }
+            if (page.size() < 1000) {
+                return;
+            }
+        }
+    }
+
+    /** The words for a batch's requests, with the ledger's done requests read once. */
+    static ForgetOutcome of(Ledger ledger) {
+        return new ForgetOutcome(ledger);
     }
 
     /** The sentence for request {@code r} (its values not yet erased), which matched {@code m}. */
-    static String describe(ForgetRequest r, StoreManifest.Match m, Ledger ledger) {
+    String describe(ForgetRequest r, StoreManifest.Match m) {
         if (m.trainRecords() + m.testRecords() > 0) {
             return String.format(Locale.ROOT, "removed %d training and %d held-out record(s)", m.trainRecords(), m.testRecords());
         }
@@ -35,7 +60,7 @@ final class ForgetOutcome {
         }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < r.values().size(); i++) {
-            String why = earlier(r.kind(), r.values().get(i), r.id(), ledger)
+            String why = earlier(r.kind(), r.values().get(i))
                     .map(e -> "already forgotten by " + e.id() + " on " + e.completedAt().atOffset(ZoneOffset.UTC).toLocalDate())
                     .orElse(r.kind() == ForgetKind.SUBJECTS ? "no data held about this subject" : "already forgotten");
             parts.add(r.values().size() == 1 ? why : "values[" + i + "]: " + why);
@@ -48,19 +73,11 @@ final class ForgetOutcome {
      * is all the ledger keeps) and removed records. A value forgotten within a request naming several is not found
      * this way, and is then reported as not held, which is also true.
      */
-    private static Optional<ForgetRequest> earlier(ForgetKind kind, String value, String self, Ledger ledger) {
-        String digest = new RequestSpec(kind, List.of(value), null, null).valuesDigest();
-        for (int offset = 0; ; offset += 1000) {
-            List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
-            for (ForgetRequest done : page) {
-                if (!done.id().equals(self) && done.kind() == kind && done.valuesDigest().equals(digest) && removedSomething(done)) {
-                    return Optional.of(done);
-                }
-            }
-            if (page.size() < 1000) {
-                return Optional.empty();
-            }
+    private Optional<ForgetRequest> earlier(ForgetKind kind, String value) {
+        if (earliestByDigest == null) {
+            index();
         }
+        return Optional.ofNullable(earliestByDigest.get(kind + ":" + new RequestSpec(kind, List.of(value), null, null).valuesDigest()));
     }
 
     private static boolean removedSomething(ForgetRequest done) {

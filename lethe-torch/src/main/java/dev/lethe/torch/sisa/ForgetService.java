@@ -427,6 +427,7 @@ public final class ForgetService {
         boolean appliedHere = version.requests().contains(requests.get(0).id());
         List<Receipt> receipts = new ArrayList<>();
         Map<String, String> receiptJson = new LinkedHashMap<>();
+        ForgetOutcome outcomes = ForgetOutcome.of(ledger);
         for (ForgetRequest r : requests) {
             StoreManifest.Match m = matched.get(r.id());
             List<StoreManifest.ShardRetrain> mine = appliedHere
@@ -435,7 +436,7 @@ public final class ForgetService {
                     m.digest(), mine, manifest.sisa().slices(), version.version(), appliedHere ? "batch-v" + version.version() : r.batchId(),
                     appliedHere ? version.requests().size() : requests.size(),
                     appliedHere ? version.metrics().getOrDefault("retrainSeconds", Double.NaN) : 0.0, "exact",
-                    ForgetOutcome.describe(r, m, ledger));
+                    outcomes.describe(r, m));
             receiptJson.put(r.id(), Store.compactJson(receipt));
             receipts.add(receipt);
         }
