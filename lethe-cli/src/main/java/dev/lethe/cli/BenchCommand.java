@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class,
-                BenchScenario.class})
+                BenchCommand.Checkpoints.class, BenchScenario.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -395,6 +395,57 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "  erasure   one person, submitted to done: %.2f s%n", f.erasureSeconds());
                 out.flush();
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** What checkpoint integrity costs: a verified against an unverified ensemble load, and the repair of one shard. */
+    @Command(name = "checkpoints", mixinStandardHelpOptions = true,
+            description = "Time a SISA store's ensemble load with and without SHA-256 verification, and 'lethe repair' of one whole "
+                    + "shard (on a scratch copy) against that shard's original training time.")
+    static final class Checkpoints implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--store", required = true, paramLabel = "DIR", description = "A SISA store (not changed).")
+        Path store;
+
+        @Option(names = "--runs", defaultValue = "7", description = "Loads of each kind, interleaved. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--shard", defaultValue = "0", description = "The shard whose checkpoints are deleted and repaired. Default: ${DEFAULT-VALUE}.")
+        int shard;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1");
+            }
+            var manifest = dev.lethe.core.store.Store.open(store).readManifest();
+            dev.lethe.torch.runtime.TorchRuntime.start(dev.lethe.torch.sisa.SisaService.config(manifest).threads());
+            Path scratch = java.nio.file.Files.createTempDirectory("lethe-bench-repair");
+            try {
+                var f = dev.lethe.torch.bench.CheckpointBenchmark.run(store, scratch.resolve("store"), runs, shard, ai.djl.Device.cpu());
+                if (json) {
+                    Output.json(out, f);
+                } else {
+                    out.printf(Locale.ROOT, "  load      %d final checkpoints (%.1f MB): verified %.1f ms, unverified %.1f ms (medians of %d)%n",
+                            f.checkpoints(), f.megabytes(), f.verifiedMedianMs(), f.unverifiedMedianMs(), runs);
+                    out.printf(Locale.ROOT, "  repair    shard %d, %d checkpoints recomputed bit for bit in %.2f s, of which %.2f s retraining"
+                                    + " the shard (its original training: %.2f s)%n",
+                            f.shard(), f.slicesRepaired(), f.repairSeconds(), f.recomputeSeconds(), f.trainSeconds());
+                }
+            } finally {
+                try (var walk = java.nio.file.Files.walk(scratch)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            out.flush();
             return ExitCodes.OK;
         }
     }

@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -129,6 +132,11 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no training record matches " + what.values() + ": no forget set to compare on");
         }
         StoreData.Split split = stored.split(forget);
+        List<String> forgetIds = new ArrayList<>();
+        for (int i = 0; i < split.selected().size(); i++) {
+            forgetIds.add(split.selected().id(i));
+        }
+        requireReferenceRemoved(ref, forgetIds);
         UnlearningData sets = new UnlearningData(split.selected(), split.rest(), data.test());
         TrainConfig config = UnlearnService.originalConfig(manifest);
         Path originalFile = s.root().resolve(manifest.models().get(0).file());
@@ -169,6 +177,29 @@ public final class EvalCommand implements Callable<Integer> {
                 c.referenceProbe().forgetAccuracy());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * A reference is only a reference if its current model was made without exactly the forget set: its receipt
+     * must have matched the same records (same matched digest). A reference that still holds them (no receipt, or
+     * one that removed other records) would make every gap look small, so it is refused.
+     */
+    private static void requireReferenceRemoved(Store ref, java.util.List<String> forgetIds) {
+        StoreManifest.ModelVersion current = ref.readManifest().current();
+        // the reference's receipt holds a digest keyed with its own store's key (a copy of this store shares it)
+        String expected = StoreKeys.forReading(ref).ofIds(forgetIds);
+        Map<String, Object> receipt = current.unlearning();
+        String how = "make one with 'lethe unlearn --method retrain --store " + ref.root() + "' and the same --record/--subject/--label";
+        if (receipt == null || receipt.get("matchedDigest") == null) {
+            throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version()
+                    + ") has no unlearning receipt: its model may still hold the " + forgetIds.size() + " forget records; " + how);
+        }
+        if (!expected.equals(receipt.get("matchedDigest"))) {
+            throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version() + ") removed "
+                    + receipt.get("matchedRecords") + " record(s) with digest " + String.valueOf(receipt.get("matchedDigest")).substring(0, 12)
+                    + "…, not the " + forgetIds.size() + " forget records selected here (digest " + expected.substring(0, 12)
+                    + "…): it does not show what removing them gives; " + how);
+        }
     }
 
     /** A SISA store: the ensemble on the store's current (post-forgetting) records. */

@@ -18,8 +18,8 @@ import java.util.concurrent.CancellationException;
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
         description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, ForgetCommand.class, AuditCommand.class, MethodsCommand.class, UnlearnCommand.class, AttackCommand.class,
-                BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
+                PredictCommand.class, ForgetCommand.class, AuditCommand.class, RepairCommand.class, MethodsCommand.class, UnlearnCommand.class,
+                AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
 public final class LetheCommand implements Runnable {
@@ -56,8 +56,11 @@ public final class LetheCommand implements Runnable {
         return code;
     }
 
-    /** Bad input (exit 2) versus a failure of the work itself (exit 1). */
+    /** A damaged checkpoint (exit 3), bad input (exit 2), or a failure of the work itself (exit 1). */
     static int exitCode(Throwable e) {
+        if (e instanceof dev.lethe.core.sisa.DamagedCheckpointException) {
+            return ExitCodes.VERIFICATION_FAILED; // a checksum verification found a damaged file
+        }
         if (e instanceof DataFormatException || e instanceof IllegalArgumentException || e instanceof StoreException
                 || e instanceof FileNotFoundException || e instanceof java.nio.file.NoSuchFileException
                 || e.getClass().getSimpleName().equals("DatasetNotFoundException")

@@ -64,6 +64,11 @@ final class SisaCommands {
     }
 
     static void printReceipt(PrintWriter out, Receipt r) {
+        if (!r.changedAnything()) {
+            out.printf(Locale.ROOT, "  receipt   %s (%s): %s; model version %d still serves%n", r.requestId(), r.kind(), r.outcome(),
+                    r.modelVersion());
+            return;
+        }
         out.printf(Locale.ROOT, "  receipt   %s (%s): %d training + %d held-out records matched, digest %s…%n", r.requestId(), r.kind(),
                 r.matchedTrainRecords(), r.matchedTestRecords(), r.matchedDigest().substring(0, 12));
         if (r.retrained().isEmpty()) {

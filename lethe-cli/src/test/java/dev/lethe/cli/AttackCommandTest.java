@@ -119,6 +119,30 @@ class AttackCommandTest {
     }
 
     @Test
+    void aReferenceThatDidNotRemoveTheSameRecordsIsRefused() throws Exception {
+        Path original = dir.resolve("original");
+        Path retrained = dir.resolve("retrained-5");
+        for (Path p : new Path[]{original, retrained}) {
+            assertThat(Cli.run("train", "--store", p.toString(), "--epochs", "2", "--model", "mlp:16").exitCode()).isZero();
+        }
+        assertThat(Cli.run("unlearn", "--store", retrained.toString(), "--method", "retrain", "--label", "5").exitCode()).isZero();
+
+        // A reference that still holds the forget set (no receipt): refused
+        Cli holds = Cli.run("eval", "--store", retrained.toString(), "--reference", original.toString(), "--label", "5");
+        assertThat(holds.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(holds.err()).contains("has no unlearning receipt").contains("may still hold the").contains("lethe unlearn --method retrain");
+
+        // A reference that removed other records: refused, naming both digests
+        Cli other = Cli.run("eval", "--store", original.toString(), "--reference", retrained.toString(), "--label", "6");
+        assertThat(other.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(other.err()).contains("removed").contains("not the").contains("forget records selected here");
+
+        // The same records: accepted
+        Cli same = Cli.run("eval", "--store", original.toString(), "--reference", retrained.toString(), "--label", "5");
+        assertThat(same.exitCode()).as(same.err()).isZero();
+    }
+
+    @Test
     void anUnknownAttackOrAnEmptySelectionIsBadInput() {
         Cli help = Cli.run("attack", "--help");
         assertThat(help.exitCode()).isZero();

@@ -31,7 +31,7 @@ class CommandLineTest {
     void helpListsEveryCommandAndEveryCommandHasHelp() {
         Cli top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
-        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "methods", "unlearn", "attack", "bench", "serve", "tokens"}) {
+        for (String cmd : new String[]{"demo", "datasets", "train", "eval", "predict", "forget", "audit", "repair", "methods", "unlearn", "attack", "bench", "serve", "tokens"}) {
             assertThat(top.out()).contains(cmd);
             Cli sub = Cli.run(cmd, "--help");
             assertThat(sub.exitCode()).as(cmd).isZero();

@@ -13,23 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServeCrashRecoveryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/v1");
     private static final List<String> PEOPLE = List.of("subject-7", "subject-12", "subject-30");
     /** Not a crash point: the test kills the server with SIGKILL once it reports the batch running. */
     private static final String SIGKILL = "sigkill-while-running";
@@ -67,47 +55,6 @@ class ServeCrashRecoveryTest {
     }
 
 
-    /** A {@code lethe serve} child process and the port it announced. */
-    private record Child(Process process, int port, StringBuffer output) {
-
-        static Child serve(Path store, List<String> jvmOptions) throws Exception {
-            Process p = new ProcessBuilder(ChildJvm.command(jvmOptions,
-                    List.of("serve", "--store", store.toString(), "--port", "0", "--batch-window-ms", "1500"))).redirectErrorStream(true).start();
-            StringBuffer output = new StringBuffer();
-            CompletableFuture<Integer> port = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        output.append(line).append('\n');
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            port.complete(Integer.parseInt(m.group(1)));
-                        }
-                    }
-                } catch (IOException e) {
-                    port.completeExceptionally(e);
-                }
-                port.completeExceptionally(new AssertionError("the server exited before listening:\n" + output));
-            });
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(p, port.get(120, TimeUnit.SECONDS), output);
-        }
-
-        HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .build();
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        }
-
-        int awaitExit() throws Exception {
-            assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("server exited:\n" + output).isTrue();
-            return process.exitValue();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"mid-retrain", "after-switch", SIGKILL})
     void aServerKilledMidBatchFinishesEveryAcceptedRequestOnceAfterRestart(String crashPoint) throws Exception {
@@ -117,7 +64,7 @@ class ServeCrashRecoveryTest {
         String token = JSON.readTree(created.out()).get("token").asText();
 
         // Given a server that will die at the crash point, and three people's requests it acknowledged
-        Child doomed = Child.serve(store, crashPoint.equals(SIGKILL) ? List.of() : List.of("-Dlethe.crashAt=" + crashPoint));
+        ServeChild doomed = ServeChild.serve(store, crashPoint.equals(SIGKILL) ? List.of() : List.of("-Dlethe.crashAt=" + crashPoint));
         List<String> ids = new ArrayList<>();
         for (String person : PEOPLE) {
             HttpResponse<String> r = doomed.send("POST", "/v1/forget-requests", token,
@@ -144,7 +91,7 @@ class ServeCrashRecoveryTest {
         }
 
         // And a new server starts on the same store
-        Child restarted = Child.serve(store, List.of());
+        ServeChild restarted = ServeChild.serve(store, List.of());
         try {
             // Then every accepted request finishes, and a client retrying with its key gets the same request
             for (String id : ids) {
@@ -184,7 +131,7 @@ class ServeCrashRecoveryTest {
         }
     }
 
-    private static JsonNode awaitDone(Child server, String token, String id) throws Exception {
+    private static JsonNode awaitDone(ServeChild server, String token, String id) throws Exception {
         long end = System.nanoTime() + 120_000_000_000L;
         while (true) {
             JsonNode r = JSON.readTree(server.send("GET", "/v1/forget-requests/" + id, token, null).body());

@@ -7,6 +7,7 @@ import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.ledger.RequestStatus;
 import dev.lethe.torch.sisa.ForgetService;
+import dev.lethe.torch.sisa.UnknownRecordException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
@@ -50,6 +51,7 @@ final class ForgetRequestsApi {
                         "Submit a forget request (record ids, subject ids or a label); durable before the answer",
                         List.of(), body, Map.of(202, "accepted: the new request's id", 200,
                         "the idempotency key was used before: the original request", 400, "bad input, naming the field",
+                        422, "a record id that this store neither holds nor has forgotten (the message shows the id format)",
                         409, "the idempotency key was used for a different request", 413, "body too large"), this::submit),
                 new Endpoint(HandlerType.GET, "/v1/forget-requests/{id}", Access.AUTHENTICATED,
                         "Status of one forget request, with its receipt when done (clients see their own only)",
@@ -79,6 +81,9 @@ final class ForgetRequestsApi {
                     body.optionalString("idempotencyKey")), caller.name());
         } catch (IdempotencyConflictException e) {
             throw new ApiException(409, "idempotencyKey", e.getMessage());
+        } catch (UnknownRecordException e) {
+            // well-formed, but names nothing this store holds or forgot: unprocessable, not malformed
+            throw new ApiException(422, field + "[" + e.position() + "]", e.getMessage().replace("values[", field + "["));
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() == null ? "invalid request" : e.getMessage();
             boolean positional = kind != ForgetKind.LABEL && message.startsWith("values[");

@@ -42,11 +42,14 @@ public final class LetheServer implements AutoCloseable {
     private final TokenStore tokens;
     private final ServedModels models;
     private final ForgetWorker worker;
+    private final Store store;
+    private StoreFollower follower;
     private final Javalin app;
     private final List<String> registered = new CopyOnWriteArrayList<>();
 
-    private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
+    private LetheServer(ServerConfig config, Store store, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
                         List<Endpoint> endpoints, ServerMetrics metrics) {
+        this.store = store;
         this.ledger = ledger;
         this.tokens = tokens;
         this.models = models;
@@ -104,7 +107,7 @@ public final class LetheServer implements AutoCloseable {
             endpoints.add(reports.endpoint());
             endpoints.addAll(new LoginPage(tokens).endpoints());
             endpoints.add(OpenApiDocument.endpoint(endpoints));
-            LetheServer server = new LetheServer(config, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
+            LetheServer server = new LetheServer(config, store, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
             server.listen(config);
             LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
                     server.port(), served.version(), store.root(), endpoints.size());
@@ -148,12 +151,20 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
-    private void listen(ServerConfig config) {
+    /**
+     * Starts the HTTP server, then the store follower (which registers the server's lease) and the worker; stops
+     * the HTTP server again if either cannot start.
+     */
+    private void listen(ServerConfig config) throws IOException {
         app.start(config.host(), config.port());
         try {
+            follower = new StoreFollower(store, models, config.host(), app.port());
+            follower.start();
             worker.start();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            if (follower != null) {
+                follower.close();
+            }
             app.stop();
             throw e;
         }
@@ -203,6 +214,7 @@ public final class LetheServer implements AutoCloseable {
     public void close() throws InterruptedException {
         app.stop();
         try {
+            follower.close();
             worker.close();
         } finally {
             models.close();

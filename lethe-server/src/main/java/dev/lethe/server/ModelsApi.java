@@ -25,15 +25,29 @@ final class ModelsApi {
 
     List<Endpoint> endpoints() {
         return List.of(
-                new Endpoint(HandlerType.GET, "/v1/health", Access.PUBLIC, "Liveness: the server answers and serves a model",
-                        List.of(), null, Map.of(200, "ok"), this::health),
+                new Endpoint(HandlerType.GET, "/v1/health", Access.PUBLIC,
+                        "Health: ok when the server answers from the store's current model version; degraded (503) when it cannot,"
+                                + " naming the damaged shard and checkpoint",
+                        List.of(), null, Map.of(200, "ok", 503, "degraded: no model is served, and why"), this::health),
                 new Endpoint(HandlerType.GET, "/v1/models/current", Access.AUTHENTICATED,
                         "The model version answering predictions, its configuration and the lineage of versions",
                         List.of(), null, Map.of(200, "the current version"), this::current));
     }
 
     private void health(Context ctx, Caller caller) {
-        ctx.json(Map.of("status", "ok", "modelVersion", models.version()));
+        models.follow(false);
+        ServedModels.State s = models.state();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", s.ok() ? "ok" : "degraded");
+        doc.put("modelVersion", s.servedVersion());
+        doc.put("currentVersion", s.currentVersion());
+        if (!s.ok()) {
+            doc.put("problem", s.problem());
+            if (s.damagedShard() != null) {
+                doc.put("damaged", Map.of("shard", s.damagedShard(), "file", s.damagedFile()));
+            }
+        }
+        ctx.status(s.ok() ? 200 : 503).json(doc);
     }
 
     private void current(Context ctx, Caller caller) {

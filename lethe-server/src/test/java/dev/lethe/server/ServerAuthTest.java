@@ -129,11 +129,11 @@ class ServerAuthTest {
     @Test
     void aClientSeesItsOwnRequestsOnly() {
         // Given a request an admin submitted
-        String id = server.admin().post("/v1/forget-requests", "{\"recordIds\": [\"no-such-record\"]}").json().get("id").asText();
+        String id = server.admin().post("/v1/forget-requests", "{\"subjectIds\": [\"no-such-person\"]}").json().get("id").asText();
         // Then the admin reads it and a client is told it does not exist
         assertThat(server.admin().get("/v1/forget-requests/" + id).status()).isEqualTo(200);
         Api.Response asClient = server.client().get("/v1/forget-requests/" + id);
         assertThat(asClient.status()).isEqualTo(404);
-        assertThat(asClient.body()).doesNotContain("no-such-record");
+        assertThat(asClient.body()).doesNotContain("no-such-person");
     }
 }

@@ -46,7 +46,8 @@ class ServerConcurrencyTest {
                 int thread = t;
                 done.add(pool.submit(() -> {
                     for (int i = thread; i < REQUESTS; i += THREADS) {
-                        String body = "{\"recordIds\": [\"ghost-" + i + "\"], \"idempotencyKey\": \"key-" + i + "\"}";
+                        // persons the store holds nothing about: each is done without retraining or a new version
+                        String body = "{\"subjectIds\": [\"ghost-" + i + "\"], \"idempotencyKey\": \"key-" + i + "\"}";
                         Api.Response r = api.post("/v1/forget-requests", body);
                         assertThat(r.status()).as(r.body()).isEqualTo(202);
                         acknowledged.put(i, r.json().get("id").asText());

@@ -16,12 +16,14 @@ import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.ServerLeases;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.store.Tombstones;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,11 +45,16 @@ import java.util.stream.Stream;
  *       {@code key.in-force} event both name, and no key rotation is unfinished;</li>
  *   <li>no forgotten data row remains: no record id in the data files has a tombstone's keyed digest, and
  *       data/ holds only the current files;</li>
- *   <li>every accepted request is done and applied by a model version.</li>
+ *   <li>every accepted request is done and applied by a model version;</li>
+ *   <li>every checkpoint (every slice of every shard) matches the digest the manifest recorded;</li>
+ *   <li>every running server ({@link ServerLeases}) answers from the current version.</li>
  * </ol>
  * Pure Java: it needs no model, only the ledger, manifest, data and checkpoint files.
  */
 public final class StoreAudit {
+
+    /** How long the audit waits for a live server to report the current version (servers follow within a second). */
+    static final long SERVER_GRACE_MS = 3_000;
 
     private StoreAudit() {
     }
@@ -108,6 +115,10 @@ public final class StoreAudit {
         checks.add(digest == null
                 ? new AuditCheck("no forgotten data row remains", false, "cannot be checked without the store's key (see above)")
                 : noForgottenRows(store, manifest, all, digest));
+        if (manifest.checkpointDigests() != null) {
+            checks.add(checkpointsIntact(manifest, checkpoints, validList));
+        }
+        checks.add(serversCurrent(store));
         return new AuditReport(store.root().toString(), checks);
     }
 
@@ -187,6 +198,67 @@ public final class StoreAudit {
         return new AuditCheck(name, true, "key " + inForce + " (manifest and ledger agree)");
     }
 
+    private static AuditCheck checkpointsIntact(StoreManifest manifest, FileCheckpointStore checkpoints, List<CheckpointKey> valid)
+            throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (CheckpointKey key : valid) {
+            String expected = manifest.checkpointDigests().get(key.relativePath());
+            if (expected == null) {
+                problems.add(key.relativePath() + " has no digest in the manifest");
+            } else if (!checkpoints.contains(key)) {
+                problems.add(key.relativePath() + " (shard " + key.shard() + ") is missing");
+            } else if (!checkpoints.sha256(key).equals(expected)) {
+                problems.add(key.relativePath() + " (shard " + key.shard() + ") is damaged");
+            }
+        }
+        return new AuditCheck("every checkpoint matches its digest in the manifest", problems.isEmpty(), problems.isEmpty()
+                ? valid.size() + " checkpoints verified"
+                : String.join("; ", problems.subList(0, Math.min(5, problems.size()))) + "; run 'lethe repair' to recompute them");
+    }
+
+    /**
+     * Every live server's lease names the current version. A server follows a switch within a second, so a lease
+     * that names another version is read again for up to {@link #SERVER_GRACE_MS} before it counts as stale.
+     */
+    private static AuditCheck serversCurrent(Store store) throws IOException {
+        List<String> problems = new ArrayList<>();
+        int live = 0;
+        int stale = 0;
+        long deadline = System.currentTimeMillis() + SERVER_GRACE_MS;
+        for (ServerLeases.Lease lease : ServerLeases.read(store)) {
+            if (!lease.live(Instant.now())) {
+                stale++;
+                continue;
+            }
+            live++;
+            ServerLeases.Lease seen = lease;
+            int current = store.readManifest().currentVersion();
+            while (!Integer.valueOf(current).equals(seen.modelVersion()) && System.currentTimeMillis() < deadline) {
+                sleep();
+                seen = ServerLeases.read(store).stream().filter(l -> l.pid() == lease.pid() && l.port() == lease.port()).findFirst()
+                        .orElse(seen);
+                current = store.readManifest().currentVersion();
+            }
+            if (!Integer.valueOf(current).equals(seen.modelVersion())) {
+                problems.add("the server on " + seen.host() + ":" + seen.port() + " (pid " + seen.pid() + ") answers with "
+                        + (seen.modelVersion() == null ? "no model (" + seen.status() + ")" : "model version " + seen.modelVersion())
+                        + ", not the current version " + current);
+            }
+        }
+        String ignored = stale == 0 ? "" : "; " + stale + " stale lease(s) of stopped servers ignored";
+        return new AuditCheck("every running server answers from the current version", problems.isEmpty(), problems.isEmpty()
+                ? live + " running server(s)" + ignored : String.join("; ", problems) + ignored);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a server's lease", e);
+        }
+    }
+
     private static AuditCheck requestsApplied(Ledger ledger, List<StoreManifest.ModelVersion> versions) {
         Set<String> applied = new HashSet<>();
         versions.forEach(v -> applied.addAll(v.requests()));
@@ -200,7 +272,7 @@ public final class StoreAudit {
             List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
             for (ForgetRequest r : page) {
                 done++;
-                if (!applied.contains(r.id())) {
+                if (!applied.contains(r.id()) && removedSomething(r)) {
                     problems.add("request " + r.id() + " is done but no model version applied it");
                 }
             }
@@ -210,6 +282,19 @@ public final class StoreAudit {
         }
         return new AuditCheck("every request done and applied", problems.isEmpty(),
                 problems.isEmpty() ? done + " request(s) done, all applied" : String.join("; ", problems));
+    }
+
+    /** Whether a done request's receipt says it removed records (one that matched nothing makes no version). */
+    private static boolean removedSomething(ForgetRequest done) {
+        if (done.receiptJson() == null) {
+            return true;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode receipt = Store.json().readTree(done.receiptJson());
+            return receipt.path("matchedTrainRecords").asInt(1) + receipt.path("matchedTestRecords").asInt(1) > 0;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return true;
+        }
     }
 
     private static AuditCheck dataFilesMatch(Store store, StoreManifest manifest) throws IOException {

@@ -47,10 +47,16 @@ public final class ShardFiles {
     public static List<CheckpointKey> validKeys(ShardPlan plan, List<TrainingDataFile.Metadata> shards, String configFingerprint) {
         List<CheckpointKey> keys = new ArrayList<>();
         for (int s = 0; s < shards.size(); s++) {
-            Lineage lineage = shardLineage(plan, s, shards.get(s).ids(), shards.get(s).slices());
-            for (int k = 0; k < plan.slices(); k++) {
-                keys.add(lineage.checkpointKey(s, k, configFingerprint));
-            }
+            keys.addAll(shardKeys(shardLineage(plan, s, shards.get(s).ids(), shards.get(s).slices()), s, configFingerprint));
+        }
+        return keys;
+    }
+
+    /** The keys of shard {@code s}'s checkpoints under {@code lineage}, slice 0 first. */
+    public static List<CheckpointKey> shardKeys(Lineage lineage, int s, String configFingerprint) {
+        List<CheckpointKey> keys = new ArrayList<>();
+        for (int k = 0; k < lineage.plan().slices(); k++) {
+            keys.add(lineage.checkpointKey(s, k, configFingerprint));
         }
         return keys;
     }

@@ -63,13 +63,14 @@ public final class Store {
     }
 
     /**
-     * Copies this store's files into {@code target} (absent or empty), leaving out the lock file: a scratch
-     * copy to experiment on (benchmarks, tests) without touching the store itself. Returns the copy. The copy
-     * takes the store's key ({@code secret.key}, kept private), without which its digests could not be checked.
+     * Copies this store's files into {@code target} (absent or empty), leaving out the lock file and the running
+     * servers' leases ({@link ServerLeases}): a scratch copy to experiment on (benchmarks, tests) without touching the
+     * store itself. Returns the copy. The copy takes the store's key ({@code secret.key}, kept private), without which
+     * its digests could not be checked.
      */
     public Store copyTo(Path target) throws IOException {
         try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.toList()) {
+            for (Path p : walk.filter(p -> !p.startsWith(ServerLeases.dir(this))).toList()) {
                 Path to = target.resolve(root.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);

@@ -28,12 +28,16 @@ import java.util.Map;
  * @param digestKey the id of the store key that made this manifest's digests (tombstones, {@code matched}); null for
  *                  a store written before keyed digests, whose digests are plain SHA-256 until its first write keys it
  *                  ({@link dev.lethe.core.keys.KeyRotation})
+ * @param checkpointDigests SISA: SHA-256 of every checkpoint the current records justify (every slice of every
+ *                   shard, not only the final ones), by path relative to {@code checkpoints/}: what a load or a
+ *                   retraining verifies a checkpoint against, and what {@code lethe repair} recomputes to; null in
+ *                   stores written before it was kept (then only final checkpoints are verified)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
                             ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
                             SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
-                            String ledgerHead, String digestKey) {
+                            String ledgerHead, String digestKey, Map<String, String> checkpointDigests) {
 
     /** Key in {@link #training}: tombstones a replaced store carried into this one at ingest. */
     public static final String CARRIED_TOMBSTONES = "carriedTombstones";
@@ -46,13 +50,22 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         training = Map.copyOf(training);
         models = List.copyOf(models);
         tombstones = tombstones == null ? null : List.copyOf(tombstones);
+        checkpointDigests = checkpointDigests == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(checkpointDigests));
+    }
+
+    /** A manifest without per-slice checkpoint digests (a single model, or one about to get them). */
+    public StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
+                         ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
+                         SisaInfo sisa, DataFiles dataFiles, List<String> tombstones, String ledgerHead) {
+        this(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa, dataFiles, tombstones,
+                ledgerHead, null, null);
     }
 
     /** A manifest for a single trained model (no SISA). */
     public static StoreManifest single(String createdAt, Map<String, String> versions, DatasetInfo dataset, ModelInfo model,
                                        Map<String, Object> training, ModelVersion first) {
         return new StoreManifest(Store.SCHEMA_VERSION, createdAt, versions, dataset, model, training, first.version(),
-                List.of(first), null, null, null, null, null);
+                List.of(first), null, null, null, null, null, null);
     }
 
     /** Whether this store serves a SISA ensemble. */
@@ -65,13 +78,13 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
         List<ModelVersion> all = new java.util.ArrayList<>(models);
         all.add(next);
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, next.version(), all, sisa,
-                newDataFiles, newTombstones, ledgerHead, digestKey);
+                newDataFiles, newTombstones, ledgerHead, digestKey, checkpointDigests);
     }
 
     /** This manifest listing {@code kept} as its versions (the others are in the history, {@link Store#history()}). */
     StoreManifest withModels(List<ModelVersion> kept) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, kept, sisa,
-                dataFiles, tombstones, ledgerHead, digestKey);
+                dataFiles, tombstones, ledgerHead, digestKey, checkpointDigests);
     }
 
     /** This manifest with other tombstones (digests made by this manifest's key, sorted); null or empty for none. */
@@ -83,13 +96,19 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     public StoreManifest withTombstones(List<String> newTombstones, String tombstoneKey) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
                 dataFiles, newTombstones == null || newTombstones.isEmpty() ? (sisa == null ? null : List.of()) : newTombstones, ledgerHead,
-                tombstoneKey);
+                tombstoneKey, checkpointDigests);
+    }
+
+    /** This manifest with the digests of every checkpoint its current records justify. */
+    public StoreManifest withCheckpointDigests(Map<String, String> digests) {
+        return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
+                dataFiles, tombstones, ledgerHead, digestKey, digests);
     }
 
     /** This manifest with another ledger head. */
     public StoreManifest withLedgerHead(String head) {
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa,
-                dataFiles, tombstones, head, digestKey);
+                dataFiles, tombstones, head, digestKey, checkpointDigests);
     }
 
     /**
@@ -101,7 +120,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
                 : tombstones.stream().map(rekey).sorted().toList();
         List<ModelVersion> newModels = models.stream().map(v -> v.rekeyed(rekey)).toList();
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, newModels, sisa,
-                dataFiles, newTombstones, ledgerHead, newDigestKey);
+                dataFiles, newTombstones, ledgerHead, newDigestKey, checkpointDigests);
     }
 
     /**

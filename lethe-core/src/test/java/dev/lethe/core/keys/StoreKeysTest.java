@@ -43,7 +43,7 @@ class StoreKeysTest {
         StoreManifest.ModelVersion v2 = new StoreManifest.ModelVersion(2, null, null, now, Map.of(), List.of(), List.of(),
                 List.of("req-1"), List.of(), Map.of("req-1", new StoreManifest.Match(1, 0, matchedDigest, List.of(0))));
         store.writeManifest(new StoreManifest(Store.SCHEMA_VERSION, now, Map.of(), null, null, Map.of(), 2, List.of(v1, v2),
-                null, null, tombstones, null, null));
+                null, null, tombstones, null, null, null));
         return store;
     }
 

@@ -44,7 +44,7 @@ final class SyntheticStores {
         tombstones.sort(null);
         return new StoreManifest(Store.SCHEMA_VERSION, now, Map.of("lethe", "test"), null, null, Map.of("seed", 1),
                 requests + 1, versions, new StoreManifest.SisaInfo(shards, 3, "subject", 2, "vote", "f".repeat(64), 1L),
-                null, tombstones, "a".repeat(64), "k-0123456789abcdef");
+                null, tombstones, "a".repeat(64), "k-0123456789abcdef", null);
     }
 
     private static StoreManifest.ModelVersion version(int v, List<String> requests, Map<String, StoreManifest.Match> matched, String now,

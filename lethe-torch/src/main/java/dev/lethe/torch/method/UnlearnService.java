@@ -212,6 +212,7 @@ public final class UnlearnService {
     }
 
     /** Positions of the training records a selector names. */
+
     public static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
         Set<String> wanted = new HashSet<>(values);
         int label = -1;

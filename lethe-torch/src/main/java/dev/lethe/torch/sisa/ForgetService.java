@@ -5,6 +5,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.keys.IdDigest;
 import dev.lethe.core.keys.KeyRotation;
+import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
@@ -14,7 +15,9 @@ import dev.lethe.core.sisa.FileCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.TrainingDataFile;
+import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.store.Store;
+import dev.lethe.core.store.Tombstones;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.train.TrainListener;
@@ -50,7 +53,8 @@ import java.util.stream.Stream;
  *       (their digests cover forgotten records);</li>
  *   <li>mark each request done in the ledger with its {@link Receipt}.</li>
  * </ol>
- * A process killed at any point is finished by the next call: before the switch the batch is redone
+ * A batch whose requests match nothing changes nothing: no retraining and no new version, and each receipt says
+ * why in words ({@link ForgetOutcome}). A process killed at any point is finished by the next call: before the switch the batch is redone
  * (deterministically, reusing what was stored); after it, only purge and receipts remain.
  */
 public final class ForgetService {
@@ -137,8 +141,38 @@ public final class ForgetService {
                         + "': ids are at most 256 printable characters");
             }
         }
+        if (spec.kind() == ForgetKind.RECORDS) {
+            requireKnownRecords(spec.values(), manifest);
+        }
         RequestSpec valid = checked;
         return withLedger(ledger -> ledger.submit(valid, principal, KeyRotation.forAccepting(store, ledger)));
+    }
+
+    /** The record ids a store version holds, and one of them as an example of their format. */
+    private record HeldIds(String createdAt, int version, Set<String> ids, String example) {
+    }
+
+    private volatile HeldIds heldIds;
+
+    /** Refuses a record id that the store neither holds nor has forgotten (a typo is not an erasure). */
+    private void requireKnownRecords(List<String> values, StoreManifest manifest) throws IOException {
+        HeldIds held = heldIds;
+        if (held == null || held.version() != manifest.currentVersion() || !held.createdAt().equals(manifest.createdAt())) {
+            Set<String> ids = new HashSet<>();
+            for (TrainingDataFile.Metadata m : ShardFiles.metadata(store, manifest)) {
+                ids.addAll(m.ids());
+            }
+            ids.addAll(TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test())).ids());
+            held = new HeldIds(manifest.createdAt(), manifest.currentVersion(), ids, ids.stream().sorted().findFirst().orElse("?"));
+            heldIds = held;
+        }
+        Tombstones tombstones = Tombstones.of(manifest, StoreKeys.forReading(store));
+        for (int i = 0; i < values.size(); i++) {
+            String id = values.get(i);
+            if (!held.ids().contains(id) && !tombstones.covers(id)) {
+                throw new UnknownRecordException(i, held.example());
+            }
+        }
     }
 
     private static String resolveLabel(String value, List<String> classNames) {
@@ -174,30 +208,48 @@ public final class ForgetService {
             List<ForgetRequest> switched = pending.stream().filter(r -> applied.contains(r.id())).toList();
             if (!switched.isEmpty()) {
                 purge(manifest, config, ledger);
-                receipts.addAll(complete(switched, manifest, ledger));
+                receipts.addAll(complete(switched, manifest, manifest.current().matched(), ledger, digest));
             }
             List<ForgetRequest> batch = pending.stream().filter(r -> !applied.contains(r.id())).toList();
             if (!batch.isEmpty()) {
-                StoreManifest next = apply(batch, manifest, config, ledger, digest);
+                long start = System.nanoTime();
+                ledger.markRunning(batch.stream().map(ForgetRequest::id).toList(), "batch-v" + (manifest.currentVersion() + 1));
+                Matching matching = match(batch, manifest, config, digest);
+                if (!matching.changesAnything()) {
+                    // nothing to remove: no retraining, no new version; each receipt says why in words
+                    receipts.addAll(complete(batch, manifest, matching.matched(), ledger, digest));
+                    return receipts;
+                }
+                StoreManifest next = apply(batch, manifest, config, ledger, matching, start);
                 purge(next, config, ledger);
                 CrashPoints.reach("after-purge");
-                receipts.addAll(complete(batch, next, ledger));
+                receipts.addAll(complete(batch, next, next.current().matched(), ledger, digest));
             }
             return receipts;
         });
     }
 
-    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger,
-                                IdDigest digest) throws IOException {
-        long start = System.nanoTime();
-        int version = manifest.currentVersion() + 1;
-        String batchId = "batch-v" + version;
-        ledger.markRunning(batch.stream().map(ForgetRequest::id).toList(), batchId);
+    /**
+     * What a batch's requests matched in the current data.
+     *
+     * @param forgotten per shard, the positions of its records to remove
+     * @param forgottenTest positions of held-out records to remove
+     * @param matched per request, what it matched
+     * @param tombstones the store's tombstones with the matched records' added
+     * @param shardMeta the metadata of every shard's current file
+     */
+    private record Matching(List<TrainingDataFile.Metadata> shardMeta, List<Set<Integer>> forgotten, Set<Integer> forgottenTest, Map<String, StoreManifest.Match> matched,
+                            TreeSet<String> tombstones) {
+        boolean changesAnything() {
+            return !forgottenTest.isEmpty() || forgotten.stream().anyMatch(f -> !f.isEmpty());
+        }
+    }
+
+    /** Matches every request of {@code batch} against the metadata of every shard and of the held-out records. */
+    private Matching match(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, IdDigest digest) throws IOException {
         int shards = config.plan().shards();
         List<TrainingDataFile.Metadata> shardMeta = ShardFiles.metadata(store, manifest);
         TrainingDataFile.Metadata testMeta = TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test()));
-
-        // 1. Match every request against the metadata of every shard and of the held-out records.
         List<Set<Integer>> forgotten = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             forgotten.add(new TreeSet<>());
@@ -225,9 +277,21 @@ public final class ForgetService {
             ids.forEach(id -> tombstones.add(digest.ofId(id)));
             matched.put(r.id(), new StoreManifest.Match(trainCount, testHits.size(), digest.ofIds(ids), touched));
         }
+        return new Matching(shardMeta, forgotten, forgottenTest, matched, tombstones);
+    }
+
+    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger, Matching matching,
+                                long start) throws IOException {
+        int version = manifest.currentVersion() + 1;
+        int shards = config.plan().shards();
+        List<TrainingDataFile.Metadata> shardMeta = matching.shardMeta();
+        List<Set<Integer>> forgotten = matching.forgotten();
+        Set<Integer> forgottenTest = matching.forgottenTest();
+        Map<String, StoreManifest.Match> matched = matching.matched();
+        TreeSet<String> tombstones = matching.tombstones();
 
         // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
-        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.of(store, manifest);
         SisaTrainer trainer = new SisaTrainer(config, checkpoints, device).listener(listener).onSlice(e -> {
             onSlice.accept(e);
             CrashPoints.reach("mid-retrain");
@@ -236,9 +300,14 @@ public final class ForgetService {
         List<String> shardFiles = new ArrayList<>(manifest.dataFiles().shards());
         List<String> shardShas = new ArrayList<>(manifest.dataFiles().shardSha256());
         List<StoreManifest.ShardRetrain> retrained = new ArrayList<>();
+        List<CheckpointKey> every = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             Set<Integer> gone = forgotten.get(s);
             if (gone.isEmpty()) {
+                // the new version serves this shard's checkpoint as it is: never publish a damaged one
+                checkpoints.verify(keys.get(s));
+                every.addAll(ShardFiles.shardKeys(ShardFiles.shardLineage(config.plan(), s, shardMeta.get(s).ids(), shardMeta.get(s).slices()),
+                        s, config.fingerprint()));
                 continue;
             }
             long shardStart = System.nanoTime();
@@ -251,6 +320,7 @@ public final class ForgetService {
             CheckpointKey before = keys.get(s);
             CheckpointKey after = trainer.trainShard(remaining, lineage, s, fromSlice);
             keys.set(s, after);
+            every.addAll(ShardFiles.shardKeys(lineage, s, config.fingerprint()));
             shardFiles.set(s, ShardFiles.shardFile(s, version));
             shardShas.set(s, TrainingDataFile.write(store.root().resolve(shardFiles.get(s)), remaining, remainingSlices));
             retrained.add(new StoreManifest.ShardRetrain(s, fromSlice, before.relativePath(), after.relativePath(),
@@ -271,7 +341,8 @@ public final class ForgetService {
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
         StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
-                List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null));
+                List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null))
+                .withCheckpointDigests(checkpoints.digests(every));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
         onSwitch.accept(switched);
@@ -285,11 +356,12 @@ public final class ForgetService {
     }
 
     /** Checkpoint digests of the new version: recomputed for retrained shards, carried over for the others. */
-    private static List<String> checkpointShas(FileCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
+    private static List<String> checkpointShas(VerifiedCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
                                                List<StoreManifest.ShardRetrain> retrained) throws IOException {
         List<String> shas = new ArrayList<>(manifest.current().checkpointSha256());
         for (StoreManifest.ShardRetrain r : retrained) {
-            shas.set(r.shard(), checkpoints.sha256(keys.get(r.shard())));
+            CheckpointKey key = keys.get(r.shard());
+            shas.set(r.shard(), checkpoints.knownDigest(key).orElse(checkpoints.sha256(key)));
         }
         return shas;
     }
@@ -349,16 +421,26 @@ public final class ForgetService {
         ledger.append("store.purged", null, Ledger.SYSTEM_PRINCIPAL, payload);
     }
 
-    private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Ledger ledger) {
+    /**
+     * Marks {@code requests} done with their receipts. {@code manifest}'s current version is the one that applied
+     * them, or, for a batch that matched nothing, the unchanged version that still serves.
+     */
+    private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Map<String, StoreManifest.Match> matched,
+                                          Ledger ledger, IdDigest digest) {
         StoreManifest.ModelVersion version = manifest.current();
+        boolean appliedHere = version.requests().contains(requests.get(0).id());
         List<Receipt> receipts = new ArrayList<>();
         Map<String, String> receiptJson = new LinkedHashMap<>();
+        ForgetOutcome outcomes = ForgetOutcome.of(ledger, digest);
         for (ForgetRequest r : requests) {
-            StoreManifest.Match m = version.matched().get(r.id());
-            List<StoreManifest.ShardRetrain> mine = version.retrained().stream().filter(x -> m.shards().contains(x.shard())).toList();
+            StoreManifest.Match m = matched.get(r.id());
+            List<StoreManifest.ShardRetrain> mine = appliedHere
+                    ? version.retrained().stream().filter(x -> m.shards().contains(x.shard())).toList() : List.of();
             Receipt receipt = new Receipt(r.id(), r.kind().name().toLowerCase(java.util.Locale.ROOT), m.trainRecords(), m.testRecords(),
-                    m.digest(), mine, manifest.sisa().slices(), version.version(), "batch-v" + version.version(),
-                    version.requests().size(), version.metrics().getOrDefault("retrainSeconds", Double.NaN), "exact");
+                    m.digest(), mine, manifest.sisa().slices(), version.version(), appliedHere ? "batch-v" + version.version() : r.batchId(),
+                    appliedHere ? version.requests().size() : requests.size(),
+                    appliedHere ? version.metrics().getOrDefault("retrainSeconds", Double.NaN) : 0.0, "exact",
+                    outcomes.describe(r, m));
             receiptJson.put(r.id(), Store.compactJson(receipt));
             receipts.add(receipt);
         }

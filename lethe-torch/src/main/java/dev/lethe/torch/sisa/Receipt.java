@@ -22,8 +22,15 @@ import java.util.List;
  * @param batchRequests how many requests that batch held (each affected shard retrained once for all)
  * @param batchSeconds wall time of the batch's retraining
  * @param guarantee "exact": the served model is the one a training without the data would produce
+ * @param outcome what happened, in words: the records removed, or why nothing was ("no data held about this
+ *                subject", "already forgotten by req-… on DATE"); a request that matched nothing made no new version
  */
 public record Receipt(String requestId, String kind, int matchedTrainRecords, int matchedTestRecords, String matchedDigest,
                       List<StoreManifest.ShardRetrain> retrained, int slicesPerShard, int modelVersion, String batchId,
-                      int batchRequests, double batchSeconds, String guarantee) {
+                      int batchRequests, double batchSeconds, String guarantee, String outcome) {
+
+    /** Whether the request removed anything (else no model version was made for it). */
+    public boolean changedAnything() {
+        return matchedTrainRecords + matchedTestRecords > 0;
+    }
 }

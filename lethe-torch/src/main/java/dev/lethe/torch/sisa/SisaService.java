@@ -6,7 +6,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.sisa.CheckpointKey;
-import dev.lethe.core.sisa.FileCheckpointStore;
+import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.ShardFiles;
@@ -85,7 +85,7 @@ public final class SisaService {
         Lineage lineage = config.plan().place(train);
         StoreManifest.DataFiles dataFiles = ShardFiles.writeAll(store, train, lineage, data.test(), 1);
 
-        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.fresh(store);
         List<SliceEvent> events = new ArrayList<>();
         long start = System.nanoTime();
         List<CheckpointKey> keys = new SisaTrainer(config, checkpoints, device).listener(listener)
@@ -107,7 +107,7 @@ public final class SisaService {
         metrics.put("testAccuracy", test.accuracy());
         metrics.put("trainSeconds", seconds);
         StoreManifest.ModelVersion first = new StoreManifest.ModelVersion(1, null, null, now, metrics,
-                keys.stream().map(CheckpointKey::relativePath).toList(), sha256s(checkpoints, keys), List.of(), null, null, null);
+                keys.stream().map(CheckpointKey::relativePath).toList(), keys.stream().map(k -> checkpoints.knownDigest(k).orElseThrow()).toList(), List.of(), null, null, null);
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
@@ -115,7 +115,12 @@ public final class SisaService {
                 trainingConfig(config, device, history), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
-                dataFiles, history.tombstones().sorted(), null, history.digestKey());
+                dataFiles, history.tombstones().sorted(), null, history.digestKey(), null);
+        List<CheckpointKey> every = new ArrayList<>();
+        for (int s = 0; s < plan.shards(); s++) {
+            every.addAll(ShardFiles.shardKeys(lineage, s, config.fingerprint()));
+        }
+        manifest = manifest.withCheckpointDigests(checkpoints.digests(every));
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("version", 1);
@@ -149,14 +154,6 @@ public final class SisaService {
         return training;
     }
 
-    static List<String> sha256s(FileCheckpointStore checkpoints, List<CheckpointKey> keys) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (CheckpointKey k : keys) {
-            out.add(checkpoints.sha256(k));
-        }
-        return out;
-    }
-
     /** The SISA configuration a store was trained with. */
     public static SisaConfig config(StoreManifest manifest) {
         if (!manifest.usesSisa()) {
@@ -186,7 +183,7 @@ public final class SisaService {
     public static SisaEnsemble loadEnsemble(Store store, Device device) throws IOException {
         StoreManifest manifest = store.readManifest();
         SisaConfig config = config(manifest);
-        return SisaEnsemble.load(new FileCheckpointStore(store.checkpointsDir()), currentKeys(manifest), config.aggregation(), device);
+        return SisaEnsemble.load(VerifiedCheckpointStore.of(store, manifest), currentKeys(manifest), config.aggregation(), device);
     }
 
     /** The store's current training records, every shard's (what remains after every forget). */
