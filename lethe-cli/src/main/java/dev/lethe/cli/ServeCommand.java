@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import dev.lethe.server.LetheServer;
 import dev.lethe.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,9 +36,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (0: any free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--db", paramLabel = "JDBC-URL",
-            description = "The ledger's database, e.g. jdbc:postgresql://host/db?user=u&password=p. Default: the store's ledger.db (SQLite).")
-    String db;
+    @Mixin
+    LedgerDbOptions db;
 
     @Option(names = "--max-ids", defaultValue = "1000", description = "Most ids one forget request may name. Default: ${DEFAULT-VALUE}.")
     int maxIds;
@@ -52,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db).withMaxIds(maxIds)
+        ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -43,6 +43,11 @@ final class ForgetWorker implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether the worker's thread is alive (readiness). */
+    boolean running() {
+        return thread.isAlive() && !stopping;
+    }
+
     /** Tells the worker a request was accepted. */
     void wake() {
         synchronized (signal) {

@@ -3,6 +3,7 @@ package dev.lethe.server;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lethe.core.jdbc.DatabaseException;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
@@ -22,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LetheServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Ledger ledger;
     private final TokenStore tokens;
@@ -75,14 +79,14 @@ public final class LetheServer implements AutoCloseable {
         // Retraining must use the thread count the checkpoints were trained with, or bits could differ.
         TorchRuntime.start(sisa.threads());
         Device device = Device.cpu();
-        Ledger ledger = Ledger.open(config.ledgerUrl(), null, null, config.maxIds());
+        Ledger ledger = Ledger.open(config.ledgerUrl(), null, config.ledgerTarget().password(), config.maxIds());
         TokenStore tokens = null;
         ServedModels models = null;
         try {
             if (config.jdbcUrl() != null) {
                 adoptFreshLedger(store, ledger);
             }
-            tokens = TokenStore.open(config.ledgerUrl());
+            tokens = TokenStore.open(config.ledgerTarget());
             models = new ServedModels(store, device);
             ServedModels served = models;
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
@@ -98,6 +102,7 @@ public final class LetheServer implements AutoCloseable {
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
             endpoints.add(metrics.endpoint());
+            endpoints.add(new ReadinessApi(ledger, tokens, worker).endpoint());
             ReportPlots reports = new ReportPlots(store);
             endpoints.add(new DashboardPage(store, ledger, served, reports).endpoint());
             endpoints.add(new DashboardCharts(store).endpoint());
@@ -168,19 +173,40 @@ public final class LetheServer implements AutoCloseable {
         } catch (HttpResponseException x) {
             error(ctx, x.getStatus(), x.getStatus() == 413 ? "body" : null, x.getStatus() == 413
                     ? "the body is larger than this server accepts" : x.getMessage());
+        } catch (DatabaseException x) {
+            // the detail (redacted all the same) stays in the log; the caller gets an id to quote
+            String id = errorId();
+            LOG.error("[error {}] {} {}: {}", id, e.method(), e.path(), x.getMessage(), x);
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, null, "the ledger database is unavailable; try again shortly (error id " + id + ")", id);
         } catch (Exception x) {
-            LOG.error("{} {} failed: {}", e.method(), e.path(), x.getMessage(), x);
-            error(ctx, 500, null, "internal error: " + x.getMessage());
+            String id = errorId();
+            LOG.error("[error {}] {} {} failed: {}", id, e.method(), e.path(), x.getMessage(), x);
+            error(ctx, 500, null, "internal error; the server log has the details (error id " + id + ")", id);
         } finally {
             metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
         }
     }
 
     private static void error(Context ctx, int status, String field, String message) {
+        error(ctx, status, field, message, null);
+    }
+
+    /** The error document; a 5xx carries the id under which the server log holds the detail. */
+    private static void error(Context ctx, int status, String field, String message, String errorId) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", message);
         doc.put("field", field);
+        if (errorId != null) {
+            doc.put("errorId", errorId);
+        }
         ctx.status(status).json(doc);
+    }
+
+    private static String errorId() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The port the server listens on (the one picked when the config asked for 0). */

@@ -1,5 +1,7 @@
 package dev.lethe.server;
 
+import dev.lethe.core.jdbc.JdbcTarget;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,13 +17,14 @@ import java.util.Objects;
  * @param maxBodyBytes   the largest request body accepted (larger: 413)
  * @param maxPredictBatch the most feature vectors one prediction call may carry
  * @param batchWindow    how long the worker waits, once a request is pending, for more to join the batch
+ * @param dbPassword     the password of {@code jdbcUrl}'s database, or null (never shown by {@link #toString()})
  */
 public record ServerConfig(Path store, String host, int port, String jdbcUrl, int maxIds, long maxBodyBytes,
-                           int maxPredictBatch, Duration batchWindow) {
+                           int maxPredictBatch, Duration batchWindow, String dbPassword) {
 
     /** Defaults: 1,000 ids per request, 1 MiB bodies, 1,024 vectors per prediction, a 500 ms batch window. */
     public static ServerConfig defaults(Path store, String host, int port) {
-        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500));
+        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500), null);
     }
 
     public ServerConfig {
@@ -44,24 +47,41 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
         return ledgerUrl(store, jdbcUrl);
     }
 
+    /** The ledger's database with its password. */
+    public JdbcTarget ledgerTarget() {
+        return new JdbcTarget(ledgerUrl(), null, jdbcUrl == null ? null : dbPassword);
+    }
+
+    public ServerConfig withDbPassword(String password) {
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, password);
+    }
+
+    /** The settings, with the database URL redacted and the password left out. */
+    @Override
+    public String toString() {
+        return "ServerConfig[store=" + store + ", host=" + host + ", port=" + port + ", db="
+                + JdbcTarget.redact(jdbcUrl) + ", maxIds=" + maxIds + ", maxBodyBytes=" + maxBodyBytes
+                + ", maxPredictBatch=" + maxPredictBatch + ", batchWindow=" + batchWindow + "]";
+    }
+
     /** The JDBC URL of a store's ledger: {@code jdbcUrlOrNull}, or else the store's own SQLite file. */
     public static String ledgerUrl(Path store, String jdbcUrlOrNull) {
         return jdbcUrlOrNull != null ? jdbcUrlOrNull : "jdbc:sqlite:" + store.toAbsolutePath().resolve("ledger.db");
     }
 
     public ServerConfig withJdbcUrl(String url) {
-        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword);
     }
 
     public ServerConfig withMaxIds(int n) {
-        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword);
     }
 
     public ServerConfig withMaxBodyBytes(long n) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow, dbPassword);
     }
 
     public ServerConfig withBatchWindow(Duration window) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window, dbPassword);
     }
 }
