@@ -178,7 +178,7 @@ public final class LetheServer implements AutoCloseable {
             String id = errorId();
             LOG.error("[error {}] {} {}: {}", id, e.method(), e.path(), x.getMessage(), x);
             ctx.header("Retry-After", "5");
-            error(ctx, 503, null, "the ledger database is unavailable; try again shortly (error id " + id + ")", id);
+            error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
         } catch (Exception x) {
             String id = errorId();
             LOG.error("[error {}] {} {} failed: {}", id, e.method(), e.path(), x.getMessage(), x);
@@ -186,6 +186,18 @@ public final class LetheServer implements AutoCloseable {
         } finally {
             metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** What a caller may conclude from a database failure: a write is "not recorded" only when it rolled back. */
+    private static String unavailable(Endpoint e, DatabaseException x) {
+        String what = x.transientFailure() ? "the ledger database is busy or unreachable" : "the ledger database failed";
+        if (e.method() == HandlerType.GET) {
+            return what + "; try again shortly";
+        }
+        return x.outcome() == DatabaseException.Outcome.NOT_WRITTEN
+                ? what + "; the request was not recorded, try again shortly"
+                : what + " while committing; the request may have been recorded: retry with the same idempotencyKey,"
+                        + " or look it up before submitting again";
     }
 
     private static void error(Context ctx, int status, String field, String message) {
