@@ -20,7 +20,12 @@ final class ForgetWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForgetWorker.class);
     private static final long IDLE_POLL_MS = 1_000;
 
-    private final ForgetService service;
+    /** One batch's work: what {@link ForgetService#process()} does. */
+    interface Batch {
+        List<Receipt> process() throws Exception;
+    }
+
+    private final Batch service;
     private final Ledger ledger;
     private final Duration window;
     private final ServerMetrics metrics;
@@ -30,7 +35,7 @@ final class ForgetWorker implements AutoCloseable {
     private boolean woken;
     private volatile boolean stopping;
 
-    ForgetWorker(ForgetService service, Ledger ledger, Duration window, ServerMetrics metrics, Runnable afterBatch) {
+    ForgetWorker(Batch service, Ledger ledger, Duration window, ServerMetrics metrics, Runnable afterBatch) {
         this.service = service;
         this.ledger = ledger;
         this.window = window;
@@ -68,8 +73,9 @@ final class ForgetWorker implements AutoCloseable {
                     if (!stopping) {
                         runBatch();
                     }
-                } catch (RuntimeException e) {
-                    // The ledger's database may be unreachable for a while: log, wait, try again.
+                } catch (RuntimeException | Error e) {
+                    // The ledger's database may be unreachable for a while, or an OutOfMemoryError hit this thread:
+                    // log, wait, try again; the thread must not die while intake keeps accepting requests.
                     LOG.error("forget worker: {}", e.getMessage(), e);
                     pause(IDLE_POLL_MS);
                 }
@@ -85,7 +91,7 @@ final class ForgetWorker implements AutoCloseable {
             List<Receipt> receipts = service.process();
             metrics.batchDone((System.nanoTime() - start) / 1e9, receipts.size());
             LOG.info("forget batch: {} request(s) done in {} s", receipts.size(), (System.nanoTime() - start) / 1e9);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             metrics.batchFailed();
             LOG.error("forget batch failed, will retry: {}", e.getMessage(), e);
             pause(Math.max(window.toMillis(), IDLE_POLL_MS));

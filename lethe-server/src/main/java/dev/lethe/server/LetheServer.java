@@ -14,6 +14,8 @@ import dev.lethe.torch.sisa.ForgetService;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -27,6 +29,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +63,13 @@ public final class LetheServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
         for (Endpoint e : endpoints) {
-            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics));
+            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics, config.maxBodyBytes()));
         }
     }
 
@@ -91,12 +96,14 @@ public final class LetheServer implements AutoCloseable {
             ServedModels served = models;
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
-            ForgetWorker worker = new ForgetWorker(service, ledger, config.batchWindow(), metrics,
+            ForgetWorker worker = new ForgetWorker(service::process, ledger, config.batchWindow(), metrics,
                     () -> served.refresh(store.readManifest()));
             int width = Arrays.stream(manifest.model().inputShape()).reduce(1, Math::multiplyExact);
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelsApi(store, served).endpoints());
-            endpoints.addAll(new ForgetRequestsApi(service, ledger, worker::wake, config.maxIds()).endpoints());
+            for (Endpoint e : new ForgetRequestsApi(service, ledger, worker::wake, config.maxIds()).endpoints()) {
+                endpoints.add(e.method() == HandlerType.POST ? whileWorkerRuns(e, worker) : e);
+            }
             endpoints.addAll(new PredictApi(served, manifest.dataset().classNames(), width, manifest.sisa().aggregation(),
                     config.maxPredictBatch()).endpoints());
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
@@ -148,6 +155,19 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
+    /** Intake only while the worker runs: a request accepted with no worker would wait forever. */
+    private static Endpoint whileWorkerRuns(Endpoint e, ForgetWorker worker) {
+        return new Endpoint(e.method(), e.path(), e.access(), e.summary(), e.queryParams(), e.requestSchema(),
+                e.responses(), (ctx, caller) -> {
+            if (!worker.running()) {
+                ctx.header("Retry-After", "30");
+                throw new ApiException(503, null, "the forget worker is not running, so no request is accepted;"
+                        + " the server log says why");
+            }
+            e.action().handle(ctx, caller);
+        });
+    }
+
     /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
     private void listen(ServerConfig config) {
         app.start(config.host(), config.port());
@@ -159,7 +179,7 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics) {
+    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes) {
         long start = System.nanoTime();
         try {
             e.action().handle(ctx, auth.require(ctx, e.access()));
@@ -171,8 +191,13 @@ public final class LetheServer implements AutoCloseable {
         } catch (ApiException x) {
             error(ctx, x.status(), x.field(), x.getMessage());
         } catch (HttpResponseException x) {
-            error(ctx, x.getStatus(), x.getStatus() == 413 ? "body" : null, x.getStatus() == 413
-                    ? "the body is larger than this server accepts" : x.getMessage());
+            if (x.getStatus() == 413) {
+                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
+                ctx.header("Connection", "close");
+                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
+            } else {
+                error(ctx, x.getStatus(), null, x.getMessage());
+            }
         } catch (DatabaseException x) {
             // the detail (redacted all the same) stays in the log; the caller gets an id to quote
             String id = errorId();
@@ -180,6 +205,13 @@ public final class LetheServer implements AutoCloseable {
             ctx.header("Retry-After", "5");
             error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
         } catch (Exception x) {
+            if (BodyLimit.causedBy(x)) {
+                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
+                ctx.header("Connection", "close");
+                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
+                BodyLimit.stopReading(ctx.req());
+                return;
+            }
             String id = errorId();
             LOG.error("[error {}] {} {} failed: {}", id, e.method(), e.path(), x.getMessage(), x);
             error(ctx, 500, null, "internal error; the server log has the details (error id " + id + ")", id);
