@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.server.LetheServer;
+import dev.lethe.server.NetworkConfig;
 import dev.lethe.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,11 +50,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long the worker waits for more requests to join a batch. Default: ${DEFAULT-VALUE}.")
     long batchWindowMs;
 
+    @Option(names = "--max-connections-per-client", defaultValue = "32",
+            description = "Most connections one client address may hold open; more are closed as they open. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerClient;
+
+    @Option(names = "--min-body-bytes-per-second", defaultValue = "1024",
+            description = "Slowest average rate a request body may arrive at before it is cut off (408). Default: ${DEFAULT-VALUE}.")
+    long minBodyBytesPerSecond;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
-                .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs));
+                .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
+                .withNetwork(NetworkConfig.defaults().withMaxConnectionsPerClient(maxConnectionsPerClient)
+                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -15,7 +15,9 @@ import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -63,6 +65,12 @@ public final class LetheServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            NetworkConfig network = config.network();
+            // a slow body (one byte every few seconds) is cut off with a 408 instead of holding a thread
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(network.minBodyBytesPerSecond());
+                http.setIdleTimeout(network.idleTimeout().toMillis());
+            });
             cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
             cfg.jsonMapper(new JavalinJackson(json, false));
@@ -171,6 +179,10 @@ public final class LetheServer implements AutoCloseable {
     /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
     private void listen(ServerConfig config) {
         app.start(config.host(), config.port());
+        ConnectionLimits limits = new ConnectionLimits(config.network().maxConnectionsPerClient());
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            ((ContainerLifeCycle) c).addBean(limits);
+        }
         try {
             worker.start();
         } catch (RuntimeException e) {

@@ -18,19 +18,22 @@ import java.util.Objects;
  * @param maxPredictBatch the most feature vectors one prediction call may carry
  * @param batchWindow    how long the worker waits, once a request is pending, for more to join the batch
  * @param dbPassword     the password of {@code jdbcUrl}'s database, or null (never shown by {@link #toString()})
+ * @param network        limits against slow clients, TLS and trusted proxies
  */
 public record ServerConfig(Path store, String host, int port, String jdbcUrl, int maxIds, long maxBodyBytes,
-                           int maxPredictBatch, Duration batchWindow, String dbPassword) {
+                           int maxPredictBatch, Duration batchWindow, String dbPassword, NetworkConfig network) {
 
     /** Defaults: 1,000 ids per request, 1 MiB bodies, 1,024 vectors per prediction, a 500 ms batch window. */
     public static ServerConfig defaults(Path store, String host, int port) {
-        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500), null);
+        return new ServerConfig(store, host, port, null, 1_000, 1 << 20, 1_024, Duration.ofMillis(500), null,
+                NetworkConfig.defaults());
     }
 
     public ServerConfig {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(batchWindow, "batchWindow");
+        Objects.requireNonNull(network, "network");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -53,7 +56,11 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
     }
 
     public ServerConfig withDbPassword(String password) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, password);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, password, network);
+    }
+
+    public ServerConfig withNetwork(NetworkConfig n) {
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword, n);
     }
 
     /** The settings, with the database URL redacted and the password left out. */
@@ -61,7 +68,7 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
     public String toString() {
         return "ServerConfig[store=" + store + ", host=" + host + ", port=" + port + ", db="
                 + JdbcTarget.redact(jdbcUrl) + ", maxIds=" + maxIds + ", maxBodyBytes=" + maxBodyBytes
-                + ", maxPredictBatch=" + maxPredictBatch + ", batchWindow=" + batchWindow + "]";
+                + ", maxPredictBatch=" + maxPredictBatch + ", batchWindow=" + batchWindow + ", " + network + "]";
     }
 
     /** The JDBC URL of a store's ledger: {@code jdbcUrlOrNull}, or else the store's own SQLite file. */
@@ -70,18 +77,18 @@ public record ServerConfig(Path store, String host, int port, String jdbcUrl, in
     }
 
     public ServerConfig withJdbcUrl(String url) {
-        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword);
+        return new ServerConfig(store, host, port, url, maxIds, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword, network);
     }
 
     public ServerConfig withMaxIds(int n) {
-        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword);
+        return new ServerConfig(store, host, port, jdbcUrl, n, maxBodyBytes, maxPredictBatch, batchWindow, dbPassword, network);
     }
 
     public ServerConfig withMaxBodyBytes(long n) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow, dbPassword);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, n, maxPredictBatch, batchWindow, dbPassword, network);
     }
 
     public ServerConfig withBatchWindow(Duration window) {
-        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window, dbPassword);
+        return new ServerConfig(store, host, port, jdbcUrl, maxIds, maxBodyBytes, maxPredictBatch, window, dbPassword, network);
     }
 }
