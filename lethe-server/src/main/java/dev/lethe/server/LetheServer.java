@@ -105,7 +105,8 @@ public final class LetheServer implements AutoCloseable {
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
             ForgetWorker worker = new ForgetWorker(service::process, ledger, config.batchWindow(), metrics,
-                    () -> served.refresh(store.readManifest()));
+                    () -> served.refresh(store.readManifest()), ForgetWorker.Retry.defaults(),
+                    reason -> failUnapplied(store, ledger, reason));
             int width = Arrays.stream(manifest.model().inputShape()).reduce(1, Math::multiplyExact);
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelsApi(store, served).endpoints());
@@ -160,6 +161,19 @@ public final class LetheServer implements AutoCloseable {
                     Map.of("previousLedgerHead", previous, "previousLedger", "ledger.db in the store")).hash();
             store.writeManifest(manifest.withLedgerHead(head));
             LOG.info("ledger: adopted store {} (previous ledger head {}…)", store.root(), previous.substring(0, 12));
+        }
+    }
+
+    /**
+     * Marks FAILED the pending requests the current model does not already reflect (a request whose version was
+     * switched in is erased and only awaits its receipt: that one stays pending).
+     */
+    private static void failUnapplied(Store store, Ledger ledger, String reason) throws IOException {
+        java.util.Set<String> applied = java.util.Set.copyOf(store.readManifest().current().requests());
+        for (var r : ledger.pending()) {
+            if (!applied.contains(r.id())) {
+                ledger.fail(r.id(), reason);
+            }
         }
     }
 
