@@ -149,8 +149,11 @@ final class ForgetWorker implements AutoCloseable {
             metrics.batchFailed();
             failures++;
             if (failures >= retry.maxTries()) {
-                errors.log("forget batch failed " + failures + " times in a row; its requests are marked failed", e);
-                abandon(e);
+                // the reason a client reads names no path or database detail: those stay in the log, under an id
+                String id = java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt());
+                errors.log("[error " + id + "] forget batch failed " + failures + " times in a row; its requests are"
+                        + " marked failed", e);
+                abandon(id);
             } else {
                 long wait = retry.waitMillis(failures);
                 errors.log("forget batch failed (try " + failures + " of " + retry.maxTries() + "), next try in "
@@ -162,8 +165,9 @@ final class ForgetWorker implements AutoCloseable {
         }
     }
 
-    private void abandon(Throwable cause) {
-        String reason = "the worker gave up after " + failures + " failed tries: " + cause;
+    private void abandon(String errorId) {
+        String reason = "the worker gave up after " + failures + " failed tries (error id " + errorId
+                + " in the server log); submit the request again once the cause is fixed";
         try {
             giveUp.giveUp(reason);
             metrics.batchGaveUp();
