@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lethe.core.jdbc.DatabaseException;
 import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.store.PrivateFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
@@ -87,6 +88,12 @@ public final class LetheServer implements AutoCloseable {
      */
     public static LetheServer start(ServerConfig config) throws IOException {
         Store store = Store.open(config.store());
+        if (config.jdbcUrl() == null) {
+            // the ledger holds request reasons (often names, e-mail addresses): refuse one that others can read
+            for (String suffix : new String[]{"", "-wal", "-shm"}) {
+                PrivateFiles.requirePrivate(store.root().resolve("ledger.db" + suffix));
+            }
+        }
         StoreManifest manifest = store.readManifest();
         SisaConfig sisa = SisaService.config(manifest);
         // Retraining must use the thread count the checkpoints were trained with, or bits could differ.

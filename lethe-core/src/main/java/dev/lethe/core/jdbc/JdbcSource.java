@@ -2,6 +2,10 @@ package dev.lethe.core.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.core.store.PrivateFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -218,6 +222,16 @@ public final class JdbcSource implements AutoCloseable {
         }
         Properties props = new Properties();
         props.setProperty("transaction_mode", "IMMEDIATE");
+        Path file = sqliteFile(target.url());
+        if (file != null) {
+            try {
+                // 0600 before SQLite creates it: the ledger holds request reasons, and -wal/-shm take the same mode
+                PrivateFiles.createFileIfAbsent(file);
+            } catch (IOException e) {
+                throw new DatabaseException("cannot create " + name + ": " + e.getMessage(), e,
+                        DatabaseException.Outcome.NOT_WRITTEN, false);
+            }
+        }
         Connection c;
         try {
             c = DriverManager.getConnection(target.url(), props);
@@ -249,6 +263,14 @@ public final class JdbcSource implements AutoCloseable {
         }
         sqliteConnection = c;
         return c;
+    }
+
+    /** The file of a {@code jdbc:sqlite:PATH} URL, or null for an in-memory or URI-style one. */
+    static Path sqliteFile(String url) {
+        String rest = url.substring("jdbc:sqlite:".length());
+        int query = rest.indexOf('?');
+        rest = query >= 0 ? rest.substring(0, query) : rest;
+        return rest.isEmpty() || rest.startsWith(":") || rest.startsWith("file:") ? null : Path.of(rest);
     }
 
     @Override

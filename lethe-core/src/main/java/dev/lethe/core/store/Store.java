@@ -62,7 +62,7 @@ public final class Store {
             for (Path p : walk.toList()) {
                 Path to = target.resolve(root.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
+                    PrivateFiles.createDirectories(to);
                 } else if (!p.getFileName().toString().equals(StoreLock.FILE_NAME)) {
                     Files.copy(p, to);
                 }
@@ -101,8 +101,8 @@ public final class Store {
                 }
             }
         }
-        Files.createDirectories(store.modelsDir());
-        Files.createDirectories(store.reportsDir());
+        PrivateFiles.createDirectories(store.modelsDir());
+        PrivateFiles.createDirectories(store.reportsDir());
         return store;
     }
 
