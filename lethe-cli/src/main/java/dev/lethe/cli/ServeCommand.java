@@ -50,9 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long the worker waits for more requests to join a batch. Default: ${DEFAULT-VALUE}.")
     long batchWindowMs;
 
-    @Option(names = "--max-connections-per-client", defaultValue = "32",
-            description = "Most connections one client address may hold open; more are closed as they open. Default: ${DEFAULT-VALUE}.")
-    int maxConnectionsPerClient;
+    @Option(names = "--max-requests-per-client", defaultValue = "32",
+            description = "Most requests one client address may have in progress at once; more are refused (429). Default: ${DEFAULT-VALUE}.")
+    int maxRequestsPerClient;
 
     @Option(names = "--min-body-bytes-per-second", defaultValue = "1024",
             description = "Slowest average rate a request body may arrive at before it is cut off (408). Default: ${DEFAULT-VALUE}.")
@@ -63,7 +63,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
-                .withNetwork(NetworkConfig.defaults().withMaxConnectionsPerClient(maxConnectionsPerClient)
+                .withNetwork(NetworkConfig.defaults().withMaxRequestsPerClient(maxRequestsPerClient)
                         .withMinBodyBytesPerSecond(minBodyBytesPerSecond));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

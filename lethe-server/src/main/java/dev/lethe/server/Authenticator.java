@@ -6,14 +6,17 @@ import io.javalin.http.Context;
 
 /**
  * Checks the credential of a request against an endpoint's {@link Access}: the {@code Authorization: Bearer}
- * token, or, for {@link Access#DASHBOARD} endpoints only, the dashboard cookie carrying the same token.
+ * token, or, for {@link Access#DASHBOARD} endpoints only, the dashboard cookie carrying a session id
+ * ({@link DashboardSessions}).
  */
 final class Authenticator {
 
     private final TokenStore tokens;
+    private final DashboardSessions sessions;
 
-    Authenticator(TokenStore tokens) {
+    Authenticator(TokenStore tokens, DashboardSessions sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     /**
@@ -28,7 +31,7 @@ final class Authenticator {
         ApiToken token;
         if (access == Access.DASHBOARD && header == null) {
             String cookie = ctx.cookie(LoginPage.COOKIE);
-            token = cookie == null ? null : tokens.authenticate(cookie).orElse(null);
+            token = cookie == null ? null : sessions.caller(cookie).orElse(null);
             if (token == null) {
                 throw new LoginRequired(cookie != null);
             }
@@ -64,7 +67,7 @@ final class Authenticator {
             this.staleCookie = staleCookie;
         }
 
-        /** Whether the request carried a cookie whose token is unknown or revoked (the answer clears it). */
+        /** Whether the request carried a cookie whose session is unknown, expired or revoked (the answer clears it). */
         boolean staleCookie() {
             return staleCookie;
         }

@@ -146,6 +146,11 @@ final class JsonBody {
             if (!x.isNumber() || !Double.isFinite(x.asDouble())) {
                 throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' must be a finite number");
             }
+            if (Math.abs(x.asDouble()) > Float.MAX_VALUE) {
+                // the model computes in float32: a larger value would become Infinity
+                throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' is " + x.asDouble()
+                        + ", outside the float32 range the model computes in (magnitude at most " + Float.MAX_VALUE + ")");
+            }
             out[i] = (float) x.asDouble();
         }
         return out;

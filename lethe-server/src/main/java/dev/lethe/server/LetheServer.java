@@ -16,9 +16,7 @@ import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.servlet.FilterHolder;
-import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -55,13 +53,13 @@ public final class LetheServer implements AutoCloseable {
     private final Javalin app;
     private final List<String> registered = new CopyOnWriteArrayList<>();
 
-    private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
-                        List<Endpoint> endpoints, ServerMetrics metrics) {
+    private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, DashboardSessions sessions,
+                        ServedModels models, ForgetWorker worker, List<Endpoint> endpoints, ServerMetrics metrics) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.models = models;
         this.worker = worker;
-        Authenticator auth = new Authenticator(tokens);
+        Authenticator auth = new Authenticator(tokens, sessions);
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -72,14 +70,25 @@ public final class LetheServer implements AutoCloseable {
                 http.setMinRequestDataRate(network.minBodyBytesPerSecond());
                 http.setIdleTimeout(network.idleTimeout().toMillis());
             });
-            cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+            });
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
         for (Endpoint e : endpoints) {
             app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics, config.maxBodyBytes()));
         }
+        // every answer is JSON, an unknown route's too
+        app.error(404, ctx -> {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
+                error(ctx, 404, null, "no endpoint " + ctx.method() + " " + ctx.path() + "; /v1/openapi.json lists them");
+            }
+        });
     }
 
     /**
@@ -111,17 +120,24 @@ public final class LetheServer implements AutoCloseable {
             ServedModels served = models;
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
+            PendingRequests pending = new PendingRequests(ledger);
             ForgetWorker worker = new ForgetWorker(service::process, ledger, config.batchWindow(), metrics,
-                    () -> served.refresh(store.readManifest()), ForgetWorker.Retry.defaults(),
+                    () -> {
+                        pending.changed();
+                        served.refresh(store.readManifest());
+                    }, ForgetWorker.Retry.defaults(),
                     reason -> failUnapplied(store, ledger, reason));
             int width = Arrays.stream(manifest.model().inputShape()).reduce(1, Math::multiplyExact);
             List<Endpoint> endpoints = new ArrayList<>();
-            endpoints.addAll(new ModelsApi(store, served).endpoints());
-            for (Endpoint e : new ForgetRequestsApi(service, ledger, worker::wake, config.maxIds()).endpoints()) {
+            endpoints.addAll(new ModelsApi(store, served, pending).endpoints());
+            for (Endpoint e : new ForgetRequestsApi(service, ledger, () -> {
+                pending.changed();
+                worker.wake();
+            }, config.maxIds()).endpoints()) {
                 endpoints.add(e.method() == HandlerType.POST ? whileWorkerRuns(e, worker) : e);
             }
             endpoints.addAll(new PredictApi(served, manifest.dataset().classNames(), width, manifest.sisa().aggregation(),
-                    config.maxPredictBatch()).endpoints());
+                    config.maxPredictBatch(), pending).endpoints());
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
             endpoints.add(metrics.endpoint());
@@ -130,9 +146,11 @@ public final class LetheServer implements AutoCloseable {
             endpoints.add(new DashboardPage(store, ledger, served, reports).endpoint());
             endpoints.add(new DashboardCharts(store).endpoint());
             endpoints.add(reports.endpoint());
-            endpoints.addAll(new LoginPage(tokens).endpoints());
+            DashboardSessions sessions = new DashboardSessions(tokens);
+            endpoints.addAll(new LoginPage(tokens, sessions).endpoints());
             endpoints.add(OpenApiDocument.endpoint(endpoints));
-            LetheServer server = new LetheServer(config, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
+            LetheServer server = new LetheServer(config, ledger, tokens, sessions, served, worker, List.copyOf(endpoints),
+                    metrics);
             server.listen(config);
             LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
                     server.port(), served.version(), store.root(), endpoints.size());
@@ -200,10 +218,7 @@ public final class LetheServer implements AutoCloseable {
     /** Starts the HTTP server, then the worker; stops the HTTP server again if the worker cannot start. */
     private void listen(ServerConfig config) {
         app.start(config.host(), config.port());
-        ConnectionLimits limits = new ConnectionLimits(config.network().maxConnectionsPerClient());
-        for (Connector c : app.jettyServer().server().getConnectors()) {
-            ((ContainerLifeCycle) c).addBean(limits);
-        }
+
         try {
             worker.start();
         } catch (RuntimeException e) {
@@ -215,7 +230,9 @@ public final class LetheServer implements AutoCloseable {
     private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes) {
         long start = System.nanoTime();
         try {
-            e.action().handle(ctx, auth.require(ctx, e.access()));
+            Caller caller = auth.require(ctx, e.access());
+            requireJsonBody(e, ctx);
+            e.action().handle(ctx, caller);
         } catch (Authenticator.LoginRequired x) {
             if (x.staleCookie()) {
                 LoginPage.clearCookie(ctx);
@@ -250,6 +267,22 @@ public final class LetheServer implements AutoCloseable {
             error(ctx, 500, null, "internal error; the server log has the details (error id " + id + ")", id);
         } finally {
             metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * An endpoint that takes a JSON body refuses a body declared as something else (415); a request without a
+     * Content-Type is read as JSON.
+     */
+    private static void requireJsonBody(Endpoint e, Context ctx) {
+        String type = ctx.contentType();
+        if (e.requestSchema() == null || type == null) {
+            return;
+        }
+        String media = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!media.equals("application/json") && !media.endsWith("+json")) {
+            throw new ApiException(415, "Content-Type", e.method() + " " + e.path() + " takes application/json, not '"
+                    + media + "'; send the header 'Content-Type: application/json'");
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * How a browser opens the dashboard, which cannot send a Bearer header: {@code GET /login} is a form for an admin
  * token; {@code POST /login} checks it against the {@link TokenStore} (hashed, compared in constant time) and sets
- * an HttpOnly, SameSite=Strict cookie carrying it, which {@link Authenticator} accepts on {@link Access#DASHBOARD}
- * endpoints only; {@code POST /logout} clears it. A revoked token's cookie stops working at once.
+ * an HttpOnly, SameSite=Strict cookie carrying a server-side session id (never the token: {@link DashboardSessions},
+ * 8 hours), which {@link Authenticator} accepts on {@link Access#DASHBOARD} endpoints only; {@code POST /logout}
+ * ends the session. A revoked token's sessions stop working at once.
  */
 final class LoginPage {
 
@@ -22,9 +23,11 @@ final class LoginPage {
     static final String COOKIE = "lethe_dashboard";
 
     private final TokenStore tokens;
+    private final DashboardSessions sessions;
 
-    LoginPage(TokenStore tokens) {
+    LoginPage(TokenStore tokens, DashboardSessions sessions) {
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     List<Endpoint> endpoints() {
@@ -40,6 +43,12 @@ final class LoginPage {
                         List.of(), null, Map.of(303, "to the sign-in form"), (ctx, caller) -> signOut(ctx)));
     }
 
+    private void signOut(Context ctx) {
+        sessions.close(ctx.cookie(COOKIE));
+        clearCookie(ctx);
+        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+
     private void signIn(Context ctx, Caller caller) {
         String secret = Optional.ofNullable(ctx.formParam("token")).orElse("").trim();
         Optional<ApiToken> token = tokens.authenticate(secret);
@@ -49,14 +58,9 @@ final class LoginPage {
             form(ctx, 403, "The dashboard needs an admin token; '" + token.get().name() + "' is a "
                     + token.get().role().label() + " token.");
         } else {
-            ctx.header("Set-Cookie", cookie(ctx, secret, ""));
+            ctx.header("Set-Cookie", cookie(ctx, sessions.open(token.get()), "; Max-Age=" + DashboardSessions.LIFETIME.toSeconds()));
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         }
-    }
-
-    private static void signOut(Context ctx) {
-        clearCookie(ctx);
-        ctx.redirect("/login", HttpStatus.SEE_OTHER);
     }
 
     /** Tells the browser to drop the dashboard cookie. */

@@ -17,8 +17,10 @@ final class ModelsApi {
 
     private final Store store;
     private final ServedModels models;
+    private final PendingRequests pending;
 
-    ModelsApi(Store store, ServedModels models) {
+    ModelsApi(Store store, ServedModels models, PendingRequests pending) {
+        this.pending = pending;
         this.store = store;
         this.models = models;
     }
@@ -33,7 +35,11 @@ final class ModelsApi {
     }
 
     private void health(Context ctx, Caller caller) {
-        ctx.json(Map.of("status", "ok", "modelVersion", models.version()));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", "ok");
+        doc.put("modelVersion", models.version());
+        doc.put("pendingForgetRequests", pending.snapshot().view());
+        ctx.json(doc);
     }
 
     private void current(Context ctx, Caller caller) {

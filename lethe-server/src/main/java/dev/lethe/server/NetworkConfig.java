@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How the server meets the network: limits against slow and greedy clients, TLS, and the proxies it trusts.
  *
- * @param maxConnectionsPerClient the most connections one client address may hold open at once
+ * @param maxRequestsPerClient the most requests one client address may have in progress at once
  * @param minBodyBytesPerSecond   the slowest a request body may arrive, on average, before it is cut off (408)
  * @param idleTimeout             how long a connection may stay silent
  * @param tlsCert                 a PEM certificate chain to serve HTTPS with, or null for plain HTTP
@@ -18,10 +18,10 @@ import java.util.Objects;
  * @param insecureCookies         true to leave {@code Secure} off the dashboard cookie over plain HTTP
  *                                (a development server on localhost); HTTPS requests always get it
  */
-public record NetworkConfig(int maxConnectionsPerClient, long minBodyBytesPerSecond, Duration idleTimeout,
+public record NetworkConfig(int maxRequestsPerClient, long minBodyBytesPerSecond, Duration idleTimeout,
                             Path tlsCert, Path tlsKey, List<String> trustedProxies, boolean insecureCookies) {
 
-    /** Defaults: 32 connections per client, 1,024 body bytes a second, 30 s idle, plain HTTP, no proxies. */
+    /** Defaults: 32 requests in progress per client, 1,024 body bytes a second, 30 s idle, plain HTTP, no proxies. */
     public static NetworkConfig defaults() {
         return new NetworkConfig(32, 1_024, Duration.ofSeconds(30), null, null, List.of(), true);
     }
@@ -29,8 +29,8 @@ public record NetworkConfig(int maxConnectionsPerClient, long minBodyBytesPerSec
     public NetworkConfig {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         trustedProxies = List.copyOf(trustedProxies);
-        if (maxConnectionsPerClient < 1 || minBodyBytesPerSecond < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("maxConnectionsPerClient must be at least 1, minBodyBytesPerSecond at least 0"
+        if (maxRequestsPerClient < 1 || minBodyBytesPerSecond < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("maxRequestsPerClient must be at least 1, minBodyBytesPerSecond at least 0"
                     + " and idleTimeout positive");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -43,26 +43,26 @@ public record NetworkConfig(int maxConnectionsPerClient, long minBodyBytesPerSec
         return tlsCert != null;
     }
 
-    public NetworkConfig withMaxConnectionsPerClient(int n) {
+    public NetworkConfig withMaxRequestsPerClient(int n) {
         return new NetworkConfig(n, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies);
     }
 
     public NetworkConfig withMinBodyBytesPerSecond(long n) {
-        return new NetworkConfig(maxConnectionsPerClient, n, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies);
+        return new NetworkConfig(maxRequestsPerClient, n, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies);
     }
 
     public NetworkConfig withTls(Path cert, Path key) {
-        return new NetworkConfig(maxConnectionsPerClient, minBodyBytesPerSecond, idleTimeout, cert, key, trustedProxies,
+        return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, cert, key, trustedProxies,
                 insecureCookies);
     }
 
     public NetworkConfig withTrustedProxies(List<String> proxies) {
-        return new NetworkConfig(maxConnectionsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, proxies,
+        return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, proxies,
                 insecureCookies);
     }
 
     public NetworkConfig withInsecureCookies(boolean insecure) {
-        return new NetworkConfig(maxConnectionsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey,
+        return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey,
                 trustedProxies, insecure);
     }
 }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 300 connections from one client trickling a sign-in body one byte at a time do not take the service down:
- * connections past the per-client limit are closed as they open, the minimum body data rate ends the others,
+ * requests past the per-client limit are refused before their body is read, the minimum body data rate ends the others,
  * and another client's health checks and predictions answer promptly meanwhile.
  */
 class SlowClientTest {

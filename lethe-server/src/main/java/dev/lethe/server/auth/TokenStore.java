@@ -130,6 +130,11 @@ public final class TokenStore implements AutoCloseable {
         });
     }
 
+    /** The token with this name, active or revoked, if one was ever issued. */
+    public Optional<ApiToken> find(String name) {
+        return db.read(connection -> byName(connection, name));
+    }
+
     /** Revokes the token with this name; false when there is no active token of that name. */
     public boolean revoke(String name) {
         return db.transaction(connection -> {
