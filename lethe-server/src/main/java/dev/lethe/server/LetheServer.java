@@ -52,6 +52,7 @@ public final class LetheServer implements AutoCloseable {
     private final ForgetWorker worker;
     private final Javalin app;
     private final List<String> registered = new CopyOnWriteArrayList<>();
+    private LedgerLease lease;
 
     private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, DashboardSessions sessions,
                         ServedModels models, ForgetWorker worker, List<Endpoint> endpoints, ServerMetrics metrics) {
@@ -108,7 +109,16 @@ public final class LetheServer implements AutoCloseable {
         // Retraining must use the thread count the checkpoints were trained with, or bits could differ.
         TorchRuntime.start(sisa.threads());
         Device device = Device.cpu();
-        Ledger ledger = Ledger.open(config.ledgerUrl(), null, config.ledgerTarget().password(), config.maxIds());
+        LedgerLease lease = LedgerLease.acquire(config.ledgerTarget());
+        Ledger ledger;
+        try {
+            ledger = Ledger.open(config.ledgerUrl(), null, config.ledgerTarget().password(), config.maxIds());
+        } catch (RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
+            throw e;
+        }
         TokenStore tokens = null;
         ServedModels models = null;
         try {
@@ -151,6 +161,7 @@ public final class LetheServer implements AutoCloseable {
             endpoints.add(OpenApiDocument.endpoint(endpoints));
             LetheServer server = new LetheServer(config, ledger, tokens, sessions, served, worker, List.copyOf(endpoints),
                     metrics);
+            server.lease = lease;
             server.listen(config);
             LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
                     server.port(), served.version(), store.root(), endpoints.size());
@@ -163,6 +174,9 @@ public final class LetheServer implements AutoCloseable {
                 tokens.close();
             }
             ledger.close();
+            if (lease != null) {
+                lease.close();
+            }
             throw e;
         }
     }
@@ -339,6 +353,9 @@ public final class LetheServer implements AutoCloseable {
             models.close();
             tokens.close();
             ledger.close();
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 }

@@ -20,10 +20,15 @@ final class Database implements AutoCloseable {
     interface Work<T> extends JdbcSource.Work<T> {
     }
 
-    private final JdbcSource source;
+    /** The PostgreSQL advisory lock key that serialises the ledger's writers ("Lethe" in ASCII). */
+    static final long CHAIN_LOCK = 0x4c65746865L;
 
-    private Database(JdbcSource source) {
+    private final JdbcSource source;
+    private final boolean postgres;
+
+    private Database(JdbcSource source, boolean postgres) {
         this.source = source;
+        this.postgres = postgres;
     }
 
     static Database connect(String url, String user, String password) {
@@ -33,7 +38,7 @@ final class Database implements AutoCloseable {
         } catch (DatabaseException e) {
             throw new LedgerException("cannot open the ledger: " + e.getMessage(), e);
         }
-        Database db = new Database(source);
+        Database db = new Database(source, url.startsWith("jdbc:postgresql:"));
         try {
             db.inTransaction(c -> {
                 Schema.ensure(c, source.describe());
@@ -46,10 +51,20 @@ final class Database implements AutoCloseable {
         return db;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. On PostgreSQL the
+     * transaction first takes the ledger's advisory lock, so that writers in several processes append to the audit
+     * chain one at a time (each reads the newest event and appends the next sequence number); SQLite's write lock,
+     * taken at BEGIN, does the same for a file.
+     */
     <T> T inTransaction(Work<T> work) {
         try {
-            return source.transaction(work);
+            return source.transaction(postgres ? c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + ")");
+                }
+                return work.run(c);
+            } : work);
         } catch (LedgerException e) {
             throw e;
         } catch (DatabaseException e) {
