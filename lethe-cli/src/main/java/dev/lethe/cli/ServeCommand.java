@@ -58,13 +58,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Slowest average rate a request body may arrive at before it is cut off (408). Default: ${DEFAULT-VALUE}.")
     long minBodyBytesPerSecond;
 
+    @Option(names = "--max-auth-failures", defaultValue = "10",
+            description = "Failed authentications one address may make in a minute before it gets 429. Default: ${DEFAULT-VALUE}.")
+    int maxAuthFailures;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
                 .withNetwork(NetworkConfig.defaults().withMaxRequestsPerClient(maxRequestsPerClient)
-                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond));
+                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -21,7 +21,7 @@ import java.util.Map;
  * ledger database. A created token is printed once and cannot be shown again.
  */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
-        description = "Create, list or revoke the API tokens of 'lethe serve' (admin: forget, audit, tokens; client: predict, own requests).",
+        description = "Create, list or revoke the API tokens of 'lethe serve' (admin: forget, audit, tokens, metrics; client: predict, health, model version).",
         subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class})
 public final class TokensCommand implements Runnable {
 

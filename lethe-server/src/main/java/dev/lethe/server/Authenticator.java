@@ -13,10 +13,12 @@ final class Authenticator {
 
     private final TokenStore tokens;
     private final DashboardSessions sessions;
+    private final AuthFailures failures;
 
-    Authenticator(TokenStore tokens, DashboardSessions sessions) {
+    Authenticator(TokenStore tokens, DashboardSessions sessions, AuthFailures failures) {
         this.tokens = tokens;
         this.sessions = sessions;
+        this.failures = failures;
     }
 
     /**
@@ -51,7 +53,11 @@ final class Authenticator {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "Authorization", "this endpoint needs an 'Authorization: Bearer <token>' header");
         }
-        return tokens.authenticate(header.substring(7).trim()).orElseThrow(() -> {
+        String presented = header.substring(7).trim();
+        // cheap checks first: an address that keeps failing is refused before any database lookup
+        failures.requireAllowed(ctx.ip());
+        return tokens.authenticate(presented).orElseThrow(() -> {
+            failures.failed(ctx.ip(), presented, ctx.method() + " " + ctx.path());
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return new ApiException(401, "Authorization", "the token is unknown or revoked");
         });

@@ -34,6 +34,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -45,6 +46,9 @@ public final class LetheServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The access log: one line per request (logger {@code lethe.access}). */
+    private static final Logger ACCESS = LoggerFactory.getLogger("lethe.access");
+    private static final String PRINCIPAL = "lethe.principal";
 
     private final Ledger ledger;
     private final TokenStore tokens;
@@ -55,12 +59,12 @@ public final class LetheServer implements AutoCloseable {
     private LedgerLease lease;
 
     private LetheServer(ServerConfig config, Ledger ledger, TokenStore tokens, DashboardSessions sessions,
-                        ServedModels models, ForgetWorker worker, List<Endpoint> endpoints, ServerMetrics metrics) {
+                        AuthFailures failures, ServedModels models, ForgetWorker worker, List<Endpoint> endpoints, ServerMetrics metrics) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.models = models;
         this.worker = worker;
-        Authenticator auth = new Authenticator(tokens, sessions);
+        Authenticator auth = new Authenticator(tokens, sessions, failures);
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -78,6 +82,10 @@ public final class LetheServer implements AutoCloseable {
                         EnumSet.of(DispatcherType.REQUEST));
             });
             cfg.jsonMapper(new JavalinJackson(json, false));
+            // one line per request: peer, principal, method, path (never the query or a body), status, time
+            cfg.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} {} {} ms", ctx.ip(),
+                    Objects.requireNonNullElse(ctx.attribute(PRINCIPAL), "-"), ctx.method(), ctx.path(), ctx.status().getCode(),
+                    String.format(java.util.Locale.ROOT, "%.1f", ms)));
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
         for (Endpoint e : endpoints) {
@@ -157,9 +165,10 @@ public final class LetheServer implements AutoCloseable {
             endpoints.add(new DashboardCharts(store).endpoint());
             endpoints.add(reports.endpoint());
             DashboardSessions sessions = new DashboardSessions(tokens);
-            endpoints.addAll(new LoginPage(tokens, sessions).endpoints());
+            AuthFailures failures = new AuthFailures(config.network().maxAuthFailures());
+            endpoints.addAll(new LoginPage(tokens, sessions, failures).endpoints());
             endpoints.add(OpenApiDocument.endpoint(endpoints));
-            LetheServer server = new LetheServer(config, ledger, tokens, sessions, served, worker, List.copyOf(endpoints),
+            LetheServer server = new LetheServer(config, ledger, tokens, sessions, failures, served, worker, List.copyOf(endpoints),
                     metrics);
             server.lease = lease;
             server.listen(config);
@@ -245,6 +254,7 @@ public final class LetheServer implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Caller caller = auth.require(ctx, e.access());
+            ctx.attribute(PRINCIPAL, caller.name());
             requireJsonBody(e, ctx);
             e.action().handle(ctx, caller);
         } catch (Authenticator.LoginRequired x) {
@@ -253,6 +263,9 @@ public final class LetheServer implements AutoCloseable {
             }
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
         } catch (ApiException x) {
+            if (x instanceof AuthFailures.TooMany tooMany) {
+                ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+            }
             error(ctx, x.status(), x.field(), x.getMessage());
         } catch (HttpResponseException x) {
             if (x.getStatus() == 413) {

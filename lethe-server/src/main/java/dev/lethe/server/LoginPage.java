@@ -24,10 +24,12 @@ final class LoginPage {
 
     private final TokenStore tokens;
     private final DashboardSessions sessions;
+    private final AuthFailures failures;
 
-    LoginPage(TokenStore tokens, DashboardSessions sessions) {
+    LoginPage(TokenStore tokens, DashboardSessions sessions, AuthFailures failures) {
         this.tokens = tokens;
         this.sessions = sessions;
+        this.failures = failures;
     }
 
     List<Endpoint> endpoints() {
@@ -51,8 +53,10 @@ final class LoginPage {
 
     private void signIn(Context ctx, Caller caller) {
         String secret = Optional.ofNullable(ctx.formParam("token")).orElse("").trim();
+        failures.requireAllowed(ctx.ip());
         Optional<ApiToken> token = tokens.authenticate(secret);
         if (token.isEmpty()) {
+            failures.failed(ctx.ip(), secret, "POST /login");
             form(ctx, 401, "That token is unknown or revoked.");
         } else if (!new Caller(token.get().name(), token.get().role()).admin()) {
             form(ctx, 403, "The dashboard needs an admin token; '" + token.get().name() + "' is a "

@@ -17,18 +17,23 @@ import java.util.Objects;
  *                                headers are believed (the client's address and scheme); empty: none
  * @param insecureCookies         true to leave {@code Secure} off the dashboard cookie over plain HTTP
  *                                (a development server on localhost); HTTPS requests always get it
+ * @param maxAuthFailures         failed authentications one address may make in a minute before it is refused (429)
  */
 public record NetworkConfig(int maxRequestsPerClient, long minBodyBytesPerSecond, Duration idleTimeout,
-                            Path tlsCert, Path tlsKey, List<String> trustedProxies, boolean insecureCookies) {
+                            Path tlsCert, Path tlsKey, List<String> trustedProxies, boolean insecureCookies,
+                            int maxAuthFailures) {
 
     /** Defaults: 32 requests in progress per client, 1,024 body bytes a second, 30 s idle, plain HTTP, no proxies. */
     public static NetworkConfig defaults() {
-        return new NetworkConfig(32, 1_024, Duration.ofSeconds(30), null, null, List.of(), true);
+        return new NetworkConfig(32, 1_024, Duration.ofSeconds(30), null, null, List.of(), true, 10);
     }
 
     public NetworkConfig {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         trustedProxies = List.copyOf(trustedProxies);
+        if (maxAuthFailures < 1) {
+            throw new IllegalArgumentException("maxAuthFailures must be at least 1, got " + maxAuthFailures);
+        }
         if (maxRequestsPerClient < 1 || minBodyBytesPerSecond < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("maxRequestsPerClient must be at least 1, minBodyBytesPerSecond at least 0"
                     + " and idleTimeout positive");
@@ -44,25 +49,30 @@ public record NetworkConfig(int maxRequestsPerClient, long minBodyBytesPerSecond
     }
 
     public NetworkConfig withMaxRequestsPerClient(int n) {
-        return new NetworkConfig(n, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies);
+        return new NetworkConfig(n, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies, maxAuthFailures);
+    }
+
+    public NetworkConfig withMaxAuthFailures(int n) {
+        return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, trustedProxies,
+                insecureCookies, n);
     }
 
     public NetworkConfig withMinBodyBytesPerSecond(long n) {
-        return new NetworkConfig(maxRequestsPerClient, n, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies);
+        return new NetworkConfig(maxRequestsPerClient, n, idleTimeout, tlsCert, tlsKey, trustedProxies, insecureCookies, maxAuthFailures);
     }
 
     public NetworkConfig withTls(Path cert, Path key) {
         return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, cert, key, trustedProxies,
-                insecureCookies);
+                insecureCookies, maxAuthFailures);
     }
 
     public NetworkConfig withTrustedProxies(List<String> proxies) {
         return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey, proxies,
-                insecureCookies);
+                insecureCookies, maxAuthFailures);
     }
 
     public NetworkConfig withInsecureCookies(boolean insecure) {
         return new NetworkConfig(maxRequestsPerClient, minBodyBytesPerSecond, idleTimeout, tlsCert, tlsKey,
-                trustedProxies, insecure);
+                trustedProxies, insecure, maxAuthFailures);
     }
 }

@@ -68,7 +68,7 @@ final class ServerMetrics {
 
     /** {@code GET /v1/metrics}. */
     Endpoint endpoint() {
-        return new Endpoint(HandlerType.GET, "/v1/metrics", Access.AUTHENTICATED,
+        return new Endpoint(HandlerType.GET, "/v1/metrics", Access.ADMIN,
                 "Prometheus metrics: requests, latencies, queue depth, batches and retrain time", List.of(), null,
                 Map.of(200, "metrics in the Prometheus text format"),
                 (ctx, caller) -> ctx.contentType(writer.getContentType()).result(scrape()));

@@ -6,13 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -45,9 +41,7 @@ class PostgresOutageTest {
 
     @Test
     void aDatabaseRestartAnswers503WithoutThePasswordAndTheServerRecoversByItself(@TempDir Path dir) throws Exception {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        System.setErr(new PrintStream(new Tee(stderr, log), true, StandardCharsets.UTF_8));
+        StderrCapture log = new StderrCapture();
         // a library caller may still put the password into the URL: it must not leak from there either
         String url = postgres.newDatabase() + "&password=" + SECRET;
         ServerConfig config = ServerConfig.defaults(TestStores.copy(dir.resolve("store")), "127.0.0.1", 0)
@@ -67,7 +61,7 @@ class PostgresOutageTest {
                     assertThat(r.json().path("errorId").asText()).matches("[0-9a-f]{12}");
                     assertThat(r.raw().headers().firstValue("Retry-After")).isPresent();
                 }
-                assertThat(log.toString(StandardCharsets.UTF_8)).contains(real.json().path("errorId").asText());
+                assertThat(log.text()).contains(real.json().path("errorId").asText());
                 assertThat(s.client().get("/v1/health").status()).isEqualTo(200);
                 JsonNode ready = Api.of(s.server().port(), null).get("/v1/ready").json();
                 assertThat(ready.path("ready").asBoolean()).isFalse();
@@ -87,9 +81,9 @@ class PostgresOutageTest {
             String id = s.admin().post("/v1/forget-requests", "{\"subjectIds\": [\"subject-3\"]}").json().path("id").asText();
             assertThat(s.admin().awaitFinished(id, 60).path("status").asText()).isEqualTo("done");
         } finally {
-            System.setErr(stderr);
+            log.close();
         }
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("unavailable").doesNotContain(SECRET);
+        assertThat(log.text()).contains("unavailable").doesNotContain(SECRET);
     }
 
     private static Api.Response login(Api api, String token) throws Exception {
@@ -97,39 +91,5 @@ class PostgresOutageTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
         return new Api.Response(r.statusCode(), r.body(), r);
-    }
-
-    /** Writes to two streams. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int x) {
-            try {
-                a.write(x);
-            } catch (java.io.IOException ignored) {
-                // the console is best effort
-            }
-            synchronized (b) {
-                try {
-                    b.write(x);
-                } catch (java.io.IOException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int off, int len) {
-            for (int i = 0; i < len; i++) {
-                write(bytes[off + i]);
-            }
-        }
     }
 }

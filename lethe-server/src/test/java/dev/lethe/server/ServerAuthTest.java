@@ -24,7 +24,10 @@ class ServerAuthTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = RunningServer.start(dir);
+        // these tests send many wrong tokens on purpose: more than the per-address limit of failures
+        server = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("store")), "127.0.0.1", 0)
+                .withBatchWindow(java.time.Duration.ofMillis(200))
+                .withNetwork(NetworkConfig.defaults().withMaxAuthFailures(10_000)));
     }
 
     @AfterAll
