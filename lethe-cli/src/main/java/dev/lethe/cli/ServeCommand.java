@@ -62,13 +62,28 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Failed authentications one address may make in a minute before it gets 429. Default: ${DEFAULT-VALUE}.")
     int maxAuthFailures;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM, 'BEGIN PRIVATE KEY').")
+    Path tlsKey;
+
+    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS", split = ",",
+            description = "A reverse proxy whose Forwarded / X-Forwarded-* headers (client address, https) are believed; repeatable.")
+    java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
+    @Option(names = "--insecure-cookies",
+            description = "Leave Secure off the dashboard cookie over plain HTTP (a development server on localhost only).")
+    boolean insecureCookies;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
                 .withNetwork(NetworkConfig.defaults().withMaxRequestsPerClient(maxRequestsPerClient)
-                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures));
+                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures)
+                        .withTls(tlsCert, tlsKey).withTrustedProxies(trustedProxies).withInsecureCookies(insecureCookies));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -80,7 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "lethe-serve-shutdown"));
-        out.printf("lethe serve: listening on http://%s:%d/v1 (store %s)%n", host, server.port(), store.toAbsolutePath());
+        out.printf("lethe serve: listening on %s://%s:%d/v1 (store %s)%n", tlsCert != null ? "https" : "http", host,
+                server.port(), store.toAbsolutePath());
         server.registeredRoutes().forEach(r -> out.println("  " + r));
         out.flush();
         stopped.await();

@@ -74,7 +74,14 @@ public final class LetheServer implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setMinRequestDataRate(network.minBodyBytesPerSecond());
                 http.setIdleTimeout(network.idleTimeout().toMillis());
+                if (!network.trustedProxies().isEmpty()) {
+                    http.addCustomizer(new TrustedProxies(java.util.Set.copyOf(network.trustedProxies())));
+                }
             });
+            if (network.tls()) {
+                cfg.jetty.addConnector((server, http) -> Tls.connector(server, http, config.host(), config.port(),
+                        network.tlsCert(), network.tlsKey()));
+            }
             cfg.jetty.modifyServletContextHandler(handler -> {
                 handler.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
@@ -89,7 +96,12 @@ public final class LetheServer implements AutoCloseable {
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
         for (Endpoint e : endpoints) {
-            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics, config.maxBodyBytes()));
+            app.addHttpHandler(e.method(), e.path(), ctx -> {
+                if (config.network().insecureCookies()) {
+                    ctx.attribute(LoginPage.INSECURE_COOKIES, true);
+                }
+                handle(e, ctx, auth, metrics, config.maxBodyBytes());
+            });
         }
         // every answer is JSON, an unknown route's too
         app.error(404, ctx -> {
@@ -253,6 +265,9 @@ public final class LetheServer implements AutoCloseable {
     private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes) {
         long start = System.nanoTime();
         try {
+            if ("https".equals(ctx.scheme())) {
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
             Caller caller = auth.require(ctx, e.access());
             ctx.attribute(PRINCIPAL, caller.name());
             requireJsonBody(e, ctx);

@@ -72,11 +72,18 @@ final class LoginPage {
         ctx.header("Set-Cookie", cookie(ctx, "", "; Max-Age=0"));
     }
 
-    /** A session cookie (gone when the browser closes), Secure when the request came over HTTPS. */
+    /**
+     * The dashboard cookie: Secure when the request came over HTTPS (directly, or through a trusted proxy) and
+     * otherwise too unless the server was told to leave it off ({@code --insecure-cookies}, for plain HTTP on
+     * a development machine).
+     */
     private static String cookie(Context ctx, String value, String extra) {
-        return COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + extra
-                + ("https".equals(ctx.scheme()) ? "; Secure" : "");
+        boolean secure = "https".equals(ctx.scheme()) || !Boolean.TRUE.equals(ctx.attribute(INSECURE_COOKIES));
+        return COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + extra + (secure ? "; Secure" : "");
     }
+
+    /** A request attribute the server sets when cookies may go without Secure over plain HTTP. */
+    static final String INSECURE_COOKIES = "lethe.insecureCookies";
 
     private static void form(Context ctx, int status, String error) {
         Html.send(ctx, status, "Lethe: sign in", "<h1>Lethe dashboard</h1>"

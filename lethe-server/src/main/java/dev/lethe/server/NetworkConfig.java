@@ -23,9 +23,12 @@ public record NetworkConfig(int maxRequestsPerClient, long minBodyBytesPerSecond
                             Path tlsCert, Path tlsKey, List<String> trustedProxies, boolean insecureCookies,
                             int maxAuthFailures) {
 
-    /** Defaults: 32 requests in progress per client, 1,024 body bytes a second, 30 s idle, plain HTTP, no proxies. */
+    /**
+     * Defaults: 32 requests in progress per client, 1,024 body bytes a second, 30 s idle, plain HTTP, no proxies,
+     * Secure cookies, 10 failed authentications a minute per address.
+     */
     public static NetworkConfig defaults() {
-        return new NetworkConfig(32, 1_024, Duration.ofSeconds(30), null, null, List.of(), true, 10);
+        return new NetworkConfig(32, 1_024, Duration.ofSeconds(30), null, null, List.of(), false, 10);
     }
 
     public NetworkConfig {
