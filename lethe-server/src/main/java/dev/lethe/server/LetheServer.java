@@ -16,6 +16,7 @@ import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -100,7 +101,7 @@ public final class LetheServer implements AutoCloseable {
                 if (config.network().insecureCookies()) {
                     ctx.attribute(LoginPage.INSECURE_COOKIES, true);
                 }
-                handle(e, ctx, auth, metrics, config.maxBodyBytes());
+                handle(e, ctx, auth, metrics, config.maxBodyBytes(), config.network().minBodyBytesPerSecond());
             });
         }
         // every answer is JSON, an unknown route's too
@@ -262,7 +263,8 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes) {
+    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes,
+                               long minRate) {
         long start = System.nanoTime();
         try {
             if ("https".equals(ctx.scheme())) {
@@ -296,6 +298,12 @@ public final class LetheServer implements AutoCloseable {
             LOG.error("[error {}] {} {}: {}", id, e.method(), e.path(), x.getMessage(), x);
             ctx.header("Retry-After", "5");
             error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
+        } catch (BadMessageException x) {
+            // Jetty refused the request as it read it: a body slower than --min-body-bytes-per-second (408), or malformed
+            ctx.header("Connection", "close");
+            error(ctx, x.getCode(), "body", x.getCode() == 408
+                    ? "the body arrived too slowly (under " + minRate + " bytes a second on average); send it at once"
+                    : "the request could not be read: " + x.getReason());
         } catch (Exception x) {
             if (BodyLimit.causedBy(x)) {
                 ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);

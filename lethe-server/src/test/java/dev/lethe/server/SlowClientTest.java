@@ -70,6 +70,9 @@ class SlowClientTest {
                     Thread.sleep(300);
                 }
                 trickle.interrupt();
+                // the slow ones were cut off with a 408 that says why (or refused with a 429 before their body was read)
+                RawHttp.Answer answer = RawHttp.readAnswer(slow.get(0).getInputStream());
+                assertThat(answer.status()).as(answer.text()).isIn(408, 429);
             } finally {
                 for (Socket socket : slow) {
                     socket.close();
