@@ -66,6 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Device device = run.startEngine();
         Store s = Store.open(store);
+        PendingNote.print(spec.commandLine().getErr(), s);
         if (s.readManifest().usesSisa()) {
             return evaluateEnsemble(out, s, device);
         }

@@ -1,8 +1,10 @@
 package dev.lethe.cli;
 
 import dev.lethe.server.LetheServer;
+import dev.lethe.server.NetworkConfig;
 import dev.lethe.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,9 +37,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (0: any free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--db", paramLabel = "JDBC-URL",
-            description = "The ledger's database, e.g. jdbc:postgresql://host/db?user=u&password=p. Default: the store's ledger.db (SQLite).")
-    String db;
+    @Mixin
+    LedgerDbOptions db;
 
     @Option(names = "--max-ids", defaultValue = "1000", description = "Most ids one forget request may name. Default: ${DEFAULT-VALUE}.")
     int maxIds;
@@ -53,6 +54,32 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Days a finished request's reason is kept before it is deleted (0: at once). Default: ${DEFAULT-VALUE}.")
     int reasonRetentionDays;
 
+    @Option(names = "--max-requests-per-client", defaultValue = "32",
+            description = "Most requests one client address may have in progress at once; more are refused (429). Default: ${DEFAULT-VALUE}.")
+    int maxRequestsPerClient;
+
+    @Option(names = "--min-body-bytes-per-second", defaultValue = "1024",
+            description = "Slowest average rate a request body may arrive at before it is cut off (408). Default: ${DEFAULT-VALUE}.")
+    long minBodyBytesPerSecond;
+
+    @Option(names = "--max-auth-failures", defaultValue = "10",
+            description = "Failed authentications one address may make in a minute before it gets 429. Default: ${DEFAULT-VALUE}.")
+    int maxAuthFailures;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM, 'BEGIN PRIVATE KEY').")
+    Path tlsKey;
+
+    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS", split = ",",
+            description = "A reverse proxy whose Forwarded / X-Forwarded-* headers (client address, https) are believed; repeatable.")
+    java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
+    @Option(names = "--insecure-cookies",
+            description = "Leave Secure off the dashboard cookie over plain HTTP (a development server on localhost only).")
+    boolean insecureCookies;
+
     @Override
     public Integer call() throws Exception {
         if (reasonRetentionDays < 0) {
@@ -60,8 +87,11 @@ public final class ServeCommand implements Callable<Integer> {
                     "--reason-retention-days must be 0 or more, got " + reasonRetentionDays);
         }
         PrintWriter out = spec.commandLine().getOut();
-        ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db).withMaxIds(maxIds)
+        ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
+                .withNetwork(NetworkConfig.defaults().withMaxRequestsPerClient(maxRequestsPerClient)
+                        .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures)
+                        .withTls(tlsCert, tlsKey).withTrustedProxies(trustedProxies).withInsecureCookies(insecureCookies))
                 .withReasonRetention(Duration.ofDays(reasonRetentionDays));
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -74,7 +104,8 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "lethe-serve-shutdown"));
-        out.printf("lethe serve: listening on http://%s:%d/v1 (store %s)%n", host, server.port(), store.toAbsolutePath());
+        out.printf("lethe serve: listening on %s://%s:%d/v1 (store %s)%n", tlsCert != null ? "https" : "http", host,
+                server.port(), store.toAbsolutePath());
         server.registeredRoutes().forEach(r -> out.println("  " + r));
         out.flush();
         stopped.await();

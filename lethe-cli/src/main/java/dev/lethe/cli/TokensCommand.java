@@ -1,7 +1,6 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.store.Store;
-import dev.lethe.server.ServerConfig;
 import dev.lethe.server.auth.ApiToken;
 import dev.lethe.server.auth.IssuedToken;
 import dev.lethe.server.auth.Role;
@@ -22,7 +21,7 @@ import java.util.Map;
  * ledger database. A created token is printed once and cannot be shown again.
  */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
-        description = "Create, list or revoke the API tokens of 'lethe serve' (admin: forget, audit, tokens; client: predict, own requests).",
+        description = "Create, list or revoke the API tokens of 'lethe serve' (admin: forget, audit, tokens, metrics; client: predict, health, model version).",
         subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class})
 public final class TokensCommand implements Runnable {
 
@@ -39,12 +38,12 @@ public final class TokensCommand implements Runnable {
         @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store the server serves.")
         Path store;
 
-        @Option(names = "--db", paramLabel = "JDBC-URL", description = "The ledger's database, when 'serve' runs with --db.")
-        String db;
+        @Mixin
+        LedgerDbOptions db;
 
-        TokenStore open() {
+        TokenStore open() throws java.io.IOException {
             Store.open(store);
-            return TokenStore.open(ServerConfig.ledgerUrl(store, db));
+            return TokenStore.open(db.target(store));
         }
     }
 
@@ -67,7 +66,7 @@ public final class TokensCommand implements Runnable {
         String role;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             PrintWriter out = spec.commandLine().getOut();
             Role parsed = Role.parse(role);
             String tokenName = name != null ? name
@@ -101,7 +100,7 @@ public final class TokensCommand implements Runnable {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             PrintWriter out = spec.commandLine().getOut();
             java.util.List<ApiToken> all;
             try (TokenStore tokens = where.open()) {
@@ -136,7 +135,7 @@ public final class TokensCommand implements Runnable {
         String name;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             try (TokenStore tokens = where.open()) {
                 if (!tokens.revoke(name)) {
                     throw new IllegalArgumentException("no active token named '" + name + "'");

@@ -4,7 +4,7 @@ package dev.lethe.server;
  * A refusal the client can act on: an HTTP status, the request field at fault (null when none) and a message.
  * Answered as {@code {"error": message, "field": field}}.
  */
-final class ApiException extends RuntimeException {
+class ApiException extends RuntimeException {
 
     private final int status;
     private final String field;

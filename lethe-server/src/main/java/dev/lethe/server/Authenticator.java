@@ -6,14 +6,19 @@ import io.javalin.http.Context;
 
 /**
  * Checks the credential of a request against an endpoint's {@link Access}: the {@code Authorization: Bearer}
- * token, or, for {@link Access#DASHBOARD} endpoints only, the dashboard cookie carrying the same token.
+ * token, or, for {@link Access#DASHBOARD} endpoints only, the dashboard cookie carrying a session id
+ * ({@link DashboardSessions}).
  */
 final class Authenticator {
 
     private final TokenStore tokens;
+    private final DashboardSessions sessions;
+    private final AuthFailures failures;
 
-    Authenticator(TokenStore tokens) {
+    Authenticator(TokenStore tokens, DashboardSessions sessions, AuthFailures failures) {
         this.tokens = tokens;
+        this.sessions = sessions;
+        this.failures = failures;
     }
 
     /**
@@ -28,7 +33,7 @@ final class Authenticator {
         ApiToken token;
         if (access == Access.DASHBOARD && header == null) {
             String cookie = ctx.cookie(LoginPage.COOKIE);
-            token = cookie == null ? null : tokens.authenticate(cookie).orElse(null);
+            token = cookie == null ? null : sessions.caller(cookie).orElse(null);
             if (token == null) {
                 throw new LoginRequired(cookie != null);
             }
@@ -48,7 +53,11 @@ final class Authenticator {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "Authorization", "this endpoint needs an 'Authorization: Bearer <token>' header");
         }
-        return tokens.authenticate(header.substring(7).trim()).orElseThrow(() -> {
+        String presented = header.substring(7).trim();
+        // cheap checks first: an address that keeps failing is refused before any database lookup
+        failures.requireAllowed(ctx.ip());
+        return tokens.authenticate(presented).orElseThrow(() -> {
+            failures.failed(ctx.ip(), presented, ctx.method() + " " + ctx.path());
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return new ApiException(401, "Authorization", "the token is unknown or revoked");
         });
@@ -64,7 +73,7 @@ final class Authenticator {
             this.staleCookie = staleCookie;
         }
 
-        /** Whether the request carried a cookie whose token is unknown or revoked (the answer clears it). */
+        /** Whether the request carried a cookie whose session is unknown, expired or revoked (the answer clears it). */
         boolean staleCookie() {
             return staleCookie;
         }

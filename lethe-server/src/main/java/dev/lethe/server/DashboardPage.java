@@ -63,7 +63,12 @@ final class DashboardPage {
 
     private void queue(StringBuilder html) {
         List<ForgetRequest> pending = ledger.pending();
-        html.append("<h2>Queue: ").append(pending.size()).append(" request(s)</h2><table id=\"queue\"><tr><th>request</th>"
+        html.append("<h2>Queue: ").append(pending.size()).append(" request(s)</h2>");
+        if (!pending.isEmpty()) {
+            html.append("<p id=\"pending-note\">The model served still reflects the data of ").append(pending.size())
+                    .append(" accepted forget request(s), waiting since ").append(pending.get(0).acceptedAt()).append(".</p>");
+        }
+        html.append("<table id=\"queue\"><tr><th>request</th>"
                 + "<th>status</th><th>kind</th><th>values</th><th>principal</th><th>accepted</th></tr>");
         for (ForgetRequest r : pending.subList(0, Math.min(QUEUE_ROWS, pending.size()))) {
             html.append("<tr><td>").append(Html.escape(r.id())).append("</td><td>").append(RequestViews.status(r.status()))

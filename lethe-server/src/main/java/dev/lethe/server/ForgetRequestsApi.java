@@ -88,6 +88,7 @@ final class ForgetRequestsApi {
             String message = e.getMessage() == null ? "invalid request" : e.getMessage();
             boolean positional = kind != ForgetKind.LABEL && message.startsWith("values[");
             throw ApiException.badRequest(message.startsWith("idempotencyKey") ? "idempotencyKey"
+                    : message.startsWith("reason") ? "reason"
                     : positional ? field + message.substring(6, message.indexOf(']') + 1) : field,
                     message.replace("values[", field + "["));
         }

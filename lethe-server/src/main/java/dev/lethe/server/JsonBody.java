@@ -16,9 +16,13 @@ import java.util.Set;
 
 /**
  * A request's JSON object with typed reads that name the field at fault: every wrong type, missing field or
- * unknown field becomes a 400 {@link ApiException} naming it.
+ * unknown field becomes a 400 {@link ApiException} naming it. No string in a body may be longer than
+ * {@link #MAX_STRING} characters (ids, reasons and keys are short; a long one is an attempt to fill the ledger).
  */
 final class JsonBody {
+
+    /** The longest string any field, or any element of an array field, may hold. */
+    static final int MAX_STRING = 4_096;
 
     // bytes, not a String, and the fast double parser: a 784-pixel vector is mostly number parsing, which
     // dominated the server's own CPU time per prediction with the JDK's String-based parser
@@ -50,8 +54,21 @@ final class JsonBody {
             if (!allowed.contains(name)) {
                 throw ApiException.badRequest(name, "unknown field '" + name + "'; expected some of " + allowed);
             }
+            requireShortStrings(tree.get(name), name);
         }
         return new JsonBody((ObjectNode) tree);
+    }
+
+    private static void requireShortStrings(JsonNode v, String field) {
+        if (v.isTextual() && v.textValue().length() > MAX_STRING) {
+            throw ApiException.badRequest(field, "'" + field + "' holds " + v.textValue().length()
+                    + " characters; at most " + MAX_STRING);
+        }
+        if (v.isArray()) {
+            for (int i = 0; i < v.size(); i++) {
+                requireShortStrings(v.get(i), field + "[" + i + "]");
+            }
+        }
     }
 
     boolean has(String field) {
@@ -128,6 +145,11 @@ final class JsonBody {
             JsonNode x = v.get(i);
             if (!x.isNumber() || !Double.isFinite(x.asDouble())) {
                 throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' must be a finite number");
+            }
+            if (Math.abs(x.asDouble()) > Float.MAX_VALUE) {
+                // the model computes in float32: a larger value would become Infinity
+                throw ApiException.badRequest(field + "[" + i + "]", "'" + field + "[" + i + "]' is " + x.asDouble()
+                        + ", outside the float32 range the model computes in (magnitude at most " + Float.MAX_VALUE + ")");
             }
             out[i] = (float) x.asDouble();
         }

@@ -3,7 +3,9 @@ package dev.lethe.server;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lethe.core.jdbc.DatabaseException;
 import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.store.PrivateFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
@@ -13,6 +15,9 @@ import dev.lethe.torch.sisa.ForgetService;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -22,11 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -37,6 +46,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LetheServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The access log: one line per request (logger {@code lethe.access}). */
+    private static final Logger ACCESS = LoggerFactory.getLogger("lethe.access");
+    private static final String PRINCIPAL = "lethe.principal";
 
     private final Ledger ledger;
     private final TokenStore tokens;
@@ -46,25 +59,61 @@ public final class LetheServer implements AutoCloseable {
     private StoreFollower follower;
     private final Javalin app;
     private final List<String> registered = new CopyOnWriteArrayList<>();
+    private LedgerLease lease;
 
-    private LetheServer(ServerConfig config, Store store, Ledger ledger, TokenStore tokens, ServedModels models, ForgetWorker worker,
-                        List<Endpoint> endpoints, ServerMetrics metrics) {
+    private LetheServer(ServerConfig config, Store store, Ledger ledger, TokenStore tokens, DashboardSessions sessions,
+                        AuthFailures failures, ServedModels models, ForgetWorker worker, List<Endpoint> endpoints, ServerMetrics metrics) {
         this.store = store;
         this.ledger = ledger;
         this.tokens = tokens;
         this.models = models;
         this.worker = worker;
-        Authenticator auth = new Authenticator(tokens);
+        Authenticator auth = new Authenticator(tokens, sessions, failures);
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            NetworkConfig network = config.network();
+            // a slow body (one byte every few seconds) is cut off with a 408 instead of holding a thread
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(network.minBodyBytesPerSecond());
+                http.setIdleTimeout(network.idleTimeout().toMillis());
+                if (!network.trustedProxies().isEmpty()) {
+                    http.addCustomizer(new TrustedProxies(java.util.Set.copyOf(network.trustedProxies())));
+                }
+            });
+            if (network.tls()) {
+                cfg.jetty.addConnector((server, http) -> Tls.connector(server, http, config.host(), config.port(),
+                        network.tlsCert(), network.tlsKey()));
+            }
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+            });
             cfg.jsonMapper(new JavalinJackson(json, false));
+            // one line per request: peer, principal, method, path (never the query or a body), status, time
+            cfg.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} {} {} ms", ctx.ip(),
+                    Objects.requireNonNullElse(ctx.attribute(PRINCIPAL), "-"), ctx.method(), ctx.path(), ctx.status().getCode(),
+                    String.format(java.util.Locale.ROOT, "%.1f", ms)));
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
         for (Endpoint e : endpoints) {
-            app.addHttpHandler(e.method(), e.path(), ctx -> handle(e, ctx, auth, metrics));
+            app.addHttpHandler(e.method(), e.path(), ctx -> {
+                if (config.network().insecureCookies()) {
+                    ctx.attribute(LoginPage.INSECURE_COOKIES, true);
+                }
+                handle(e, ctx, auth, metrics, config.maxBodyBytes(), config.network().minBodyBytesPerSecond());
+            });
         }
+        // every answer is JSON, an unknown route's too
+        app.error(404, ctx -> {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
+                error(ctx, 404, null, "no endpoint " + ctx.method() + " " + ctx.path() + "; /v1/openapi.json lists them");
+            }
+        });
     }
 
     /**
@@ -73,41 +122,72 @@ public final class LetheServer implements AutoCloseable {
      */
     public static LetheServer start(ServerConfig config) throws IOException {
         Store store = Store.open(config.store());
+        if (config.jdbcUrl() == null) {
+            // the ledger holds request reasons (often names, e-mail addresses): refuse one that others can read
+            for (String suffix : new String[]{"", "-wal", "-shm"}) {
+                PrivateFiles.requirePrivate(store.root().resolve("ledger.db" + suffix));
+            }
+        }
         StoreManifest manifest = store.readManifest();
         SisaConfig sisa = SisaService.config(manifest);
         // Retraining must use the thread count the checkpoints were trained with, or bits could differ.
         TorchRuntime.start(sisa.threads());
         Device device = Device.cpu();
-        Ledger ledger = Ledger.open(config.ledgerUrl(), null, null, config.maxIds()).reasonRetention(config.reasonRetention());
+        LedgerLease lease = LedgerLease.acquire(config.ledgerTarget());
+        Ledger ledger;
+        try {
+            ledger = Ledger.open(config.ledgerUrl(), null, config.ledgerTarget().password(), config.maxIds())
+                    .reasonRetention(config.reasonRetention());
+        } catch (RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
+            throw e;
+        }
         TokenStore tokens = null;
         ServedModels models = null;
         try {
             if (config.jdbcUrl() != null) {
                 adoptFreshLedger(store, ledger);
             }
-            tokens = TokenStore.open(config.ledgerUrl());
+            tokens = TokenStore.open(config.ledgerTarget());
             models = new ServedModels(store, device);
             ServedModels served = models;
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
-            ForgetWorker worker = new ForgetWorker(service, ledger, config.batchWindow(), metrics,
-                    () -> served.refresh(store.readManifest()));
+            PendingRequests pending = new PendingRequests(ledger);
+            ForgetWorker worker = new ForgetWorker(service::process, ledger, config.batchWindow(), metrics,
+                    () -> {
+                        pending.changed();
+                        served.refresh(store.readManifest());
+                    }, ForgetWorker.Retry.defaults(),
+                    reason -> failUnapplied(store, ledger, reason));
             int width = Arrays.stream(manifest.model().inputShape()).reduce(1, Math::multiplyExact);
             List<Endpoint> endpoints = new ArrayList<>();
-            endpoints.addAll(new ModelsApi(store, served).endpoints());
-            endpoints.addAll(new ForgetRequestsApi(service, ledger, worker::wake, config.maxIds()).endpoints());
+            endpoints.addAll(new ModelsApi(store, served, pending).endpoints());
+            for (Endpoint e : new ForgetRequestsApi(service, ledger, () -> {
+                pending.changed();
+                worker.wake();
+            }, config.maxIds()).endpoints()) {
+                endpoints.add(e.method() == HandlerType.POST ? whileWorkerRuns(e, worker) : e);
+            }
             endpoints.addAll(new PredictApi(served, manifest.dataset().classNames(), width, manifest.sisa().aggregation(),
-                    config.maxPredictBatch()).endpoints());
+                    config.maxPredictBatch(), pending).endpoints());
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
             endpoints.add(metrics.endpoint());
+            endpoints.add(new ReadinessApi(ledger, tokens, worker).endpoint());
             ReportPlots reports = new ReportPlots(store);
             endpoints.add(new DashboardPage(store, ledger, served, reports).endpoint());
             endpoints.add(new DashboardCharts(store).endpoint());
             endpoints.add(reports.endpoint());
-            endpoints.addAll(new LoginPage(tokens).endpoints());
+            DashboardSessions sessions = new DashboardSessions(tokens);
+            AuthFailures failures = new AuthFailures(config.network().maxAuthFailures());
+            endpoints.addAll(new LoginPage(tokens, sessions, failures).endpoints());
             endpoints.add(OpenApiDocument.endpoint(endpoints));
-            LetheServer server = new LetheServer(config, store, ledger, tokens, served, worker, List.copyOf(endpoints), metrics);
+            LetheServer server = new LetheServer(config, store, ledger, tokens, sessions, failures, served, worker, List.copyOf(endpoints),
+                    metrics);
+            server.lease = lease;
             server.listen(config);
             LOG.info("lethe server on {}:{} serving model version {} of {} ({} endpoints)", config.host(),
                     server.port(), served.version(), store.root(), endpoints.size());
@@ -120,6 +200,9 @@ public final class LetheServer implements AutoCloseable {
                 tokens.close();
             }
             ledger.close();
+            if (lease != null) {
+                lease.close();
+            }
             throw e;
         }
     }
@@ -152,11 +235,38 @@ public final class LetheServer implements AutoCloseable {
     }
 
     /**
+     * Marks FAILED the pending requests the current model does not already reflect (a request whose version was
+     * switched in is erased and only awaits its receipt: that one stays pending).
+     */
+    private static void failUnapplied(Store store, Ledger ledger, String reason) throws IOException {
+        java.util.Set<String> applied = java.util.Set.copyOf(store.readManifest().current().requests());
+        for (var r : ledger.pending()) {
+            if (!applied.contains(r.id())) {
+                ledger.fail(r.id(), reason);
+            }
+        }
+    }
+
+    /** Intake only while the worker runs: a request accepted with no worker would wait forever. */
+    private static Endpoint whileWorkerRuns(Endpoint e, ForgetWorker worker) {
+        return new Endpoint(e.method(), e.path(), e.access(), e.summary(), e.queryParams(), e.requestSchema(),
+                e.responses(), (ctx, caller) -> {
+            if (!worker.running()) {
+                ctx.header("Retry-After", "30");
+                throw new ApiException(503, null, "the forget worker is not running, so no request is accepted;"
+                        + " the server log says why");
+            }
+            e.action().handle(ctx, caller);
+        });
+    }
+
+    /**
      * Starts the HTTP server, then the store follower (which registers the server's lease) and the worker; stops
      * the HTTP server again if either cannot start.
      */
     private void listen(ServerConfig config) throws IOException {
         app.start(config.host(), config.port());
+
         try {
             follower = new StoreFollower(store, models, config.host(), app.port());
             follower.start();
@@ -170,33 +280,110 @@ public final class LetheServer implements AutoCloseable {
         }
     }
 
-    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics) {
+    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes,
+                               long minRate) {
         long start = System.nanoTime();
         try {
-            e.action().handle(ctx, auth.require(ctx, e.access()));
+            if ("https".equals(ctx.scheme())) {
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
+            Caller caller = auth.require(ctx, e.access());
+            ctx.attribute(PRINCIPAL, caller.name());
+            requireJsonBody(e, ctx);
+            e.action().handle(ctx, caller);
         } catch (Authenticator.LoginRequired x) {
             if (x.staleCookie()) {
                 LoginPage.clearCookie(ctx);
             }
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
         } catch (ApiException x) {
+            if (x instanceof AuthFailures.TooMany tooMany) {
+                ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+            }
             error(ctx, x.status(), x.field(), x.getMessage());
         } catch (HttpResponseException x) {
-            error(ctx, x.getStatus(), x.getStatus() == 413 ? "body" : null, x.getStatus() == 413
-                    ? "the body is larger than this server accepts" : x.getMessage());
+            if (x.getStatus() == 413) {
+                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
+                ctx.header("Connection", "close");
+                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
+            } else {
+                error(ctx, x.getStatus(), null, x.getMessage());
+            }
+        } catch (DatabaseException x) {
+            // the detail (redacted all the same) stays in the log; the caller gets an id to quote
+            String id = errorId();
+            LOG.error("[error {}] {} {}: {}", id, e.method(), e.path(), x.getMessage(), x);
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
+        } catch (BadMessageException x) {
+            // Jetty refused the request as it read it: a body slower than --min-body-bytes-per-second (408), or malformed
+            ctx.header("Connection", "close");
+            error(ctx, x.getCode(), "body", x.getCode() == 408
+                    ? "the body arrived too slowly (under " + minRate + " bytes a second on average); send it at once"
+                    : "the request could not be read: " + x.getReason());
         } catch (Exception x) {
-            LOG.error("{} {} failed: {}", e.method(), e.path(), x.getMessage(), x);
-            error(ctx, 500, null, "internal error: " + x.getMessage());
+            if (BodyLimit.causedBy(x)) {
+                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
+                ctx.header("Connection", "close");
+                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
+                BodyLimit.stopReading(ctx.req());
+                return;
+            }
+            String id = errorId();
+            LOG.error("[error {}] {} {} failed: {}", id, e.method(), e.path(), x.getMessage(), x);
+            error(ctx, 500, null, "internal error; the server log has the details (error id " + id + ")", id);
         } finally {
             metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
         }
     }
 
+    /**
+     * An endpoint that takes a JSON body refuses a body declared as something else (415); a request without a
+     * Content-Type is read as JSON.
+     */
+    private static void requireJsonBody(Endpoint e, Context ctx) {
+        String type = ctx.contentType();
+        if (e.requestSchema() == null || type == null) {
+            return;
+        }
+        String media = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!media.equals("application/json") && !media.endsWith("+json")) {
+            throw new ApiException(415, "Content-Type", e.method() + " " + e.path() + " takes application/json, not '"
+                    + media + "'; send the header 'Content-Type: application/json'");
+        }
+    }
+
+    /** What a caller may conclude from a database failure: a write is "not recorded" only when it rolled back. */
+    private static String unavailable(Endpoint e, DatabaseException x) {
+        String what = x.transientFailure() ? "the ledger database is busy or unreachable" : "the ledger database failed";
+        if (e.method() == HandlerType.GET) {
+            return what + "; try again shortly";
+        }
+        return x.outcome() == DatabaseException.Outcome.NOT_WRITTEN
+                ? what + "; the request was not recorded, try again shortly"
+                : what + " while committing; the request may have been recorded: retry with the same idempotencyKey,"
+                        + " or look it up before submitting again";
+    }
+
     private static void error(Context ctx, int status, String field, String message) {
+        error(ctx, status, field, message, null);
+    }
+
+    /** The error document; a 5xx carries the id under which the server log holds the detail. */
+    private static void error(Context ctx, int status, String field, String message, String errorId) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", message);
         doc.put("field", field);
+        if (errorId != null) {
+            doc.put("errorId", errorId);
+        }
         ctx.status(status).json(doc);
+    }
+
+    private static String errorId() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The port the server listens on (the one picked when the config asked for 0). */
@@ -220,6 +407,9 @@ public final class LetheServer implements AutoCloseable {
             models.close();
             tokens.close();
             ledger.close();
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 }

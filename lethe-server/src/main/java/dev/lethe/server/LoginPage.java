@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * How a browser opens the dashboard, which cannot send a Bearer header: {@code GET /login} is a form for an admin
  * token; {@code POST /login} checks it against the {@link TokenStore} (hashed, compared in constant time) and sets
- * an HttpOnly, SameSite=Strict cookie carrying it, which {@link Authenticator} accepts on {@link Access#DASHBOARD}
- * endpoints only; {@code POST /logout} clears it. A revoked token's cookie stops working at once.
+ * an HttpOnly, SameSite=Strict cookie carrying a server-side session id (never the token: {@link DashboardSessions},
+ * 8 hours), which {@link Authenticator} accepts on {@link Access#DASHBOARD} endpoints only; {@code POST /logout}
+ * ends the session. A revoked token's sessions stop working at once.
  */
 final class LoginPage {
 
@@ -22,9 +23,13 @@ final class LoginPage {
     static final String COOKIE = "lethe_dashboard";
 
     private final TokenStore tokens;
+    private final DashboardSessions sessions;
+    private final AuthFailures failures;
 
-    LoginPage(TokenStore tokens) {
+    LoginPage(TokenStore tokens, DashboardSessions sessions, AuthFailures failures) {
         this.tokens = tokens;
+        this.sessions = sessions;
+        this.failures = failures;
     }
 
     List<Endpoint> endpoints() {
@@ -40,23 +45,26 @@ final class LoginPage {
                         List.of(), null, Map.of(303, "to the sign-in form"), (ctx, caller) -> signOut(ctx)));
     }
 
+    private void signOut(Context ctx) {
+        sessions.close(ctx.cookie(COOKIE));
+        clearCookie(ctx);
+        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+
     private void signIn(Context ctx, Caller caller) {
         String secret = Optional.ofNullable(ctx.formParam("token")).orElse("").trim();
+        failures.requireAllowed(ctx.ip());
         Optional<ApiToken> token = tokens.authenticate(secret);
         if (token.isEmpty()) {
+            failures.failed(ctx.ip(), secret, "POST /login");
             form(ctx, 401, "That token is unknown or revoked.");
         } else if (!new Caller(token.get().name(), token.get().role()).admin()) {
             form(ctx, 403, "The dashboard needs an admin token; '" + token.get().name() + "' is a "
                     + token.get().role().label() + " token.");
         } else {
-            ctx.header("Set-Cookie", cookie(ctx, secret, ""));
+            ctx.header("Set-Cookie", cookie(ctx, sessions.open(token.get()), "; Max-Age=" + DashboardSessions.LIFETIME.toSeconds()));
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         }
-    }
-
-    private static void signOut(Context ctx) {
-        clearCookie(ctx);
-        ctx.redirect("/login", HttpStatus.SEE_OTHER);
     }
 
     /** Tells the browser to drop the dashboard cookie. */
@@ -64,11 +72,18 @@ final class LoginPage {
         ctx.header("Set-Cookie", cookie(ctx, "", "; Max-Age=0"));
     }
 
-    /** A session cookie (gone when the browser closes), Secure when the request came over HTTPS. */
+    /**
+     * The dashboard cookie: Secure when the request came over HTTPS (directly, or through a trusted proxy) and
+     * otherwise too unless the server was told to leave it off ({@code --insecure-cookies}, for plain HTTP on
+     * a development machine).
+     */
     private static String cookie(Context ctx, String value, String extra) {
-        return COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + extra
-                + ("https".equals(ctx.scheme()) ? "; Secure" : "");
+        boolean secure = "https".equals(ctx.scheme()) || !Boolean.TRUE.equals(ctx.attribute(INSECURE_COOKIES));
+        return COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + extra + (secure ? "; Secure" : "");
     }
+
+    /** A request attribute the server sets when cookies may go without Secure over plain HTTP. */
+    static final String INSECURE_COOKIES = "lethe.insecureCookies";
 
     private static void form(Context ctx, int status, String error) {
         Html.send(ctx, status, "Lethe: sign in", "<h1>Lethe dashboard</h1>"

@@ -17,8 +17,10 @@ final class ModelsApi {
 
     private final Store store;
     private final ServedModels models;
+    private final PendingRequests pending;
 
-    ModelsApi(Store store, ServedModels models) {
+    ModelsApi(Store store, ServedModels models, PendingRequests pending) {
+        this.pending = pending;
         this.store = store;
         this.models = models;
     }
@@ -41,6 +43,7 @@ final class ModelsApi {
         doc.put("status", s.ok() ? "ok" : "degraded");
         doc.put("modelVersion", s.servedVersion());
         doc.put("currentVersion", s.currentVersion());
+        doc.put("pendingForgetRequests", pending.snapshot().view());
         if (!s.ok()) {
             doc.put("problem", s.problem());
             if (s.damagedShard() != null) {
@@ -67,15 +70,18 @@ final class ModelsApi {
         doc.put("checkpoints", served.checkpoints());
         doc.put("checkpointSha256", served.checkpointSha256());
         doc.put("config", config);
-        doc.put("lineage", m.models().stream().map(ModelsApi::lineageEntry).toList());
+        // the forget requests behind each version are the admins' business: a client sees the versions only
+        doc.put("lineage", m.models().stream().map(v -> lineageEntry(v, caller.admin())).toList());
         ctx.json(doc);
     }
 
-    private static Map<String, Object> lineageEntry(StoreManifest.ModelVersion v) {
+    private static Map<String, Object> lineageEntry(StoreManifest.ModelVersion v, boolean withRequests) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("version", v.version());
         e.put("createdAt", v.createdAt());
-        e.put("requests", v.requests());
+        if (withRequests) {
+            e.put("requests", v.requests());
+        }
         e.put("retrained", v.retrained() == null ? List.of() : v.retrained());
         e.put("metrics", v.metrics());
         return e;

@@ -23,8 +23,11 @@ final class PredictApi {
     private final int width;
     private final String scoreKind;
     private final int maxBatch;
+    private final PendingRequests pending;
 
-    PredictApi(ServedModels models, List<String> classNames, int width, String scoreKind, int maxBatch) {
+    PredictApi(ServedModels models, List<String> classNames, int width, String scoreKind, int maxBatch,
+               PendingRequests pending) {
+        this.pending = pending;
         this.models = models;
         this.classNames = List.copyOf(classNames);
         this.width = width;
@@ -39,7 +42,8 @@ final class PredictApi {
                 "instances", Map.of("type", "array", "items", vector, "maxItems", maxBatch)));
         return List.of(new Endpoint(HandlerType.POST, "/v1/predict", Access.AUTHENTICATED,
                 "Class and scores for one feature vector (features) or a batch (instances), from the current model version",
-                List.of(), body, Map.of(200, "predictions and the model version that answered", 400,
+                List.of(), body, Map.of(200, "predictions and the model version that answered (and pendingForgetRequests while"
+                        + " accepted forget requests wait)", 400,
                 "bad input, naming the field", 413, "body too large"), this::predict));
     }
 
@@ -66,6 +70,10 @@ final class PredictApi {
             out.put("predictions", rows);
             return out;
         });
+        Map<String, Object> waiting = pending.snapshot().view();
+        if (waiting != null) {
+            doc.put("pendingForgetRequests", waiting);
+        }
         ctx.json(doc);
     }
 }

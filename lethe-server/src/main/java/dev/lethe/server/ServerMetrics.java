@@ -35,7 +35,7 @@ final class ServerMetrics {
             .help("Wall time of a forget batch: retraining, switch, purge and receipts")
             .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600).classicOnly().register(registry);
     private final Counter batches = Counter.builder().name("lethe_forget_batches_total")
-            .help("Forget batches run, by outcome (done or failed)").labelNames("outcome").register(registry);
+            .help("Forget batches run, by outcome (done, failed: will retry, gave_up: its requests marked failed)").labelNames("outcome").register(registry);
     private final Counter completed = Counter.builder().name("lethe_forget_requests_completed_total")
             .help("Forget requests marked done by this process").register(registry);
 
@@ -61,9 +61,14 @@ final class ServerMetrics {
         batches.labelValues("failed").inc();
     }
 
+    /** A batch failed too often: its requests were marked failed (alert on this). */
+    void batchGaveUp() {
+        batches.labelValues("gave_up").inc();
+    }
+
     /** {@code GET /v1/metrics}. */
     Endpoint endpoint() {
-        return new Endpoint(HandlerType.GET, "/v1/metrics", Access.AUTHENTICATED,
+        return new Endpoint(HandlerType.GET, "/v1/metrics", Access.ADMIN,
                 "Prometheus metrics: requests, latencies, queue depth, batches and retrain time", List.of(), null,
                 Map.of(200, "metrics in the Prometheus text format"),
                 (ctx, caller) -> ctx.contentType(writer.getContentType()).result(scrape()));

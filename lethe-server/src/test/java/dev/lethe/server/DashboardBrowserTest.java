@@ -40,7 +40,9 @@ class DashboardBrowserTest {
     void anOperatorSignsInAndTheDashboardShowsTheVersionTheHistoryAndChartsOfIt() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "headless browser test skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
-        try (RunningServer server = RunningServer.start(dir)) {
+        // plain HTTP on a development machine: the one case for --insecure-cookies
+        try (RunningServer server = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("store")), "127.0.0.1", 0)
+                .withBatchWindow(java.time.Duration.ofMillis(200)).withNetwork(NetworkConfig.defaults().withInsecureCookies(true)))) {
             // Given a server that has forgotten one subject, so there is a second version and a history
             Api admin = server.admin();
             String id = admin.post("/v1/forget-requests", "{\"subjectIds\": [\"subject-7\"]}").json().get("id").asText();

@@ -69,12 +69,16 @@ class DashboardPageTest {
         // When it is posted to the sign-in form
         HttpResponse<byte[]> signedIn = signIn(token);
 
-        // Then the browser is sent to the dashboard with an HttpOnly, SameSite=Strict cookie that opens it
+        // Then the browser is sent to the dashboard with an HttpOnly, SameSite=Strict cookie that opens it: a
+        // server-side session id with an expiry, never the token itself
         assertThat(signedIn.statusCode()).isEqualTo(303);
         assertThat(signedIn.headers().firstValue("Location")).hasValue("/");
         String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith(LoginPage.COOKIE + "=" + token + ";").contains("HttpOnly", "SameSite=Strict");
-        String cookie = LoginPage.COOKIE + "=" + token;
+        assertThat(setCookie).startsWith(LoginPage.COOKIE + "=").contains("HttpOnly", "SameSite=Strict", "Max-Age=28800")
+                .doesNotContain(token).doesNotContain(token.substring(19));
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(send("GET", "/", LoginPage.COOKIE + "=" + token, null).statusCode())
+                .as("a cookie holding the raw token opens nothing").isEqualTo(303);
         HttpResponse<byte[]> page = send("GET", "/", cookie, null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(text(page)).contains("model version <b id=\"model-version\">1</b>").contains("browser");

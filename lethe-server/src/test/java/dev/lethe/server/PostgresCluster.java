@@ -30,7 +30,7 @@ final class PostgresCluster implements AutoCloseable {
     private final Path dir;
     private final List<String> asUser;
     private final Path pgCtl;
-    private final int port;
+    final int port;
     private int databases;
 
     private PostgresCluster(Path dir, List<String> asUser, Path pgCtl, int port) {
@@ -61,10 +61,9 @@ final class PostgresCluster implements AutoCloseable {
             }
             require(run(command(asUser, bin.resolve("initdb"), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "lethe",
                     "-N", "-E", "UTF8"), dir.resolve("initdb.log")), "initdb");
-            require(run(command(asUser, bin.resolve("pg_ctl"), "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
-                    "-w", "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"),
-                    dir.resolve("pg_ctl.log")), "pg_ctl start");
-            return new PostgresCluster(dir, asUser, bin.resolve("pg_ctl"), port);
+            PostgresCluster cluster = new PostgresCluster(dir, asUser, bin.resolve("pg_ctl"), port);
+            cluster.start();
+            return cluster;
         } catch (IOException | IllegalStateException e) {
             deleteQuietly(dir);
             Assumptions.abort("PostgreSQL tests skipped: the throwaway cluster did not start: " + e.getMessage());
@@ -83,6 +82,19 @@ final class PostgresCluster implements AutoCloseable {
 
     private String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=lethe";
+    }
+
+    /** Starts the cluster (again) on its port. */
+    void start() {
+        require(run(command(asUser, pgCtl, "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
+                "-w", "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"),
+                dir.resolve("pg_ctl.log")), "pg_ctl start");
+    }
+
+    /** Stops the cluster at once (clients see their connections drop), keeping its data for {@link #start()}. */
+    void stop() {
+        require(run(command(asUser, pgCtl, "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"), null),
+                "pg_ctl stop");
     }
 
     @Override

@@ -24,7 +24,10 @@ class ServerAuthTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = RunningServer.start(dir);
+        // these tests send many wrong tokens on purpose: more than the per-address limit of failures
+        server = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("store")), "127.0.0.1", 0)
+                .withBatchWindow(java.time.Duration.ofMillis(200))
+                .withNetwork(NetworkConfig.defaults().withMaxAuthFailures(10_000)));
     }
 
     @AfterAll
@@ -57,7 +60,7 @@ class ServerAuthTest {
         assertThat(documented).isEqualTo(new TreeSet<>(server.server().registeredRoutes()));
         assertThat(documented).contains("POST /v1/forget-requests", "GET /v1/forget-requests/{id}", "GET /v1/forget-requests",
                 "POST /v1/predict", "GET /v1/models/current", "POST /v1/audit", "GET /v1/health", "GET /v1/metrics",
-                "GET /v1/openapi.json", "GET /", "GET /login", "POST /login", "POST /logout", "GET /dashboard/charts/{name}",
+                "GET /v1/ready", "GET /v1/openapi.json", "GET /", "GET /login", "POST /login", "POST /logout", "GET /dashboard/charts/{name}",
                 "GET /dashboard/plots/{name}");
     }
 
@@ -69,7 +72,7 @@ class ServerAuthTest {
         assertThat(ops).hasSizeGreaterThan(10);
         for (String[] op : ops) {
             if (op[2].equals("public")) {
-                assertThat(op[1]).isIn("/v1/health", "/login");
+                assertThat(op[1]).isIn("/v1/health", "/v1/ready", "/login");
                 continue;
             }
             Api.Response r = anonymous.send(op[0], op[1], "{}");

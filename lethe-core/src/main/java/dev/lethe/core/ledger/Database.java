@@ -1,63 +1,47 @@
 package dev.lethe.core.ledger;
 
+import dev.lethe.core.jdbc.DatabaseException;
+import dev.lethe.core.jdbc.JdbcSource;
+import dev.lethe.core.jdbc.JdbcTarget;
+
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /**
- * The ledger's one JDBC connection and its transaction discipline. Portable SQL runs everywhere; the SQLite
- * settings that make an acknowledged request durable (WAL, {@code synchronous=FULL}) and erased rows
- * unrecoverable ({@code secure_delete}) are applied only to {@code jdbc:sqlite:} URLs. Not thread-safe:
- * {@link Ledger} serialises access.
+ * The ledger's database and its transaction discipline, over a {@link JdbcSource} (one SQLite connection with the
+ * durability settings, or a validating pool for PostgreSQL; a connection is replaced after any error). Failures
+ * become {@link LedgerException}s that name the database by its redacted URL and keep whether the write is known
+ * to have rolled back. {@link Ledger} serialises access.
  */
 final class Database implements AutoCloseable {
 
     /** Work on the connection that may throw {@link SQLException}. */
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
+    interface Work<T> extends JdbcSource.Work<T> {
     }
 
-    private static final int BUSY_TIMEOUT_MS = 10_000;
+    /** The PostgreSQL advisory lock key that serialises the ledger's writers ("Lethe" in ASCII). */
+    static final long CHAIN_LOCK = 0x4c65746865L;
 
-    private final Connection connection;
-    private final String url;
-    private final boolean sqlite;
+    private final JdbcSource source;
+    private final boolean postgres;
 
-    private Database(Connection connection, String url, boolean sqlite) {
-        this.connection = connection;
-        this.url = url;
-        this.sqlite = sqlite;
+    private Database(JdbcSource source, boolean postgres) {
+        this.source = source;
+        this.postgres = postgres;
     }
 
     static Database connect(String url, String user, String password) {
-        boolean sqlite = url.startsWith("jdbc:sqlite:");
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        if (sqlite) {
-            // Take the write lock at BEGIN, so a second process waits (busy timeout) instead of failing mid-transaction.
-            props.setProperty("transaction_mode", "IMMEDIATE");
-        }
-        Connection connection;
+        JdbcSource source;
         try {
-            connection = DriverManager.getConnection(url, props);
-        } catch (SQLException e) {
-            throw new LedgerException("cannot open the ledger at " + url + ": " + e.getMessage(), e);
+            source = JdbcSource.open(new JdbcTarget(url, user, password), "lethe-ledger");
+        } catch (DatabaseException e) {
+            throw new LedgerException("cannot open the ledger: " + e.getMessage(), e);
         }
-        Database db = new Database(connection, url, sqlite);
+        Database db = new Database(source, url.startsWith("jdbc:postgresql:"));
         try {
-            if (sqlite) {
-                db.applySqlitePragmas();
-            }
             db.inTransaction(c -> {
-                Schema.ensure(c, url);
+                Schema.ensure(c, source.describe());
                 return null;
             });
         } catch (RuntimeException e) {
@@ -67,49 +51,35 @@ final class Database implements AutoCloseable {
         return db;
     }
 
-    private void applySqlitePragmas() {
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
-            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
-                String mode = rs.next() ? rs.getString(1) : "?";
-                if (!"wal".equalsIgnoreCase(mode)) {
-                    throw new LedgerException(url + " cannot use write-ahead logging (journal mode stays '" + mode
-                            + "'); keep the store on a local file system");
-                }
-            }
-            s.execute("PRAGMA synchronous = FULL");
-            s.execute("PRAGMA secure_delete = ON");
-            s.execute("PRAGMA foreign_keys = ON");
-        } catch (SQLException e) {
-            throw new LedgerException("cannot configure " + url + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. On PostgreSQL the
+     * transaction first takes the ledger's advisory lock, so that writers in several processes append to the audit
+     * chain one at a time (each reads the newest event and appends the next sequence number); SQLite's write lock,
+     * taken at BEGIN, does the same for a file.
+     */
     <T> T inTransaction(Work<T> work) {
         try {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger " + url + " failed: " + e.getMessage(), e);
+            return source.transaction(postgres ? c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + ")");
+                }
+                return work.run(c);
+            } : work);
+        } catch (LedgerException e) {
+            throw e;
+        } catch (DatabaseException e) {
+            throw new LedgerException("ledger " + e.getMessage(), e);
         }
     }
 
     /** Runs read-only {@code work} outside an explicit transaction. */
     <T> T read(Work<T> work) {
         try {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new LedgerException("ledger " + url + " failed: " + e.getMessage(), e);
+            return source.read(work);
+        } catch (LedgerException e) {
+            throw e;
+        } catch (DatabaseException e) {
+            throw new LedgerException("ledger " + e.getMessage(), e);
         }
     }
 
@@ -119,7 +89,7 @@ final class Database implements AutoCloseable {
      * checkpoint, and the next one finishes the job.
      */
     void truncateWal() {
-        if (sqlite) {
+        if (source.isSqlite()) {
             read(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -131,10 +101,6 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new LedgerException("cannot close the ledger at " + url + ": " + e.getMessage(), e);
-        }
+        source.close();
     }
 }

@@ -270,14 +270,18 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Marks requests RUNNING in worker batch {@code batchId}, all or none. A RUNNING request may be marked again
-     * (a restarted worker resumes it in a new batch).
+     * (a restarted worker resumes it in a new batch); one already RUNNING in the same batch is left as it is, so a
+     * batch retried after a failure adds no second {@code request.running} event to the permanent chain.
      */
     public synchronized void markRunning(Collection<String> ids, String batchId) {
         Objects.requireNonNull(ids, "ids");
         requireText(batchId, "batchId");
         db.inTransaction(c -> {
             for (String id : ids) {
-                require(c, id, "marked RUNNING", RequestStatus.ACCEPTED, RequestStatus.RUNNING);
+                ForgetRequest r = require(c, id, "marked RUNNING", RequestStatus.ACCEPTED, RequestStatus.RUNNING);
+                if (r.status() == RequestStatus.RUNNING && batchId.equals(r.batchId())) {
+                    continue;
+                }
                 Requests.update(c, id, RequestStatus.RUNNING, null, batchId, null, null);
                 AuditChain.append(c, Timestamps.format(Timestamps.now()), "request.running", id, SYSTEM_PRINCIPAL,
                         Map.of("batchId", batchId));

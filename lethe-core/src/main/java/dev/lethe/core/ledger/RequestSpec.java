@@ -20,6 +20,13 @@ import java.util.Objects;
  */
 public record RequestSpec(ForgetKind kind, List<String> values, String reason, String idempotencyKey) {
 
+    /** The longest value (record id, subject id, label) a request may name. */
+    public static final int MAX_VALUE_LENGTH = 512;
+    /** The longest reason a request may carry. */
+    public static final int MAX_REASON_LENGTH = 2_000;
+    /** The longest idempotency key. */
+    public static final int MAX_KEY_LENGTH = 200;
+
     public RequestSpec {
         Objects.requireNonNull(kind, "kind is required (RECORDS, SUBJECTS or LABEL)");
         Objects.requireNonNull(values, "values are required");
@@ -35,6 +42,10 @@ public record RequestSpec(ForgetKind kind, List<String> values, String reason, S
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("values[" + i + "] is blank");
             }
+            if (value.length() > MAX_VALUE_LENGTH) {
+                throw new IllegalArgumentException("values[" + i + "] has " + value.length() + " characters; at most "
+                        + MAX_VALUE_LENGTH);
+            }
             if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
                 throw new IllegalArgumentException("values[" + i + "] contains a line break");
             }
@@ -45,6 +56,14 @@ public record RequestSpec(ForgetKind kind, List<String> values, String reason, S
         }
         if (idempotencyKey != null && idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("idempotencyKey is blank; leave it null or give a key");
+        }
+        if (idempotencyKey != null && idempotencyKey.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("idempotencyKey has " + idempotencyKey.length() + " characters; at most "
+                    + MAX_KEY_LENGTH);
+        }
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw new IllegalArgumentException("reason has " + reason.length() + " characters; at most "
+                    + MAX_REASON_LENGTH);
         }
         values = List.copyOf(values);
     }

@@ -73,7 +73,7 @@ public final class Store {
             for (Path p : walk.filter(p -> !p.startsWith(ServerLeases.dir(this))).toList()) {
                 Path to = target.resolve(root.relativize(p).toString());
                 if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
+                    PrivateFiles.createDirectories(to);
                 } else if (!p.getFileName().toString().equals(StoreLock.FILE_NAME)) {
                     if (p.getFileName().toString().startsWith(dev.lethe.core.keys.StoreKeys.FILE_NAME)) {
                         Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
@@ -131,8 +131,8 @@ public final class Store {
                 // secret.key stays: the tombstones carried over are digests made with it
             }
         }
-        Files.createDirectories(store.modelsDir());
-        Files.createDirectories(store.reportsDir());
+        PrivateFiles.createDirectories(store.modelsDir());
+        PrivateFiles.createDirectories(store.reportsDir());
         return store;
     }
 

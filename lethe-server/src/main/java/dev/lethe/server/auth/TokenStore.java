@@ -1,13 +1,14 @@
 package dev.lethe.server.auth;
 
+import dev.lethe.core.jdbc.JdbcSource;
+import dev.lethe.core.jdbc.JdbcTarget;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * random bytes (base64url). Only the SHA-256 of the secret bytes is stored, and it is compared in constant time
  * ({@link MessageDigest#isEqual}); the secret is shown once, by {@link #create}. Revoked tokens stay listed
  * (their names are never reused, so the ledger's principals stay unambiguous) but no longer authenticate.
- * Thread-safe: every method holds the store's lock.
+ * Reached through a {@link JdbcSource} (a validating pool for PostgreSQL that reopens after a restart); failures
+ * are {@link dev.lethe.core.jdbc.DatabaseException}s that name the database by its redacted URL. Thread-safe.
  */
 public final class TokenStore implements AutoCloseable {
 
@@ -43,29 +45,41 @@ public final class TokenStore implements AutoCloseable {
               created_at TEXT NOT NULL,
               revoked_at TEXT)""";
 
-    private final Connection connection;
-    private final String url;
+    private final JdbcSource db;
     private final SecureRandom random = new SecureRandom();
 
-    private TokenStore(Connection connection, String url) {
-        this.connection = connection;
-        this.url = url;
+    private TokenStore(JdbcSource db) {
+        this.db = db;
     }
 
-    /** Opens the token table at a JDBC URL (the ledger's), creating it when absent. */
+    /** Opens the token table at a JDBC URL (the ledger's, no password), creating it when absent. */
     public static TokenStore open(String jdbcUrl) {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        return open(JdbcTarget.of(Objects.requireNonNull(jdbcUrl, "jdbcUrl")));
+    }
+
+    /** Opens the token table in a database (the ledger's), creating it when absent. */
+    public static TokenStore open(JdbcTarget target) {
+        JdbcSource db = JdbcSource.open(target, "lethe-tokens");
         try {
-            Connection c = Jdbc.connect(jdbcUrl);
-            try (Statement s = c.createStatement()) {
-                s.execute(TABLE);
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            return new TokenStore(c, jdbcUrl);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the token table at " + jdbcUrl + ": " + e.getMessage(), e);
+            db.transaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.execute(TABLE);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new TokenStore(db);
+    }
+
+    /** Whether the token table answers (readiness). */
+    public boolean reachable() {
+        try {
+            return db.read(c -> c.isValid(2));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -82,8 +96,8 @@ public final class TokenStore implements AutoCloseable {
         random.nextBytes(secret);
         String tokenId = HexFormat.of().formatHex(id);
         ApiToken token = new ApiToken(name, role, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
-        run(() -> {
-            if (byName(name).isPresent()) {
+        db.transaction(connection -> {
+            if (byName(connection, name).isPresent()) {
                 throw new IllegalArgumentException("a token named '" + name + "' exists already (names are never reused)");
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO api_tokens"
@@ -102,8 +116,8 @@ public final class TokenStore implements AutoCloseable {
     }
 
     /** Every token ever issued, by name. */
-    public synchronized List<ApiToken> list() {
-        return run(() -> {
+    public List<ApiToken> list() {
+        return db.read(connection -> {
             List<ApiToken> out = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY name");
@@ -116,9 +130,14 @@ public final class TokenStore implements AutoCloseable {
         });
     }
 
+    /** The token with this name, active or revoked, if one was ever issued. */
+    public Optional<ApiToken> find(String name) {
+        return db.read(connection -> byName(connection, name));
+    }
+
     /** Revokes the token with this name; false when there is no active token of that name. */
-    public synchronized boolean revoke(String name) {
-        return run(() -> {
+    public boolean revoke(String name) {
+        return db.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")) {
                 update.setString(1, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
@@ -129,13 +148,13 @@ public final class TokenStore implements AutoCloseable {
     }
 
     /** The active token a bearer text proves, if it proves one. */
-    public synchronized Optional<ApiToken> authenticate(String bearer) {
+    public Optional<ApiToken> authenticate(String bearer) {
         var m = bearer == null ? null : TOKEN.matcher(bearer);
         if (m == null || !m.matches()) {
             return Optional.empty();
         }
         byte[] presented = sha256(Base64.getUrlDecoder().decode(m.group(2)));
-        return run(() -> {
+        return db.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT name, role, created_at, revoked_at, secret_sha256 FROM api_tokens WHERE token_id = ?")) {
                 select.setString(1, m.group(1));
@@ -153,15 +172,11 @@ public final class TokenStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot close the token table at " + url + ": " + e.getMessage(), e);
-        }
+    public void close() {
+        db.close();
     }
 
-    private Optional<ApiToken> byName(String name) throws SQLException {
+    private static Optional<ApiToken> byName(java.sql.Connection connection, String name) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT name, role, created_at, revoked_at FROM api_tokens WHERE name = ?")) {
             select.setString(1, name);
@@ -182,19 +197,6 @@ public final class TokenStore implements AutoCloseable {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** SQL work that may throw {@link SQLException}. */
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T run(Work<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new IllegalStateException("token table at " + url + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,83 @@
+package dev.lethe.server;
+
+import dev.lethe.core.ledger.ForgetKind;
+import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.ledger.LedgerException;
+import dev.lethe.core.ledger.RequestSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Two writers on one PostgreSQL ledger append to one chain without colliding on its sequence numbers, and a
+ * second server on a ledger already served is refused at start.
+ */
+class PostgresTwoWritersTest {
+
+    static PostgresCluster postgres;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresCluster.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void twoLedgerWritersOnOneDatabaseKeepOneIntactChain() throws Exception {
+        String url = postgres.newDatabase();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Ledger a = Ledger.open(url, null, null); Ledger b = Ledger.open(url, null, null)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Ledger ledger = t % 2 == 0 ? a : b;
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        ledger.accept(new RequestSpec(ForgetKind.RECORDS, List.of("r-" + thread + "-" + i), null, null), "p" + thread);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            assertThat(a.events()).hasSize(100);
+            assertThat(b.verifyChain().intact()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSecondServerOnALedgerAlreadyServedIsRefused(@TempDir Path dir) throws Exception {
+        String url = postgres.newDatabase();
+        try (RunningServer first = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("a")), "127.0.0.1", 0)
+                .withJdbcUrl(url))) {
+            assertThatThrownBy(() -> LetheServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("b")), "127.0.0.1", 0)
+                    .withJdbcUrl(url))).isInstanceOf(LedgerException.class).hasMessageContaining("already serves");
+            assertThat(first.admin().get("/v1/ready").status()).isEqualTo(200);
+        }
+        // once the first one stops, the ledger can be served again
+        try (LetheServer again = LetheServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("c")), "127.0.0.1", 0)
+                .withJdbcUrl(url))) {
+            assertThat(again.port()).isPositive();
+        }
+    }
+}
