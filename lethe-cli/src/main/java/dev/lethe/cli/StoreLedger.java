@@ -1,10 +1,12 @@
 package dev.lethe.cli;
 
+import dev.lethe.core.jdbc.JdbcTarget;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.Store;
-import dev.lethe.server.ServerConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,18 +16,19 @@ final class StoreLedger {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store.")
     Path store;
 
-    @Option(names = "--db", paramLabel = "JDBC-URL", description = "The ledger's database, when 'serve' runs with --db.")
-    String db;
+    @Mixin
+    LedgerDbOptions db;
 
     Store openStore() {
         return Store.open(store);
     }
 
     /** The store's ledger, or null when the store has none (a single-model store) and no --db was given. */
-    Ledger openLedgerOrNull(Store s) {
-        if (db == null && !Files.exists(s.ledgerFile())) {
+    Ledger openLedgerOrNull(Store s) throws IOException {
+        if (db.url() == null && !Files.exists(s.ledgerFile())) {
             return null;
         }
-        return Ledger.open(ServerConfig.ledgerUrl(store, db), null, null);
+        JdbcTarget target = db.target(store);
+        return Ledger.open(target.url(), target.user(), target.password());
     }
 }
