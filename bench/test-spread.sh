@@ -28,7 +28,9 @@ for name in $SETTINGS; do
   for shift in $SHIFTS; do
     echo "spread: ${setting:-cpu default} seed shift $shift" >&2
     # a failing assertion is one more measurement here, not the end of the run
-    env $setting ./mvnw -B -q -o test -pl lethe-torch -am -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
+    # OMP_WAIT_POLICY=PASSIVE: OpenMP threads sleep instead of spinning while they wait; the results do not
+    # change (same threads, same partition of the work), but a shared machine is not burnt by spinning
+    env OMP_WAIT_POLICY=PASSIVE $setting ./mvnw -B -q -o test -pl lethe-torch -am -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
       -Dlethe.test.seed="$shift" -Dlethe.test.measurements="$(realpath "$OUT")" -Dmaven.test.failure.ignore=true >/dev/null 2>&1 \
       || echo "spread: the run failed to start or crashed (see lethe-torch/target/surefire-reports)" >&2
   done

@@ -86,12 +86,19 @@ class ScenarioBenchTest {
         assertThat(retrain.figures()).containsEntry("js-forget", 0.0).containsEntry("js-test", 0.0).containsEntry("weight-l2", 0.0);
         assertThat(original.figures().get("js-forget")).isPositive();
         assertThat(original.figures().get("weight-l2")).isPositive();
-        // the original already fits the forget set (0 relearn steps); the reference has to learn it
+        // the original already fits the forget set: 0 relearn steps by definition, the target being its own forget loss
+        // measured the same way (it was 3 on some seeds and kernel paths while the target was summed another way);
+        // the reference has to learn it (measured 3..12 steps)
         assertThat(Spread.measure("scenario original relearn-steps", original.figures().get("relearn-steps"))).isZero();
         assertThat(Spread.measure("scenario retrain relearn-steps", retrain.figures().get("relearn-steps"))).isPositive();
+        // the learned attack is measured on both; on this model, which generalises, it cannot tell them apart: which one
+        // scores higher flips with the seed (retrain - original: -0.026..0.056 measured), so only the size is bounded
+        // (worst |difference| plus twice its spread). That an attack separates them where they differ is the job of
+        // RetrainComparisonTest, on an overfit model.
         assertThat(original.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
-        assertThat(Spread.measure("scenario mia-efficacy retrain - original",
-                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy"))).isPositive();
+        assertThat(retrain.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
+        assertThat(Math.abs(Spread.measure("scenario mia-efficacy retrain - original",
+                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.13);
         // an ensemble has no single set of weights: divergences only
         assertThat(sisa.figures()).containsKey("js-forget").doesNotContainKeys("weight-l2", "relearn-steps", "mia-efficacy");
     }
