@@ -54,8 +54,9 @@ class AdversarialMachineUnlearningTest {
             assertThat(run.report()).containsEntry("amun.adversarialExamples", forget.size()).containsEntry("amun.withoutAdversarial", 0);
             double before = meanTrueClassProbability(original, forget);
             double after = meanTrueClassProbability(run.model(), forget);
+            // measured 0.008..0.045 over seeds and instruction sets (docs/TESTING.md): lower, by how much varies
             assertThat(Spread.measure("amun(no retain) forget-confidence drop", before - after))
-                    .as("confidence on the forget samples (was %.3f, now %.3f)", before, after).isGreaterThan(0.03);
+                    .as("confidence on the forget samples (was %.3f, now %.3f)", before, after).isPositive();
             double[] accBefore = ClassForgetting.accuracies(original);
             double[] accAfter = ClassForgetting.accuracies(run.model());
             assertThat(Spread.measure("amun(no retain) retain-drop", accBefore[1] - accAfter[1])).isLessThanOrEqualTo(0.02);

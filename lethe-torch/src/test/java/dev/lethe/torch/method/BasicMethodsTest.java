@@ -34,7 +34,7 @@ class BasicMethodsTest {
             double[] acc = ClassForgetting.accuracies(run.model());
             assertThat(Spread.measure("finetune(1 epoch) forget-acc", acc[0]))
                     .as("a baseline that relies on catastrophic forgetting keeps most of the class").isGreaterThan(0.5);
-            assertThat(Spread.measure("finetune(1 epoch) retain-acc", acc[1])).isGreaterThan(0.95);
+            assertThat(Spread.measure("finetune(1 epoch) retain-acc", acc[1])).isGreaterThanOrEqualTo(0.94); // measured 0.966..0.991
         }
     }
 

@@ -32,22 +32,22 @@ class MethodContractTest {
     private static final Bounds FIGURE = new Bounds(0.20, 0.05);
 
     /**
-     * Methods whose defaults miss the figure on some seeds or CPU kernel paths, held to what their measured
-     * spread supports instead: the worst value seen plus twice its standard deviation over every run, rounded up to
-     * 0.01 (docs/TESTING.md: bench/test-spread.sh, seed shifts 0..4 on the CPU's own kernels, 0..2 with libtorch
-     * held to AVX2 and with the portable kernels and MKL at SSE4.2). No forgotten bound: the defaults left the class
-     * standing on some original, so only "the forgotten class lost at least as much accuracy as the others" holds.
+     * Methods whose defaults miss the figure on some seeds or CPU kernel paths, held to what their measured spread
+     * supports instead: the larger of the worst value seen and the mean plus three standard deviations over every run,
+     * rounded up to 0.01 (docs/TESTING.md has the table: bench/test-spread.sh, seed shifts 0..4 on the CPU's own
+     * kernels, with libtorch held to AVX2, and with the portable kernels and MKL at SSE4.2). No forgotten bound: the
+     * defaults left the class standing on some original, so only "the forgotten class lost at least as much accuracy
+     * as the others" is asserted. Every other method keeps the figure with that margin.
      */
     private static final Map<String, Bounds> MEASURED = Map.of(
-            // retain drop 0.000..0.146 (0.051 under AVX2 at the default seeds: the issue's failure); forgotten
-            // 0.897 at seed shift 3: 15 SGD steps of ascent barely move a model this confident on the class
-            GradientAscent.NAME, new Bounds(null, 0.24),
-            // retain drop 0.026..0.049
+            // retain drop 0.000..0.146, mean 0.067 ± 0.043 (0.0514 with libtorch at AVX2 and the default seeds: the
+            // failure reported on a Zen 3); forgotten 0.897 at seed shift 3: its 15 SGD steps of ascent barely move an
+            // original this confident on the class
+            GradientAscent.NAME, new Bounds(null, 0.20),
+            // retain drop 0.026..0.051, mean 0.037 ± 0.009
             Scrub.NAME, new Bounds(FIGURE.forgottenMax(), 0.07),
-            // forgotten 1.000 at seed shift 3: α = 40 selects no parameter of that original
-            SelectiveSynapticDampening.NAME, new Bounds(null, FIGURE.retainDropMax()),
-            // retain drop 0.009..0.037
-            RepresentationMisdirection.NAME, new Bounds(FIGURE.forgottenMax(), 0.06));
+            // forgotten 1.000 at seed shift 3 (every setting): α = 40 selects no parameter of that original
+            SelectiveSynapticDampening.NAME, new Bounds(null, FIGURE.retainDropMax()));
 
     /** Upper bounds on the forgotten class's accuracy (null: not asserted) and on the other classes' accuracy drop. */
     private record Bounds(Double forgottenMax, double retainDropMax) {

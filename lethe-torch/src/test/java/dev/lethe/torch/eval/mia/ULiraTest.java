@@ -52,8 +52,9 @@ class ULiraTest {
                 retrain.attack().auc(), retrain.meanPhiGap(), identity.attack().auc(), identity.attack().tprAt1PercentFpr(),
                 identity.meanPhiGap(), (System.nanoTime() - start) / 1e9);
         // 6 pairs × 30 records = 180 positives and 180 negatives: the AUC's standard error under the null
-        // is sqrt((180 + 180 + 1) / (12 · 180 · 180)) ≈ 0.030; records within a pair share a model, so allow ~3.5 SE.
-        assertThat(Spread.measure("u-lira retrain AUC", retrain.attack().auc())).isCloseTo(0.5, offset(0.1));
+        // is sqrt((180 + 180 + 1) / (12 · 180 · 180)) ≈ 0.030; records within a pair share a model. Measured over seeds and
+        // instruction sets: 0.497..0.550, standard deviation 0.030 as predicted (docs/TESTING.md), so allow 4 SE.
+        assertThat(Spread.measure("u-lira retrain AUC", retrain.attack().auc())).isCloseTo(0.5, offset(0.12));
         assertThat(Spread.measure("u-lira identity AUC", identity.attack().auc())).isGreaterThan(0.7);
         assertThat(Spread.measure("u-lira identity - retrain AUC", identity.attack().auc() - retrain.attack().auc())).isGreaterThan(0.15);
         assertThat(identity.meanPhiGap()).isPositive();
