@@ -40,13 +40,15 @@ class MethodContractTest {
      * as the others" is asserted. Every other method keeps the figure with that margin.
      */
     private static final Map<String, Bounds> MEASURED = Map.of(
-            // retain drop 0.000..0.146, mean 0.067 ± 0.043 (0.0514 with libtorch at AVX2 and the default seeds: the
-            // failure reported on a Zen 3); forgotten 0.897 at seed shift 3: its 15 SGD steps of ascent barely move an
-            // original this confident on the class
+            // retain drop 0.000..0.146, mean 0.056 ± 0.043 (0.0514 with libtorch at AVX2 and the default seeds: the
+            // failure reported on a Zen 3); forgotten 0.897 at seed shift 3 in all three settings: its 15 SGD steps
+            // barely move an original this confident on the class
             GradientAscent.NAME, new Bounds(null, 0.20),
-            // retain drop 0.026..0.051, mean 0.037 ± 0.009
+            // retain drop 0.026..0.051, mean 0.036 ± 0.009
             Scrub.NAME, new Bounds(FIGURE.forgottenMax(), 0.07),
-            // forgotten 1.000 at seed shift 3 (every setting): α = 40 selects no parameter of that original
+            // retain drop 0.000..0.026, but mean 0.016 ± 0.012 puts three deviations just past 0.05
+            Npo.NAME, new Bounds(FIGURE.forgottenMax(), 0.06),
+            // forgotten 1.000 at seed shift 3 in all three settings: α = 40 selects no parameter of that original
             SelectiveSynapticDampening.NAME, new Bounds(null, FIGURE.retainDropMax()));
 
     /** Upper bounds on the forgotten class's accuracy (null: not asserted) and on the other classes' accuracy drop. */

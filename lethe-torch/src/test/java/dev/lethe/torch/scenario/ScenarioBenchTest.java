@@ -98,7 +98,7 @@ class ScenarioBenchTest {
         assertThat(original.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
         assertThat(retrain.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
         assertThat(Math.abs(Spread.measure("scenario mia-efficacy retrain - original",
-                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.24);
+                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.22);
         // an ensemble has no single set of weights: divergences only
         assertThat(sisa.figures()).containsKey("js-forget").doesNotContainKeys("weight-l2", "relearn-steps", "mia-efficacy");
     }
