@@ -70,10 +70,10 @@ class AttacksTest {
             // held-out AUC measured 0.597..0.655 over seeds and instruction sets (docs/TESTING.md)
             assertThat(Spread.measure("learned held-out AUC", r.heldOut().auc())).isGreaterThanOrEqualTo(0.54);
             // the share of unseen records it judges non-members (MIA-efficacy) was 0.486..0.548: a coin's toss on its own,
-            // so it is compared with the share of the training records it judges non-members, which must be lower
+            // so it is compared with the share of the training records it judges non-members, which is lower by 0.26..0.28
             LearnedAttackResult onMembers = new LearnedAttack(LearnedAttack.Options.defaults(Spread.seed(5)))
                     .run(model, Overfit.MEMBERS, Overfit.HELD_OUT_A, Overfit.MEMBERS);
-            assertThat(Spread.measure("learned MIA-efficacy unseen - members", r.miaEfficacy() - onMembers.miaEfficacy())).isPositive();
+            assertThat(Spread.measure("learned MIA-efficacy unseen - members", r.miaEfficacy() - onMembers.miaEfficacy())).isGreaterThan(0.1);
         }
     }
 }
