@@ -54,7 +54,7 @@ public final class RequestsCommand implements Runnable {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             PrintWriter out = spec.commandLine().getOut();
             Store s = where.openStore();
             try (Ledger ledger = where.openLedgerOrNull(s)) {

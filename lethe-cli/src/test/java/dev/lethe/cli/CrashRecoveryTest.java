@@ -58,7 +58,7 @@ class CrashRecoveryTest {
         return p.exitValue();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"after-accept", "mid-retrain", "before-switch", "after-switch", "after-purge"})
     void aKilledForgetFinishesOnRerunWithTheSameModel(String crashPoint) throws Exception {
         Path store = Store.open(template).copyTo(dir.resolve("crash-" + crashPoint)).root();

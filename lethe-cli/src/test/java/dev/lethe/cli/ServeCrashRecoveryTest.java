@@ -55,7 +55,7 @@ class ServeCrashRecoveryTest {
     }
 
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"mid-retrain", "after-switch", SIGKILL})
     void aServerKilledMidBatchFinishesEveryAcceptedRequestOnceAfterRestart(String crashPoint) throws Exception {
         Path store = Store.open(template).copyTo(dir.resolve("crash-" + crashPoint)).root();

@@ -1,5 +1,6 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.Spread;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,9 @@ class BasicMethodsTest {
     void finetuneAloneBarelyForgets() {
         try (ModelHandle original = ClassForgetting.original(); UnlearningRun run = run(Finetune.NAME, Map.of("epochs", "1"), original)) {
             double[] acc = ClassForgetting.accuracies(run.model());
-            assertThat(acc[0]).as("a baseline that relies on catastrophic forgetting keeps most of the class").isGreaterThan(0.5);
-            assertThat(acc[1]).isGreaterThan(0.95);
+            assertThat(Spread.measure("finetune(1 epoch) forget-acc", acc[0]))
+                    .as("a baseline that relies on catastrophic forgetting keeps most of the class").isGreaterThan(0.5);
+            assertThat(Spread.measure("finetune(1 epoch) retain-acc", acc[1])).isGreaterThanOrEqualTo(0.94); // measured 0.966..0.991
         }
     }
 
@@ -64,7 +66,7 @@ class BasicMethodsTest {
         try (ModelHandle original = ClassForgetting.original();
              UnlearningRun withoutAscent = run(GradientDifference.NAME, Map.of("lossCeiling", "1e-9", "epochs", "2"), original)) {
             // with the forget term clipped to nothing, only retain descent remains: the class survives
-            assertThat(ClassForgetting.accuracies(withoutAscent.model())[0]).isGreaterThan(0.5);
+            assertThat(Spread.measure("grad-diff(no ascent) forget-acc", ClassForgetting.accuracies(withoutAscent.model())[0])).isGreaterThan(0.5);
         }
     }
 

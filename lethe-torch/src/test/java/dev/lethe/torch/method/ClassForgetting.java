@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.Digits;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
@@ -14,12 +15,13 @@ import dev.lethe.torch.train.TrainLoop;
 
 /**
  * The shared scenario of the method tests: an MLP trained on all of digits' training side; forgetting
- * class 3. The original model is trained once per JVM and handed out as copies.
+ * class 3. The original model is trained once per JVM and handed out as copies. Its seeds, and the
+ * methods', move with {@code -Dlethe.test.seed} ({@link Spread}).
  */
 final class ClassForgetting {
 
     static final int FORGOTTEN_CLASS = 3;
-    static final TrainConfig ORIGINAL_CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42);
+    static final TrainConfig ORIGINAL_CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, Spread.seed(42));
     static final RecordSet TRAIN = Digits.split().train();
     static final RecordSet TEST = Digits.split().test();
     static final UnlearningData DATA = new UnlearningData(
@@ -34,7 +36,7 @@ final class ClassForgetting {
     /** A fresh copy of the trained original model (the caller closes it). */
     static synchronized ModelHandle original() {
         if (original == null) {
-            try (ModelHandle model = ModelHandle.create(ModelSpec.parse("mlp", new int[]{64}, 10), 42);
+            try (ModelHandle model = ModelHandle.create(ModelSpec.parse("mlp", new int[]{64}, 10), Spread.seed(42));
                  TensorData data = TensorData.of(TRAIN, model.manager())) {
                 new TrainLoop(ORIGINAL_CONFIG).run(model, data, Objectives.crossEntropy());
                 original = model.toBytes();
@@ -48,7 +50,7 @@ final class ClassForgetting {
     }
 
     static UnlearningContext context(long seed) {
-        return UnlearningContext.of(seed, ORIGINAL_CONFIG);
+        return UnlearningContext.of(Spread.seed(seed), ORIGINAL_CONFIG);
     }
 
     /** Test accuracy on the forgotten class and on the other classes. */

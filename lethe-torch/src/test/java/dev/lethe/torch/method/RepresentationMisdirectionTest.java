@@ -1,5 +1,6 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -42,10 +43,12 @@ class RepresentationMisdirectionTest {
             }
             double[] forgetDistance = meanDistanceToOriginal(original, run.model(), ClassForgetting.DATA.forget());
             double[] retainDistance = meanDistanceToOriginal(original, run.model(), ClassForgetting.DATA.retain());
-            // forget activations moved further than their own norm (towards a point of norm 50), three times as far as
+            // forget activations moved about as far as their own norm or further (towards a point of norm 50; measured
+            // 1.32..1.62 times it, bound 0.97 from the spread in docs/TESTING.md), three times as far as
             // retain activations, which stayed within half their norm of the original's
-            assertThat(forgetDistance[0]).isGreaterThan(forgetDistance[1]).isGreaterThan(3 * retainDistance[0]);
-            assertThat(retainDistance[0]).isLessThan(0.5 * retainDistance[1]);
+            assertThat(Spread.measure("rmu forget distance / norm", forgetDistance[0] / forgetDistance[1])).isGreaterThanOrEqualTo(0.97);
+            assertThat(Spread.measure("rmu forget / retain distance", forgetDistance[0] / retainDistance[0])).isGreaterThan(3);
+            assertThat(Spread.measure("rmu retain distance / norm", retainDistance[0] / retainDistance[1])).isLessThan(0.5);
         }
     }
 

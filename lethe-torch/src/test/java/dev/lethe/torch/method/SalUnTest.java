@@ -1,5 +1,6 @@
 package dev.lethe.torch.method;
 
+import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lethe.torch.model.ModelHandle;
@@ -41,7 +42,7 @@ class SalUnTest {
                     }
                 }
             }
-            assertThat((double) masked / total).isBetween(0.09, 0.11);
+            assertThat(Spread.measure("salun masked share", (double) masked / total)).isBetween(0.09, 0.11);
             assertThat(changed).isPositive().isLessThanOrEqualTo(masked);
         }
     }

@@ -3,6 +3,7 @@ package dev.lethe.torch.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.Store;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.scenario.bench.MethodResult;
 import dev.lethe.torch.scenario.bench.ScenarioBench;
 import dev.lethe.torch.scenario.bench.ScenarioBenchConfig;
@@ -47,7 +48,7 @@ class ScenarioBenchTest {
     private static ReportWriter.Files files;
 
     static ScenarioBenchConfig config(List<String> methods) {
-        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), methods, List.of(42L, 43L), "mlp:64", 6, 64,
+        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), methods, List.of(Spread.seed(42), Spread.seed(43)), "mlp:64", 6, 64,
                 2e-3f, new SisaShape(2, 1), 2, "cpu");
     }
 
@@ -69,7 +70,7 @@ class ScenarioBenchTest {
                 .containsExactly("original", "retrain", "finetune", "grad-ascent", "sisa", "original", "retrain", "finetune", "grad-ascent", "sisa");
         MethodResult retrain = first.results().get(1);
         assertThat(retrain.figures().get("avg-gap")).isZero();
-        assertThat(retrain.figures().get("test-acc")).isGreaterThan(0.85);
+        assertThat(Spread.measure("scenario retrain test-acc", retrain.figures().get("test-acc"))).isGreaterThan(0.85);
         MethodResult sisa = first.results().get(4);
         assertThat(sisa.error()).isNull();
         assertThat(sisa.figures()).containsKeys("test-acc", "mia-auc", "avg-gap", "retrain-share");
@@ -85,11 +86,19 @@ class ScenarioBenchTest {
         assertThat(retrain.figures()).containsEntry("js-forget", 0.0).containsEntry("js-test", 0.0).containsEntry("weight-l2", 0.0);
         assertThat(original.figures().get("js-forget")).isPositive();
         assertThat(original.figures().get("weight-l2")).isPositive();
-        // the original already fits the forget set (0 relearn steps); the reference has to learn it
-        assertThat(original.figures()).containsEntry("relearn-steps", 0.0);
-        assertThat(retrain.figures().get("relearn-steps")).isPositive();
+        // the original already fits the forget set: 0 relearn steps by definition, the target being its own forget loss
+        // measured the same way (it was 3 on some seeds and kernel paths while the target was summed another way);
+        // the reference has to learn it (measured 3..12 steps)
+        assertThat(Spread.measure("scenario original relearn-steps", original.figures().get("relearn-steps"))).isZero();
+        assertThat(Spread.measure("scenario retrain relearn-steps", retrain.figures().get("relearn-steps"))).isPositive();
+        // the learned attack is measured on both; on this model, which generalises, it cannot tell them apart: which one
+        // scores higher flips with the seed (retrain - original: -0.128..0.056 measured, docs/TESTING.md), so only the size
+        // is bounded (|mean| plus three standard deviations). That an attack separates them where they differ is the job of
+        // RetrainComparisonTest, on an overfit model.
         assertThat(original.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
-        assertThat(retrain.figures().get("mia-efficacy")).isGreaterThan(original.figures().get("mia-efficacy"));
+        assertThat(retrain.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
+        assertThat(Math.abs(Spread.measure("scenario mia-efficacy retrain - original",
+                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.22);
         // an ensemble has no single set of weights: divergences only
         assertThat(sisa.figures()).containsKey("js-forget").doesNotContainKeys("weight-l2", "relearn-steps", "mia-efficacy");
     }

@@ -22,7 +22,7 @@ class ScenarioFunctionsTest {
         return ScenarioSpec.defaults(name).create();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"random", "class", "subjects", "backdoor", "sequential"})
     void sameSeedSameSetsAndForgetIsInsideTrainAndRetainIsTheRest(String name) {
         // Given one scenario

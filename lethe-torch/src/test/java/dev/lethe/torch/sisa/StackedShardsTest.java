@@ -1,5 +1,6 @@
 package dev.lethe.torch.sisa;
 
+import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lethe.core.data.RecordSet;
@@ -18,7 +19,7 @@ class StackedShardsTest {
 
     private static final RecordSet TEST = Digits.split().test();
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"mlp:32,16", "logreg"})
     void theStackedPassGivesEachShardsOwnOutputs(String spec) {
         // Given five shards with different weights
@@ -33,6 +34,7 @@ class StackedShardsTest {
             float[] all = stacked.probabilities(x).toFloatArray();
             // Then shard s's slice is its own forward pass's softmax, to float rounding, with the same predicted class
             int k = TEST.numClasses();
+            double largest = 0;
             for (int s = 0; s < shards.size(); s++) {
                 float[] own = shards.get(s).forward(x, false).softmax(1).toFloatArray();
                 for (int i = 0; i < TEST.size(); i++) {
@@ -41,9 +43,11 @@ class StackedShardsTest {
                     assertThat(stackedClass).isEqualTo(ownClass);
                     for (int c = 0; c < k; c++) {
                         assertThat(all[(s * TEST.size() + i) * k + c]).isCloseTo(own[i * k + c], org.assertj.core.data.Offset.offset(1e-5f));
+                        largest = Math.max(largest, Math.abs(all[(s * TEST.size() + i) * k + c] - own[i * k + c]));
                     }
                 }
             }
+            Spread.measure("stacked " + spec + " largest |difference|", largest);
         } finally {
             shards.forEach(ModelHandle::close);
         }

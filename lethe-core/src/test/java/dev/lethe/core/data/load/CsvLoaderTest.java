@@ -133,7 +133,7 @@ class CsvLoaderTest {
         assertThat(set.labels()).containsExactly(0, 1);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{0}]")
     @CsvSource(delimiterString = "|", value = {
             "wrong column count | 1,2,0\\n3,0\\n | line 2: expected 3 columns, found 2",
             "non-numeric feature | 1,2,0\\n3,abc,1\\n | line 2, column 2: 'abc' is not a number",

@@ -2,6 +2,7 @@ package dev.lethe.torch.scenario.evidence;
 
 import ai.djl.ndarray.NDManager;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.eval.ModelOutputs;
 import dev.lethe.torch.eval.OutputDivergence;
 import dev.lethe.torch.eval.RelearnTime;
 import dev.lethe.torch.eval.WeightDistance;
@@ -55,7 +56,12 @@ public final class RetrainDistanceProbe implements EvidenceProbe {
             }
         }
         if (subject.isPresent() && context.forget().size() > 0) {
-            double target = meanLoss(context.original().probabilities(context.forget()), context.forget());
+            // the target is measured the way RelearnTime measures the model's loss (batched cross-entropy): a loss summed
+            // another way differs in its last bits, and the original itself then needed an epoch to "relearn" on some
+            // CPUs' kernels and none on others (issue 19)
+            double target = context.original().model()
+                    .map(original -> ModelOutputs.evaluate(original, context.forget()).meanLoss())
+                    .orElseGet(() -> meanLoss(context.original().probabilities(context.forget()), context.forget()));
             RelearnTime relearn = RelearnTime.measure(subject.get(), context.forget(), target, context.training(), RELEARN_CAP);
             f.put("relearn-steps", (double) relearn.steps());
             f.put("relearn-capped", relearn.capped() ? 1.0 : 0.0);

@@ -1,5 +1,6 @@
 package dev.lethe.torch.eval.mia;
 
+import dev.lethe.torch.Spread;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.eval.Overfit;
@@ -24,7 +25,7 @@ class ULiraTest {
     /** 30 forget records; retain sets are random halves of 240 others. */
     static final RecordSet FORGET = Overfit.HELD_OUT_B.filter("forget", i -> i < 30);
     static final RecordSet POOL = Overfit.HELD_OUT_A.filter("pool", i -> i < 240);
-    static final TrainConfig CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 5e-3f, 0f, 0f, 13);
+    static final TrainConfig CONFIG = new TrainConfig(30, 64, OptimizerKind.ADAM, 5e-3f, 0f, 0f, Spread.seed(13));
 
     /** A "method" that returns the original model unchanged. */
     public static final class Identity extends MethodBase<Identity.Options> {
@@ -43,7 +44,7 @@ class ULiraTest {
 
     @Test
     void retrainIsIndistinguishableFromRetrainingAndDoingNothingIsNot() {
-        ULira ulira = new ULira(Overfit.SPEC, CONFIG, new ULira.Options(6, true, 21));
+        ULira ulira = new ULira(Overfit.SPEC, CONFIG, new ULira.Options(6, true, Spread.seed(21)));
         long start = System.nanoTime();
         ULiraResult retrain = ulira.run(Retrain.NAME, Map.of(), FORGET, POOL);
         ULiraResult identity = ulira.run(new Identity(), Map.of(), FORGET, POOL);
@@ -51,9 +52,11 @@ class ULiraTest {
                 retrain.attack().auc(), retrain.meanPhiGap(), identity.attack().auc(), identity.attack().tprAt1PercentFpr(),
                 identity.meanPhiGap(), (System.nanoTime() - start) / 1e9);
         // 6 pairs × 30 records = 180 positives and 180 negatives: the AUC's standard error under the null
-        // is sqrt((180 + 180 + 1) / (12 · 180 · 180)) ≈ 0.030; records within a pair share a model, so allow ~3.5 SE.
-        assertThat(retrain.attack().auc()).isCloseTo(0.5, offset(0.1));
-        assertThat(identity.attack().auc()).isGreaterThan(0.7).isGreaterThan(retrain.attack().auc() + 0.15);
+        // is sqrt((180 + 180 + 1) / (12 · 180 · 180)) ≈ 0.030; records within a pair share a model. Measured over seeds and
+        // instruction sets: 0.497..0.550, standard deviation 0.030 as predicted (docs/TESTING.md), so allow 4 SE.
+        assertThat(Spread.measure("u-lira retrain AUC", retrain.attack().auc())).isCloseTo(0.5, offset(0.12));
+        assertThat(Spread.measure("u-lira identity AUC", identity.attack().auc())).isGreaterThan(0.7);
+        assertThat(Spread.measure("u-lira identity - retrain AUC", identity.attack().auc() - retrain.attack().auc())).isGreaterThan(0.15);
         assertThat(identity.meanPhiGap()).isPositive();
         assertThat(retrain.shadows()).isEqualTo(6);
         assertThat(retrain.forgetRecords()).isEqualTo(30);

@@ -1,0 +1,50 @@
+package dev.lethe.torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * What the statistical tests need to measure their own spread (docs/TESTING.md): the seeds they train
+ * with, shifted by {@code -Dlethe.test.seed=N} (0, the default, leaves every seed as written), and a
+ * record of each asserted quantity, appended to the file named by {@code -Dlethe.test.measurements}
+ * when it is set, with the run's seed shift and instruction-set variables. {@code bench/test-spread.sh}
+ * runs the tests over several shifts and instruction sets and summarises that file; the thresholds next
+ * to the assertions come from its table.
+ */
+public final class Spread {
+
+    private static final long SHIFT = Long.getLong("lethe.test.seed", 0L);
+    private static final String FILE = System.getProperty("lethe.test.measurements", "");
+
+    private Spread() {
+    }
+
+    /** {@code base} shifted by the run's seed shift (base itself when none is set). */
+    public static long seed(long base) {
+        return base + 1_000L * SHIFT;
+    }
+
+    /** Records {@code value} of the asserted quantity {@code name} (when recording is on) and returns it. */
+    public static double measure(String name, double value) {
+        if (!FILE.isEmpty()) {
+            String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%s\t%.6f%n", env("ATEN_CPU_CAPABILITY"), env("MKL_ENABLE_INSTRUCTIONS"),
+                    SHIFT, name, value);
+            try {
+                Files.writeString(Path.of(FILE), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return value;
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+}
