@@ -3,7 +3,6 @@ package dev.lethe.server;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lethe.core.jdbc.DatabaseException;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.PrivateFiles;
 import dev.lethe.core.store.Store;
@@ -16,23 +15,16 @@ import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.servlet.FilterHolder;
-import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,10 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LetheServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheServer.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** The access log: one line per request (logger {@code lethe.access}). */
     private static final Logger ACCESS = LoggerFactory.getLogger("lethe.access");
-    private static final String PRINCIPAL = "lethe.principal";
 
     private final Ledger ledger;
     private final TokenStore tokens;
@@ -68,7 +58,8 @@ public final class LetheServer implements AutoCloseable {
         this.tokens = tokens;
         this.models = models;
         this.worker = worker;
-        Authenticator auth = new Authenticator(tokens, sessions, failures);
+        EndpointHandler handler = new EndpointHandler(new Authenticator(tokens, sessions, failures), metrics,
+                config.maxBodyBytes(), config.network().minBodyBytesPerSecond());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -86,16 +77,16 @@ public final class LetheServer implements AutoCloseable {
                 cfg.jetty.addConnector((server, http) -> Tls.connector(server, http, config.host(), config.port(),
                         network.tlsCert(), network.tlsKey()));
             }
-            cfg.jetty.modifyServletContextHandler(handler -> {
-                handler.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
-                handler.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*",
+                context.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
             });
             cfg.jsonMapper(new JavalinJackson(json, false));
             // one line per request: peer, principal, method, path (never the query or a body), status, time
             cfg.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} {} {} ms", ctx.ip(),
-                    Objects.requireNonNullElse(ctx.attribute(PRINCIPAL), "-"), ctx.method(), ctx.path(), ctx.status().getCode(),
+                    Objects.requireNonNullElse(ctx.attribute(EndpointHandler.PRINCIPAL), "-"), ctx.method(), ctx.path(), ctx.status().getCode(),
                     String.format(java.util.Locale.ROOT, "%.1f", ms)));
             cfg.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
         });
@@ -104,14 +95,14 @@ public final class LetheServer implements AutoCloseable {
                 if (config.network().insecureCookies()) {
                     ctx.attribute(LoginPage.INSECURE_COOKIES, true);
                 }
-                handle(e, ctx, auth, metrics, config.maxBodyBytes(), config.network().minBodyBytesPerSecond());
+                handler.handle(e, ctx);
             });
         }
         // every answer is JSON, an unknown route's too
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type == null || !type.startsWith("application/json")) {
-                error(ctx, 404, null, "no endpoint " + ctx.method() + " " + ctx.path() + "; /v1/openapi.json lists them");
+                EndpointHandler.error(ctx, 404, null, "no endpoint " + ctx.method() + " " + ctx.path() + "; /v1/openapi.json lists them");
             }
         });
     }
@@ -278,112 +269,6 @@ public final class LetheServer implements AutoCloseable {
             app.stop();
             throw e;
         }
-    }
-
-    private static void handle(Endpoint e, Context ctx, Authenticator auth, ServerMetrics metrics, long maxBodyBytes,
-                               long minRate) {
-        long start = System.nanoTime();
-        try {
-            if ("https".equals(ctx.scheme())) {
-                ctx.header("Strict-Transport-Security", "max-age=31536000");
-            }
-            Caller caller = auth.require(ctx, e.access());
-            ctx.attribute(PRINCIPAL, caller.name());
-            requireJsonBody(e, ctx);
-            e.action().handle(ctx, caller);
-        } catch (Authenticator.LoginRequired x) {
-            if (x.staleCookie()) {
-                LoginPage.clearCookie(ctx);
-            }
-            ctx.redirect("/login", HttpStatus.SEE_OTHER);
-        } catch (ApiException x) {
-            if (x instanceof AuthFailures.TooMany tooMany) {
-                ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
-            }
-            error(ctx, x.status(), x.field(), x.getMessage());
-        } catch (HttpResponseException x) {
-            if (x.getStatus() == 413) {
-                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
-                ctx.header("Connection", "close");
-                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
-            } else {
-                error(ctx, x.getStatus(), null, x.getMessage());
-            }
-        } catch (DatabaseException x) {
-            // the detail (redacted all the same) stays in the log; the caller gets an id to quote
-            String id = errorId();
-            LOG.error("[error {}] {} {}: {}", id, e.method(), e.path(), x.getMessage(), x);
-            ctx.header("Retry-After", "5");
-            error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
-        } catch (BadMessageException x) {
-            // Jetty refused the request as it read it: a body slower than --min-body-bytes-per-second (408), or malformed
-            ctx.header("Connection", "close");
-            error(ctx, x.getCode(), "body", x.getCode() == 408
-                    ? "the body arrived too slowly (under " + minRate + " bytes a second on average); send it at once"
-                    : "the request could not be read: " + x.getReason());
-        } catch (Exception x) {
-            if (BodyLimit.causedBy(x)) {
-                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
-                ctx.header("Connection", "close");
-                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
-                BodyLimit.stopReading(ctx.req());
-                return;
-            }
-            String id = errorId();
-            LOG.error("[error {}] {} {} failed: {}", id, e.method(), e.path(), x.getMessage(), x);
-            error(ctx, 500, null, "internal error; the server log has the details (error id " + id + ")", id);
-        } finally {
-            metrics.httpRequest(e.method().name(), e.path(), ctx.statusCode(), (System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /**
-     * An endpoint that takes a JSON body refuses a body declared as something else (415); a request without a
-     * Content-Type is read as JSON.
-     */
-    private static void requireJsonBody(Endpoint e, Context ctx) {
-        String type = ctx.contentType();
-        if (e.requestSchema() == null || type == null) {
-            return;
-        }
-        String media = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-        if (!media.equals("application/json") && !media.endsWith("+json")) {
-            throw new ApiException(415, "Content-Type", e.method() + " " + e.path() + " takes application/json, not '"
-                    + media + "'; send the header 'Content-Type: application/json'");
-        }
-    }
-
-    /** What a caller may conclude from a database failure: a write is "not recorded" only when it rolled back. */
-    private static String unavailable(Endpoint e, DatabaseException x) {
-        String what = x.transientFailure() ? "the ledger database is busy or unreachable" : "the ledger database failed";
-        if (e.method() == HandlerType.GET) {
-            return what + "; try again shortly";
-        }
-        return x.outcome() == DatabaseException.Outcome.NOT_WRITTEN
-                ? what + "; the request was not recorded, try again shortly"
-                : what + " while committing; the request may have been recorded: retry with the same idempotencyKey,"
-                        + " or look it up before submitting again";
-    }
-
-    private static void error(Context ctx, int status, String field, String message) {
-        error(ctx, status, field, message, null);
-    }
-
-    /** The error document; a 5xx carries the id under which the server log holds the detail. */
-    private static void error(Context ctx, int status, String field, String message, String errorId) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("error", message);
-        doc.put("field", field);
-        if (errorId != null) {
-            doc.put("errorId", errorId);
-        }
-        ctx.status(status).json(doc);
-    }
-
-    private static String errorId() {
-        byte[] bytes = new byte[6];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /** The port the server listens on (the one picked when the config asked for 0). */
