@@ -8,8 +8,6 @@ import dev.lethe.core.ledger.IdempotencyConflictException;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.ledger.RequestStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,21 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The same ledger and server code on a real PostgreSQL server (a throwaway cluster; skipped with a message when
  * PostgreSQL is not installed).
  */
-class PostgresLedgerAndServerTest {
-
-    static PostgresCluster postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresCluster.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+class PostgresLedgerAndServerTest extends WithPostgres {
 
     @Test
     void theLedgerKeepsRequestsStatusesIdempotencyAndAnIntactChainOnPostgres() throws Exception {

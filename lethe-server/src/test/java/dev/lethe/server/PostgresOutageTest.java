@@ -1,8 +1,6 @@
 package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,25 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database password, the outage answers 503 with an error id (liveness stays up, readiness goes down), and the
  * server recovers by itself once the database is back.
  */
-class PostgresOutageTest {
+class PostgresOutageTest extends WithPostgres {
 
     private static final String SECRET = "pw-Zq81x-never-shown";
     private static final String FAKE_TOKEN = "lethe_0123456789ab_" + "A".repeat(43);
     private static final String FEATURES = "{\"features\": [" + "0,".repeat(63) + "0]}";
-
-    static PostgresCluster postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresCluster.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Test
     void aDatabaseRestartAnswers503WithoutThePasswordAndTheServerRecoversByItself(@TempDir Path dir) throws Exception {

@@ -4,8 +4,6 @@ import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.LedgerException;
 import dev.lethe.core.ledger.RequestSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,21 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Two writers on one PostgreSQL ledger append to one chain without colliding on its sequence numbers, and a
  * second server on a ledger already served is refused at start.
  */
-class PostgresTwoWritersTest {
-
-    static PostgresCluster postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresCluster.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+class PostgresTwoWritersTest extends WithPostgres {
 
     @Test
     void twoLedgerWritersOnOneDatabaseKeepOneIntactChain() throws Exception {
