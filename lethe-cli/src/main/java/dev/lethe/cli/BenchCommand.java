@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import org.apache.commons.io.FileUtils;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.server.bench.ServerBenchmark;
 import dev.lethe.torch.bench.ThroughputBenchmark;
@@ -155,7 +156,7 @@ public final class BenchCommand implements Runnable {
                 try {
                     return singles(out, data, spec, trainConfig, scratch, doc);
                 } finally {
-                    deleteTree(scratch);
+                    FileUtils.deleteDirectory(scratch.toFile());
                 }
             }
             try {
@@ -188,12 +189,12 @@ public final class BenchCommand implements Runnable {
                                     d.run() ? String.format(Locale.ROOT, "%.1fx", monoSeconds / d.seconds()) : "–");
                         }
                         out.flush();
-                        deleteTree(scratch.resolve("s" + s + "-r" + r));
+                        FileUtils.deleteDirectory(scratch.resolve("s" + s + "-r" + r).toFile());
                     }
                 }
                 doc.put("configurations", rows);
             } finally {
-                deleteTree(scratch);
+                FileUtils.deleteDirectory(scratch.toFile());
             }
             if (outFile != null) {
                 Files.writeString(outFile, dev.lethe.core.store.Store.json().writeValueAsString(doc));
@@ -231,16 +232,6 @@ public final class BenchCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private static void deleteTree(Path dir) throws java.io.IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     /** Every unlearning method on one original model and one random forget set, next to retrain. */
@@ -441,9 +432,7 @@ public final class BenchCommand implements Runnable {
                             f.shard(), f.slicesRepaired(), f.repairSeconds(), f.recomputeSeconds(), f.trainSeconds());
                 }
             } finally {
-                try (var walk = java.nio.file.Files.walk(scratch)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                FileUtils.deleteDirectory(scratch.toFile());
             }
             out.flush();
             return ExitCodes.OK;

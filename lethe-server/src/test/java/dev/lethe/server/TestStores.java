@@ -40,7 +40,7 @@ final class TestStores {
         if (template == null) {
             TorchRuntime.start(CONFIG.threads());
             Path scratch = Files.createTempDirectory("lethe-template");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.commons.io.FileUtils.deleteQuietly(scratch.toFile())));
             template = scratch.resolve("store");
             DatasetRef.Loaded d = DatasetRef.digits(42).load();
             DatasetRef.Loaded data = new DatasetRef.Loaded(d.ref(), PseudoSubjects.assign(d.train(), 60, 42),
@@ -49,14 +49,6 @@ final class TestStores {
             });
         }
         return copyTree(template, dir);
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder; the OS cleans it eventually
-        }
     }
 
     static Path copyTree(Path from, Path to) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lethe.core.store;
 
+import org.apache.commons.io.FileUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -120,11 +121,11 @@ public final class Store {
                 // The manifest goes first: from then on the folder is no longer a store that points at
                 // half-deleted files.
                 Files.deleteIfExists(store.manifestFile());
-                deleteTree(store.modelsDir());
-                deleteTree(store.reportsDir());
-                deleteTree(store.dataDir());
-                deleteTree(store.checkpointsDir());
-                deleteTree(store.root.resolve("history"));
+                FileUtils.deleteDirectory(store.modelsDir().toFile());
+                FileUtils.deleteDirectory(store.reportsDir().toFile());
+                FileUtils.deleteDirectory(store.dataDir().toFile());
+                FileUtils.deleteDirectory(store.checkpointsDir().toFile());
+                FileUtils.deleteDirectory(store.root.resolve("history").toFile());
                 for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
                     Files.deleteIfExists(store.root.resolve("ledger.db" + suffix));
                 }
@@ -322,17 +323,6 @@ public final class Store {
         if (!Files.isRegularFile(root.resolve("manifest.json")) && !Files.isRegularFile(root.resolve(REPLACING_FILE))) {
             throw new StoreException(root + " exists and is not a Lethe store; choose another folder");
         }
-        deleteTree(root);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileUtils.deleteDirectory(root.toFile());
     }
 }

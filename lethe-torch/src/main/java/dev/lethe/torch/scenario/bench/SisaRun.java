@@ -1,5 +1,6 @@
 package dev.lethe.torch.scenario.bench;
 
+import org.apache.commons.io.FileUtils;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.ledger.ForgetKind;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ final class SisaRun {
 
     /** Trains, serves every request and measures with {@code measure(classifier, request index)}. */
     Served run(BiFunction<Classifier, Integer, Evidence> measure) throws IOException {
-        deleteTree(dir);
+        FileUtils.deleteDirectory(dir.toFile());
         Device device = TorchRuntime.device(config.device());
         SisaConfig sisa = new SisaConfig(new ShardPlan(config.sisa().shards(), config.sisa().slices(), Assignment.UNIFORM, seed), spec,
                 config.train(seed), Aggregation.MEAN_SOFTMAX, config.threads());
@@ -95,7 +95,7 @@ final class SisaRun {
             facts.put("initialTestAccuracy", trained.test().accuracy());
             return new Served(evidence, seconds, facts);
         } finally {
-            deleteTree(dir);
+            FileUtils.deleteDirectory(dir.toFile());
             deleteIfEmpty(dir.getParent());
         }
     }
@@ -104,17 +104,6 @@ final class SisaRun {
         try (var entries = Files.list(dir)) {
             if (entries.findAny().isEmpty()) {
                 Files.delete(dir);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }
