@@ -147,7 +147,9 @@ public final class LetheServer implements AutoCloseable {
             ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
             PendingRequests pending = new PendingRequests(ledger);
-            ForgetWorker worker = new ForgetWorker(service::process, ledger, config.batchWindow(), metrics,
+            // only the lease holder processes batches: a server that lost its lease to another one leaves them to it
+            ForgetWorker.Batch batches = () -> lease == null || lease.held() ? service.process() : List.of();
+            ForgetWorker worker = new ForgetWorker(batches, ledger, config.batchWindow(), metrics,
                     () -> {
                         pending.changed();
                         served.refresh(store.readManifest());
@@ -167,7 +169,7 @@ public final class LetheServer implements AutoCloseable {
             endpoints.addAll(new AuditApi(store, ledger).endpoints());
             endpoints.addAll(new TokensApi(tokens).endpoints());
             endpoints.add(metrics.endpoint());
-            endpoints.add(new ReadinessApi(ledger, tokens, worker).endpoint());
+            endpoints.add(new ReadinessApi(ledger, tokens, worker, lease).endpoint());
             ReportPlots reports = new ReportPlots(store);
             endpoints.add(new DashboardPage(store, ledger, served, reports).endpoint());
             endpoints.add(new DashboardCharts(store).endpoint());

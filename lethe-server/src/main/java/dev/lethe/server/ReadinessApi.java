@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/ready}: readiness, apart from liveness ({@code /v1/health} answers as long as the process
- * serves). Ready means the ledger and the token table answer and the forget worker runs; a load balancer sends no
+ * serves). Ready means the ledger and the token table answer, the forget worker runs and, on a PostgreSQL ledger,
+ * this server holds the ledger's lease ({@link LedgerLease}); a load balancer sends no
  * traffic to a server that is not ready, and the answer says which part is down. Public, like health, and it
  * names no database.
  */
@@ -19,11 +20,14 @@ final class ReadinessApi {
     private final Ledger ledger;
     private final TokenStore tokens;
     private final ForgetWorker worker;
+    private final LedgerLease lease;
 
-    ReadinessApi(Ledger ledger, TokenStore tokens, ForgetWorker worker) {
+    /** {@code lease}: null for a ledger that needs none (SQLite in the store). */
+    ReadinessApi(Ledger ledger, TokenStore tokens, ForgetWorker worker, LedgerLease lease) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.worker = worker;
+        this.lease = lease;
     }
 
     Endpoint endpoint() {
@@ -36,12 +40,17 @@ final class ReadinessApi {
         boolean ledgerUp = ledgerAnswers();
         boolean tokensUp = tokens.reachable();
         boolean workerUp = worker.running();
+        boolean leaseHeld = lease == null || lease.held();
+        boolean ready = ledgerUp && tokensUp && workerUp && leaseHeld;
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("ready", ledgerUp && tokensUp && workerUp);
+        doc.put("ready", ready);
         doc.put("ledger", ledgerUp ? "ok" : "unavailable");
         doc.put("tokens", tokensUp ? "ok" : "unavailable");
         doc.put("worker", workerUp ? "running" : "stopped");
-        ctx.status(ledgerUp && tokensUp && workerUp ? 200 : 503).json(doc);
+        if (lease != null) {
+            doc.put("lease", leaseHeld ? "held" : "not held (another server holds the ledger, or it is unreachable)");
+        }
+        ctx.status(ready ? 200 : 503).json(doc);
     }
 
     private boolean ledgerAnswers() {

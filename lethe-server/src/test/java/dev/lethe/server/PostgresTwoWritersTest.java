@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Two writers on one PostgreSQL ledger append to one chain without colliding on its sequence numbers, and a
- * second server on a ledger already served is refused at start.
+ * Two writers on one PostgreSQL ledger append to one chain without colliding on its sequence numbers, a
+ * second server on a ledger already served is refused at start, and after a database restart (which ends every
+ * session, the lease's too) exactly one server holds the lease again.
  */
 class PostgresTwoWritersTest extends WithPostgres {
 
@@ -63,5 +64,38 @@ class PostgresTwoWritersTest extends WithPostgres {
                 .withJdbcUrl(url))) {
             assertThat(again.port()).isPositive();
         }
+    }
+
+    @Test
+    void afterADatabaseRestartOneServerHoldsTheLeaseAndTheOtherGivesWay(@TempDir Path dir) throws Exception {
+        String url = postgres.newDatabase();
+        try (RunningServer first = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("a")), "127.0.0.1", 0)
+                .withJdbcUrl(url))) {
+            postgres.stop();
+            postgres.start();
+            // the restart ended the first server's lease session: a server started now takes the lease
+            try (LetheServer second = LetheServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("b")), "127.0.0.1", 0)
+                    .withJdbcUrl(url))) {
+                Api.Response ready = awaitReady(first, 503);
+                assertThat(ready.body()).contains("\"lease\":\"not held");
+                assertThat(Api.of(second.port(), null).get("/v1/ready").status()).isEqualTo(200);
+            }
+            // the second one stopped: the first takes its lease again, and a newcomer is refused as before
+            assertThat(awaitReady(first, 200).body()).contains("\"lease\":\"held\"");
+            assertThatThrownBy(() -> LetheServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("c")), "127.0.0.1", 0)
+                    .withJdbcUrl(url))).isInstanceOf(LedgerException.class).hasMessageContaining("already serves");
+        }
+    }
+
+    /** Polls the first server's readiness until it answers {@code status} (at most 30 s: the pool reconnects first). */
+    private static Api.Response awaitReady(RunningServer server, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Api.Response r = server.admin().get("/v1/ready");
+        while (r.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = server.admin().get("/v1/ready");
+        }
+        assertThat(r.status()).as("readiness: %s", r.body()).isEqualTo(status);
+        return r;
     }
 }
