@@ -1,12 +1,14 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
+import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.sisa.RepairService;
 import dev.lethe.torch.sisa.SisaService;
 import dev.lethe.torch.train.TrainListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,14 +38,21 @@ public final class RepairCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print what was repaired as JSON.")
     boolean json;
 
+    @Mixin
+    LedgerDbOptions db;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Store s = Store.open(store);
         // bit-identical recomputation needs the thread count the checkpoints were trained with
         TorchRuntime.start(SisaService.config(s.readManifest()).threads());
-        RepairService.Outcome o = RepairService.repair(s, Device.cpu(),
-                json ? TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("repair"));
+        RepairService.Outcome o;
+        // the repair is recorded in the ledger the store's server uses: ledger.db, or the --db database
+        try (Ledger ledger = db.url() == null ? null : openLedger(db.target(store))) {
+            o = RepairService.repair(s, Device.cpu(),
+                    json ? TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("repair"), ledger);
+        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", s.root().toString());
@@ -66,5 +75,9 @@ public final class RepairCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static Ledger openLedger(dev.lethe.core.jdbc.JdbcTarget target) {
+        return Ledger.open(target.url(), target.user(), target.password());
     }
 }

@@ -8,9 +8,14 @@ import dev.lethe.core.ledger.IdempotencyConflictException;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.ledger.RequestStatus;
+import ai.djl.Device;
+import dev.lethe.core.store.Store;
+import dev.lethe.torch.sisa.RepairService;
+import dev.lethe.torch.train.TrainListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +97,26 @@ class PostgresLedgerAndServerTest extends WithPostgres {
             AuditEvent first = pg.events().get(0);
             assertThat(first.type()).isEqualTo("store.adopted");
             assertThat(first.payload()).contains(sqlite.head().orElseThrow().hash());
+        }
+    }
+
+    @Test
+    void aRepairIsRecordedInTheLedgerTheServerUses(@TempDir Path dir) throws Exception {
+        Path storeDir = TestStores.copy(dir.resolve("store"));
+        Path checkpoint;
+        try (var files = Files.walk(storeDir.resolve("checkpoints"))) {
+            checkpoint = files.filter(f -> f.toString().endsWith(".ckpt")).sorted().findFirst().orElseThrow();
+        }
+        Files.delete(checkpoint);
+        Store store = Store.open(storeDir);
+        try (Ledger ledger = Ledger.open(postgres.newDatabase(), null, null)) {
+            RepairService.Outcome outcome = RepairService.repair(store, Device.cpu(), TrainListener.NONE, ledger);
+            assertThat(outcome.repaired()).extracting(RepairService.Repaired::problem).contains("missing");
+            assertThat(checkpoint).exists();
+            assertThat(ledger.events()).extracting(AuditEvent::type).contains("store.repaired");
+        }
+        try (Ledger own = Ledger.open(store.ledgerFile())) {
+            assertThat(own.events()).extracting(AuditEvent::type).doesNotContain("store.repaired");
         }
     }
 }

@@ -57,8 +57,16 @@ public final class RepairService {
     public record Outcome(int checked, List<Repaired> repaired, Map<Integer, Double> shardSeconds) {
     }
 
-    /** Verifies every checkpoint of {@code store} and recomputes the damaged or missing ones. */
+    /** Verifies every checkpoint of {@code store} and recomputes the damaged or missing ones (recorded in its {@code ledger.db}). */
     public static Outcome repair(Store store, Device device, TrainListener listener) throws IOException {
+        return repair(store, device, listener, null);
+    }
+
+    /**
+     * {@link #repair(Store, Device, TrainListener)} recording the repair in {@code ledger} (the PostgreSQL ledger a server
+     * uses); null for the store's own {@code ledger.db}.
+     */
+    public static Outcome repair(Store store, Device device, TrainListener listener, Ledger ledger) throws IOException {
         try (StoreLock lock = StoreLock.acquire(store)) {
             StoreManifest manifest = store.readManifest();
             SisaConfig config = SisaService.config(manifest);
@@ -101,7 +109,7 @@ public final class RepairService {
                 }
             }
             if (!repaired.isEmpty()) {
-                record(store, repaired);
+                record(store, ledger, repaired);
             }
             return new Outcome(checked, repaired, seconds);
         }
@@ -119,11 +127,15 @@ public final class RepairService {
         }
     }
 
-    private static void record(Store store, List<Repaired> repaired) throws IOException {
+    private static void record(Store store, Ledger external, List<Repaired> repaired) throws IOException {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("checkpoints", repaired.stream().map(Repaired::file).toList());
+        payload.put("sha256", repaired.stream().map(Repaired::sha256).toList());
+        if (external != null) {
+            external.append("store.repaired", null, SisaService.LOCAL_PRINCIPAL, payload);
+            return;
+        }
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("checkpoints", repaired.stream().map(Repaired::file).toList());
-            payload.put("sha256", repaired.stream().map(Repaired::sha256).toList());
             ledger.append("store.repaired", null, SisaService.LOCAL_PRINCIPAL, payload);
         }
     }
