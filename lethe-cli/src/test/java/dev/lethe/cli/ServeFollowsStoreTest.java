@@ -35,9 +35,7 @@ class ServeFollowsStoreTest {
     @BeforeAll
     static void trainAStore() {
         template = dir.resolve("template");
-        Cli trained = Cli.run("train", "--sisa", "--shards", "3", "--slices", "2", "--assign", "subject", "--subjects", "60",
-                "--epochs", "2", "--model", "mlp:32", "--store", template.toString(), "--json");
-        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        Cli.trainSmallSisa(template, 2, 2, "mlp:32");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.lethe.server;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.PrivateFiles;
 import dev.lethe.core.store.Store;
@@ -217,12 +218,9 @@ public final class LetheServer implements AutoCloseable {
             }
             String head = ledger.append("store.adopted", null, SisaService.LOCAL_PRINCIPAL,
                     Map.of("previousLedgerHead", previous, "previousLedger", "ledger.db in the store")).hash();
-            if (manifest.digestKey() != null) {
-                // the new ledger has no digests yet: the store's key is in force from here on
-                ledger.rekeyRequests(d -> d, null, manifest.digestKey());
-                head = ledger.head().orElseThrow().hash();
-            }
             store.writeManifest(manifest.withLedgerHead(head));
+            // the new ledger holds no digests yet: it records the store's key as in force from here on
+            KeyRotation.forWriting(store, ledger);
             LOG.info("ledger: adopted store {} (previous ledger head {}…)", store.root(), previous.substring(0, 12));
         }
     }

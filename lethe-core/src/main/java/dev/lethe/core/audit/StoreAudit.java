@@ -272,7 +272,7 @@ public final class StoreAudit {
             List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
             for (ForgetRequest r : page) {
                 done++;
-                if (!applied.contains(r.id()) && removedSomething(r)) {
+                if (!applied.contains(r.id()) && r.removedRecords()) {
                     problems.add("request " + r.id() + " is done but no model version applied it");
                 }
             }
@@ -282,19 +282,6 @@ public final class StoreAudit {
         }
         return new AuditCheck("every request done and applied", problems.isEmpty(),
                 problems.isEmpty() ? done + " request(s) done, all applied" : String.join("; ", problems));
-    }
-
-    /** Whether a done request's receipt says it removed records (one that matched nothing makes no version). */
-    private static boolean removedSomething(ForgetRequest done) {
-        if (done.receiptJson() == null) {
-            return true;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode receipt = Store.json().readTree(done.receiptJson());
-            return receipt.path("matchedTrainRecords").asInt(1) + receipt.path("matchedTestRecords").asInt(1) > 0;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return true;
-        }
     }
 
     private static AuditCheck dataFilesMatch(Store store, StoreManifest manifest) throws IOException {

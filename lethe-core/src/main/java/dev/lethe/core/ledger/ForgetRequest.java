@@ -1,5 +1,9 @@
 package dev.lethe.core.ledger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -33,7 +37,25 @@ public record ForgetRequest(
         String receiptJson,
         String failure) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public ForgetRequest {
         values = List.copyOf(values);
+    }
+
+    /**
+     * Whether this DONE request's receipt says it removed records (one that matched nothing made no model version).
+     * A receipt that is missing or unreadable counts as having removed some: the audit then demands a version for it.
+     */
+    public boolean removedRecords() {
+        if (receiptJson == null) {
+            return true;
+        }
+        try {
+            JsonNode receipt = JSON.readTree(receiptJson);
+            return receipt.path("matchedTrainRecords").asInt(1) + receipt.path("matchedTestRecords").asInt(1) > 0;
+        } catch (JsonProcessingException e) {
+            return true;
+        }
     }
 }

@@ -1,12 +1,10 @@
 package dev.lethe.torch.sisa;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.keys.IdDigest;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestStatus;
-import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 
 import java.time.ZoneOffset;
@@ -37,7 +35,7 @@ final class ForgetOutcome {
         for (int offset = 0; ; offset += 1000) {
             List<ForgetRequest> page = ledger.list(RequestStatus.DONE, offset, 1000);
             for (ForgetRequest done : page) {
-                if (removedSomething(done)) {
+                if (done.removedRecords()) {
                     earliestByDigest.putIfAbsent(done.kind() + ":" + done.valuesDigest(), done);
                 }
             }
@@ -80,14 +78,5 @@ final class ForgetOutcome {
             index();
         }
         return Optional.ofNullable(earliestByDigest.get(kind + ":" + digest.ofIds(List.of(value))));
-    }
-
-    private static boolean removedSomething(ForgetRequest done) {
-        try {
-            JsonNode receipt = Store.json().readTree(done.receiptJson());
-            return receipt.path("matchedTrainRecords").asInt() + receipt.path("matchedTestRecords").asInt() > 0;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }
