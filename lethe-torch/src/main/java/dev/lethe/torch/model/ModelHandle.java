@@ -115,9 +115,14 @@ public final class ModelHandle implements AutoCloseable {
         return parameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
     }
 
-    /** Logits for a batch of inputs {@code [batch, ...inputShape]}. */
+    /** The model's outputs for a batch of inputs (one array per model input, batch axis first). */
+    public NDList forward(NDList inputs, boolean training) {
+        return block.forward(parameterStore, inputs, training);
+    }
+
+    /** Logits for a batch of inputs {@code [batch, ...inputShape]}: {@link #forward(NDList, boolean)} for one input and one output. */
     public NDArray forward(NDArray inputs, boolean training) {
-        return block.forward(parameterStore, new NDList(inputs), training).singletonOrThrow();
+        return forward(new NDList(inputs), training).singletonOrThrow();
     }
 
     /** Writes the model to a stream in the {@code .lethe-model} format. */
