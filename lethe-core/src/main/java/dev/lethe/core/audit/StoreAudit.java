@@ -107,7 +107,7 @@ public final class StoreAudit {
         for (int s = 0; s < plan.shards(); s++) {
             finals.add(validList.get(s * plan.slices() + plan.slices() - 1).relativePath());
         }
-        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
+        FileCheckpointStore checkpoints = FileCheckpointStore.of(store);
         checks.add(servedCheckpoints(manifest, checkpoints, finals));
         checks.add(noStaleCheckpoints(checkpoints, new HashSet<>(validList)));
         List<TrainingDataFile.Metadata> all = new ArrayList<>(shards);

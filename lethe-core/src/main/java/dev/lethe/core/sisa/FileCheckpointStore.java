@@ -27,6 +27,11 @@ public final class FileCheckpointStore implements CheckpointStore {
         this.root = root;
     }
 
+    /** The checkpoint files of {@code store}, unverified (for listing, deleting and the audit). */
+    public static FileCheckpointStore of(Store store) {
+        return new FileCheckpointStore(store.checkpointsDir());
+    }
+
     public Path root() {
         return root;
     }

@@ -44,7 +44,7 @@ public final class VerifiedCheckpointStore implements CheckpointStore {
 
     /** The checkpoints of {@code store}, verified against {@code manifest}'s digests. */
     public static VerifiedCheckpointStore of(Store store, StoreManifest manifest) {
-        VerifiedCheckpointStore v = new VerifiedCheckpointStore(store.root(), new FileCheckpointStore(store.checkpointsDir()),
+        VerifiedCheckpointStore v = new VerifiedCheckpointStore(store.root(), FileCheckpointStore.of(store),
                 manifest.checkpointDigests() != null);
         if (manifest.checkpointDigests() != null) {
             manifest.checkpointDigests().forEach((path, sha) -> CheckpointKey.parse(path).ifPresent(k -> v.known.put(k, sha)));
@@ -61,7 +61,7 @@ public final class VerifiedCheckpointStore implements CheckpointStore {
 
     /** A new store's checkpoints: nothing is known yet, everything written is learned. */
     public static VerifiedCheckpointStore fresh(Store store) {
-        return new VerifiedCheckpointStore(store.root(), new FileCheckpointStore(store.checkpointsDir()), true);
+        return new VerifiedCheckpointStore(store.root(), FileCheckpointStore.of(store), true);
     }
 
     /** The files underneath, unverified (for listing and deleting). */

@@ -55,7 +55,7 @@ public final class CheckpointBenchmark {
         StoreManifest manifest = store.readManifest();
         SisaConfig config = SisaService.config(manifest);
         List<CheckpointKey> keys = SisaService.currentKeys(manifest);
-        FileCheckpointStore plain = new FileCheckpointStore(store.checkpointsDir());
+        FileCheckpointStore plain = FileCheckpointStore.of(store);
         long bytes = 0;
         for (CheckpointKey k : keys) {
             bytes += Files.size(plain.file(k));

@@ -31,13 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Approximate unlearning in a single-model store ({@code lethe unlearn}): selects the forget set
@@ -214,33 +212,7 @@ public final class UnlearnService {
     /** Positions of the training records a selector names. */
 
     public static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
-        Set<String> wanted = new HashSet<>(values);
-        int label = -1;
-        if (kind == ForgetKind.LABEL) {
-            label = train.classNames().indexOf(values.get(0));
-            if (label < 0) {
-                try {
-                    label = Integer.parseInt(values.get(0));
-                } catch (NumberFormatException e) {
-                    label = -1;
-                }
-            }
-            if (label < 0 || label >= train.numClasses()) {
-                throw new IllegalArgumentException("label '" + values.get(0) + "' is not a class of this store; classes: " + train.classNames());
-            }
-        }
-        Set<Integer> out = new TreeSet<>();
-        for (int i = 0; i < train.size(); i++) {
-            boolean hit = switch (kind) {
-                case RECORDS -> wanted.contains(train.id(i));
-                case SUBJECTS -> train.subject(i) != null && wanted.contains(train.subject(i));
-                case LABEL -> train.label(i) == label;
-            };
-            if (hit) {
-                out.add(i);
-            }
-        }
-        return out;
+        return dev.lethe.core.forget.RecordSelector.positions(dev.lethe.core.forget.RecordSelector.Candidates.of(train), kind, values);
     }
 
     /** The training configuration recorded in a store's manifest. */

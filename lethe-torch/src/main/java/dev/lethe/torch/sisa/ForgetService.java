@@ -10,10 +10,14 @@ import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
+import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.FileCheckpointStore;
+import dev.lethe.core.sisa.ForgetPlan;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardFiles;
+import dev.lethe.core.sisa.ShardJob;
+import dev.lethe.core.sisa.ShardStorage;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.store.Store;
@@ -27,31 +31,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Exact forgetting in a SISA store (DESIGN.md §2, §6).
  *
  * <p>{@link #accept} validates a request and makes it durable in the ledger before anyone is told it
- * was accepted. {@link #process} takes every pending request as one batch:
+ * was accepted. {@link #process} takes every pending request as one batch, as plan → execute → commit
+ * (docs/ARCHITECTURE.md):
  * <ol>
- *   <li>match the requests against the ingested records;</li>
- *   <li>retrain each affected shard once, from the checkpoint before its first dirty slice, on the
- *       remaining records (checkpoints already stored under the same key are reused, which is how
- *       a killed run resumes with the same result);</li>
- *   <li>write the affected shards' remaining records to new data files (untouched shards keep theirs);</li>
- *   <li>switch: replace the manifest atomically with one whose current version names the new
- *       checkpoints, data files and tombstones — the only step that changes what is served;</li>
- *   <li>purge: delete every data file and checkpoint that the current data no longer justifies
- *       (their digests cover forgotten records);</li>
- *   <li>mark each request done in the ledger with its {@link Receipt}.</li>
+ *   <li>match the requests against the ingested records ({@link RecordSelector});</li>
+ *   <li>plan: which shards retrain from which slice, on which records ({@link ForgetPlan}, pure);</li>
+ *   <li>stage: write the affected shards' remaining records to new data files (untouched shards keep theirs);</li>
+ *   <li>execute: the {@link ShardExecutor} retrains each affected shard once, from the checkpoint before its
+ *       first dirty slice, on the remaining records (checkpoints already stored under the same key are reused,
+ *       which is how a killed run resumes with the same result);</li>
+ *   <li>commit, the single writer — switch: replace the manifest atomically with one whose current version
+ *       names the new checkpoints, data files and tombstones, the only step that changes what is served;
+ *       purge: delete every data file and checkpoint that the current data no longer justifies (their digests
+ *       cover forgotten records); mark each request done in the ledger with its {@link Receipt}.</li>
  * </ol>
  * A batch whose requests match nothing changes nothing: no retraining and no new version, and each receipt says
  * why in words ({@link ForgetOutcome}). A process killed at any point is finished by the next call: before the switch the batch is redone
@@ -65,8 +71,10 @@ public final class ForgetService {
     }
 
     private final Store store;
+    private final ShardStorage storage;
     private final Device device;
     private final Ledger sharedLedger;
+    private ShardExecutor executor = ShardExecutors.local();
     private TrainListener listener = TrainListener.NONE;
     private Consumer<SliceEvent> onSlice = e -> {
     };
@@ -83,9 +91,21 @@ public final class ForgetService {
      * store's own SQLite ledger, opened for each call.
      */
     public ForgetService(Store store, Device device, Ledger ledger) {
-        this.store = store;
+        this(ShardStorage.of(store), device, ledger);
+    }
+
+    /** Forgetting in the store of {@code storage}, reading and writing its checkpoints and data files through it. */
+    public ForgetService(ShardStorage storage, Device device, Ledger ledger) {
+        this.store = storage.store();
+        this.storage = storage;
         this.device = device;
         this.sharedLedger = ledger;
+    }
+
+    /** The executor that retrains dirty shards ({@link ShardExecutors}); the local one unless set. */
+    public ForgetService executor(ShardExecutor newExecutor) {
+        this.executor = newExecutor;
+        return this;
     }
 
     public ForgetService listener(TrainListener newListener) {
@@ -132,7 +152,7 @@ public final class ForgetService {
         SisaService.config(manifest);
         RequestSpec checked = spec;
         if (spec.kind() == ForgetKind.LABEL) {
-            checked = new RequestSpec(spec.kind(), List.of(resolveLabel(spec.values().get(0), manifest.dataset().classNames())),
+            checked = new RequestSpec(spec.kind(), List.of(RecordSelector.resolveLabel(spec.values().get(0), manifest.dataset().classNames())),
                     spec.reason(), spec.idempotencyKey());
         }
         for (String v : checked.values()) {
@@ -159,35 +179,17 @@ public final class ForgetService {
         HeldIds held = heldIds;
         if (held == null || held.version() != manifest.currentVersion() || !held.createdAt().equals(manifest.createdAt())) {
             Set<String> ids = new HashSet<>();
-            for (TrainingDataFile.Metadata m : ShardFiles.metadata(store, manifest)) {
-                ids.addAll(m.ids());
+            for (String file : manifest.dataFiles().all()) {
+                ids.addAll(storage.data().metadata(file).ids());
             }
-            ids.addAll(TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test())).ids());
             held = new HeldIds(manifest.createdAt(), manifest.currentVersion(), ids, ids.stream().sorted().findFirst().orElse("?"));
             heldIds = held;
         }
         Tombstones tombstones = Tombstones.of(manifest, StoreKeys.forReading(store));
-        for (int i = 0; i < values.size(); i++) {
-            String id = values.get(i);
-            if (!held.ids().contains(id) && !tombstones.covers(id)) {
-                throw new UnknownRecordException(i, held.example());
-            }
+        OptionalInt unknown = RecordSelector.firstUnknown(values, held.ids(), tombstones::covers);
+        if (unknown.isPresent()) {
+            throw new UnknownRecordException(unknown.getAsInt(), held.example());
         }
-    }
-
-    private static String resolveLabel(String value, List<String> classNames) {
-        if (classNames.contains(value)) {
-            return value;
-        }
-        try {
-            int index = Integer.parseInt(value);
-            if (index >= 0 && index < classNames.size()) {
-                return classNames.get(index);
-            }
-        } catch (NumberFormatException ignored) {
-            // not an index either
-        }
-        throw new IllegalArgumentException("label '" + value + "' is not a class of this store; classes: " + classNames);
     }
 
     /** Processes every pending request (see the class comment); returns their receipts. */
@@ -220,7 +222,11 @@ public final class ForgetService {
                     receipts.addAll(complete(batch, manifest, matching.matched(), ledger, digest));
                     return receipts;
                 }
-                StoreManifest next = apply(batch, manifest, config, ledger, matching, start);
+                ForgetPlan plan = plan(manifest, config, matching);
+                VerifiedCheckpointStore checkpoints = storage.checkpoints(manifest);
+                Staged staged = stage(manifest, plan, matching, checkpoints);
+                List<ShardResult> results = execute(plan, config, checkpoints);
+                StoreManifest next = commit(batch, manifest, ledger, matching, plan, staged, results, checkpoints, start);
                 purge(next, config, ledger);
                 CrashPoints.reach("after-purge");
                 receipts.addAll(complete(batch, next, next.current().matched(), ledger, digest));
@@ -248,8 +254,11 @@ public final class ForgetService {
     /** Matches every request of {@code batch} against the metadata of every shard and of the held-out records. */
     private Matching match(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, IdDigest digest) throws IOException {
         int shards = config.plan().shards();
-        List<TrainingDataFile.Metadata> shardMeta = ShardFiles.metadata(store, manifest);
-        TrainingDataFile.Metadata testMeta = TrainingDataFile.readMetadata(store.root().resolve(manifest.dataFiles().test()));
+        List<TrainingDataFile.Metadata> shardMeta = new ArrayList<>();
+        for (String file : manifest.dataFiles().shards()) {
+            shardMeta.add(storage.data().metadata(file));
+        }
+        TrainingDataFile.Metadata testMeta = storage.data().metadata(manifest.dataFiles().test());
         List<Set<Integer>> forgotten = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             forgotten.add(new TreeSet<>());
@@ -262,7 +271,7 @@ public final class ForgetService {
             List<Integer> touched = new ArrayList<>();
             int trainCount = 0;
             for (int s = 0; s < shards; s++) {
-                Set<Integer> hits = match(r, shardMeta.get(s));
+                Set<Integer> hits = RecordSelector.positions(RecordSelector.Candidates.of(shardMeta.get(s)), r.kind(), r.values());
                 if (!hits.isEmpty()) {
                     touched.add(s);
                     trainCount += hits.size();
@@ -271,7 +280,8 @@ public final class ForgetService {
                     hits.forEach(i -> ids.add(shardIds.get(i)));
                 }
             }
-            Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of() : match(r, testMeta);
+            Set<Integer> testHits = r.kind() == ForgetKind.LABEL ? Set.of()
+                    : RecordSelector.positions(RecordSelector.Candidates.of(testMeta), r.kind(), r.values());
             forgottenTest.addAll(testHits);
             testHits.forEach(i -> ids.add(testMeta.ids().get(i)));
             ids.forEach(id -> tombstones.add(digest.ofId(id)));
@@ -280,69 +290,97 @@ public final class ForgetService {
         return new Matching(shardMeta, forgotten, forgottenTest, matched, tombstones);
     }
 
-    private StoreManifest apply(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, Ledger ledger, Matching matching,
-                                long start) throws IOException {
-        int version = manifest.currentVersion() + 1;
-        int shards = config.plan().shards();
-        List<TrainingDataFile.Metadata> shardMeta = matching.shardMeta();
-        List<Set<Integer>> forgotten = matching.forgotten();
-        Set<Integer> forgottenTest = matching.forgottenTest();
-        Map<String, StoreManifest.Match> matched = matching.matched();
-        TreeSet<String> tombstones = matching.tombstones();
+    /** Plan: which shards retrain from which slice on which records (pure; nothing is written). */
+    private static ForgetPlan plan(StoreManifest manifest, SisaConfig config, Matching matching) {
+        List<Lineage> shards = new ArrayList<>();
+        for (int s = 0; s < matching.shardMeta().size(); s++) {
+            TrainingDataFile.Metadata m = matching.shardMeta().get(s);
+            shards.add(ShardFiles.shardLineage(config.plan(), s, m.ids(), m.slices()));
+        }
+        return ForgetPlan.of(shards, manifest.dataFiles().shards(), matching.forgotten(), manifest.currentVersion() + 1, config.fingerprint());
+    }
 
-        // 2. Retrain each affected shard once, from its first dirty slice, on its remaining records.
-        VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.of(store, manifest);
-        SisaTrainer trainer = new SisaTrainer(config, checkpoints, device).listener(listener).onSlice(e -> {
-            onSlice.accept(e);
-            CrashPoints.reach("mid-retrain");
-        });
-        List<CheckpointKey> keys = new ArrayList<>(SisaService.currentKeys(manifest));
+    /**
+     * The data files of the next version, written before any shard retrains (they are what the jobs read), and not
+     * yet current: nothing points at them until the switch, and the purge after it deletes any that a killed run
+     * left behind.
+     */
+    private record Staged(StoreManifest.DataFiles dataFiles) {
+    }
+
+    /**
+     * Stage: writes each dirty shard's remaining records, and the remaining held-out records when some were
+     * forgotten, to the next version's data files. Before that, the checkpoints of untouched shards, which the next
+     * version serves as they are, are verified: a damaged one is never published.
+     */
+    private Staged stage(StoreManifest manifest, ForgetPlan plan, Matching matching, VerifiedCheckpointStore checkpoints) throws IOException {
+        List<CheckpointKey> keys = SisaService.currentKeys(manifest);
+        for (int s = 0; s < keys.size(); s++) {
+            if (plan.untouched(s)) {
+                checkpoints.verify(keys.get(s));
+            }
+        }
         List<String> shardFiles = new ArrayList<>(manifest.dataFiles().shards());
         List<String> shardShas = new ArrayList<>(manifest.dataFiles().shardSha256());
-        List<StoreManifest.ShardRetrain> retrained = new ArrayList<>();
-        List<CheckpointKey> every = new ArrayList<>();
-        for (int s = 0; s < shards; s++) {
-            Set<Integer> gone = forgotten.get(s);
-            if (gone.isEmpty()) {
-                // the new version serves this shard's checkpoint as it is: never publish a damaged one
-                checkpoints.verify(keys.get(s));
-                every.addAll(ShardFiles.shardKeys(ShardFiles.shardLineage(config.plan(), s, shardMeta.get(s).ids(), shardMeta.get(s).slices()),
-                        s, config.fingerprint()));
-                continue;
-            }
-            long shardStart = System.nanoTime();
-            TrainingDataFile.Content content = TrainingDataFile.read(store.root().resolve(shardFiles.get(s)));
-            int fromSlice = gone.stream().mapToInt(i -> content.slices()[i]).min().orElseThrow();
-            RecordSet remaining = content.records().filter(content.records().name(), i -> !gone.contains(i));
-            int[] remainingSlices = java.util.stream.IntStream.range(0, content.slices().length).filter(i -> !gone.contains(i))
-                    .map(i -> content.slices()[i]).toArray();
-            Lineage lineage = ShardFiles.shardLineage(config.plan(), s, remaining.ids(), remainingSlices);
-            CheckpointKey before = keys.get(s);
-            CheckpointKey after = trainer.trainShard(remaining, lineage, s, fromSlice);
-            keys.set(s, after);
-            every.addAll(ShardFiles.shardKeys(lineage, s, config.fingerprint()));
-            shardFiles.set(s, ShardFiles.shardFile(s, version));
-            shardShas.set(s, TrainingDataFile.write(store.root().resolve(shardFiles.get(s)), remaining, remainingSlices));
-            retrained.add(new StoreManifest.ShardRetrain(s, fromSlice, before.relativePath(), after.relativePath(),
-                    (System.nanoTime() - shardStart) / 1e9));
+        for (ForgetPlan.DirtyShard d : plan.dirty()) {
+            TrainingDataFile.Content content = storage.data().read(d.currentFile());
+            RecordSet remaining = content.records().select(content.records().name(), d.kept());
+            int[] remainingSlices = Arrays.stream(d.kept()).map(i -> content.slices()[i]).toArray();
+            int s = d.job().shard();
+            shardFiles.set(s, d.job().dataFile());
+            shardShas.set(s, storage.data().write(d.job().dataFile(), remaining, remainingSlices));
         }
         String testFile = manifest.dataFiles().test();
         String testSha = manifest.dataFiles().testSha256();
+        Set<Integer> forgottenTest = matching.forgottenTest();
         if (!forgottenTest.isEmpty()) {
-            RecordSet test = TrainingDataFile.read(store.root().resolve(testFile)).records();
-            testFile = ShardFiles.testFile(version);
-            testSha = TrainingDataFile.write(store.root().resolve(testFile), test.filter(test.name(), i -> !forgottenTest.contains(i)), null);
+            RecordSet test = storage.data().read(testFile).records();
+            testFile = ShardFiles.testFile(manifest.currentVersion() + 1);
+            testSha = storage.data().write(testFile, test.filter(test.name(), i -> !forgottenTest.contains(i)), null);
+        }
+        return new Staged(new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha));
+    }
+
+    /**
+     * Execute: retrains each dirty shard once, from its first dirty slice, on its remaining records (checkpoints
+     * already stored under the same key are reused, which is how a killed run resumes with the same result).
+     */
+    private List<ShardResult> execute(ForgetPlan plan, SisaConfig config, VerifiedCheckpointStore checkpoints) throws IOException {
+        return ShardExecutors.run(executor, plan.jobs(), new ShardContext(config, device, checkpoints, storage.data(), listener, e -> {
+            onSlice.accept(e);
+            CrashPoints.reach("mid-retrain");
+        }));
+    }
+
+    /**
+     * Commit, the single writer: one atomic manifest replacement makes the version of the executed plan current,
+     * with the staged data files, the new checkpoints and tombstones; then the switch is announced and recorded.
+     */
+    private StoreManifest commit(List<ForgetRequest> batch, StoreManifest manifest, Ledger ledger, Matching matching, ForgetPlan plan,
+                                 Staged staged, List<ShardResult> results, VerifiedCheckpointStore checkpoints, long start) throws IOException {
+        int version = manifest.currentVersion() + 1;
+        Map<String, StoreManifest.Match> matched = matching.matched();
+        TreeSet<String> tombstones = matching.tombstones();
+        List<CheckpointKey> keys = new ArrayList<>(SisaService.currentKeys(manifest));
+        List<StoreManifest.ShardRetrain> retrained = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            ShardJob job = plan.jobs().get(i);
+            ShardResult result = results.get(i);
+            int s = job.shard();
+            CheckpointKey before = keys.get(s);
+            keys.set(s, result.finalKey());
+            retrained.add(new StoreManifest.ShardRetrain(s, job.fromSlice(), before.relativePath(), result.finalKey().relativePath(),
+                    result.seconds()));
         }
 
-        // 3. Switch: one atomic manifest replacement makes the new version current.
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("retrainSeconds", (System.nanoTime() - start) / 1e9);
         StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, null, null, Instant.now().toString(), metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
-        StoreManifest switched = manifest.withNewVersion(next, new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha),
+        StoreManifest switched = manifest.withNewVersion(next, staged.dataFiles(),
                 List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null))
-                .withCheckpointDigests(checkpoints.digests(every));
+                .withCheckpointDigests(checkpoints.digests(plan.keys()));
         CrashPoints.reach("before-switch");
         store.writeManifest(switched);
         onSwitch.accept(switched);
@@ -366,44 +404,25 @@ public final class ForgetService {
         return shas;
     }
 
-    /** Positions in {@code data} of the records that request {@code r} names. */
-    private static Set<Integer> match(ForgetRequest r, TrainingDataFile.Metadata data) {
-        Set<String> values = new HashSet<>(r.values());
-        Set<Integer> out = new TreeSet<>();
-        int label = r.kind() == ForgetKind.LABEL ? data.classNames().indexOf(r.values().get(0)) : -1;
-        for (int i = 0; i < data.size(); i++) {
-            boolean hit = switch (r.kind()) {
-                case RECORDS -> values.contains(data.ids().get(i));
-                case SUBJECTS -> data.subjects()[i] != null && values.contains(data.subjects()[i]);
-                case LABEL -> data.labels()[i] == label;
-            };
-            if (hit) {
-                out.add(i);
-            }
-        }
-        return out;
-    }
-
     /**
      * Deletes what the current data no longer justifies: data files other than the current ones, and
      * every checkpoint whose key is not the key of some (shard, slice) under the current records.
      */
     private void purge(StoreManifest manifest, SisaConfig config, Ledger ledger) throws IOException {
         int deletedFiles = 0;
-        Set<Path> keep = new HashSet<>();
-        manifest.dataFiles().all().forEach(f -> keep.add(store.root().resolve(f)));
-        if (Files.isDirectory(store.dataDir())) {
-            try (Stream<Path> files = Files.list(store.dataDir())) {
-                for (Path p : files.toList()) {
-                    if (!keep.contains(p)) {
-                        Files.delete(p);
-                        deletedFiles++;
-                    }
-                }
+        Set<String> keep = new HashSet<>(manifest.dataFiles().all());
+        for (String file : storage.data().files()) {
+            if (!keep.contains(file)) {
+                storage.data().delete(file);
+                deletedFiles++;
             }
         }
-        FileCheckpointStore checkpoints = new FileCheckpointStore(store.checkpointsDir());
-        Set<CheckpointKey> valid = new HashSet<>(ShardFiles.validKeys(config.plan(), ShardFiles.metadata(store, manifest), config.fingerprint()));
+        FileCheckpointStore checkpoints = storage.checkpoints(manifest).files();
+        List<TrainingDataFile.Metadata> shards = new ArrayList<>();
+        for (String file : manifest.dataFiles().shards()) {
+            shards.add(storage.data().metadata(file));
+        }
+        Set<CheckpointKey> valid = new HashSet<>(ShardFiles.validKeys(config.plan(), shards, config.fingerprint()));
         int deletedCheckpoints = 0;
         for (CheckpointKey key : checkpoints.keys()) {
             if (!valid.contains(key)) {

@@ -5,6 +5,8 @@ import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardFiles;
+import dev.lethe.core.sisa.ShardJob;
+import dev.lethe.core.sisa.ShardStorage;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.store.Store;
@@ -25,7 +27,7 @@ import java.util.Map;
  * {@code lethe repair}: recomputes a SISA store's damaged or missing checkpoints bit for bit, which only exact
  * unlearning can offer. A checkpoint is a pure function of the records of its shard's slices 0..k, the seed and
  * the configuration (DESIGN.md §6), and the store keeps those records: each damaged shard is retrained through
- * the same {@link SisaTrainer} from its first damaged slice, starting from the intact checkpoint before it and
+ * the same {@link ShardExecutor} from its first damaged slice, starting from the intact checkpoint before it and
  * reusing the intact ones after it. Every recomputed checkpoint must have exactly the digest the manifest
  * recorded ({@link VerifiedCheckpointStore} refuses to write anything else), so a repair never changes what a
  * store serves; it needs the thread count the store was trained with (the caller starts the engine with it).
@@ -67,18 +69,28 @@ public final class RepairService {
      * uses); null for the store's own {@code ledger.db}.
      */
     public static Outcome repair(Store store, Device device, TrainListener listener, Ledger ledger) throws IOException {
+        return repair(ShardStorage.of(store), ShardExecutors.local(), device, listener, ledger);
+    }
+
+    /**
+     * {@link #repair(Store, Device, TrainListener, Ledger)} on the checkpoints and data files of {@code storage}, each
+     * damaged shard recomputed by {@code executor} as one job from its first damaged slice.
+     */
+    public static Outcome repair(ShardStorage storage, ShardExecutor executor, Device device, TrainListener listener, Ledger ledger)
+            throws IOException {
+        Store store = storage.store();
         try (StoreLock lock = StoreLock.acquire(store)) {
             StoreManifest manifest = store.readManifest();
             SisaConfig config = SisaService.config(manifest);
             requireIntactData(store, manifest);
-            VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.of(store, manifest);
-            SisaTrainer trainer = new SisaTrainer(config, checkpoints, device).listener(listener);
-            List<TrainingDataFile.Metadata> shards = ShardFiles.metadata(store, manifest);
-            List<Repaired> repaired = new ArrayList<>();
-            Map<Integer, Double> seconds = new LinkedHashMap<>();
+            VerifiedCheckpointStore checkpoints = storage.checkpoints(manifest);
+            List<ShardJob> jobs = new ArrayList<>();
+            List<Map<CheckpointKey, String>> brokenByJob = new ArrayList<>();
             int checked = 0;
-            for (int s = 0; s < shards.size(); s++) {
-                Lineage lineage = ShardFiles.shardLineage(config.plan(), s, shards.get(s).ids(), shards.get(s).slices());
+            for (int s = 0; s < manifest.dataFiles().shards().size(); s++) {
+                String file = manifest.dataFiles().shards().get(s);
+                TrainingDataFile.Metadata shard = storage.data().metadata(file);
+                Lineage lineage = ShardFiles.shardLineage(config.plan(), s, shard.ids(), shard.slices());
                 List<CheckpointKey> keys = ShardFiles.shardKeys(lineage, s, config.fingerprint());
                 Map<CheckpointKey, String> broken = new LinkedHashMap<>();
                 for (CheckpointKey key : keys) {
@@ -91,15 +103,22 @@ public final class RepairService {
                 if (broken.isEmpty()) {
                     continue;
                 }
-                long start = System.nanoTime();
                 for (CheckpointKey key : broken.keySet()) {
                     checkpoints.files().delete(key); // its bytes are wrong; the recomputation writes the right ones
                 }
                 int from = broken.keySet().stream().mapToInt(CheckpointKey::slice).min().orElseThrow();
-                TrainingDataFile.Content content = TrainingDataFile.read(store.root().resolve(manifest.dataFiles().shards().get(s)));
-                trainer.trainShard(content.records(), lineage, s, from);
-                seconds.put(s, (System.nanoTime() - start) / 1e9);
-                for (Map.Entry<CheckpointKey, String> b : broken.entrySet()) {
+                jobs.add(new ShardJob(s, from, file, lineage, config.fingerprint()));
+                brokenByJob.add(broken);
+            }
+            List<ShardResult> results = ShardExecutors.run(executor, jobs,
+                    new ShardContext(config, device, checkpoints, storage.data(), listener, e -> {
+                    }));
+            List<Repaired> repaired = new ArrayList<>();
+            Map<Integer, Double> seconds = new LinkedHashMap<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                int s = jobs.get(i).shard();
+                seconds.put(s, results.get(i).seconds());
+                for (Map.Entry<CheckpointKey, String> b : brokenByJob.get(i).entrySet()) {
                     CheckpointKey key = b.getKey();
                     String sha = checkpoints.sha256(key);
                     if (checkpoints.knownDigest(key).filter(sha::equals).isEmpty()) {

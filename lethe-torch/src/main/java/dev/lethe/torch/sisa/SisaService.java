@@ -10,6 +10,8 @@ import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.sisa.ShardFiles;
+import dev.lethe.core.sisa.ShardJob;
+import dev.lethe.core.sisa.ShardStorage;
 import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
@@ -69,14 +71,23 @@ public final class SisaService {
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, Device device,
                                 TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+        return train(storeDir, source, config, replace, ShardExecutors.local(), device, listener, onSlice);
+    }
+
+    /**
+     * {@link #train(Path, DatasetRef.Loaded, SisaConfig, boolean, Device, TrainListener, Consumer)} with the shards
+     * trained by {@code executor}: one job per shard from slice 0, on the data files just written.
+     */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, ShardExecutor executor,
+                                Device device, TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
         // the lock of a store being replaced is held from reading its history to the new manifest
         try (StoreLock lock = StoreLock.ifStore(storeDir)) {
-            return trainLocked(storeDir, source, config, replace, device, listener, onSlice);
+            return trainLocked(storeDir, source, config, replace, executor, device, listener, onSlice);
         }
     }
 
-    private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, Device device,
-                                       TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+    private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, ShardExecutor executor,
+                                       Device device, TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
         ErasureHistory history = ErasureHistory.read(storeDir);
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
@@ -85,16 +96,14 @@ public final class SisaService {
         Lineage lineage = config.plan().place(train);
         StoreManifest.DataFiles dataFiles = ShardFiles.writeAll(store, train, lineage, data.test(), 1);
 
-        VerifiedCheckpointStore checkpoints = VerifiedCheckpointStore.fresh(store);
-        List<SliceEvent> events = new ArrayList<>();
+        ShardStorage storage = ShardStorage.of(store);
+        VerifiedCheckpointStore checkpoints = storage.freshCheckpoints();
         long start = System.nanoTime();
-        List<CheckpointKey> keys = new SisaTrainer(config, checkpoints, device).listener(listener)
-                .onSlice(e -> {
-                    events.add(e);
-                    onSlice.accept(e);
-                })
-                .trainAll(train, lineage);
+        List<ShardResult> results = ShardExecutors.run(executor, ShardJob.wholeTraining(lineage, dataFiles.shards(), config.fingerprint()),
+                new ShardContext(config, device, checkpoints, storage.data(), listener, onSlice));
         double seconds = (System.nanoTime() - start) / 1e9;
+        List<CheckpointKey> keys = results.stream().map(ShardResult::finalKey).toList();
+        List<SliceEvent> events = results.stream().flatMap(r -> r.slices().stream()).toList();
 
         Evaluation test;
         long parameters;
