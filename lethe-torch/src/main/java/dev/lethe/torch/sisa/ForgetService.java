@@ -224,7 +224,7 @@ public final class ForgetService {
                 }
                 ForgetPlan plan = plan(manifest, config, matching);
                 VerifiedCheckpointStore checkpoints = storage.checkpoints(manifest);
-                Staged staged = stage(manifest, plan, matching, checkpoints);
+                StoreManifest.DataFiles staged = stage(manifest, plan, matching, checkpoints);
                 List<ShardResult> results = execute(plan, config, checkpoints);
                 StoreManifest next = commit(batch, manifest, ledger, matching, plan, staged, results, checkpoints, start);
                 purge(next, config, ledger);
@@ -301,19 +301,13 @@ public final class ForgetService {
     }
 
     /**
-     * The data files of the next version, written before any shard retrains (they are what the jobs read), and not
-     * yet current: nothing points at them until the switch, and the purge after it deletes any that a killed run
-     * left behind.
-     */
-    private record Staged(StoreManifest.DataFiles dataFiles) {
-    }
-
-    /**
      * Stage: writes each dirty shard's remaining records, and the remaining held-out records when some were
-     * forgotten, to the next version's data files. Before that, the checkpoints of untouched shards, which the next
-     * version serves as they are, are verified: a damaged one is never published.
+     * forgotten, to the next version's data files, and returns them. They are written before any shard retrains
+     * (they are what the jobs read) and are not current yet: nothing points at them until the switch, and the purge
+     * after it deletes any that a killed run left behind. Before that, the checkpoints of untouched shards, which the
+     * next version serves as they are, are verified: a damaged one is never published.
      */
-    private Staged stage(StoreManifest manifest, ForgetPlan plan, Matching matching, VerifiedCheckpointStore checkpoints) throws IOException {
+    private StoreManifest.DataFiles stage(StoreManifest manifest, ForgetPlan plan, Matching matching, VerifiedCheckpointStore checkpoints) throws IOException {
         List<CheckpointKey> keys = SisaService.currentKeys(manifest);
         for (int s = 0; s < keys.size(); s++) {
             if (plan.untouched(s)) {
@@ -338,7 +332,7 @@ public final class ForgetService {
             testFile = ShardFiles.testFile(manifest.currentVersion() + 1);
             testSha = storage.data().write(testFile, test.filter(test.name(), i -> !forgottenTest.contains(i)), null);
         }
-        return new Staged(new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha));
+        return new StoreManifest.DataFiles(shardFiles, shardShas, testFile, testSha);
     }
 
     /**
@@ -357,7 +351,7 @@ public final class ForgetService {
      * with the staged data files, the new checkpoints and tombstones; then the switch is announced and recorded.
      */
     private StoreManifest commit(List<ForgetRequest> batch, StoreManifest manifest, Ledger ledger, Matching matching, ForgetPlan plan,
-                                 Staged staged, List<ShardResult> results, VerifiedCheckpointStore checkpoints, long start) throws IOException {
+                                 StoreManifest.DataFiles staged, List<ShardResult> results, VerifiedCheckpointStore checkpoints, long start) throws IOException {
         int version = manifest.currentVersion() + 1;
         Map<String, StoreManifest.Match> matched = matching.matched();
         TreeSet<String> tombstones = matching.tombstones();
@@ -378,7 +372,7 @@ public final class ForgetService {
         StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, null, null, Instant.now().toString(), metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
                 batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
-        StoreManifest switched = manifest.withNewVersion(next, staged.dataFiles(),
+        StoreManifest switched = manifest.withNewVersion(next, staged,
                 List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null))
                 .withCheckpointDigests(checkpoints.digests(plan.keys()));
         CrashPoints.reach("before-switch");
