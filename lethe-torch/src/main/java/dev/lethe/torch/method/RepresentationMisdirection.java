@@ -67,7 +67,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     private static final int DIRECTION_CANDIDATES = 16;
 
     public record Options(
-            @JsonPropertyDescription("the child of the model's SequentialBlock whose output is steered (L); -1 = the last hidden layer, the input of the head")
+            @JsonPropertyDescription("the model layer whose output is steered (L; for logreg, mlp and cnn a child of the SequentialBlock); -1 = the last hidden layer, the input of the head")
             int layer,
             @JsonPropertyDescription("how many parameterised layers at or below L are updated, counting down from L (at most all of them); 0 = all of them")
             int updateLayers,

@@ -17,6 +17,9 @@ import java.util.ServiceLoader;
  * read, and one that is missed turns a valid store into "unknown model". The registry is filled
  * once, when the class is first used; built-ins come first, then plug-ins in class-path order, and
  * two families with one name are refused.
+ *
+ * <p>Adding a family: one class implementing {@link ModelFamily}, and one line naming it in the service
+ * file of its jar (see docs/ARCHITECTURE.md); the test sources' {@code ResidualFamily} is an example.
  */
 public final class ModelFamilies {
 
