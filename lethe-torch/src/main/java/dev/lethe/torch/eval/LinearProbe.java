@@ -25,8 +25,9 @@ import java.util.List;
  *
  * <p>Features are the output of every layer of the model except the last (the classification head;
  * see {@link dev.lethe.torch.model.ModelLayers}) — the post-ReLU last hidden layer of an MLP or CNN,
- * the flattened input of a logistic regression. A logistic regression (DJL, through the one {@link TrainLoop}) is trained on
- * the probe-training records' features and labels, then scored on the forget set.
+ * the flattened input of a logistic regression. A logistic regression (DJL, through the one
+ * {@link TrainLoop}) is trained on the probe-training records' features and labels, then scored on the
+ * forget set.
  *
  * @param trainAccuracy the probe's accuracy on the records it was trained on
  * @param forgetAccuracy the probe's accuracy on the forget set

@@ -29,8 +29,9 @@ import java.util.List;
  *
  * <p>Update rule. Trainable layers are the model's layers that have parameters (its family's
  * {@link dev.lethe.torch.model.ModelLayers}: the Linear and Conv layers of {@code logreg}, {@code mlp}
- * and {@code cnn}), counted from the input ({@code from=first}) or from the output ({@code from=last}). For each chosen layer {@code l}: {@code W_l ~ Xavier} (the same initialiser as a
- * fresh model, drawn with the torch generator seeded by {@code Seeds.derive(seed("layer-reset-init"), "layer", l)}),
+ * and {@code cnn}), counted from the input ({@code from=first}) or from the output ({@code from=last}).
+ * For each chosen layer {@code l}: {@code W_l ~ Xavier} (the same initialiser as a fresh model, drawn
+ * with the torch generator seeded by {@code Seeds.derive(seed("layer-reset-init"), "layer", l)}),
  * {@code b_l ← 0}; then {@code epochs} epochs of the original optimizer on {@code D_r} with
  * {@code learningRate}, every layer trainable.
  *
