@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Block;
-import ai.djl.util.Pair;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.model.LogregFamily;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Objectives;
@@ -24,10 +23,11 @@ import java.util.List;
  * Kim et al. 2024 / "representation-level" evaluations): does the representation still encode the
  * forget set's labels, even when the output head hides them?
  *
- * <p>Features are the output of every child of the model's {@code SequentialBlock} except the last
- * (the classification head) — the post-ReLU last hidden layer of an MLP or CNN, the flattened input of
- * a logistic regression. A logistic regression (DJL, through the one {@link TrainLoop}) is trained on
- * the probe-training records' features and labels, then scored on the forget set.
+ * <p>Features are the output of every layer of the model except the last (the classification head;
+ * see {@link dev.lethe.torch.model.ModelLayers}) — the post-ReLU last hidden layer of an MLP or CNN,
+ * the flattened input of a logistic regression. A logistic regression (DJL, through the one
+ * {@link TrainLoop}) is trained on the probe-training records' features and labels, then scored on the
+ * forget set.
  *
  * @param trainAccuracy the probe's accuracy on the records it was trained on
  * @param forgetAccuracy the probe's accuracy on the forget set
@@ -44,8 +44,8 @@ public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featu
         RecordSet trainFeatures = features(model, probeTrain);
         RecordSet forgetFeatures = features(model, forget);
         int d = trainFeatures.featureSize();
-        try (ModelHandle probe = ModelHandle.create(new ModelSpec(dev.lethe.torch.model.Architecture.LOGREG, new int[]{d}, List.of(),
-                model.spec().numClasses()), Seeds.derive(seed, "probe-init"))) {
+        try (ModelHandle probe = ModelHandle.create(ModelSpec.parse(LogregFamily.NAME, new int[]{d}, model.spec().numClasses()),
+                Seeds.derive(seed, "probe-init"))) {
             try (TensorData data = TensorData.of(trainFeatures, probe.manager())) {
                 new TrainLoop(new TrainConfig(epochs, 128, OptimizerKind.ADAM, 1e-2f, 0f, 0f, Seeds.derive(seed, "probe-train")))
                         .run(probe, data, Objectives.crossEntropy());
@@ -57,10 +57,6 @@ public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featu
 
     /** The records with their features replaced by the model's penultimate activations. */
     static RecordSet features(ModelHandle model, RecordSet records) {
-        List<Block> children = new ArrayList<>();
-        for (Pair<String, Block> child : model.block().getChildren()) {
-            children.add(child.getValue());
-        }
         int n = records.size();
         List<float[]> chunks = new ArrayList<>();
         int width = -1;
@@ -70,11 +66,7 @@ public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featu
                 try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
                     NDArray x = data.features().get(from + ":" + to);
                     x.attach(scratch);
-                    NDList h = new NDList(x);
-                    for (int i = 0; i < children.size() - 1; i++) {
-                        h = children.get(i).forward(model.parameterStore(), h, false);
-                    }
-                    NDArray out = h.singletonOrThrow();
+                    NDArray out = model.forwardLayers(new NDList(x), 0, model.layerCount() - 1, false).singletonOrThrow();
                     width = (int) (out.size() / (to - from));
                     chunks.add(out.toFloatArray());
                 }

@@ -2,10 +2,8 @@ package dev.lethe.torch.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Convolution;
-import ai.djl.nn.core.Linear;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -29,10 +27,11 @@ import java.util.List;
  * task-specific top and re-learns the input features. Weak for individual records: the layers that
  * are kept still carry what they learnt from the forget set, so the guarantee is only approximate.
  *
- * <p>Update rule. Trainable layers are the Linear and Conv children of the model's
- * {@link ai.djl.nn.SequentialBlock}, counted from the input ({@code from=first}) or from the output
- * ({@code from=last}). For each chosen layer {@code l}: {@code W_l ~ Xavier} (the same initialiser as a
- * fresh model, drawn with the torch generator seeded by {@code Seeds.derive(seed("layer-reset-init"), "layer", l)}),
+ * <p>Update rule. Trainable layers are the model's layers that have parameters (its family's
+ * {@link dev.lethe.torch.model.ModelLayers}: the Linear and Conv layers of {@code logreg}, {@code mlp}
+ * and {@code cnn}), counted from the input ({@code from=first}) or from the output ({@code from=last}).
+ * For each chosen layer {@code l}: {@code W_l ~ Xavier} (the same initialiser as a fresh model, drawn
+ * with the torch generator seeded by {@code Seeds.derive(seed("layer-reset-init"), "layer", l)}),
  * {@code b_l ← 0}; then {@code epochs} epochs of the original optimizer on {@code D_r} with
  * {@code learningRate}, every layer trainable.
  *
@@ -66,7 +65,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
 
     @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        List<Block> layers = trainableLayers(original);
+        List<ParameterList> layers = trainableLayers(original);
         if (options.layers() > layers.size()) {
             throw new IllegalArgumentException("layer-reset.layers is " + options.layers() + " but model " + original.spec().name()
                     + " has only " + layers.size() + " trainable layers");
@@ -83,12 +82,13 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
         return model;
     }
 
-    /** The Linear and Conv children of the model's block, input side first. */
-    static List<Block> trainableLayers(ModelHandle model) {
-        List<Block> layers = new ArrayList<>();
-        for (Pair<String, Block> child : model.block().getChildren()) {
-            if (child.getValue() instanceof Linear || child.getValue() instanceof Convolution) {
-                layers.add(child.getValue());
+    /** The parameters of each of the model's layers that has any, input side first. */
+    static List<ParameterList> trainableLayers(ModelHandle model) {
+        List<ParameterList> layers = new ArrayList<>();
+        for (int layer = 0; layer < model.layerCount(); layer++) {
+            ParameterList parameters = model.layerParameters(layer);
+            if (!parameters.isEmpty()) {
+                layers.add(parameters);
             }
         }
         return layers;
@@ -99,11 +99,11 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
      * layer {@code l} (its position from the input) draws from {@code Seeds.derive(seed, "layer", l)}.
      */
     static void reset(ModelHandle model, int k, boolean fromFirst, long seed) {
-        List<Block> layers = trainableLayers(model);
+        List<ParameterList> layers = trainableLayers(model);
         XavierInitializer xavier = new XavierInitializer();
         for (int j = 0; j < k; j++) {
             int l = fromFirst ? j : layers.size() - 1 - j;
-            for (Pair<String, Parameter> p : layers.get(l).getParameters()) {
+            for (Pair<String, Parameter> p : layers.get(l)) {
                 NDArray w = p.getValue().getArray();
                 if (p.getValue().getType() == Parameter.Type.WEIGHT) {
                     try (NDManager scratch = model.manager().newSubManager()) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
@@ -28,8 +27,9 @@ import java.util.SplittableRandom;
  * corpus and some retain data exist and the layers above L (the head) should stay untouched. It is
  * cheap (a few epochs over the forget set) and does not need the labels of the forget data.
  *
- * <p>Update rule, with {@code h^L_θ(x)} the output of the first L+1 children of the model's
- * {@code SequentialBlock} (layer L, e.g. the output of the second ReLU of an {@code mlp}), a fixed random
+ * <p>Update rule, with {@code h^L_θ(x)} the output of the model's layers 0..L (its family's
+ * {@link dev.lethe.torch.model.ModelLayers}: the children of the {@code SequentialBlock} of {@code logreg},
+ * {@code mlp} and {@code cnn}; layer L is e.g. the output of the second ReLU of an {@code mlp}), a fixed random
  * unit vector {@code u} and the frozen original {@code θ₀}: each step pairs a forget batch with a retain
  * batch (drawn by {@link BatchSampler}) and minimises
  * <pre>
@@ -67,7 +67,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     private static final int DIRECTION_CANDIDATES = 16;
 
     public record Options(
-            @JsonPropertyDescription("the child of the model's SequentialBlock whose output is steered (L); -1 = the last hidden layer, the input of the head")
+            @JsonPropertyDescription("the model layer whose output is steered (L; for logreg, mlp and cnn a child of the SequentialBlock); -1 = the last hidden layer, the input of the head")
             int layer,
             @JsonPropertyDescription("how many parameterised layers at or below L are updated, counting down from L (at most all of them); 0 = all of them")
             int updateLayers,
@@ -96,15 +96,15 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
 
     @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        List<Block> children = children(original);
-        int layer = options.layer() == -1 ? children.size() - 2 : options.layer();
-        if (layer < 0 || layer > children.size() - 2) {
-            throw new IllegalArgumentException("rmu.layer must name a layer below the head: 0.." + (children.size() - 2)
+        int layers = original.layerCount();
+        int layer = options.layer() == -1 ? layers - 2 : options.layer();
+        if (layer < 0 || layer > layers - 2) {
+            throw new IllegalArgumentException("rmu.layer must name a layer below the head: 0.." + (layers - 2)
                     + " (or -1) for " + original.spec().name() + ", got " + options.layer());
         }
         List<Integer> withParameters = new ArrayList<>();
         for (int i = 0; i <= layer; i++) {
-            if (!children.get(i).getParameters().isEmpty()) {
+            if (!original.layerParameters(i).isEmpty()) {
                 withParameters.add(i);
             }
         }
@@ -153,7 +153,6 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
      */
     private static NDArray steeringTarget(ModelHandle frozen, int layer, RecordSet forget, UnlearningContext context, Options options,
                                           NDManager run) {
-        List<Block> children = children(frozen);
         Shape shape;
         try (NDManager probe = run.newSubManager()) {
             NDArray zero = probe.zeros(frozen.spec().batchShape(1));
@@ -178,10 +177,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
             }
             double probability;
             try (NDManager probe = run.newSubManager()) {
-                NDList x = new NDList(probe.create(u, new Shape(1).addAll(shape)));
-                for (int i = layer + 1; i < children.size(); i++) {
-                    x = children.get(i).forward(frozen.parameterStore(), x, false);
-                }
+                NDList x = frozen.forwardLayers(new NDList(probe.create(u, new Shape(1).addAll(shape))), layer + 1, frozen.layerCount(), false);
                 probability = x.singletonOrThrow().softmax(1).getFloat(0, majority);
             }
             if (probability < bestProbability) {
@@ -209,25 +205,15 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
         return best;
     }
 
-    static List<Block> children(ModelHandle model) {
-        List<Block> out = new ArrayList<>();
-        model.block().getChildren().forEach(p -> out.add(p.getValue()));
-        return out;
-    }
-
     /**
-     * The output of children {@code 0..layer} for {@code inputs}; children before {@code firstTrained}
-     * run on a detached input, so no gradient reaches their parameters.
+     * The output of layers {@code 0..layer} for {@code inputs}; layer {@code firstTrained} (when it is
+     * not the first) runs on a detached input, so no gradient reaches the parameters of the layers before it.
      */
     static NDArray activations(ModelHandle model, NDArray inputs, int firstTrained, int layer, boolean training) {
-        List<Block> children = children(model);
         NDList x = new NDList(inputs);
-        for (int i = 0; i <= layer; i++) {
-            if (i == firstTrained && i > 0) {
-                x = new NDList(x.singletonOrThrow().stopGradient());
-            }
-            x = children.get(i).forward(model.parameterStore(), x, training);
+        if (firstTrained > 0) {
+            x = new NDList(model.forwardLayers(x, 0, firstTrained, training).singletonOrThrow().stopGradient());
         }
-        return x.singletonOrThrow();
+        return model.forwardLayers(x, firstTrained, layer + 1, training).singletonOrThrow();
     }
 }

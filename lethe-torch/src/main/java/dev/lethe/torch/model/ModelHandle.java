@@ -8,8 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
@@ -34,8 +35,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model in memory: its {@link ModelSpec}, its DJL block and the {@link NDManager} that owns every
- * parameter array. Closing the handle frees all of them.
+ * A model in memory: its {@link ModelSpec}, the DJL block its family built (any {@link Block}) and the
+ * {@link NDManager} that owns every parameter array. Closing the handle frees all of them. It takes a
+ * list of inputs ({@link #forward(NDList, boolean)}) and reaches the family's intermediate layers
+ * ({@link #forwardLayers}, {@link #activations}, {@link #layerParameters}), so code that works on
+ * models does not need to know which family it has.
  *
  * <p>Follows the DJL/PyTorch patterns of DESIGN.md §5: initialisation draws from a seed derived from
  * {@code (seed, "init")}; {@link #load} builds a fresh block and re-enables gradients (DJL's
@@ -53,13 +57,15 @@ public final class ModelHandle implements AutoCloseable {
 
     private final ModelSpec spec;
     private final NDManager manager;
-    private final SequentialBlock block;
+    private final Block block;
+    private final ModelLayers layers;
     private final ParameterStore parameterStore;
 
-    private ModelHandle(ModelSpec spec, NDManager manager, SequentialBlock block) {
+    private ModelHandle(ModelSpec spec, NDManager manager, Block block) {
         this.spec = spec;
         this.manager = manager;
         this.block = block;
+        this.layers = spec.family().layers(block);
         this.parameterStore = new ParameterStore(manager, false);
     }
 
@@ -67,12 +73,12 @@ public final class ModelHandle implements AutoCloseable {
     public static ModelHandle create(ModelSpec spec, long seed, Device device) {
         var engine = TorchRuntime.engine();
         NDManager manager = engine.newBaseManager(device);
-        SequentialBlock block = spec.buildBlock();
+        Block block = spec.buildBlock();
         block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
         // The torch generator is global: seed it from (seed, "init") right before the draws, so the
         // initial weights do not depend on anything drawn earlier in the process.
         engine.setRandomSeed((int) (Seeds.derive(seed, "init") & 0x7fffffff));
-        block.initialize(manager, DataType.FLOAT32, spec.batchShape(1));
+        block.initialize(manager, DataType.FLOAT32, spec.family().initializationShapes(spec));
         return new ModelHandle(spec, manager, block);
     }
 
@@ -85,7 +91,7 @@ public final class ModelHandle implements AutoCloseable {
         return spec;
     }
 
-    public SequentialBlock block() {
+    public Block block() {
         return block;
     }
 
@@ -123,6 +129,26 @@ public final class ModelHandle implements AutoCloseable {
     /** Logits for a batch of inputs {@code [batch, ...inputShape]}: {@link #forward(NDList, boolean)} for one input and one output. */
     public NDArray forward(NDArray inputs, boolean training) {
         return forward(new NDList(inputs), training).singletonOrThrow();
+    }
+
+    /** Number of addressable layers of the model's family, the output head included (see {@link ModelLayers}). */
+    public int layerCount() {
+        return layers.count();
+    }
+
+    /** The output of layers {@code from} (inclusive) to {@code to} (exclusive) for {@code inputs}, the input of layer {@code from}. */
+    public NDList forwardLayers(NDList inputs, int from, int to, boolean training) {
+        return layers.forward(parameterStore, inputs, from, to, training);
+    }
+
+    /** The activations after layer {@code layer} (layers {@code 0..layer}) for a batch of model inputs. */
+    public NDList activations(NDList inputs, int layer, boolean training) {
+        return forwardLayers(inputs, 0, layer + 1, training);
+    }
+
+    /** The parameters that belong to layer {@code layer}; empty for a layer without any. */
+    public ParameterList layerParameters(int layer) {
+        return layers.parameters(layer);
     }
 
     /** Writes the model to a stream in the {@code .lethe-model} format. */
@@ -169,7 +195,7 @@ public final class ModelHandle implements AutoCloseable {
         }
         ModelSpec spec = ModelSpecCodec.decode(dis.readUTF(), source);
         NDManager manager = TorchRuntime.engine().newBaseManager(device);
-        SequentialBlock block = spec.buildBlock();
+        Block block = spec.buildBlock();
         try {
             block.loadParameters(manager, dis);
         } catch (MalformedModelException | IOException | RuntimeException e) {

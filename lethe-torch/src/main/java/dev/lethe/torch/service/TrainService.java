@@ -123,7 +123,7 @@ public final class TrainService {
                     : Objectives.crossEntropy();
             TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
             double polishedResidual = Double.NaN;
-            if (perturbation > 0 && spec.architecture() == dev.lethe.torch.model.Architecture.LOGREG && config.weightDecay() > 0) {
+            if (perturbation > 0 && spec.family() instanceof dev.lethe.torch.model.LogregFamily && config.weightDecay() > 0) {
                 polishedResidual = dev.lethe.torch.method.certified.CertifiedRemoval.polish(model, data.train(), config, perturbation,
                         dev.lethe.torch.method.certified.CertifiedRemoval.POLISH_STEPS, new dev.lethe.torch.train.Cancellation());
             }

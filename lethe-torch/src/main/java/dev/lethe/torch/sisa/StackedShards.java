@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import dev.lethe.torch.model.Architecture;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 
@@ -16,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The shard models of an ensemble of fully connected networks ({@code logreg}, {@code mlp}) run as one
+ * The shard models of an ensemble of fully connected networks (a family that
+ * {@linkplain dev.lethe.torch.model.ModelFamily#isDenseReluChain() is a dense ReLU chain}: {@code logreg}, {@code mlp}) run as one
  * network over stacked weights. Every shard sees the same input, so the first layer's weights of
  * the S shards are concatenated into one {@code d × (S·h₁)} matrix and a batch {@code X}
  * ({@code B × d}) takes one GEMM, {@code H₁ = relu(X [W₁¹ … W₁ˢ] + b₁)}, viewed as {@code S × B × h₁};
@@ -29,7 +29,7 @@ import java.util.Optional;
  * JNI and dispatches a kernel, ~10–20 µs, while the maths for one vector takes less).
  *
  * <p>Built from the shards' weights when the ensemble is built; the ensemble's shards are not
- * changed afterwards. Convolutional shards are not stacked (their forward passes run one by one).
+ * changed afterwards. Shards of other families (convolutional ones, say) are not stacked (their forward passes run one by one).
  */
 final class StackedShards implements AutoCloseable {
 
@@ -70,11 +70,11 @@ final class StackedShards implements AutoCloseable {
 
     /**
      * The stacked form of {@code shards}, or empty when they are not all the same fully connected
-     * network (weight, bias, weight, bias, … in forward order).
+     * network of a dense ReLU chain family (weight, bias, weight, bias, … in forward order).
      */
     static Optional<StackedShards> of(List<ModelHandle> shards) {
         ModelSpec spec = shards.get(0).spec();
-        if (spec.architecture() == Architecture.CNN || shards.stream().anyMatch(s -> !s.spec().equals(spec))) {
+        if (!spec.family().isDenseReluChain() || shards.stream().anyMatch(s -> !s.spec().equals(spec))) {
             return Optional.empty();
         }
         List<Pair<String, Parameter>> params = shards.get(0).parameters();

@@ -1,7 +1,7 @@
 package dev.lethe.torch.method;
 
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,12 @@ class LayerResetTest {
             LayerReset.reset(b, 2, true, 11);
             // Then both draws agree bit for bit
             assertThat(a.weightsDigest()).isEqualTo(b.weightsDigest());
-            List<Block> reset = LayerReset.trainableLayers(a);
-            List<Block> kept = LayerReset.trainableLayers(untouched);
+            List<ParameterList> reset = LayerReset.trainableLayers(a);
+            List<ParameterList> kept = LayerReset.trainableLayers(untouched);
             assertThat(reset).hasSize(3);
             for (int l = 0; l < 3; l++) {
-                List<Pair<String, Parameter>> now = reset.get(l).getParameters().stream().toList();
-                List<Pair<String, Parameter>> was = kept.get(l).getParameters().stream().toList();
+                List<Pair<String, Parameter>> now = reset.get(l).stream().toList();
+                List<Pair<String, Parameter>> was = kept.get(l).stream().toList();
                 for (int i = 0; i < now.size(); i++) {
                     float[] v = now.get(i).getValue().getArray().toFloatArray();
                     float[] v0 = was.get(i).getValue().getArray().toFloatArray();

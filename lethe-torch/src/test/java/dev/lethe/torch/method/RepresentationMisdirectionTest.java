@@ -3,11 +3,9 @@ package dev.lethe.torch.method;
 import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import dev.lethe.torch.model.ModelHandle;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,17 +26,16 @@ class RepresentationMisdirectionTest {
                      ClassForgetting.DATA, ClassForgetting.context(5))) {
             // mlp = flatten, linear, relu, linear, relu, linear: L = 4 (the second relu), updated = child 3
             assertThat(run.report()).containsEntry("rmu.layer", 4).containsEntry("rmu.firstUpdatedLayer", 3);
-            List<Block> before = RepresentationMisdirection.children(original);
-            List<Block> after = RepresentationMisdirection.children(run.model());
+            ModelHandle after = run.model();
             for (int child : new int[]{1, 3, 5}) {
-                float[] w0 = before.get(child).getParameters().get(0).getValue().getArray().toFloatArray();
-                float[] w1 = after.get(child).getParameters().get(0).getValue().getArray().toFloatArray();
+                float[] w0 = original.layerParameters(child).get(0).getValue().getArray().toFloatArray();
+                float[] w1 = after.layerParameters(child).get(0).getValue().getArray().toFloatArray();
                 if (child == 3) {
                     assertThat(w1).as("layer %d", child).isNotEqualTo(w0);
                 } else {
                     assertThat(w1).as("layer %d", child).isEqualTo(w0);
-                    assertThat(after.get(child).getParameters().get(1).getValue().getArray().toFloatArray())
-                            .isEqualTo(before.get(child).getParameters().get(1).getValue().getArray().toFloatArray());
+                    assertThat(after.layerParameters(child).get(1).getValue().getArray().toFloatArray())
+                            .isEqualTo(original.layerParameters(child).get(1).getValue().getArray().toFloatArray());
                 }
             }
             double[] forgetDistance = meanDistanceToOriginal(original, run.model(), ClassForgetting.DATA.forget());

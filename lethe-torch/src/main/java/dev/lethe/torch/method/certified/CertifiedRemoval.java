@@ -14,7 +14,7 @@ import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
-import dev.lethe.torch.model.Architecture;
+import dev.lethe.torch.model.LogregFamily;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objective;
@@ -318,7 +318,7 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
 
     /** λ of {@code config}, after checking that {@code model} is a logreg trained with L2 regularisation. */
     private static double requireL2Logreg(ModelHandle model, TrainConfig config) {
-        if (model.spec().architecture() != Architecture.LOGREG) {
+        if (!(model.spec().family() instanceof LogregFamily)) {
             throw new IllegalArgumentException("certified: needs a logreg model trained with L2 regularisation (weight decay λ > 0); "
                     + model.spec().name() + " is not one — use another method, or retrain");
         }
