@@ -24,7 +24,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class NextTokenTaskTest {
+public class NextTokenTaskTest {
 
     private static final List<String> SENTENCES = List.of(
             "the cat sat on the mat.",
@@ -35,7 +35,7 @@ class NextTokenTaskTest {
             "the cat and the dog sat.");
 
     /** The sentences' bytes as tokens over the vocabulary of the characters they use, with every token after the first counted. */
-    static RecordSet sentences() {
+    public static RecordSet sentences() {
         TreeSet<Integer> chars = new TreeSet<>();
         SENTENCES.forEach(s -> s.chars().forEach(chars::add));
         List<Integer> vocabulary = new ArrayList<>(chars);

@@ -27,12 +27,13 @@ import dev.lethe.torch.runtime.TorchRuntime;
  * this swaps the layers of a freshly created handle's block for its own. Once families are registered,
  * this becomes a toy family.
  */
-final class TinyLanguageModel {
+public final class TinyLanguageModel {
 
     private TinyLanguageModel() {
     }
 
-    static ModelHandle create(int vocabularySize, int width, long seed) {
+    /** A new model over {@code vocabularySize} token ids with embeddings of {@code width}, initialised from {@code seed}. */
+    public static ModelHandle create(int vocabularySize, int width, long seed) {
         ModelHandle model = ModelHandle.create(ModelSpec.parse("logreg", new int[]{1}, 2), seed);
         SequentialBlock block = model.block();
         while (!block.getChildren().isEmpty()) {
