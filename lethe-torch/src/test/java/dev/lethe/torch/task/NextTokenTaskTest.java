@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import dev.lethe.core.data.NextTokenTargets;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
+import dev.lethe.core.mia.PopulationScore;
 import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.eval.mia.PopulationAttack;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.OptimizerKind;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 public class NextTokenTaskTest {
@@ -77,6 +80,14 @@ public class NextTokenTaskTest {
             int counted = SENTENCES.stream().mapToInt(s -> s.length() - 1).sum();
             assertThat(after.value("tokens")).isEqualTo(counted);
             assertThat(after.records()).isEqualTo(SENTENCES.size());
+
+            // The loss attack scores records by the task's per-record loss; the probability-based attacks refuse.
+            double[] losses = new Evaluator().perRecordLosses(model, data);
+            assertThat(java.util.Arrays.stream(losses).min().orElseThrow()).isPositive();
+            assertThat(java.util.Arrays.stream(losses).max().orElseThrow()).isLessThan(chance);
+            assertThat(new PopulationAttack(PopulationScore.LOSS).run(model, text, text).auc()).isEqualTo(0.5);
+            assertThatThrownBy(() -> new PopulationAttack(PopulationScore.ENTROPY).run(model, text, text))
+                    .hasMessageContaining("the entropy attack needs class probabilities; on next-token records only the loss attack runs");
         }
     }
 
