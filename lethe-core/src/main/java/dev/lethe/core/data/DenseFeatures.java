@@ -30,7 +30,7 @@ public final class DenseFeatures implements RecordContent {
 
     @Override
     public int size() {
-        // A zero-width shape holds no values at all; it is refused by every model, but counts as empty here.
+        // A zero-width shape cannot tell how many records it holds (RecordSet counts them by id).
         return featureSize == 0 ? 0 : values.length / featureSize;
     }
 
