@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
+import dev.lethe.torch.task.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,9 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code lethe methods}: every unlearning method with its guarantee and options. */
+/** {@code lethe methods}: every unlearning method with its guarantee, the tasks it supports and its options. */
 @Command(name = "methods", mixinStandardHelpOptions = true,
-        description = "List the unlearning methods: id, guarantee, and every option with its default and meaning.")
+        description = "List the unlearning methods: id, guarantee, the tasks each supports, and every option with its default and meaning.")
 public final class MethodsCommand implements Callable<Integer> {
 
     @Spec
@@ -37,6 +38,7 @@ public final class MethodsCommand implements Callable<Integer> {
                 d.put("id", m.name());
                 d.put("guarantee", m.guarantee().name().toLowerCase(Locale.ROOT));
                 d.put("summary", m.summary());
+                d.put("tasks", m.tasks().stream().map(Task::name).toList());
                 d.put("options", MethodOptions.describe(m));
                 all.add(d);
             }
@@ -45,6 +47,7 @@ public final class MethodsCommand implements Callable<Integer> {
         }
         for (UnlearningMethod<?> m : UnlearningMethods.all()) {
             out.printf(Locale.ROOT, "%-16s %-11s %s%n", m.name(), m.guarantee().name().toLowerCase(Locale.ROOT), m.summary());
+            out.printf(Locale.ROOT, "    tasks: %s%n", String.join(", ", m.tasks().stream().map(Task::name).toList()));
             for (MethodOptions.Info o : MethodOptions.describe(m)) {
                 out.printf(Locale.ROOT, "    --opt %s=%s  (%s) %s%n", o.key(), o.defaultValue(), o.type(), o.description());
             }

@@ -251,8 +251,10 @@ class CommandLineTest {
         Cli r = Cli.run("methods");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("retrain").contains("grad-ascent").contains("--opt grad-ascent.epochs=");
+        assertThat(r.out()).contains("tasks: classification, next-token").contains("tasks: classification\n");
         JsonNode all = JSON.readTree(Cli.run("methods", "--json").out());
         assertThat(all.size()).isGreaterThanOrEqualTo(5);
+        assertThat(all.get(0).get("tasks").get(0).asText()).isEqualTo("classification");
         assertThat(all.get(0).get("options").get(0).get("description").asText()).isNotBlank();
     }
 

@@ -10,6 +10,9 @@ import java.util.Optional;
  * name. Both must be stable across loads of the same file, which is why loaders derive them from the
  * data (an id column, a file name, a row index in a fixed file), never from a random draw.
  *
+ * <p>This is the row view of a classifier's data (dense features, class label); records of other
+ * content (token sequences) are read through {@link RecordSet#content()} and {@link RecordSet#targets()}.
+ *
  * @param id stable, unique record id
  * @param subjectId the person or source the record came from, or {@code null} when unknown
  * @param features the features, flattened in row-major order of {@link RecordSet#featureShape()}

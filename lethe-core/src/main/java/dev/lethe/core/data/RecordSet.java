@@ -4,8 +4,6 @@ import org.apache.commons.codec.binary.Hex;
 import org.apache.commons.codec.digest.DigestUtils;
 import dev.lethe.core.seed.Seeds;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -17,24 +15,31 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
- * An immutable, columnar set of {@link Record}s that share one feature shape and one label space.
+ * An immutable, columnar set of {@link Record}s: who each record is (id, subject) and what it holds —
+ * its {@link RecordContent} (dense features or token sequences) and its {@link RecordTargets} (a class
+ * label, or next-token targets with a loss mask).
  *
- * <p>Columnar (one flat {@code float[]} for all features) because training copies the whole set into
- * one tensor; {@link #record(int)} gives a row view when one is needed. Record ids are unique within
- * a set; the constructor checks it, so every later step (forget by id, lineage) can rely on it.
+ * <p>Identity is kept apart from content because everything exact unlearning needs (forget by id or
+ * subject, lineage, the split, the fingerprint) works on ids alone and so works for every kind of
+ * content; only training and scoring look inside. Columnar (one flat array for all records) because
+ * training copies the whole set into one tensor. Record ids are unique within a set; the constructor
+ * checks it, so every later step can rely on it.
+ *
+ * <p>The classification view ({@link #featuresView()}, {@link #featureShape()}, {@link #labels()},
+ * {@link #label(int)}, {@link #numClasses()}, {@link #classNames()}, {@link #record(int)}) is for dense
+ * features with class labels; on any other set it fails with a message that says so.
  */
 public final class RecordSet {
 
     private final String name;
     private final String[] ids;
     private final String[] subjects;
-    private final float[] features;
-    private final int[] labels;
-    private final int[] featureShape;
-    private final int featureSize;
-    private final List<String> classNames;
+    private final RecordContent content;
+    private final RecordTargets targets;
 
     /**
+     * A set of dense features with class labels (a classifier's data).
+     *
      * @param name what the set is, for messages and reports ("digits", "mnist/train")
      * @param ids record ids, unique, one per record
      * @param subjects subject ids (entries may be {@code null}), or {@code null} for none at all
@@ -45,20 +50,27 @@ public final class RecordSet {
      */
     public RecordSet(String name, String[] ids, String[] subjects, float[] features, int[] labels,
                      int[] featureShape, List<String> classNames) {
+        this(name, ids, subjects, new DenseFeatures(features, featureShape), new ClassLabels(labels, classNames));
+    }
+
+    /**
+     * A set of any content and targets.
+     *
+     * @param name what the set is, for messages and reports
+     * @param ids record ids, unique, one per record
+     * @param subjects subject ids (entries may be {@code null}), or {@code null} for none at all
+     * @param content one entry per record
+     * @param targets one entry per record, of a kind that fits the content (class labels for dense
+     *                features; next-token targets for token sequences, aligned with them)
+     */
+    public RecordSet(String name, String[] ids, String[] subjects, RecordContent content, RecordTargets targets) {
         this.name = Objects.requireNonNull(name, "name");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.subjects = subjects == null ? new String[ids.length] : subjects;
-        this.features = Objects.requireNonNull(features, "features");
-        this.labels = Objects.requireNonNull(labels, "labels");
-        this.featureShape = featureShape.clone();
-        this.classNames = List.copyOf(classNames);
-        this.featureSize = Arrays.stream(featureShape).reduce(1, Math::multiplyExact);
+        this.content = Objects.requireNonNull(content, "content");
+        this.targets = Objects.requireNonNull(targets, "targets");
         int n = ids.length;
-        if (this.subjects.length != n || labels.length != n || (long) n * featureSize != features.length) {
-            throw new IllegalArgumentException(name + ": column lengths disagree (ids " + n + ", subjects "
-                    + this.subjects.length + ", labels " + labels.length + ", feature values " + features.length
-                    + " for shape " + Arrays.toString(featureShape) + ")");
-        }
+        checkColumns(n);
         Set<String> seen = new HashSet<>(n * 2);
         for (int i = 0; i < n; i++) {
             if (ids[i] == null || ids[i].isEmpty()) {
@@ -67,10 +79,31 @@ public final class RecordSet {
             if (!seen.add(ids[i])) {
                 throw new IllegalArgumentException(name + ": record id '" + ids[i] + "' occurs twice; record ids must be unique");
             }
-            if (labels[i] < 0 || labels[i] >= this.classNames.size()) {
-                throw new IllegalArgumentException(name + ": record '" + ids[i] + "' has label " + labels[i]
-                        + " outside [0, " + this.classNames.size() + ")");
+            if (targets instanceof ClassLabels c && (c.label(i) < 0 || c.label(i) >= c.classNames().size())) {
+                throw new IllegalArgumentException(name + ": record '" + ids[i] + "' has label " + c.label(i)
+                        + " outside [0, " + c.classNames().size() + ")");
             }
+        }
+    }
+
+    private void checkColumns(int n) {
+        if (content instanceof DenseFeatures dense && targets instanceof ClassLabels labels) {
+            if (subjects.length != n || labels.size() != n || !dense.holds(n)) {
+                throw new IllegalArgumentException(name + ": column lengths disagree (ids " + n + ", subjects "
+                        + subjects.length + ", labels " + labels.size() + ", feature values " + dense.valuesView().length
+                        + " for shape " + Arrays.toString(dense.shape()) + ")");
+            }
+        } else if (content instanceof TokenSequences tokens && targets instanceof NextTokenTargets next) {
+            if (subjects.length != n || tokens.size() != n || next.size() != n) {
+                throw new IllegalArgumentException(name + ": column lengths disagree (ids " + n + ", subjects "
+                        + subjects.length + ", token sequences " + tokens.size() + ", targets " + next.size() + ")");
+            }
+            if (!Arrays.equals(tokens.offsets(), next.offsets())) {
+                throw new IllegalArgumentException(name + ": the loss mask is not aligned with the token sequences");
+            }
+        } else {
+            throw new IllegalArgumentException(name + ": " + targets.getClass().getSimpleName() + " do not fit "
+                    + content.getClass().getSimpleName() + " (dense features take class labels; token sequences next-token targets)");
         }
     }
 
@@ -82,22 +115,37 @@ public final class RecordSet {
         return ids.length;
     }
 
+    /** What the records hold. */
+    public RecordContent content() {
+        return content;
+    }
+
+    /** What a model learns to predict for each record; decides the task. */
+    public RecordTargets targets() {
+        return targets;
+    }
+
+    /** Whether this is a classifier's set (dense features with class labels), the one the classification view serves. */
+    public boolean isClassification() {
+        return content instanceof DenseFeatures && targets instanceof ClassLabels;
+    }
+
     public int numClasses() {
-        return classNames.size();
+        return classLabels().classNames().size();
     }
 
     public List<String> classNames() {
-        return classNames;
+        return classLabels().classNames();
     }
 
     /** Shape of one record's features. */
     public int[] featureShape() {
-        return featureShape.clone();
+        return dense().shape();
     }
 
     /** Number of feature values per record. */
     public int featureSize() {
-        return featureSize;
+        return dense().featureSize();
     }
 
     public String id(int i) {
@@ -110,7 +158,7 @@ public final class RecordSet {
     }
 
     public int label(int i) {
-        return labels[i];
+        return classLabels().label(i);
     }
 
     /** Whether any record carries a subject id. */
@@ -125,7 +173,7 @@ public final class RecordSet {
 
     /** A copy of all labels. */
     public int[] labels() {
-        return labels.clone();
+        return classLabels().labels();
     }
 
     /** A copy of all record ids. */
@@ -138,12 +186,28 @@ public final class RecordSet {
      * a tensor once per run, and a defensive copy of MNIST (188 MB) per call would be wasteful.
      */
     public float[] featuresView() {
-        return features;
+        return dense().valuesView();
     }
 
     /** Row view of record {@code i} (the features are copied). */
     public Record record(int i) {
-        return new Record(ids[i], subjects[i], Arrays.copyOfRange(features, i * featureSize, (i + 1) * featureSize), labels[i]);
+        return new Record(ids[i], subjects[i], dense().row(i), classLabels().label(i));
+    }
+
+    private DenseFeatures dense() {
+        if (content instanceof DenseFeatures dense) {
+            return dense;
+        }
+        throw new IllegalStateException(name + " holds " + content.describe() + ", not dense features: this step works on"
+                + " a classifier's data only");
+    }
+
+    private ClassLabels classLabels() {
+        if (targets instanceof ClassLabels labels) {
+            return labels;
+        }
+        throw new IllegalStateException(name + " has " + targets.getClass().getSimpleName() + ", not class labels: this step"
+                + " works on a classifier's data only");
     }
 
     /** The records at the given positions, in that order. */
@@ -151,16 +215,12 @@ public final class RecordSet {
         int n = positions.length;
         String[] nIds = new String[n];
         String[] nSubjects = new String[n];
-        int[] nLabels = new int[n];
-        float[] nFeatures = new float[n * featureSize];
         for (int k = 0; k < n; k++) {
             int i = positions[k];
             nIds[k] = ids[i];
             nSubjects[k] = subjects[i];
-            nLabels[k] = labels[i];
-            System.arraycopy(features, i * featureSize, nFeatures, k * featureSize, featureSize);
         }
-        return new RecordSet(newName, nIds, nSubjects, nFeatures, nLabels, featureShape, classNames);
+        return new RecordSet(newName, nIds, nSubjects, content.select(positions), targets.select(positions));
     }
 
     /** The records whose position satisfies the predicate, in their order. */
@@ -174,7 +234,7 @@ public final class RecordSet {
         return select(newName, kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** The records of several sets with the same shape and classes, one after another. */
+    /** The records of several sets with the same content layout and targets, one after another. */
     public static RecordSet concat(String name, List<RecordSet> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to concatenate");
@@ -183,36 +243,39 @@ public final class RecordSet {
         int n = parts.stream().mapToInt(RecordSet::size).sum();
         String[] ids = new String[n];
         String[] subjects = new String[n];
-        int[] labels = new int[n];
-        float[] features = new float[n * first.featureSize];
+        List<RecordContent> contents = new ArrayList<>();
+        List<RecordTargets> targets = new ArrayList<>();
         int at = 0;
         for (RecordSet p : parts) {
-            if (!Arrays.equals(p.featureShape, first.featureShape) || !p.classNames.equals(first.classNames)) {
+            if (!p.content.sameLayout(first.content) || !p.targets.sameSpace(first.targets)) {
                 throw new IllegalArgumentException("cannot concatenate " + p.name + " to " + first.name + ": shapes or classes differ");
             }
             System.arraycopy(p.ids, 0, ids, at, p.size());
             System.arraycopy(p.subjects, 0, subjects, at, p.size());
-            System.arraycopy(p.labels, 0, labels, at, p.size());
-            System.arraycopy(p.features, 0, features, at * first.featureSize, p.features.length);
+            if (p != first) {
+                contents.add(p.content);
+                targets.add(p.targets);
+            }
             at += p.size();
         }
-        return new RecordSet(name, ids, subjects, features, labels, first.featureShape, first.classNames);
+        return new RecordSet(name, ids, subjects, first.content.concat(contents), first.targets.concat(targets));
     }
 
     /** The first {@code limit} records of each class, in set order (a deterministic subset for quick runs). */
     public RecordSet firstPerClass(int limit) {
+        ClassLabels labels = classLabels();
         int[] taken = new int[numClasses()];
-        return filter(name, i -> taken[labels[i]]++ < limit);
+        return filter(name, i -> taken[labels.label(i)]++ < limit);
     }
 
     /** The same records with the given subject column (one entry per record, entries may be null). */
     public RecordSet withSubjects(String[] newSubjects) {
-        return new RecordSet(name, ids, newSubjects.clone(), features, labels, featureShape, classNames);
+        return new RecordSet(name, ids, newSubjects.clone(), content, targets);
     }
 
     /** The same records under another name. */
     public RecordSet renamed(String newName) {
-        return new RecordSet(newName, ids, subjects, features, labels, featureShape, classNames);
+        return new RecordSet(newName, ids, subjects, content, targets);
     }
 
     /**
@@ -235,28 +298,25 @@ public final class RecordSet {
     }
 
     /**
-     * SHA-256 over everything that defines the set: ids, subjects, labels, features, shape and class
-     * names. Two sets with the same fingerprint train identical models; reports record it.
+     * SHA-256 over everything that defines the set: ids, subjects, content and targets. Two sets with
+     * the same fingerprint train identical models; stores and reports record it.
+     *
+     * <p>The order of the bytes (layout, target space, then per record id, subject and target, then the
+     * content values) is what the fingerprint of a dense, class-labelled set has always been: stores
+     * written before token content existed keep their fingerprints.
      */
     public String fingerprint() {
         MessageDigest md = DigestUtils.getSha256Digest();
-        ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        md.update(Arrays.toString(featureShape).getBytes(StandardCharsets.UTF_8));
-        md.update(String.join("\u0000", classNames).getBytes(StandardCharsets.UTF_8));
+        content.digestLayout(md);
+        targets.digestSpace(md);
         for (int i = 0; i < size(); i++) {
             md.update(ids[i].getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(subjects[i] == null ? new byte[]{1} : (subjects[i] + "\u0000").getBytes(StandardCharsets.UTF_8));
-            buf.clear();
-            md.update(buf.putInt(0, labels[i]).array(), 0, 4);
+            targets.digestRecord(md, i);
         }
-        ByteBuffer fb = ByteBuffer.allocate(4 * 4096).order(ByteOrder.LITTLE_ENDIAN);
-        for (int off = 0; off < features.length; off += 4096) {
-            int len = Math.min(4096, features.length - off);
-            fb.clear();
-            fb.asFloatBuffer().put(features, off, len);
-            md.update(fb.array(), 0, len * 4);
-        }
+        content.digestValues(md);
+        targets.digestRest(md);
         return Hex.encodeHexString(md.digest());
     }
 
@@ -266,6 +326,9 @@ public final class RecordSet {
 
     @Override
     public String toString() {
-        return name + " (" + size() + " records, shape " + Arrays.toString(featureShape) + ", " + numClasses() + " classes)";
+        if (isClassification()) {
+            return name + " (" + size() + " records, shape " + Arrays.toString(featureShape()) + ", " + numClasses() + " classes)";
+        }
+        return name + " (" + size() + " records, " + content.describe() + ")";
     }
 }

@@ -1,7 +1,9 @@
 package dev.lethe.core.sisa;
 
 import dev.lethe.core.data.DataFormatException;
+import dev.lethe.core.data.NextTokenTargets;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
 import dev.lethe.core.store.AtomicFiles;
 
 import java.io.BufferedInputStream;
@@ -25,11 +27,17 @@ import java.util.List;
  * features as one block of float32. Metadata comes first so that matching a request against every
  * shard ({@link #readMetadata}) never reads features. Written atomically, with the SHA-256 computed
  * on the way out.
+ *
+ * <p>Token sequences (version 3, written only for them, so dense files stay byte for byte what they
+ * were): magic, version, name, vocabulary size, record count, the slice flag; then per record id,
+ * subject, token count, [slice]; then all tokens as one block of int32, then the loss mask as one byte
+ * per token.
  */
 public final class TrainingDataFile {
 
     private static final long MAGIC = 0x4c45544845444154L; // "LETHEDAT"
     private static final int VERSION = 2;
+    private static final int TOKEN_VERSION = 3;
 
     private TrainingDataFile() {
     }
@@ -40,10 +48,10 @@ public final class TrainingDataFile {
      * @param name the record set's name
      * @param ids record ids
      * @param subjects subject ids (entries may be null)
-     * @param labels labels
+     * @param labels labels, or null for token sequences
      * @param slices SISA slice of each record, or null for held-out data
-     * @param classNames class names
-     * @param featureShape shape of one record's features
+     * @param classNames class names (empty for token sequences)
+     * @param featureShape shape of one record's features, or null for token sequences
      */
     public record Metadata(String name, List<String> ids, String[] subjects, int[] labels, int[] slices, List<String> classNames,
                            int[] featureShape) {
@@ -61,6 +69,9 @@ public final class TrainingDataFile {
     public static String write(Path file, RecordSet records, int[] slices) throws IOException {
         if (slices != null && slices.length != records.size()) {
             throw new IllegalArgumentException("slices has " + slices.length + " entries, the set " + records.size());
+        }
+        if (records.content() instanceof TokenSequences tokens) {
+            return writeTokens(file, records, tokens, (NextTokenTargets) records.targets(), slices);
         }
         return AtomicFiles.writeWithSha256(file, raw -> {
             DataOutputStream out = new DataOutputStream(raw);
@@ -103,6 +114,47 @@ public final class TrainingDataFile {
         });
     }
 
+    private static String writeTokens(Path file, RecordSet records, TokenSequences tokens, NextTokenTargets targets, int[] slices)
+            throws IOException {
+        return AtomicFiles.writeWithSha256(file, raw -> {
+            DataOutputStream out = new DataOutputStream(raw);
+            out.writeLong(MAGIC);
+            out.writeInt(TOKEN_VERSION);
+            out.writeUTF(records.name());
+            out.writeInt(tokens.vocabularySize());
+            out.writeInt(records.size());
+            out.writeBoolean(slices != null);
+            for (int i = 0; i < records.size(); i++) {
+                out.writeUTF(records.id(i));
+                String subject = records.subject(i);
+                out.writeBoolean(subject != null);
+                if (subject != null) {
+                    out.writeUTF(subject);
+                }
+                out.writeInt(tokens.length(i));
+                if (slices != null) {
+                    out.writeInt(slices[i]);
+                }
+            }
+            int[] flat = tokens.tokensView();
+            ByteBuffer block = ByteBuffer.allocate(1 << 20);
+            for (int off = 0; off < flat.length; ) {
+                int len = Math.min(flat.length - off, block.capacity() / 4);
+                block.clear();
+                block.asIntBuffer().put(flat, off, len);
+                out.write(block.array(), 0, len * 4);
+                off += len;
+            }
+            boolean[] mask = targets.maskView();
+            byte[] maskBytes = new byte[mask.length];
+            for (int k = 0; k < mask.length; k++) {
+                maskBytes[k] = (byte) (mask[k] ? 1 : 0);
+            }
+            out.write(maskBytes);
+            out.flush();
+        });
+    }
+
     /** Reads the metadata only (ids, subjects, labels, slices), skipping the features. */
     public static Metadata readMetadata(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
@@ -115,7 +167,11 @@ public final class TrainingDataFile {
     /** Reads a whole file written by {@link #write}; a damaged file is a {@link DataFormatException} naming it. */
     public static Content read(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
-            Metadata m = metadata(in, file);
+            Header h = header(in, file);
+            if (h.tokenLengths() != null) {
+                return new Content(readTokens(in, h), h.metadata().slices());
+            }
+            Metadata m = h.metadata();
             int width = 1;
             for (int d : m.featureShape()) {
                 width *= d;
@@ -136,17 +192,53 @@ public final class TrainingDataFile {
         }
     }
 
+    private static RecordSet readTokens(DataInputStream in, Header h) throws IOException {
+        Metadata m = h.metadata();
+        int[] offsets = new int[m.size() + 1];
+        for (int i = 0; i < m.size(); i++) {
+            offsets[i + 1] = Math.addExact(offsets[i], h.tokenLengths()[i]);
+        }
+        int[] flat = new int[offsets[m.size()]];
+        byte[] block = new byte[1 << 20];
+        for (int off = 0; off < flat.length; ) {
+            int len = Math.min(flat.length - off, block.length / 4);
+            in.readFully(block, 0, len * 4);
+            ByteBuffer.wrap(block, 0, len * 4).asIntBuffer().get(flat, off, len);
+            off += len;
+        }
+        byte[] maskBytes = new byte[flat.length];
+        in.readFully(maskBytes);
+        boolean[] mask = new boolean[flat.length];
+        for (int k = 0; k < mask.length; k++) {
+            mask[k] = maskBytes[k] != 0;
+        }
+        return new RecordSet(m.name(), m.ids().toArray(String[]::new), m.subjects(),
+                new TokenSequences(flat, offsets, h.vocabularySize()), new NextTokenTargets(mask, offsets));
+    }
+
     private static DataInputStream open(Path file) throws IOException {
         return new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
     }
 
+    /** What precedes the values: the metadata and, for token files, the vocabulary and each record's length. */
+    private record Header(Metadata metadata, int vocabularySize, int[] tokenLengths) {
+    }
+
     private static Metadata metadata(DataInputStream in, Path file) throws IOException {
+        return header(in, file).metadata();
+    }
+
+    private static Header header(DataInputStream in, Path file) throws IOException {
         if (in.readLong() != MAGIC) {
             throw new DataFormatException(file, "offset 0", "not a Lethe data file (bad magic)");
         }
         int version = in.readInt();
+        if (version == TOKEN_VERSION) {
+            return tokenHeader(in);
+        }
         if (version != VERSION) {
-            throw new DataFormatException(file, "offset 8", "data file version " + version + " is not supported (expected " + VERSION + ")");
+            throw new DataFormatException(file, "offset 8", "data file version " + version + " is not supported (expected " + VERSION
+                    + " or " + TOKEN_VERSION + ")");
         }
         String name = in.readUTF();
         List<String> classes = new ArrayList<>();
@@ -172,7 +264,27 @@ public final class TrainingDataFile {
                 slices[i] = in.readInt();
             }
         }
-        return new Metadata(name, ids, subjects, labels, slices, classes, shape);
+        return new Header(new Metadata(name, ids, subjects, labels, slices, classes, shape), 0, null);
+    }
+
+    private static Header tokenHeader(DataInputStream in) throws IOException {
+        String name = in.readUTF();
+        int vocabularySize = in.readInt();
+        int n = in.readInt();
+        boolean hasSlices = in.readBoolean();
+        List<String> ids = new ArrayList<>(n);
+        String[] subjects = new String[n];
+        int[] lengths = new int[n];
+        int[] slices = hasSlices ? new int[n] : null;
+        for (int i = 0; i < n; i++) {
+            ids.add(in.readUTF());
+            subjects[i] = in.readBoolean() ? in.readUTF() : null;
+            lengths[i] = in.readInt();
+            if (hasSlices) {
+                slices[i] = in.readInt();
+            }
+        }
+        return new Header(new Metadata(name, ids, subjects, null, slices, List.of(), null), vocabularySize, lengths);
     }
 
     private static DataFormatException truncated(Path file) {

@@ -3,15 +3,20 @@ package dev.lethe.torch.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import dev.lethe.core.metrics.ConfusionMatrix;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.ClassificationTask;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.TaskMetrics;
+import dev.lethe.torch.task.Tasks;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
 
+import java.util.function.BiConsumer;
+
 /**
- * Accuracy, mean loss, per-class accuracy and the confusion matrix of a model on a data set, in
- * batches, with no gradient tracking and no array left behind.
+ * A model's metrics, per-record losses and outputs on a data set, in batches, with no gradient
+ * tracking and no array left behind. Losses and metrics are the data's {@link Task}'s; the
+ * probabilities, logits and {@link Evaluation} (confusion matrix) are the classification view.
  */
 public final class Evaluator {
 
@@ -42,65 +47,55 @@ public final class Evaluator {
     }
 
     private float[][] outputs(ModelHandle model, TensorData data, boolean softmax) {
-        int n = data.size();
         int classes = model.spec().numClasses();
-        float[][] out = new float[n][];
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-                NDArray x = data.features().get(from + ":" + to);
-                x.attach(scratch);
-                NDArray z = model.forward(x, false);
-                float[] values = (softmax ? z.softmax(1) : z).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
-                }
+        float[][] out = new float[data.size()][];
+        forEachBatch(data, (batch, from) -> {
+            NDArray z = model.forward(batch.features(), false);
+            float[] values = (softmax ? z.softmax(1) : z).toFloatArray();
+            for (int i = 0; i < batch.positions().length; i++) {
+                out[from + i] = java.util.Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
             }
-        }
+        });
         return out;
     }
 
-    /** Each record's cross-entropy loss, in record order (the score of loss-threshold membership inference). */
+    /** Each record's loss under the data's task, in record order (the score of loss-threshold membership inference). */
     public double[] perRecordLosses(ModelHandle model, TensorData data) {
-        int n = data.size();
-        double[] losses = new double[n];
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-                NDArray x = data.features().get(from + ":" + to);
-                NDArray y = data.labels().get(from + ":" + to);
-                x.attach(scratch);
-                y.attach(scratch);
-                float[] l = Objectives.perRecordCrossEntropy(model.forward(x, false), y).toFloatArray();
-                for (int i = 0; i < l.length; i++) {
-                    losses[from + i] = l[i];
-                }
+        Task task = Tasks.of(data.records());
+        double[] losses = new double[data.size()];
+        forEachBatch(data, (batch, from) -> {
+            float[] l = task.perRecordLoss(model, batch, false).toFloatArray();
+            for (int i = 0; i < l.length; i++) {
+                losses[from + i] = l[i];
             }
-        }
+        });
         return losses;
     }
 
+    /** The data's task's metrics (accuracy and loss; or token loss and perplexity). */
+    public TaskMetrics metrics(ModelHandle model, TensorData data) {
+        return tally(model, data, Tasks.of(data.records())).result();
+    }
+
+    /** Accuracy, mean loss, per-class accuracy and the confusion matrix: the classification view. */
     public Evaluation evaluate(ModelHandle model, TensorData data) {
+        return ((ClassificationTask.Tally) tally(model, data, ClassificationTask.INSTANCE)).evaluation();
+    }
+
+    private Task.Tally tally(ModelHandle model, TensorData data, Task task) {
+        Task.Tally tally = task.newTally(model, data.records());
+        forEachBatch(data, (batch, from) -> tally.add(model.forward(batch.inputs(), false), batch));
+        return tally;
+    }
+
+    /** Runs {@code body} on each batch of consecutive records, with the batch's first position; frees each batch's arrays after it. */
+    private void forEachBatch(TensorData data, BiConsumer<Batch, Integer> body) {
         int n = data.size();
-        int numClasses = model.spec().numClasses();
-        ConfusionMatrix confusion = new ConfusionMatrix(numClasses);
-        double lossSum = 0;
-        int[] labels = data.records().labels();
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-                NDArray x = data.features().get(from + ":" + to);
-                NDArray y = data.labels().get(from + ":" + to);
-                x.attach(scratch);
-                y.attach(scratch);
-                NDArray logits = model.forward(x, false);
-                lossSum += Objectives.crossEntropy(logits, y).getFloat() * (to - from);
-                long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-                for (int i = 0; i < predicted.length; i++) {
-                    confusion.add(labels[from + i], (int) predicted[i]);
-                }
+                body.accept(data.range(from, to, scratch), from);
             }
         }
-        return new Evaluation(data.records().name(), n, n == 0 ? Double.NaN : lossSum / n, confusion, data.records().classNames());
     }
 }

@@ -2,6 +2,7 @@ package dev.lethe.torch.eval;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.TaskMetrics;
 import dev.lethe.torch.train.TensorData;
 
 /**
@@ -27,6 +28,13 @@ public final class ModelOutputs {
         }
     }
 
+    /** The records' task's metrics (accuracy and loss; or token loss and perplexity). */
+    public static TaskMetrics metrics(ModelHandle model, RecordSet records) {
+        try (TensorData data = TensorData.of(records, model.manager())) {
+            return new Evaluator().metrics(model, data);
+        }
+    }
+
     /** Accuracy and mean loss. */
     public static Evaluation evaluate(ModelHandle model, RecordSet records) {
         try (TensorData data = TensorData.of(records, model.manager())) {
@@ -34,7 +42,7 @@ public final class ModelOutputs {
         }
     }
 
-    /** Per-record cross-entropy losses. */
+    /** Per-record losses under the records' task (cross-entropy for a classifier). */
     public static double[] losses(ModelHandle model, RecordSet records) {
         try (TensorData data = TensorData.of(records, model.manager())) {
             return new Evaluator().perRecordLosses(model, data);

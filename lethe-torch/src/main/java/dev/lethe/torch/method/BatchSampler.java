@@ -1,8 +1,8 @@
 package dev.lethe.torch.method;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
 
 import java.util.SplittableRandom;
@@ -27,13 +27,13 @@ public final class BatchSampler {
         this.seed = seed;
     }
 
-    /** Features and labels of the batch for {@code step}, in {@code manager}. */
-    public NDArray[] batch(long step, NDManager manager) {
+    /** The batch for {@code step}, in {@code manager}. */
+    public Batch batch(long step, NDManager manager) {
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sample", step));
         int[] positions = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             positions[i] = random.nextInt(data.size());
         }
-        return data.gather(positions, manager);
+        return data.batch(positions, step, 0, manager);
     }
 }

@@ -2,7 +2,10 @@ package dev.lethe.torch.method;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
+
+import java.util.List;
 
 /**
  * {@code finetune}: continue training the original model on the retain set only, relying on
@@ -27,10 +30,15 @@ public final class Finetune extends MethodBase<Finetune.Options> {
     }
 
     @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         ModelHandle model = original.copy();
         Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), "finetune"),
-                Objectives.crossEntropy(), context);
+                Tasks.of(data.retain()).objective(), context);
         return model;
     }
 }

@@ -2,8 +2,11 @@ package dev.lethe.torch.method;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerKind;
+
+import java.util.List;
 
 /**
  * {@code grad-ascent}: maximise the loss on the forget set (Thudi et al. 2022, "Unrolling SGD";
@@ -37,12 +40,17 @@ public final class GradientAscent extends MethodBase<GradientAscent.Options> {
     }
 
     @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         ModelHandle model = original.copy();
+        Task task = Tasks.of(data.forget());
         Phases.train(model, data.forget(),
                 Phases.config(context, options.learningRate(), options.epochs(), "grad-ascent").withOptimizer(OptimizerKind.SGD),
-                (m, batch) -> Objectives.perRecordCrossEntropy(m.forward(batch.features(), true), batch.labels())
-                        .minimum(options.lossCeiling()).mean().neg(), context);
+                (m, batch) -> task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean().neg(), context);
         return model;
     }
 }

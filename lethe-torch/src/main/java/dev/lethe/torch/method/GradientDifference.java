@@ -3,9 +3,13 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.Objective;
-import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
+
+import java.util.List;
 
 /**
  * {@code grad-diff}: gradient ascent on the forget set together with descent on the retain set
@@ -38,16 +42,21 @@ public final class GradientDifference extends MethodBase<GradientDifference.Opti
     }
 
     @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         ModelHandle model = original.copy();
         try (TensorData retain = TensorData.of(data.retain(), model.manager())) {
             BatchSampler retainBatches = new BatchSampler(retain, context.original().batchSize(), context.seed("grad-diff-retain"));
             float alpha = options.forgetWeight();
+            Task task = Tasks.of(data.forget());
             Objective objective = (m, batch) -> {
-                NDArray forgetLoss = Objectives.perRecordCrossEntropy(m.forward(batch.features(), true), batch.labels())
-                        .minimum(options.lossCeiling()).mean();
-                NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
-                NDArray retainLoss = Objectives.crossEntropy(m.forward(r[0], true), r[1]);
+                NDArray forgetLoss = task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean();
+                Batch r = retainBatches.batch(batch.step(), batch.manager());
+                NDArray retainLoss = task.loss(m.forward(r.inputs(), true), r);
                 return retainLoss.mul(1 - alpha).sub(forgetLoss.mul(alpha));
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "grad-diff"), objective, context);

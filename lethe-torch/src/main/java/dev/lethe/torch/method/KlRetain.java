@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
@@ -51,8 +52,8 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
             float alpha = options.forgetWeight();
             Objective objective = (m, batch) -> {
                 NDArray forgetLoss = Objectives.crossEntropy(m.forward(batch.features(), true), batch.labels());
-                NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
-                NDArray retainKl = Distillation.kl(Distillation.logits(reference, r[0]), m.forward(r[0], true), 1f);
+                Batch r = retainBatches.batch(batch.step(), batch.manager());
+                NDArray retainKl = Distillation.kl(Distillation.logits(reference, r.features()), m.forward(r.features(), true), 1f);
                 return retainKl.sub(forgetLoss.mul(alpha));
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "kl"), objective, context);

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
@@ -58,8 +59,8 @@ public final class Npo extends MethodBase<Npo.Options> {
                 NDArray logRef = Distillation.logLikelihood(Distillation.logits(reference, batch.features()), batch.labels());
                 NDArray loss = Distillation.softplus(logPi.sub(logRef).mul(beta)).mean().mul(2f / beta);
                 if (retainBatches != null) {
-                    NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
-                    loss = loss.add(Objectives.crossEntropy(m.forward(r[0], true), r[1]).mul(options.retainWeight()));
+                    Batch r = retainBatches.batch(batch.step(), batch.manager());
+                    loss = loss.add(Objectives.crossEntropy(m.forward(r.features(), true), r.labels()).mul(options.retainWeight()));
                 }
                 return loss;
             };

@@ -128,9 +128,9 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
                 NDArray forget = activations(m, batch.features(), firstUpdated, layer, true);
                 NDArray loss = forget.sub(target).square().mean();
                 if (alpha > 0) {
-                    NDArray[] r = retainBatches.batch(batch.step(), batch.manager());
-                    NDArray kept = activations(m, r[0], firstUpdated, layer, true);
-                    NDArray reference = activations(frozen, r[0], 0, layer, false).stopGradient();
+                    NDArray retained = retainBatches.batch(batch.step(), batch.manager()).features();
+                    NDArray kept = activations(m, retained, firstUpdated, layer, true);
+                    NDArray reference = activations(frozen, retained, 0, layer, false).stopGradient();
                     loss = loss.add(kept.sub(reference).square().mean().mul(alpha));
                 }
                 return loss;

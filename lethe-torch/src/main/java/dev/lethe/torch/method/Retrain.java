@@ -2,7 +2,10 @@ package dev.lethe.torch.method;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
+
+import java.util.List;
 
 /**
  * {@code retrain}: train a fresh model from scratch on the retain set — the gold reference that every
@@ -28,11 +31,16 @@ public final class Retrain extends MethodBase<Retrain.Options> {
     }
 
     @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
     public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         ModelHandle model = ModelHandle.create(original.spec(), context.seed("retrain-init"), original.device());
         int epochs = options.epochs() == 0 ? context.original().epochs() : options.epochs();
         Phases.train(model, data.retain(), context.original().withEpochs(epochs).withSeed(context.seed("retrain")),
-                Objectives.crossEntropy(), context);
+                Tasks.of(data.retain()).objective(), context);
         return model;
     }
 }

@@ -2,7 +2,11 @@ package dev.lethe.torch.method;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.ClassificationTask;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +32,15 @@ public interface UnlearningMethod<O extends Record> {
 
     /** The options record's class (for parsing). */
     Class<O> optionsType();
+
+    /**
+     * The tasks this method can unlearn from, in {@link Tasks#all()} order: classification only unless
+     * the method says more. A method declares another task only when every loss it computes goes through
+     * {@link Task} (no logits-as-class-scores arithmetic of its own); the runner refuses the others.
+     */
+    default List<Task> tasks() {
+        return List.of(ClassificationTask.INSTANCE);
+    }
 
     /**
      * Computes, once per trained model, what {@link #unlearn} needs that does not depend on the

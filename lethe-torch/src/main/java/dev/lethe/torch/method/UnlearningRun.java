@@ -2,7 +2,10 @@ package dev.lethe.torch.method;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,12 +45,23 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
 
     private static <O extends Record> UnlearningRun runTyped(UnlearningMethod<O> method, Map<String, String> overrides,
                                                             ModelHandle original, UnlearningData data, UnlearningContext context) {
+        requireTask(method, Tasks.of(data.forget()));
         O options = MethodOptions.parse(method, overrides);
         UnlearningContext run = context.withFreshReport();
         long start = System.nanoTime();
         ModelHandle model = method.unlearn(original, data, run, options);
         return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
                 (System.nanoTime() - start) / 1e9, run.report().values());
+    }
+
+    /** Refuses, before any work, a method that does not declare {@code task} ({@link UnlearningMethod#tasks()}). */
+    static void requireTask(UnlearningMethod<?> method, Task task) {
+        if (method.tasks().contains(task)) {
+            return;
+        }
+        List<String> able = UnlearningMethods.all().stream().filter(m -> m.tasks().contains(task)).map(UnlearningMethod::name).toList();
+        throw new IllegalArgumentException("method '" + method.name() + "' does not support the " + task.name() + " task (it supports "
+                + String.join(", ", method.tasks().stream().map(Task::name).toList()) + "); methods that do: " + String.join(", ", able));
     }
 
     @Override

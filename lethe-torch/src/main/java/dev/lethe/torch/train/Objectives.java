@@ -1,29 +1,31 @@
 package dev.lethe.torch.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.loss.Loss;
+import dev.lethe.torch.task.ClassificationTask;
 
-/** The standard objectives and ways to combine them. */
+/**
+ * The standard objectives and ways to combine them. The losses themselves belong to the
+ * {@link dev.lethe.torch.task.Task}s; the cross-entropy helpers here are the classification task's,
+ * for the methods that combine them with terms of their own.
+ */
 public final class Objectives {
-
-    private static final Loss CROSS_ENTROPY = Loss.softmaxCrossEntropyLoss();
 
     private Objectives() {
     }
 
-    /** Mean softmax cross-entropy of the logits against the batch labels: the ordinary training loss. */
+    /** Mean softmax cross-entropy of the logits against the batch labels: the classification task's training objective. */
     public static Objective crossEntropy() {
-        return (model, batch) -> crossEntropy(model.forward(batch.features(), true), batch.labels());
+        return ClassificationTask.INSTANCE.objective();
     }
 
     /** Mean softmax cross-entropy of {@code logits} against int64 {@code labels}. */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        return CROSS_ENTROPY.evaluate(new ai.djl.ndarray.NDList(labels), new ai.djl.ndarray.NDList(logits));
+        return ClassificationTask.crossEntropy(logits, labels);
     }
 
     /** Per-record negative log-likelihood of the true labels, {@code [b]} (the unreduced cross-entropy). */
     public static NDArray perRecordCrossEntropy(NDArray logits, NDArray labels) {
-        return logits.logSoftmax(1).get(new ai.djl.ndarray.index.NDIndex().addAllDim(1).addPickDim(labels)).neg().reshape(-1);
+        return ClassificationTask.perRecordCrossEntropy(logits, labels);
     }
 
     /** {@code -objective}: minimising it is gradient ascent on the original loss. */

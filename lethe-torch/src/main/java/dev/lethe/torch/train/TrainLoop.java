@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * The one training loop in Lethe: every training, fine-tune and gradient-based unlearning method runs
- * through it, with its own {@link Objective}.
+ * through it, with its own {@link Objective} (a {@link dev.lethe.torch.task.Task}'s loss, or a method's
+ * combination of task losses), on any content {@link TensorData} makes batches of.
  *
  * <p>Per epoch it shuffles the rows with a permutation drawn from
  * {@code Seeds.derive(seed, "shuffle", epochIndex)}, cuts them into batches, and for each batch
@@ -124,8 +125,7 @@ public final class TrainLoop {
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
                        int[] positions, long globalStep, int epoch, Engine engine) {
         try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-            NDArray[] xy = data.gather(positions, scratch);
-            Batch batch = new Batch(xy[0], xy[1], positions, globalStep, epoch, scratch);
+            Batch batch = data.batch(positions, globalStep, epoch, scratch);
             float lossValue;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray loss = objective.loss(model, batch);
