@@ -13,7 +13,8 @@ import dev.lethe.torch.eval.mia.ULiraResult;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.model.ModelSpec;
-import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import picocli.CommandLine.ArgGroup;
@@ -119,7 +120,7 @@ public final class AttackCommand implements Callable<Integer> {
         AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
             report = AttackSuite.run(attack, model, train, test, rest == null ? null : members, rest,
-                    UnlearnService.originalConfig(manifest), shadows, run.seed);
+                    TrainService.originalConfig(manifest), shadows, run.seed);
         }
         AttackResult result = report.result();
         Double efficacy = report.miaEfficacy();
@@ -161,7 +162,7 @@ public final class AttackCommand implements Callable<Integer> {
             modelSpec = model.spec();
         }
         ULira.Options options = new ULira.Options(shadows == null ? 8 : shadows, true, run.seed);
-        ULiraResult r = new ULira(modelSpec, UnlearnService.originalConfig(manifest), options).run(method, methodOptions, forget, pool);
+        ULiraResult r = new ULira(modelSpec, TrainService.originalConfig(manifest), options).run(method, methodOptions, forget, pool);
         doc.put("attack", U_LIRA);
         doc.put("method", method);
         doc.put("shadows", r.shadows());

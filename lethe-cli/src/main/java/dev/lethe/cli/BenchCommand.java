@@ -295,9 +295,7 @@ public final class BenchCommand implements Runnable {
                 }
             }
             Map<String, String> methodOptions = new LinkedHashMap<>(options);
-            if (perturbation > 0) {
-                methodOptions.putIfAbsent(dev.lethe.torch.method.certified.CertifiedRemoval.NAME + ".perturbation", String.valueOf(perturbation));
-            }
+            dev.lethe.torch.method.TrainingHook.forPerturbation(perturbation).options(perturbation).forEach(methodOptions::putIfAbsent);
             for (var m : chosen) {
                 // validates the keys addressed to each chosen method before any training
                 dev.lethe.torch.method.MethodOptions.parse(m, methodOptions.entrySet().stream()

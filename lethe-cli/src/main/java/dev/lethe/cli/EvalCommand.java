@@ -7,9 +7,12 @@ import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.SingleModelVersion;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.store.UnlearningReceipt;
 import dev.lethe.torch.eval.RetrainComparison;
-import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.train.TrainConfig;
 import picocli.CommandLine.ArgGroup;
@@ -139,8 +142,8 @@ public final class EvalCommand implements Callable<Integer> {
         }
         requireReferenceRemoved(ref, forgetIds);
         UnlearningData sets = new UnlearningData(split.selected(), split.rest(), data.test());
-        TrainConfig config = UnlearnService.originalConfig(manifest);
-        Path originalFile = s.root().resolve(manifest.models().get(0).file());
+        TrainConfig config = TrainService.originalConfig(manifest);
+        Path originalFile = s.root().resolve(((SingleModelVersion) manifest.models().get(0)).file());
         if (!Files.isRegularFile(originalFile)) {
             throw new StoreException("the original model (version 1) of " + s.root() + " is no longer in the store: the erasure that made a later"
                     + " version deleted it. For a retrain comparison, unlearn on a copy of the store with 'lethe unlearn --keep-previous'");
@@ -186,18 +189,18 @@ public final class EvalCommand implements Callable<Integer> {
      * one that removed other records) would make every gap look small, so it is refused.
      */
     private static void requireReferenceRemoved(Store ref, java.util.List<String> forgetIds) {
-        StoreManifest.ModelVersion current = ref.readManifest().current();
+        SingleModelVersion current = ref.readManifest().currentSingle();
         // the reference's receipt holds a digest keyed with its own store's key (a copy of this store shares it)
         String expected = StoreKeys.forReading(ref).ofIds(forgetIds);
-        Map<String, Object> receipt = current.unlearning();
+        UnlearningReceipt receipt = current.unlearning();
         String how = "make one with 'lethe unlearn --method retrain --store " + ref.root() + "' and the same --record/--subject/--label";
-        if (receipt == null || receipt.get("matchedDigest") == null) {
+        if (receipt == null || receipt.matchedDigest() == null) {
             throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version()
                     + ") has no unlearning receipt: its model may still hold the " + forgetIds.size() + " forget records; " + how);
         }
-        if (!expected.equals(receipt.get("matchedDigest"))) {
+        if (!expected.equals(receipt.matchedDigest())) {
             throw new IllegalArgumentException("the reference " + ref.root() + " (model version " + current.version() + ") removed "
-                    + receipt.get("matchedRecords") + " record(s) with digest " + String.valueOf(receipt.get("matchedDigest")).substring(0, 12)
+                    + receipt.matchedRecords() + " record(s) with digest " + receipt.matchedDigest().substring(0, 12)
                     + "…, not the " + forgetIds.size() + " forget records selected here (digest " + expected.substring(0, 12)
                     + "…): it does not show what removing them gives; " + how);
         }

@@ -91,15 +91,15 @@ public final class TrainCommand implements Callable<Integer> {
                     o.excludedEarlier(), o.manifest().tombstones().size());
         }
         out.printf(Locale.ROOT, "  model     %s (%,d parameters), %s lr %s, %s epochs, batch %s, seed %d, %d threads%n",
-                modelSpec.name(), o.manifest().model().parameters(), cfg.get("optimizer"), cfg.get("learningRate"), cfg.get("epochs"),
-                cfg.get("batchSize"), run.seed, run.threads);
+                modelSpec.name(), o.manifest().model().parameters(), cfg.optimizer(), cfg.learningRate(), cfg.epochs(),
+                cfg.batchSize(), run.seed, run.threads);
         out.printf(Locale.ROOT, "  training  %.1f s, %,.0f samples/s, final loss %.4f%n",
                 o.result().seconds(), o.result().samplesPerSecond(), o.result().finalLoss());
         out.printf(Locale.ROOT, "  accuracy  train %s   test %s   (test loss %.4f)%n",
                 Output.pct(o.train().accuracy()), Output.pct(o.test().accuracy()), o.test().meanLoss());
         Output.perClass(out, o.test());
         out.printf(Locale.ROOT, "  store     %s%n            manifest.json, %s, reports/%s%n",
-                o.store().root(), o.manifest().current().file(), o.report().getFileName());
+                o.store().root(), o.manifest().currentSingle().file(), o.report().getFileName());
         out.flush();
     }
 }

@@ -2,7 +2,7 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.store.Store;
-import dev.lethe.torch.method.UnlearnService;
+import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.method.UnlearningMethods;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -58,12 +58,12 @@ public final class UnlearnCommand implements Callable<Integer> {
         if (run.json) {
             Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt(), "purged", outcome.purged()));
         } else {
-            Map<String, Object> r = outcome.receipt();
-            out.printf(Locale.ROOT, "  %s (%s): %s records matched, %.2f s → model version %d%n", r.get("method"), r.get("guarantee"),
-                    r.get("matchedRecords"), (Double) r.get("seconds"), outcome.version());
-            out.printf(Locale.ROOT, "  options   %s%n", r.get("options"));
-            out.printf(Locale.ROOT, "  data      retain set %s records; %s left out because earlier requests forgot them%n", r.get("retainRecords"),
-                    r.get("excludedEarlier"));
+            var r = outcome.receipt();
+            out.printf(Locale.ROOT, "  %s (%s): %s records matched, %.2f s → model version %d%n", r.method(), r.guarantee(),
+                    r.matchedRecords(), r.seconds(), outcome.version());
+            out.printf(Locale.ROOT, "  options   %s%n", r.options());
+            out.printf(Locale.ROOT, "  data      retain set %s records; %s left out because earlier requests forgot them%n", r.retainRecords(),
+                    r.excludedEarlier());
             out.printf(Locale.ROOT, "  models    %s%n", keepPrevious ? "earlier versions kept (--keep-previous)"
                     : outcome.purged().isEmpty() ? "no earlier model file to delete" : "deleted " + String.join(", ", outcome.purged()));
             out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));

@@ -1,5 +1,6 @@
 package dev.lethe.server;
 
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import io.javalin.http.Context;
@@ -75,7 +76,8 @@ final class DashboardCharts {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (StoreManifest.ModelVersion v : versions) {
             data.addValue(v.requests() == null ? 0 : v.requests().size(), "forget requests applied", "v" + v.version());
-            data.addValue(v.retrained() == null ? 0 : v.retrained().size(), "shards retrained", "v" + v.version());
+            data.addValue(v instanceof SisaModelVersion s && s.retrained() != null ? s.retrained().size() : 0, "shards retrained",
+                    "v" + v.version());
         }
         JFreeChart chart = bars("Requests and retrained shards per version", "count", data, REQUESTS, SHARDS);
         chart.getCategoryPlot().getRangeAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -85,8 +87,8 @@ final class DashboardCharts {
     private static JFreeChart retraining(List<StoreManifest.ModelVersion> versions) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (StoreManifest.ModelVersion v : versions) {
-            if (v.retrained() != null && !v.retrained().isEmpty()) {
-                data.addValue(v.retrained().stream().mapToDouble(StoreManifest.ShardRetrain::seconds).sum(),
+            if (v instanceof SisaModelVersion s && s.retrained() != null && !s.retrained().isEmpty()) {
+                data.addValue(s.retrained().stream().mapToDouble(StoreManifest.ShardRetrain::seconds).sum(),
                         "retraining seconds", "v" + v.version());
             }
         }

@@ -2,6 +2,7 @@ package dev.lethe.server;
 
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import io.javalin.http.Context;
@@ -86,7 +87,8 @@ final class DashboardPage {
             StoreManifest.ModelVersion v = m.models().get(i);
             html.append("<tr><td>").append(v.version()).append("</td><td>").append(Html.escape(v.createdAt()))
                     .append("</td><td>").append(Html.escape(String.join(", ", v.requests()))).append("</td><td>")
-                    .append(v.retrained() == null ? "" : v.retrained().stream().map(x -> Integer.toString(x.shard())).toList())
+                    .append(!(v instanceof SisaModelVersion s) || s.retrained() == null ? ""
+                            : s.retrained().stream().map(x -> Integer.toString(x.shard())).toList())
                     .append("</td></tr>");
         }
         html.append("</table>");

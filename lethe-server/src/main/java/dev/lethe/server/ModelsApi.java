@@ -1,5 +1,6 @@
 package dev.lethe.server;
 
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import io.javalin.http.Context;
@@ -67,8 +68,9 @@ final class ModelsApi {
         doc.put("version", served.version());
         doc.put("createdAt", served.createdAt());
         doc.put("metrics", served.metrics());
-        doc.put("checkpoints", served.checkpoints());
-        doc.put("checkpointSha256", served.checkpointSha256());
+        SisaModelVersion sisa = served instanceof SisaModelVersion s ? s : null;
+        doc.put("checkpoints", sisa == null ? null : sisa.checkpoints());
+        doc.put("checkpointSha256", sisa == null ? null : sisa.checkpointSha256());
         doc.put("config", config);
         // the forget requests behind each version are the admins' business: a client sees the versions only
         doc.put("lineage", m.models().stream().map(v -> lineageEntry(v, caller.admin())).toList());
@@ -82,7 +84,7 @@ final class ModelsApi {
         if (withRequests) {
             e.put("requests", v.requests());
         }
-        e.put("retrained", v.retrained() == null ? List.of() : v.retrained());
+        e.put("retrained", v instanceof SisaModelVersion s && s.retrained() != null ? s.retrained() : List.of());
         e.put("metrics", v.metrics());
         return e;
     }

@@ -17,6 +17,8 @@ import dev.lethe.core.store.ModelFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.ServerLeases;
+import dev.lethe.core.store.SingleModelVersion;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.store.Tombstones;
 
@@ -129,9 +131,10 @@ public final class StoreAudit {
      */
     private static AuditReport singleModel(Store store, StoreManifest manifest) throws IOException {
         List<AuditCheck> checks = new ArrayList<>();
-        Path model = store.root().resolve(manifest.current().file());
-        boolean ok = Files.isRegularFile(model) && Store.sha256(model).equals(manifest.current().sha256());
-        checks.add(new AuditCheck("model file matches the manifest", ok, manifest.current().file()));
+        SingleModelVersion current = manifest.currentSingle();
+        Path model = store.root().resolve(current.file());
+        boolean ok = Files.isRegularFile(model) && Store.sha256(model).equals(current.sha256());
+        checks.add(new AuditCheck("model file matches the manifest", ok, current.file()));
         List<String> stale = ModelFiles.unjustified(store);
         int kept = ModelFiles.justified(manifest).size() - 1;
         checks.add(new AuditCheck("no model file trained on forgotten records remains", stale.isEmpty(), stale.isEmpty()
@@ -145,10 +148,10 @@ public final class StoreAudit {
 
     /** The tombstones count every record that the training carried over and each receipt forgot. */
     private static AuditCheck tombstonesKept(StoreManifest manifest, List<StoreManifest.ModelVersion> history) {
-        long expected = manifest.training().get(StoreManifest.CARRIED_TOMBSTONES) instanceof Number n ? n.longValue() : 0;
+        long expected = manifest.training().carriedTombstoneCount();
         for (StoreManifest.ModelVersion v : history) {
-            if (v.unlearning() != null && v.unlearning().get(StoreManifest.TOMBSTONED) instanceof Number n) {
-                expected += n.longValue();
+            if (v instanceof SingleModelVersion single && single.unlearning() != null) {
+                expected += single.unlearning().tombstonedCount();
             }
         }
         int actual = manifest.tombstones() == null ? 0 : manifest.tombstones().size();
@@ -302,7 +305,7 @@ public final class StoreAudit {
 
     private static AuditCheck servedCheckpoints(StoreManifest manifest, FileCheckpointStore checkpoints, List<String> expected) throws IOException {
         List<String> problems = new ArrayList<>();
-        StoreManifest.ModelVersion current = manifest.current();
+        SisaModelVersion current = manifest.currentSisa();
         if (!current.checkpoints().equals(expected)) {
             problems.add("the served checkpoints are not the ones the current records determine");
         }

@@ -3,6 +3,7 @@ package dev.lethe.core.sisa;
 import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.StoreManifest;
 import org.apache.commons.codec.digest.DigestUtils;
 
@@ -49,8 +50,7 @@ public final class VerifiedCheckpointStore implements CheckpointStore {
         if (manifest.checkpointDigests() != null) {
             manifest.checkpointDigests().forEach((path, sha) -> CheckpointKey.parse(path).ifPresent(k -> v.known.put(k, sha)));
         }
-        StoreManifest.ModelVersion current = manifest.current();
-        if (current.checkpoints() != null && current.checkpointSha256() != null) {
+        if (manifest.current() instanceof SisaModelVersion current && current.checkpoints() != null && current.checkpointSha256() != null) {
             for (int i = 0; i < current.checkpoints().size(); i++) {
                 String sha = current.checkpointSha256().get(i);
                 CheckpointKey.parse(current.checkpoints().get(i)).ifPresent(k -> v.known.put(k, sha));

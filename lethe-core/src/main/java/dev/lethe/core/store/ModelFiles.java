@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -17,15 +16,12 @@ import java.util.stream.Stream;
  * share its fate.
  *
  * <p>Which files are justified is a pure function of the manifest: the current version's, and an
- * earlier version's only while every version after it was made with {@link #KEEP_PREVIOUS} (an
+ * earlier version's only while every version after it was made with {@link UnlearningReceipt#keepPrevious} (an
  * explicit choice for repairs, named in the receipt). Anything else — earlier versions, a model file a
  * crashed run wrote but never switched to, temporary files — is purged, so an interrupted purge is
  * finished by running it again.
  */
 public final class ModelFiles {
-
-    /** Receipt key: true when the version was made keeping the earlier versions' files. */
-    public static final String KEEP_PREVIOUS = "keepPrevious";
 
     private ModelFiles() {
     }
@@ -38,8 +34,8 @@ public final class ModelFiles {
                 .sorted(java.util.Comparator.comparingInt(StoreManifest.ModelVersion::version).reversed()).toList();
         // newest first: the current version, then each earlier one while the version after it kept its predecessors
         for (StoreManifest.ModelVersion v : newestFirst) {
-            if (v.file() != null) {
-                keep.add(v.file());
+            if (v instanceof SingleModelVersion single) {
+                keep.add(single.file());
             }
             if (!keptPrevious(v)) {
                 break;
@@ -49,8 +45,7 @@ public final class ModelFiles {
     }
 
     private static boolean keptPrevious(StoreManifest.ModelVersion v) {
-        Map<String, Object> receipt = v.unlearning();
-        return receipt != null && Boolean.TRUE.equals(receipt.get(KEEP_PREVIOUS));
+        return v instanceof SingleModelVersion single && single.unlearning() != null && single.unlearning().keptPrevious();
     }
 
     /** Files under {@code models/} that the manifest does not justify, relative to the store, sorted. */

@@ -274,7 +274,7 @@ public final class Store {
 
     /** The path of the current model file, after checking that its bytes match the manifest's digest. */
     public Path currentModelFile() throws IOException {
-        StoreManifest.ModelVersion current = readManifest().current();
+        SingleModelVersion current = readManifest().currentSingle();
         Path file = root.resolve(current.file());
         if (!Files.isRegularFile(file)) {
             throw new StoreException(file + " is missing: the store is damaged (the manifest names it as model version "

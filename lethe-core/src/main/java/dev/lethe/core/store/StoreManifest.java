@@ -1,6 +1,8 @@
 package dev.lethe.core.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.lethe.core.data.DatasetRef;
 
 import java.util.List;
@@ -35,19 +37,15 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
-                            ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
+                            ModelInfo model, TrainingSettings training, int currentVersion, List<ModelVersion> models,
                             SisaInfo sisa, DataFiles dataFiles, List<String> tombstones,
                             String ledgerHead, String digestKey, Map<String, String> checkpointDigests) {
 
-    /** Key in {@link #training}: tombstones a replaced store carried into this one at ingest. */
+    /** Key of {@link TrainingSettings#carriedTombstones} (also in the ledger's {@code store.trained} event). */
     public static final String CARRIED_TOMBSTONES = "carriedTombstones";
-
-    /** Key in an unlearning receipt: records (training and held-out) it added to the tombstones. */
-    public static final String TOMBSTONED = "tombstoned";
 
     public StoreManifest {
         versions = Map.copyOf(versions);
-        training = Map.copyOf(training);
         models = List.copyOf(models);
         tombstones = tombstones == null ? null : List.copyOf(tombstones);
         checkpointDigests = checkpointDigests == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(checkpointDigests));
@@ -55,7 +53,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
 
     /** A manifest without per-slice checkpoint digests (a single model, or one about to get them). */
     public StoreManifest(int schemaVersion, String createdAt, Map<String, String> versions, DatasetInfo dataset,
-                         ModelInfo model, Map<String, Object> training, int currentVersion, List<ModelVersion> models,
+                         ModelInfo model, TrainingSettings training, int currentVersion, List<ModelVersion> models,
                          SisaInfo sisa, DataFiles dataFiles, List<String> tombstones, String ledgerHead) {
         this(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, models, sisa, dataFiles, tombstones,
                 ledgerHead, null, null);
@@ -63,7 +61,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
 
     /** A manifest for a single trained model (no SISA). */
     public static StoreManifest single(String createdAt, Map<String, String> versions, DatasetInfo dataset, ModelInfo model,
-                                       Map<String, Object> training, ModelVersion first) {
+                                       TrainingSettings training, SingleModelVersion first) {
         return new StoreManifest(Store.SCHEMA_VERSION, createdAt, versions, dataset, model, training, first.version(),
                 List.of(first), null, null, null, null, null, null);
     }
@@ -118,7 +116,7 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     public StoreManifest rekeyed(java.util.function.UnaryOperator<String> rekey, String newDigestKey) {
         List<String> newTombstones = tombstones == null ? null
                 : tombstones.stream().map(rekey).sorted().toList();
-        List<ModelVersion> newModels = models.stream().map(v -> v.rekeyed(rekey)).toList();
+        List<ModelVersion> newModels = models.stream().<ModelVersion>map(v -> v.rekeyed(rekey)).toList();
         return new StoreManifest(schemaVersion, createdAt, versions, dataset, model, training, currentVersion, newModels, sisa,
                 dataFiles, newTombstones, ledgerHead, newDigestKey, checkpointDigests);
     }
@@ -175,6 +173,22 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
                         + " but lists only " + models.stream().map(ModelVersion::version).toList()));
     }
 
+    /** The current version of a single-model store; a SISA store is refused. */
+    public SingleModelVersion currentSingle() {
+        if (current() instanceof SingleModelVersion v) {
+            return v;
+        }
+        throw new StoreException("this is a SISA store, not a single model: its versions are checkpoints, not a model file");
+    }
+
+    /** The current version of a SISA store; a single-model store is refused. */
+    public SisaModelVersion currentSisa() {
+        if (current() instanceof SisaModelVersion v) {
+            return v;
+        }
+        throw new StoreException("this store holds a single model, not a SISA ensemble; train it with 'lethe train --sisa'");
+    }
+
     /**
      * The data a store was trained on.
      *
@@ -197,70 +211,31 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
     }
 
     /**
-     * One trained model version.
-     *
-     * @param version 1, 2, ...
-     * @param file path of the model file relative to the store (single model), else null
-     * @param sha256 digest of the model file's bytes (single model), else null
-     * @param createdAt ISO-8601 instant
-     * @param metrics headline metrics (train/test accuracy and loss, train seconds)
-     * @param checkpoints SISA: each shard's final checkpoint, relative to {@code checkpoints/}, in shard order
-     * @param checkpointSha256 SISA: SHA-256 of each of those files
-     * @param requests the forget requests this version applied (empty for the first)
-     * @param retrained SISA: what this version retrained (shard, from slice, keys before and after)
-     * @param matched request id → records it matched (count and digest, never the ids)
-     * @param unlearning for a version made by an approximate method: its receipt (method, options,
-     *                   guarantee, seed, timing, what matched)
+     * One model version: a {@link SingleModelVersion} (a model file) or a {@link SisaModelVersion} (a
+     * checkpoint per shard). Its JSON carries no type name: a version with a {@code file} is a single
+     * model, one with {@code checkpoints} a SISA ensemble.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics,
-                               List<String> checkpoints, List<String> checkpointSha256, List<String> requests,
-                               List<ShardRetrain> retrained, Map<String, Match> matched, Map<String, Object> unlearning) {
+    @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION)
+    @JsonSubTypes({@JsonSubTypes.Type(SingleModelVersion.class), @JsonSubTypes.Type(SisaModelVersion.class)})
+    public sealed interface ModelVersion permits SingleModelVersion, SisaModelVersion {
 
-        /** A version without an approximate-unlearning receipt. */
-        public ModelVersion(int version, String file, String sha256, String createdAt, Map<String, Double> metrics,
-                            List<String> checkpoints, List<String> checkpointSha256, List<String> requests,
-                            List<ShardRetrain> retrained, Map<String, Match> matched) {
-            this(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained, matched, null);
-        }
+        /** 1, 2, ... */
+        int version();
+
+        /** ISO-8601 instant. */
+        String createdAt();
+
+        /** Headline metrics. */
+        Map<String, Double> metrics();
+
+        /** The forget requests this version applied (empty for the first, and always for a single model). */
+        List<String> requests();
 
         /** This version with its digests of ids ({@code matched}, the receipt's {@code matchedDigest}) passed through {@code rekey}. */
-        ModelVersion rekeyed(java.util.function.UnaryOperator<String> rekey) {
-            Map<String, Match> m = null;
-            if (matched != null) {
-                m = new java.util.LinkedHashMap<>();
-                for (Map.Entry<String, Match> e : matched.entrySet()) {
-                    Match x = e.getValue();
-                    m.put(e.getKey(), new Match(x.trainRecords(), x.testRecords(), rekey.apply(x.digest()), x.shards()));
-                }
-            }
-            Map<String, Object> u = unlearning;
-            if (u != null && u.get(MATCHED_DIGEST) instanceof String d) {
-                u = new java.util.LinkedHashMap<>(u);
-                u.put(MATCHED_DIGEST, rekey.apply(d));
-            }
-            return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
-                    m, u);
-        }
+        ModelVersion rekeyed(java.util.function.UnaryOperator<String> rekey);
 
         /** This version without the digests of ids it matched: what the append-only history keeps of it. */
-        ModelVersion withoutIdDigests() {
-            Map<String, Object> u = unlearning;
-            if (u != null && u.containsKey(MATCHED_DIGEST)) {
-                u = new java.util.LinkedHashMap<>(u);
-                u.remove(MATCHED_DIGEST);
-            }
-            return new ModelVersion(version, file, sha256, createdAt, metrics, checkpoints, checkpointSha256, requests, retrained,
-                    null, u);
-        }
-
-        /** The key of an approximate-unlearning receipt that holds the keyed digest of the records it matched. */
-        public static final String MATCHED_DIGEST = "matchedDigest";
-
-        /** A single-model version. */
-        public static ModelVersion single(int version, String file, String sha256, String createdAt, Map<String, Double> metrics) {
-            return new ModelVersion(version, file, sha256, createdAt, metrics, null, null, List.of(), null, null, null);
-        }
+        ModelVersion withoutIdDigests();
     }
 
     /**

@@ -7,7 +7,10 @@ import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.core.store.SingleModelVersion;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.store.TrainingSettings;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +42,11 @@ class StoreKeysTest {
     static Store plainStore(Path root, List<String> tombstones, String matchedDigest) throws IOException {
         Store store = Store.create(root);
         String now = Instant.now().toString();
-        StoreManifest.ModelVersion v1 = StoreManifest.ModelVersion.single(1, "models/model-v1.lethe-model", "0".repeat(64), now, Map.of());
-        StoreManifest.ModelVersion v2 = new StoreManifest.ModelVersion(2, null, null, now, Map.of(), List.of(), List.of(),
+        StoreManifest.ModelVersion v1 = new SingleModelVersion(1, "models/model-v1.lethe-model", "0".repeat(64), now, Map.of());
+        StoreManifest.ModelVersion v2 = new SisaModelVersion(2, now, Map.of(), List.of(), List.of(),
                 List.of("req-1"), List.of(), Map.of("req-1", new StoreManifest.Match(1, 0, matchedDigest, List.of(0))));
-        store.writeManifest(new StoreManifest(Store.SCHEMA_VERSION, now, Map.of(), null, null, Map.of(), 2, List.of(v1, v2),
+        store.writeManifest(new StoreManifest(Store.SCHEMA_VERSION, now, Map.of(), null, null,
+                new TrainingSettings(1, 1, "adam", 0f, 0f, 0f, 1L, 1, "cpu()"), 2, List.of(v1, v2),
                 null, null, tombstones, null, null, null));
         return store;
     }
@@ -92,7 +96,7 @@ class StoreKeysTest {
             // Then every digest the store can change is the keyed digest of the same id
             StoreManifest m = store.readManifest();
             assertThat(m.tombstones()).containsExactly(digest.ofId(ID));
-            assertThat(m.models().get(1).matched().get("req-1").digest()).isEqualTo(digest.ofIds(List.of(ID)));
+            assertThat(((SisaModelVersion) m.models().get(1)).matched().get("req-1").digest()).isEqualTo(digest.ofIds(List.of(ID)));
             assertThat(ledger.find(requestId).orElseThrow().valuesDigest()).isEqualTo(digest.ofIds(List.of(ID)));
             assertThat(text(store.manifestFile())).doesNotContain(DigestUtils.sha256Hex(ID));
             // and the chained event names the key in force, and the chain stays intact

@@ -16,14 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which model files a single-model store keeps, and which records its tombstones leave out (pure Java, milliseconds). */
 class ModelFilesTest {
 
-    private static StoreManifest.ModelVersion version(int v, boolean keepPrevious) {
-        return new StoreManifest.ModelVersion(v, Store.modelFileName(v), "sha", "now", Map.of(), null, null, List.of(), null, null,
-                v == 1 ? null : Map.of(ModelFiles.KEEP_PREVIOUS, keepPrevious));
+    private static SingleModelVersion version(int v, boolean keepPrevious) {
+        return new SingleModelVersion(v, Store.modelFileName(v), "sha", "now", Map.of(), v == 1 ? null
+                : new UnlearningReceipt(null, "finetune", "approximate", Map.of(), 1, 0.1, null, "records", 1, "d", 9, 0, 1, v - 1, v,
+                keepPrevious, null, List.of()));
     }
 
     private static StoreManifest manifest(boolean... keepPrevious) {
         StoreManifest m = StoreManifest.single("now", Map.of(), new StoreManifest.DatasetInfo(DatasetRef.digits(1), "f", 1, 1, List.of("a")),
-                new StoreManifest.ModelInfo("mlp", new int[]{1}, 1, 1), Map.of(), version(1, false));
+                new StoreManifest.ModelInfo("mlp", new int[]{1}, 1, 1), new TrainingSettings(1, 1, "adam", 0f, 0f, 0f, 1L, 1, "cpu()"),
+                version(1, false));
         for (int i = 0; i < keepPrevious.length; i++) {
             m = m.withNewVersion(version(i + 2, keepPrevious[i]), null, null);
         }

@@ -42,12 +42,13 @@ final class SyntheticStores {
                     shards));
         }
         tombstones.sort(null);
-        return new StoreManifest(Store.SCHEMA_VERSION, now, Map.of("lethe", "test"), null, null, Map.of("seed", 1),
+        return new StoreManifest(Store.SCHEMA_VERSION, now, Map.of("lethe", "test"), null, null,
+                new TrainingSettings(2, 64, "adam", 0.001f, 0f, 0f, 1L, 1, "cpu()"),
                 requests + 1, versions, new StoreManifest.SisaInfo(shards, 3, "subject", 2, "vote", "f".repeat(64), 1L),
                 null, tombstones, "a".repeat(64), "k-0123456789abcdef", null);
     }
 
-    private static StoreManifest.ModelVersion version(int v, List<String> requests, Map<String, StoreManifest.Match> matched, String now,
+    private static SisaModelVersion version(int v, List<String> requests, Map<String, StoreManifest.Match> matched, String now,
                                                       int shards) {
         List<String> checkpoints = new ArrayList<>();
         List<String> shas = new ArrayList<>();
@@ -59,7 +60,7 @@ final class SyntheticStores {
         metrics.put("retrainSeconds", 0.25);
         List<StoreManifest.ShardRetrain> retrained = requests.isEmpty() ? null
                 : List.of(new StoreManifest.ShardRetrain(v % shards, 1, checkpoints.get(0), checkpoints.get(checkpoints.size() - 1), 0.25));
-        return new StoreManifest.ModelVersion(v, null, null, now, metrics, checkpoints, shas, requests, retrained, matched);
+        return new SisaModelVersion(v, now, metrics, checkpoints, shas, requests, retrained, matched);
     }
 
     /** Writes {@code manifest} as Lethe wrote it before compaction: every version in manifest.json. */

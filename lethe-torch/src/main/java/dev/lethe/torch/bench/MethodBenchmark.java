@@ -7,14 +7,13 @@ import dev.lethe.core.metrics.Stats;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningRun;
-import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
-import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
@@ -59,8 +58,8 @@ public final class MethodBenchmark {
      * Runs the comparison; {@code methods} should start with {@code retrain} (the reference for the time
      * shares). Each method runs {@code repeats} times (same seed, so the same result) and its time is
      * the median. {@code options} are method options keyed {@code <method>.<field>}; each method gets
-     * its own. With {@code perturbation} σ > 0 the original is trained with Guo et al.'s objective
-     * perturbation ({@link CertifiedRemoval#perturbedObjective}), which {@code certified} needs.
+     * its own. With {@code perturbation} σ > 0 the original is trained with objective perturbation and
+     * finished as the method that needs it says ({@link TrainingHook#forPerturbation}; Guo et al.'s, for {@code certified}).
      */
     public static List<Row> run(DatasetRef.Loaded data, ModelSpec spec, TrainConfig original, double perturbation, double forgetFraction,
                                 List<UnlearningMethod<?>> methods, Map<String, String> options, long seed, int repeats) {
@@ -72,10 +71,10 @@ public final class MethodBenchmark {
         List<Row> rows = new ArrayList<>();
         try (ModelHandle model = ModelHandle.create(spec, original.seed())) {
             try (TensorData all = TensorData.of(train, model.manager())) {
-                new TrainLoop(original).run(model, all, perturbation > 0
-                        ? CertifiedRemoval.perturbedObjective(original, perturbation, train.size()) : Objectives.crossEntropy());
+                TrainingHook hook = TrainingHook.forPerturbation(perturbation);
+                new TrainLoop(original).run(model, all, hook.objective(original, perturbation, train.size()).orElse(Objectives.crossEntropy()));
                 if (perturbation > 0) {
-                    CertifiedRemoval.polish(model, train, original, perturbation, CertifiedRemoval.POLISH_STEPS, new Cancellation());
+                    hook.finish(model, train, original, perturbation);
                 }
             }
             rows.add(measure("original", model, unlearningData, Double.NaN));

@@ -57,4 +57,13 @@ public interface UnlearningMethod<O extends Record> {
      * {@link Prepared} state when it was prepared for {@code original} and computing it inline otherwise.
      */
     ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, O options);
+
+    /**
+     * What this method needs at training time and from the store that keeps the trained model (objective,
+     * finishing step, state kept next to the model, option defaults from the stored training); {@link TrainingHook#NONE}
+     * for methods that need nothing (the default).
+     */
+    default TrainingHook trainingHook() {
+        return TrainingHook.NONE;
+    }
 }

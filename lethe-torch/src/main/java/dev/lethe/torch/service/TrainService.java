@@ -4,36 +4,32 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
-import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.ErasureHistory;
+import dev.lethe.core.store.SingleModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.store.TrainingSettings;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
-import dev.lethe.torch.method.Prepared;
-import dev.lethe.torch.method.UnlearningContext;
-import dev.lethe.torch.method.UnlearningMethod;
-import dev.lethe.torch.method.UnlearningRun;
-import dev.lethe.torch.method.certified.CertifiedRemoval;
+import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 import dev.lethe.torch.train.TrainLoop;
 import dev.lethe.torch.train.TrainResult;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,33 +64,13 @@ public final class TrainService {
     }
 
     /**
-     * Prepares certified removal once for the trained, polished model and keeps the state next to the
-     * model file, tagged with its digest, so that {@code lethe unlearn --method certified} does not pay
-     * for the preparation ({@code UnlearnService} loads it when the digest matches).
-     */
-    private static void keepCertifiedState(Store store, String modelFile, ModelHandle model, dev.lethe.core.data.RecordSet train,
-                                           TrainConfig config, double perturbation) throws IOException {
-        UnlearningMethod<?> method = new CertifiedRemoval();
-        String digest = Store.sha256(store.root().resolve(modelFile));
-        try (Prepared state = UnlearningRun.prepare(method, Map.of("perturbation", String.valueOf(perturbation)), model, train,
-                UnlearningContext.of(config.seed(), config)).orElseThrow()) {
-            // atomically: a crash leaves no half-written state for 'lethe unlearn' to read
-            AtomicFiles.write(store.root().resolve(CertifiedRemoval.stateFileName(modelFile)), out -> {
-                OutputStream buffered = new BufferedOutputStream(out);
-                CertifiedRemoval.writePrepared(state, buffered, digest);
-                buffered.flush();
-            });
-        }
-    }
-
-    /**
      * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, Device, TrainListener)}, replacing a
      * store with erasure history only when {@code replace} is set ({@link ErasureHistory}); its tombstones
-     * carry over and the forgotten records are left out of {@code data} before training. With the
-     * objective perturbation of certified removal ({@code CertifiedRemoval.perturbedObjective}, one-vs-rest)
-     * when {@code perturbation > 0}; the manifest records σ so certified removals can use it. A logreg
-     * with weight decay is then polished to the exact minimiser and its certified-removal state is kept
-     * next to the model file, for {@code lethe unlearn} to load.
+     * carry over and the forgotten records are left out of {@code data} before training. With objective
+     * perturbation σ when {@code perturbation > 0}: the registered method that needs it supplies the objective,
+     * finishes the trained model and keeps its prepared state next to the model file ({@link TrainingHook}, today
+     * certified removal: one-vs-rest, polished to the exact minimiser for a logreg with weight decay); the
+     * manifest records σ so that removals can use it.
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
                                 boolean replace, Device device, TrainListener listener) throws IOException {
@@ -118,15 +94,11 @@ public final class TrainService {
         try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
              TensorData train = TensorData.of(data.train(), model.manager());
              TensorData test = TensorData.of(data.test(), model.manager())) {
-            var objective = perturbation > 0
-                    ? dev.lethe.torch.method.certified.CertifiedRemoval.perturbedObjective(config, perturbation, data.train().size())
-                    : Objectives.crossEntropy();
+            TrainingHook hook = TrainingHook.forPerturbation(perturbation);
+            var objective = hook.objective(config, perturbation, data.train().size()).orElse(Objectives.crossEntropy());
             TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
-            double polishedResidual = Double.NaN;
-            if (perturbation > 0 && spec.family() instanceof dev.lethe.torch.model.LogregFamily && config.weightDecay() > 0) {
-                polishedResidual = dev.lethe.torch.method.certified.CertifiedRemoval.polish(model, data.train(), config, perturbation,
-                        dev.lethe.torch.method.certified.CertifiedRemoval.POLISH_STEPS, new dev.lethe.torch.train.Cancellation());
-            }
+            boolean finished = hook.finishes(model, config, perturbation);
+            Map<String, Double> finishMetrics = finished ? hook.finish(model, data.train(), config, perturbation) : Map.of();
             Evaluator evaluator = new Evaluator();
             Evaluation trainEval = evaluator.evaluate(model, train);
             Evaluation testEval = evaluator.evaluate(model, test);
@@ -140,22 +112,14 @@ public final class TrainService {
             metrics.put("trainLoss", trainEval.meanLoss());
             metrics.put("testLoss", testEval.meanLoss());
             metrics.put("trainSeconds", result.seconds());
-            Map<String, Object> training = new LinkedHashMap<>(trainingConfig(config, device));
-            if (perturbation > 0) {
-                training.put("perturbation", perturbation);
-            }
-            if (!history.tombstones().isEmpty()) {
-                training.put(StoreManifest.CARRIED_TOMBSTONES, history.tombstones().size());
-            }
-            if (!Double.isNaN(polishedResidual)) {
-                metrics.put("trainingGradientNorm", polishedResidual);
-                long prepareStart = System.nanoTime();
-                keepCertifiedState(store, modelFile, model, data.train(), config, perturbation);
-                metrics.put("certifiedPrepareSeconds", (System.nanoTime() - prepareStart) / 1e9);
+            TrainingSettings training = trainingConfig(config, device).withPerturbation(perturbation)
+                    .withCarriedTombstones(history.tombstones().size());
+            if (finished) {
+                metrics.putAll(finishMetrics);
+                metrics.putAll(hook.keepState(store.root(), modelFile, model, data.train(), config, perturbation));
             }
             StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
-                    training,
-                    StoreManifest.ModelVersion.single(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
+                    training, new SingleModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
                     .withTombstones(history.tombstones().sorted(), history.digestKey());
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "train");
@@ -194,18 +158,17 @@ public final class TrainService {
         return v;
     }
 
-    /** The resolved training configuration as a flat map, including the thread count that affects bits. */
-    public static Map<String, Object> trainingConfig(TrainConfig config, Device device) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epochs", config.epochs());
-        m.put("batchSize", config.batchSize());
-        m.put("optimizer", config.optimizer().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("learningRate", config.learningRate());
-        m.put("momentum", config.momentum());
-        m.put("weightDecay", config.weightDecay());
-        m.put("seed", config.seed());
-        m.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", 0));
-        m.put("device", device.toString());
-        return m;
+    /** The resolved training configuration as the manifest records it, including the thread count that affects bits. */
+    public static TrainingSettings trainingConfig(TrainConfig config, Device device) {
+        return new TrainingSettings(config.epochs(), config.batchSize(), config.optimizer().name().toLowerCase(Locale.ROOT),
+                config.learningRate(), config.momentum(), config.weightDecay(), config.seed(),
+                Integer.getInteger("ai.djl.pytorch.num_threads", 0), device.toString());
+    }
+
+    /** The training configuration a store's manifest records, as the training loop takes it. */
+    public static TrainConfig originalConfig(StoreManifest manifest) {
+        TrainingSettings t = manifest.training();
+        return new TrainConfig(t.epochs(), t.batchSize(), OptimizerKind.valueOf(t.optimizer().toUpperCase(Locale.ROOT)),
+                t.learningRate(), t.momentum(), t.weightDecay(), t.seed());
     }
 }

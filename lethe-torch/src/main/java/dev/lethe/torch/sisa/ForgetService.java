@@ -20,6 +20,7 @@ import dev.lethe.core.sisa.ShardJob;
 import dev.lethe.core.sisa.ShardStorage;
 import dev.lethe.core.sisa.TrainingDataFile;
 import dev.lethe.core.sisa.VerifiedCheckpointStore;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.Tombstones;
 import dev.lethe.core.store.StoreLock;
@@ -210,7 +211,7 @@ public final class ForgetService {
             List<ForgetRequest> switched = pending.stream().filter(r -> applied.contains(r.id())).toList();
             if (!switched.isEmpty()) {
                 purge(manifest, config, ledger);
-                receipts.addAll(complete(switched, manifest, manifest.current().matched(), ledger, digest));
+                receipts.addAll(complete(switched, manifest, manifest.currentSisa().matched(), ledger, digest));
             }
             List<ForgetRequest> batch = pending.stream().filter(r -> !applied.contains(r.id())).toList();
             if (!batch.isEmpty()) {
@@ -229,7 +230,7 @@ public final class ForgetService {
                 StoreManifest next = commit(batch, manifest, ledger, matching, plan, staged, results, checkpoints, start);
                 purge(next, config, ledger);
                 CrashPoints.reach("after-purge");
-                receipts.addAll(complete(batch, next, next.current().matched(), ledger, digest));
+                receipts.addAll(complete(batch, next, next.currentSisa().matched(), ledger, digest));
             }
             return receipts;
         });
@@ -369,9 +370,9 @@ public final class ForgetService {
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("retrainSeconds", (System.nanoTime() - start) / 1e9);
-        StoreManifest.ModelVersion next = new StoreManifest.ModelVersion(version, null, null, Instant.now().toString(), metrics,
+        SisaModelVersion next = new SisaModelVersion(version, Instant.now().toString(), metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), checkpointShas(checkpoints, keys, manifest, retrained),
-                batch.stream().map(ForgetRequest::id).toList(), retrained, matched, null);
+                batch.stream().map(ForgetRequest::id).toList(), retrained, matched);
         StoreManifest switched = manifest.withNewVersion(next, staged,
                 List.copyOf(tombstones)).withLedgerHead(ledger.head().map(dev.lethe.core.ledger.AuditEvent::hash).orElse(null))
                 .withCheckpointDigests(checkpoints.digests(plan.keys()));
@@ -390,7 +391,7 @@ public final class ForgetService {
     /** Checkpoint digests of the new version: recomputed for retrained shards, carried over for the others. */
     private static List<String> checkpointShas(VerifiedCheckpointStore checkpoints, List<CheckpointKey> keys, StoreManifest manifest,
                                                List<StoreManifest.ShardRetrain> retrained) throws IOException {
-        List<String> shas = new ArrayList<>(manifest.current().checkpointSha256());
+        List<String> shas = new ArrayList<>(manifest.currentSisa().checkpointSha256());
         for (StoreManifest.ShardRetrain r : retrained) {
             CheckpointKey key = keys.get(r.shard());
             shas.set(r.shard(), checkpoints.knownDigest(key).orElse(checkpoints.sha256(key)));
@@ -440,7 +441,7 @@ public final class ForgetService {
      */
     private static List<Receipt> complete(List<ForgetRequest> requests, StoreManifest manifest, Map<String, StoreManifest.Match> matched,
                                           Ledger ledger, IdDigest digest) {
-        StoreManifest.ModelVersion version = manifest.current();
+        SisaModelVersion version = manifest.currentSisa();
         boolean appliedHere = version.requests().contains(requests.get(0).id());
         List<Receipt> receipts = new ArrayList<>();
         Map<String, String> receiptJson = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import dev.lethe.core.sisa.ShardFiles;
 import dev.lethe.core.sisa.ShardJob;
 import dev.lethe.core.sisa.ShardStorage;
 import dev.lethe.core.store.ErasureHistory;
+import dev.lethe.core.store.SisaModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
@@ -115,13 +116,13 @@ public final class SisaService {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("testAccuracy", test.accuracy());
         metrics.put("trainSeconds", seconds);
-        StoreManifest.ModelVersion first = new StoreManifest.ModelVersion(1, null, null, now, metrics,
-                keys.stream().map(CheckpointKey::relativePath).toList(), keys.stream().map(k -> checkpoints.knownDigest(k).orElseThrow()).toList(), List.of(), null, null, null);
+        SisaModelVersion first = new SisaModelVersion(1, now, metrics,
+                keys.stream().map(CheckpointKey::relativePath).toList(), keys.stream().map(k -> checkpoints.knownDigest(k).orElseThrow()).toList(), List.of(), null, null);
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
                 new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
-                trainingConfig(config, device, history), 1, List.of(first),
+                TrainService.trainingConfig(config.train(), device).withCarriedTombstones(history.tombstones().size()), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
                 dataFiles, history.tombstones().sorted(), null, history.digestKey(), null);
@@ -155,26 +156,17 @@ public final class SisaService {
         return new Outcome(store, store.readManifest(), test, seconds, events);
     }
 
-    private static Map<String, Object> trainingConfig(SisaConfig config, Device device, ErasureHistory history) {
-        Map<String, Object> training = new LinkedHashMap<>(TrainService.trainingConfig(config.train(), device));
-        if (!history.tombstones().isEmpty()) {
-            training.put(StoreManifest.CARRIED_TOMBSTONES, history.tombstones().size());
-        }
-        return training;
-    }
-
     /** The SISA configuration a store was trained with. */
     public static SisaConfig config(StoreManifest manifest) {
         if (!manifest.usesSisa()) {
             throw new StoreException("this store holds a single model, not a SISA ensemble; train it with 'lethe train --sisa'");
         }
         StoreManifest.SisaInfo s = manifest.sisa();
-        Map<String, Object> t = manifest.training();
-        var train = dev.lethe.torch.method.UnlearnService.originalConfig(manifest).withEpochs(s.epochsPerSlice());
+        var train = TrainService.originalConfig(manifest).withEpochs(s.epochsPerSlice());
         var model = dev.lethe.torch.model.ModelSpec.parse(manifest.model().spec(), manifest.model().inputShape(), manifest.model().numClasses());
         var plan = new ShardPlan(s.shards(), s.slices(), dev.lethe.core.sisa.Assignment.parse(s.assignment()), s.seed());
         SisaConfig config = new SisaConfig(plan, model, train, dev.lethe.core.sisa.Aggregation.parse(s.aggregation()),
-                ((Number) t.get("threads")).intValue());
+                manifest.training().threads());
         if (!config.fingerprint().equals(s.configFingerprint())) {
             throw new StoreException("the manifest's SISA configuration does not match its fingerprint; the manifest was edited or damaged");
         }
@@ -183,7 +175,7 @@ public final class SisaService {
 
     /** The current version's final checkpoint keys, in shard order. */
     public static List<CheckpointKey> currentKeys(StoreManifest manifest) {
-        return manifest.current().checkpoints().stream()
+        return manifest.currentSisa().checkpoints().stream()
                 .map(p -> CheckpointKey.parse(p).orElseThrow(() -> new StoreException("the manifest names '" + p + "', which is not a checkpoint path")))
                 .toList();
     }

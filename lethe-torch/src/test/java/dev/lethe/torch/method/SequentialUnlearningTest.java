@@ -13,6 +13,7 @@ import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
@@ -104,6 +105,11 @@ class SequentialUnlearningTest {
         }
 
         @Override
+        public TrainingHook trainingHook() {
+            return inner.trainingHook();
+        }
+
+        @Override
         public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, O options) {
             seen.add(data);
             return inner.unlearn(original, data, context, options);
@@ -157,14 +163,14 @@ class SequentialUnlearningTest {
         assertThat(secondData.forget().size()).isEqualTo(trainRecordsOf(SECOND));
         assertThat(secondData.retain().size()).isEqualTo(data.train().size() - trainRecordsOf(FIRST) - trainRecordsOf(SECOND));
         // and each receipt states the retain set it used and what earlier requests left out
-        assertThat(first.receipt()).containsEntry("retainRecords", data.train().size() - trainRecordsOf(FIRST))
-                .containsEntry("excludedEarlier", 0);
-        assertThat(second.receipt()).containsEntry("retainRecords", secondData.retain().size())
-                .containsEntry("excludedEarlier", trainRecordsOf(FIRST));
+        assertThat(first.receipt().retainRecords()).isEqualTo(data.train().size() - trainRecordsOf(FIRST));
+        assertThat(first.receipt().excludedEarlier()).isEqualTo(0);
+        assertThat(second.receipt().retainRecords()).isEqualTo(secondData.retain().size());
+        assertThat(second.receipt().excludedEarlier()).isEqualTo(trainRecordsOf(FIRST));
         // and no model file trained on either person remains: versions 1 and 2 were purged, and the receipts say so
         assertThat(first.purged()).containsExactly("models/model-v1.lethe-model");
         assertThat(second.purged()).containsExactly("models/model-v2.lethe-model");
-        assertThat(second.receipt().get("purged")).isEqualTo(List.of("models/model-v2.lethe-model"));
+        assertThat(second.receipt().purged()).isEqualTo(List.of("models/model-v2.lethe-model"));
         try (var files = Files.list(store.modelsDir())) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("model-v3.lethe-model");
         }
@@ -193,7 +199,8 @@ class SequentialUnlearningTest {
         UnlearningMethod<?> method = UnlearningMethods.get("kl");
         // a repair that keeps the earlier version, named in the receipt
         var repair = UnlearnService.unlearn(store, method, Map.of(), ForgetKind.LABEL, List.of("3"), 1, true, Device.cpu(), TrainListener.NONE);
-        assertThat(repair.receipt()).containsEntry("keepPrevious", true).containsEntry("purged", List.of());
+        assertThat(repair.receipt().keepPrevious()).isTrue();
+        assertThat(repair.receipt().purged()).isEqualTo(List.of());
         assertThat(store.root().resolve("models/model-v1.lethe-model")).isRegularFile();
         AuditReport kept = StoreAudit.run(store);
         assertThat(kept.passed()).isTrue();
@@ -244,7 +251,7 @@ class SequentialUnlearningTest {
         var second = UnlearnService.unlearn(retrained.store(), certified, Map.of(), ForgetKind.SUBJECTS, List.of(SECOND), 1, Device.cpu(),
                 TrainListener.NONE);
         assertThat(idsOf(certified.seen().get(0).retain(), certified.seen().get(0).forget())).doesNotContainAnyElementsOf(idsOfSubject(FIRST));
-        assertThat(second.receipt()).containsEntry("excludedEarlier", trainRecordsOf(FIRST));
+        assertThat(second.receipt().excludedEarlier()).isEqualTo(trainRecordsOf(FIRST));
         assertThat(StoreAudit.run(retrained.store()).passed()).isTrue();
     }
 }

@@ -66,7 +66,7 @@ class ForgetServiceTest {
     }
 
     private static List<String> finalCheckpoints(Store store) {
-        return store.readManifest().current().checkpoints();
+        return store.readManifest().currentSisa().checkpoints();
     }
 
     @Test
@@ -122,7 +122,7 @@ class ForgetServiceTest {
 
         // Then the served checkpoints are the same files with the same bytes
         assertThat(finalCheckpoints(store)).isEqualTo(finalCheckpoints(fresh));
-        assertThat(store.readManifest().current().checkpointSha256()).isEqualTo(fresh.readManifest().current().checkpointSha256());
+        assertThat(store.readManifest().currentSisa().checkpointSha256()).isEqualTo(fresh.readManifest().currentSisa().checkpointSha256());
         // And the untouched shards kept their checkpoint files: same paths, same bytes
         Map<String, String> untouchedAfter = new TreeMap<>();
         for (int s = 0; s < 4; s++) {
@@ -183,7 +183,7 @@ class ForgetServiceTest {
             assertThat(r.modelVersion()).isEqualTo(2);
             assertThat(r.batchRequests()).isEqualTo(2);
         });
-        assertThat(store.readManifest().current().retrained()).hasSize(1);
+        assertThat(store.readManifest().currentSisa().retrained()).hasSize(1);
     }
 
     @Test

@@ -85,7 +85,7 @@ class StoreReplacementTest {
         Store store = train(root, false).store();
         Receipt first = forget(store, PERSON);
         assertThat(first.matchedTrainRecords()).isPositive();
-        List<String> forgottenCheckpoints = store.readManifest().current().checkpoints();
+        List<String> forgottenCheckpoints = store.readManifest().currentSisa().checkpoints();
 
         // When the store is trained again without --replace: refused, naming what would be lost, and nothing changed
         String manifestBefore = Files.readString(store.manifestFile());
@@ -103,7 +103,7 @@ class StoreReplacementTest {
         assertThat(replaced.manifest().dataset().trainRecords()).isEqualTo(DATA.train().size() - first.matchedTrainRecords());
         assertThat(StoreAudit.run(replaced.store()).passed()).isTrue();
         // and the models are those a training without the person gives: the same checkpoints the forget produced
-        assertThat(replaced.manifest().current().checkpoints()).isEqualTo(forgottenCheckpoints);
+        assertThat(replaced.manifest().currentSisa().checkpoints()).isEqualTo(forgottenCheckpoints);
         // and the new ledger says what the replacement dropped
         try (Ledger ledger = Ledger.open(replaced.store().ledgerFile())) {
             AuditEvent trained = ledger.events().get(0);

@@ -35,7 +35,7 @@ public final class TinyLanguageModel {
     /** A new model over {@code vocabularySize} token ids with embeddings of {@code width}, initialised from {@code seed}. */
     public static ModelHandle create(int vocabularySize, int width, long seed) {
         ModelHandle model = ModelHandle.create(ModelSpec.parse("logreg", new int[]{1}, 2), seed);
-        SequentialBlock block = model.block();
+        SequentialBlock block = (SequentialBlock) model.block();
         while (!block.getChildren().isEmpty()) {
             block.removeLastBlock();
         }

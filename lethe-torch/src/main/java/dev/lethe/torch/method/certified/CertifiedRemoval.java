@@ -12,6 +12,7 @@ import dev.lethe.torch.method.Guarantee;
 import dev.lethe.torch.method.MethodBase;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.model.LogregFamily;
@@ -196,6 +197,15 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
     public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {
         requireL2Logreg(original, context.original());
         return Optional.of(RemovalState.prepare(original, training, context.original(), options.perturbation()));
+    }
+
+    /**
+     * Training with objective perturbation σ ({@link #perturbedObjective}), polishing ({@link #polish}), the
+     * prepared state kept next to the model file, and σ read back from the stored training.
+     */
+    @Override
+    public TrainingHook trainingHook() {
+        return new CertifiedTraining();
     }
 
     /** Where a store keeps the prepared state of the model file {@code modelFile} (relative to the store root). */

@@ -1,4 +1,4 @@
-package dev.lethe.torch.method;
+package dev.lethe.torch.service;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
@@ -8,26 +8,30 @@ import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.keys.IdDigest;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.ModelFiles;
+import dev.lethe.core.store.SingleModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.Tombstones;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.store.UnlearningReceipt;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
-import dev.lethe.torch.method.certified.CertifiedRemoval;
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.TrainingHook;
+import dev.lethe.torch.method.UnlearningContext;
+import dev.lethe.torch.method.UnlearningData;
+import dev.lethe.torch.method.UnlearningMethod;
+import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.service.StoredModel;
-import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +59,7 @@ public final class UnlearnService {
      * @param receipt its receipt (also in the manifest and in reports/unlearn-vN.json)
      * @param purged the files deleted from {@code models/} (earlier versions and their side files)
      */
-    public record Outcome(int version, Map<String, Object> receipt, List<String> purged) {
+    public record Outcome(int version, UnlearningReceipt receipt, List<String> purged) {
     }
 
     /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, Device, TrainListener)} as an erasure (earlier model files purged). */
@@ -84,7 +88,8 @@ public final class UnlearnService {
                 throw new StoreException("this is a SISA store: forget exactly with 'lethe forget' (approximate methods run on single-model stores)");
             }
             List<String> purgedBefore = ModelFiles.purge(store); // what an interrupted run left
-            overrides = certifiedDefaults(method, overrides, manifest);
+            TrainingHook hook = method.trainingHook();
+            overrides = hook.unlearnOptions(overrides, manifest);
             StoreData stored = StoreData.load(store);
             DatasetRef.Loaded data = stored.data();
             RecordSet train = data.train();
@@ -98,19 +103,21 @@ public final class UnlearnService {
             RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
             UnlearningData unlearningData = new UnlearningData(train.filter("forget", forget::contains),
                     train.filter("retain", i -> !forget.contains(i)), test);
-            TrainConfig original = originalConfig(manifest);
+            TrainConfig original = TrainService.originalConfig(manifest);
+            SingleModelVersion current = manifest.currentSingle();
             int version = manifest.currentVersion() + 1;
             String file = Store.modelFileName(version);
-            Map<String, Object> receipt = new LinkedHashMap<>();
             Map<String, Double> metrics = new LinkedHashMap<>();
             List<String> ids = new ArrayList<>();
             forget.forEach(i -> ids.add(train.id(i)));
             List<String> forgotten = new ArrayList<>(ids);
             forgetTest.forEach(i -> forgotten.add(data.test().id(i)));
+            String[] preparedState = new String[1];
+            UnlearningReceipt receipt;
             try (ModelHandle model = StoredModel.loadCurrent(store, device);
-                 Prepared prepared = certifiedState(store, manifest, method, model, receipt);
+                 Prepared prepared = hook.keptState(store, current, model, note -> preparedState[0] = note).orElse(null);
                  UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
-                         new UnlearningContext(seed, original, listener, new dev.lethe.torch.train.Cancellation()).withPrepared(prepared))) {
+                         new UnlearningContext(seed, original, listener, new Cancellation()).withPrepared(prepared))) {
                 run.model().save(store.root().resolve(file));
                 Evaluator evaluator = new Evaluator();
                 try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());
@@ -121,37 +128,22 @@ public final class UnlearnService {
                     metrics.put("testAccuracy", testEval.accuracy());
                 }
                 metrics.put("unlearnSeconds", run.seconds());
-                receipt.put("method", run.method());
-                receipt.put("guarantee", run.guarantee().name().toLowerCase(Locale.ROOT));
-                receipt.put("options", run.options());
-                receipt.put("seed", seed);
-                receipt.put("seconds", run.seconds());
-                if (!run.report().isEmpty()) {
-                    receipt.put("report", run.report());
-                }
-                receipt.put("selector", kind.name().toLowerCase(Locale.ROOT));
-                receipt.put("matchedRecords", ids.size());
-                receipt.put(StoreManifest.ModelVersion.MATCHED_DIGEST, digest.ofIds(ids));
-                receipt.put("retainRecords", unlearningData.retain().size());
-                receipt.put("excludedEarlier", stored.excludedTrain());
-                receipt.put(StoreManifest.TOMBSTONED, forgotten.size());
-                receipt.put("fromVersion", manifest.currentVersion());
-                receipt.put("modelVersion", version);
-                receipt.put(ModelFiles.KEEP_PREVIOUS, keepPrevious);
-                if (!purgedBefore.isEmpty()) {
-                    receipt.put("purgedLeftovers", purgedBefore); // what an interrupted earlier run had left in models/
-                }
+                receipt = new UnlearningReceipt(preparedState[0], run.method(), run.guarantee().name().toLowerCase(Locale.ROOT),
+                        run.options(), seed, run.seconds(), run.report().isEmpty() ? null : run.report(),
+                        kind.name().toLowerCase(Locale.ROOT), ids.size(), digest.ofIds(ids), unlearningData.retain().size(),
+                        stored.excludedTrain(), forgotten.size(), manifest.currentVersion(), version, keepPrevious,
+                        // what an interrupted earlier run had left in models/
+                        purgedBefore.isEmpty() ? null : purgedBefore, null);
             }
             CrashPoints.reach("unlearn-before-switch");
             String now = Instant.now().toString();
             String sha256 = Store.sha256(store.root().resolve(file));
             List<String> tombstones = Tombstones.of(manifest, digest).with(forgotten).sorted();
             // the receipt names what the purge after the switch deletes: every model file the new manifest does not justify
-            StoreManifest.ModelVersion draft = new StoreManifest.ModelVersion(version, file, sha256, now, metrics, null, null, List.of(),
-                    null, null, Map.copyOf(receipt));
-            receipt.put("purged", ModelFiles.unjustified(store, manifest.withNewVersion(draft, null, null)));
-            StoreManifest switched = manifest.withNewVersion(new StoreManifest.ModelVersion(version, file, sha256, now, metrics, null, null,
-                    List.of(), null, null, receipt), null, null).withTombstones(tombstones);
+            SingleModelVersion draft = new SingleModelVersion(version, file, sha256, now, metrics, receipt);
+            receipt = receipt.withPurged(ModelFiles.unjustified(store, manifest.withNewVersion(draft, null, null)));
+            StoreManifest switched = manifest.withNewVersion(new SingleModelVersion(version, file, sha256, now, metrics, receipt), null, null)
+                    .withTombstones(tombstones);
             store.writeReport("unlearn-v" + version + ".json", Map.of("receipt", receipt, "metrics", metrics));
             store.writeManifest(switched);
             CrashPoints.reach("unlearn-after-switch");
@@ -161,67 +153,10 @@ public final class UnlearnService {
         }
     }
 
-    /**
-     * The state {@code lethe train --perturbation} prepared for certified removal and kept next to the
-     * current model file, when {@code method} is {@code certified} and the state was written for that
-     * very file (same digest); null otherwise (the removal then prepares inline). A damaged state file
-     * is not fatal: the removal prepares inline and the receipt says why ({@code preparedState}).
-     */
-    private static Prepared certifiedState(Store store, StoreManifest manifest, UnlearningMethod<?> method, ModelHandle model,
-                                           Map<String, Object> receipt) {
-        Path file = store.root().resolve(CertifiedRemoval.stateFileName(manifest.current().file()));
-        if (!method.name().equals(CertifiedRemoval.NAME) || !Files.isRegularFile(file)) {
-            return null;
-        }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            Prepared state = CertifiedRemoval.readPrepared(model, in, manifest.current().sha256()).orElse(null);
-            receipt.put("preparedState", state != null ? "loaded from " + store.root().relativize(file)
-                    : store.root().relativize(file) + " belongs to another model file; prepared inline");
-            return state;
-        } catch (IOException | RuntimeException e) {
-            receipt.put("preparedState", store.root().relativize(file) + " is damaged (" + e.getMessage() + "); prepared inline");
-            return null;
-        }
-    }
-
-    /**
-     * Certified removal needs the σ the model was trained with (taken from the manifest unless given),
-     * and applies to the trained model itself: the theorem's D' must be all remaining records, and a
-     * single-model store does not keep the records earlier versions removed, so a second removal — or
-     * one after another method changed the model — is refused (a retrained store, whose training left the
-     * tombstoned records out, starts again at version 1).
-     */
-    private static Map<String, String> certifiedDefaults(UnlearningMethod<?> method, Map<String, String> overrides, StoreManifest manifest) {
-        if (!method.name().equals(CertifiedRemoval.NAME)) {
-            return overrides;
-        }
-        if (manifest.currentVersion() != 1) {
-            throw new IllegalStateException("certified: the current model (version " + manifest.currentVersion() + ") is not the trained model;"
-                    + " certified removal applies once to a model trained with --perturbation — retrain the store to remove more");
-        }
-        Object sigma = manifest.training().get("perturbation");
-        boolean given = overrides.containsKey("perturbation") || overrides.containsKey(CertifiedRemoval.NAME + ".perturbation");
-        if (given || sigma == null) {
-            return overrides;
-        }
-        Map<String, String> withSigma = new LinkedHashMap<>(overrides);
-        withSigma.put("perturbation", String.valueOf(sigma));
-        return withSigma;
-    }
-
     /** Positions of the training records a selector names. */
 
     public static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
         return dev.lethe.core.forget.RecordSelector.positions(dev.lethe.core.forget.RecordSelector.Candidates.of(train), kind, values);
-    }
-
-    /** The training configuration recorded in a store's manifest. */
-    public static TrainConfig originalConfig(StoreManifest manifest) {
-        Map<String, Object> t = manifest.training();
-        return new TrainConfig(((Number) t.get("epochs")).intValue(), ((Number) t.get("batchSize")).intValue(),
-                OptimizerKind.valueOf(String.valueOf(t.get("optimizer")).toUpperCase(Locale.ROOT)),
-                ((Number) t.get("learningRate")).floatValue(), ((Number) t.get("momentum")).floatValue(),
-                ((Number) t.get("weightDecay")).floatValue(), ((Number) t.get("seed")).longValue());
     }
 
     /** Where the receipt of version {@code v} is written. */
