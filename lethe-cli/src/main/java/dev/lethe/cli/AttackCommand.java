@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +66,7 @@ public final class AttackCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "u-lira: a method option, e.g. --opt grad-diff.epochs=3 (repeatable).")
-    Map<String, String> methodOptions = new LinkedHashMap<>();
+    List<String> methodOptions = new ArrayList<>();
 
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Members (default: every training record):%n")
     ForgetSelector what;
@@ -81,8 +83,9 @@ public final class AttackCommand implements Callable<Integer> {
         if (uLira && (method == null || what == null)) {
             throw new IllegalArgumentException("u-lira needs --method ID and the records to forget (--record, --subject or --label)");
         }
+        Map<String, String> overrides = MethodOptions.fromPairs(methodOptions);
         if (uLira) {
-            MethodOptions.parse(UnlearningMethods.get(method), methodOptions);
+            MethodOptions.parse(UnlearningMethods.get(method), overrides);
         }
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
@@ -114,7 +117,7 @@ public final class AttackCommand implements Callable<Integer> {
         doc.put("store", s.root().toString());
         doc.put("modelVersion", manifest.currentVersion());
         if (uLira) {
-            return uLira(out, s, manifest, device, members, rest, doc);
+            return uLira(out, s, manifest, device, members, rest, overrides, doc);
         }
         AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
@@ -155,7 +158,7 @@ public final class AttackCommand implements Callable<Integer> {
 
     /** U-LiRA: shadow pairs of the store's model and training, unlearned with the method vs retrained without the records. */
     private int uLira(PrintWriter out, Store s, StoreManifest manifest, Device device, RecordSet forget, RecordSet pool,
-                      Map<String, Object> doc) throws Exception {
+                      Map<String, String> methodOptions, Map<String, Object> doc) throws Exception {
         ModelSpec modelSpec;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
             modelSpec = model.spec();

@@ -1,5 +1,7 @@
 package dev.lethe.cli;
 
+import dev.lethe.core.data.catalog.DataSource;
+import dev.lethe.core.data.catalog.DataSources;
 import dev.lethe.core.data.catalog.DatasetCatalog;
 import dev.lethe.core.data.catalog.DatasetEntry;
 import dev.lethe.core.data.catalog.Downloader;
@@ -20,7 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code lethe datasets list|info|download}: the catalogue of named data sets. */
+/**
+ * {@code lethe datasets list|info|download}: the catalogue of named data sets, and every other data
+ * source {@code --dataset} accepts ({@link DataSources}: {@code csv} and registered plug-ins).
+ */
 @Command(name = "datasets", mixinStandardHelpOptions = true,
         description = "The catalogue of named data sets: what they are and whether their files are here.",
         subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Info.class, DatasetsCommand.Download.class})
@@ -36,6 +41,14 @@ public final class DatasetsCommand implements Runnable {
 
     static String location(DatasetEntry e, Path dataDir) {
         return e.find(dataDir).map(Path::toString).orElse(e.isEmbedded() ? "embedded" : "not found");
+    }
+
+    /** A source that is not a catalogue entry (a file format, a plug-in): its name and what it gives. */
+    static Map<String, Object> describe(DataSource source) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", source.name());
+        m.put("description", source.description());
+        return m;
     }
 
     static Map<String, Object> describe(DatasetEntry e, Path dataDir) {
@@ -69,15 +82,23 @@ public final class DatasetsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 List<Map<String, Object>> all = new ArrayList<>();
-                DatasetCatalog.all().forEach(e -> all.add(describe(e, data)));
+                DataSources.all().forEach(source -> all.add(source instanceof DatasetEntry e ? describe(e, data) : describe(source)));
                 Output.json(out, all);
                 return ExitCodes.OK;
             }
             out.printf(Locale.ROOT, "  %-14s %-16s %-12s %-8s %s%n", "name", "records", "shape", "classes", "files");
-            for (DatasetEntry e : DatasetCatalog.all()) {
+            List<DataSource> others = new ArrayList<>();
+            for (DataSource source : DataSources.all()) {
+                if (!(source instanceof DatasetEntry e)) {
+                    others.add(source);
+                    continue;
+                }
                 String records = e.hasTestSplit() ? e.trainSize() + "+" + e.testSize() : String.valueOf(e.trainSize());
                 out.printf(Locale.ROOT, "  %-14s %-16s %-12s %-8d %s%n", e.name(), records,
                         Arrays.toString(e.featureShape()).replace(" ", ""), e.classNames().size(), location(e, data));
+            }
+            for (DataSource source : others) {
+                out.printf(Locale.ROOT, "  %-14s %s%n", source.name(), source.description());
             }
             out.println("  Details: lethe datasets info NAME. Point at your copies with --data DIR or LETHE_DATASETS=DIR.");
             out.flush();
@@ -102,7 +123,16 @@ public final class DatasetsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            DatasetEntry e = DatasetCatalog.get(name);
+            DataSource source = DataSources.get(name);
+            if (!(source instanceof DatasetEntry e)) {
+                if (json) {
+                    Output.json(out, describe(source));
+                } else {
+                    out.printf(Locale.ROOT, "  %s — %s%n", source.name(), source.description());
+                    out.flush();
+                }
+                return ExitCodes.OK;
+            }
             Map<String, Object> d = describe(e, data);
             if (json) {
                 Output.json(out, d);
