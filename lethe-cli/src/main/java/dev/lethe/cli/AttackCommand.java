@@ -8,6 +8,7 @@ import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.mia.AttackSuite;
+import dev.lethe.torch.eval.mia.MembershipInferenceAttacks;
 import dev.lethe.torch.eval.mia.ULira;
 import dev.lethe.torch.eval.mia.ULiraResult;
 import dev.lethe.torch.method.MethodOptions;
@@ -55,8 +56,8 @@ public final class AttackCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
     Path store;
 
-    @Option(names = "--attack", required = true, paramLabel = "ID",
-            description = "loss, confidence, entropy, modified-entropy, learned, shadow, lira-online or lira-offline.")
+    @Option(names = "--attack", required = true, paramLabel = "ID", completionCandidates = AttackIds.class,
+            description = "${COMPLETION-CANDIDATES} (the registered attacks), or u-lira.")
     String attack;
 
     @Option(names = "--shadows", paramLabel = "K", description = "Shadow models (shadow: default 4; lira-*, u-lira pairs: default 8).")
@@ -77,8 +78,9 @@ public final class AttackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean uLira = attack.equals(U_LIRA);
-        if (!AttackSuite.ATTACKS.contains(attack) && !uLira) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS) + ", " + U_LIRA);
+        if (!MembershipInferenceAttacks.names().contains(attack) && !uLira) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", MembershipInferenceAttacks.names())
+                    + ", " + U_LIRA);
         }
         if (uLira && (method == null || what == null)) {
             throw new IllegalArgumentException("u-lira needs --method ID and the records to forget (--record, --subject or --label)");
@@ -155,6 +157,14 @@ public final class AttackCommand implements Callable<Integer> {
     }
 
     private static final String U_LIRA = "u-lira";
+
+    /** The ids {@code --attack} lists in its help: those of {@link MembershipInferenceAttacks}, plug-ins included. */
+    static final class AttackIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return MembershipInferenceAttacks.names().iterator();
+        }
+    }
 
     /** U-LiRA: shadow pairs of the store's model and training, unlearned with the method vs retrained without the records. */
     private int uLira(PrintWriter out, Store s, StoreManifest manifest, Device device, RecordSet forget, RecordSet pool,

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -73,11 +72,6 @@ public final class Registry<T> {
     /** Every name, in registration order. */
     public synchronized List<String> names() {
         return List.copyOf(entries.keySet());
-    }
-
-    /** The entry called {@code name}, if any. */
-    public synchronized Optional<T> find(String name) {
-        return Optional.ofNullable(entries.get(name));
     }
 
     /** The entry called {@code name}; an unknown name is an {@link IllegalArgumentException} that lists the valid ones. */

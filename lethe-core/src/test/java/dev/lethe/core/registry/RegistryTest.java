@@ -21,7 +21,7 @@ class RegistryTest {
         }
         // And after the registration closes it is gone again
         assertThat(registry.names()).containsExactly("red", "green");
-        assertThat(registry.find("blue")).isEmpty();
+        assertThatThrownBy(() -> registry.get("blue")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

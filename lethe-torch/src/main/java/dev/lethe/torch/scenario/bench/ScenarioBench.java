@@ -53,7 +53,7 @@ public final class ScenarioBench {
 
     /**
      * @param config what to run
-     * @param probes the evidence measured on every model (see {@link dev.lethe.torch.scenario.evidence.EvidenceProbes#standard()})
+     * @param probes the evidence measured on every model (see {@link dev.lethe.torch.scenario.evidence.EvidenceProbes#all()})
      * @param gaps which figures are compared with the reference
      * @param listener progress
      */

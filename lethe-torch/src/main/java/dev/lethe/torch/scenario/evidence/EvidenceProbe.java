@@ -8,8 +8,8 @@ package dev.lethe.torch.scenario.evidence;
  *
  * <p>A probe is how further evidence plugs in without touching the harness: a retrain comparison
  * (output divergence to the reference, parameter distance, relearn time, a linear probe) or a stronger
- * membership attack (learned, shadow-model, LiRA) implements this interface and is added to the
- * harness's probe list. Rules: figure names are kebab-case and unique across probes; a figure that
+ * membership attack (learned, shadow-model, LiRA) implements this interface and is registered in
+ * {@link EvidenceProbes}. Rules: figure names are kebab-case and unique across probes; a figure that
  * cannot be computed (e.g. a weight distance for an ensemble, {@link Classifier#model()} empty) is left
  * out; a probe frees every array it allocates.
  */
