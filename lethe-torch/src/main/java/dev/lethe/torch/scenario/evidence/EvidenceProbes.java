@@ -1,5 +1,6 @@
 package dev.lethe.torch.scenario.evidence;
 
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.core.registry.Registry;
 
 import java.util.List;
@@ -13,19 +14,19 @@ import java.util.List;
  */
 public final class EvidenceProbes {
 
-    private static final Registry<EvidenceProbe> REGISTRY = new Registry<>("evidence probe", "probes", EvidenceProbe::name,
+    private static final Registry<UnlearningMetric> REGISTRY = new Registry<>("evidence probe", "probes", UnlearningMetric::name,
             List.of(new AccuracyProbe(), new LossAttackProbe(), new LearnedAttackProbe(), new BackdoorProbe(), new RetrainDistanceProbe()));
 
     private EvidenceProbes() {
     }
 
     /** Adds a probe after the existing ones; closing the registration removes it. */
-    public static Registry.Registration register(EvidenceProbe probe) {
+    public static Registry.Registration register(UnlearningMetric probe) {
         return REGISTRY.register(probe);
     }
 
     /** Every probe, built-ins first: the list a scenario run measures. */
-    public static List<EvidenceProbe> all() {
+    public static List<UnlearningMetric> all() {
         return REGISTRY.all();
     }
 }

@@ -20,21 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvidenceProbesTest {
 
     /** A toy probe: how many records the measured step has forgotten so far. */
-    private static final class ForgetCountProbe implements EvidenceProbe {
+    private static final class ForgetCountProbe implements UnlearningMetric {
         @Override
         public String name() {
             return "forget-count";
         }
 
         @Override
-        public Evidence measure(ProbeContext context) {
-            return new Evidence(Map.of("forget-count", (double) context.forget().size()), Map.of());
+        public MetricValues measure(MetricInput context) {
+            return new MetricValues(Map.of("forget-count", (double) context.forget().size()), Map.of());
         }
     }
 
     @Test
     void theBuiltInProbesAreListedInTheirOrder() {
-        assertThat(EvidenceProbes.all()).extracting(EvidenceProbe::name)
+        assertThat(EvidenceProbes.all()).extracting(UnlearningMetric::name)
                 .containsExactly("accuracy", "mia-loss", "mia-learned", "backdoor", "retrain-distance");
     }
 
@@ -43,13 +43,13 @@ class EvidenceProbesTest {
         ScenarioBenchConfig config = new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), List.of("retrain"),
                 List.of(42L), "mlp:16", 1, 64, 2e-3f, null, 2, "cpu");
         try (Registry.Registration ignored = EvidenceProbes.register(new ForgetCountProbe())) {
-            assertThat(EvidenceProbes.all()).extracting(EvidenceProbe::name).endsWith("retrain-distance", "forget-count");
+            assertThat(EvidenceProbes.all()).extracting(UnlearningMetric::name).endsWith("retrain-distance", "forget-count");
             ScenarioBench.Outcome outcome = new ScenarioBench(config, EvidenceProbes.all(), ReferenceGaps.standard(), BenchListener.NONE).run(out);
             assertThat(outcome.results()).extracting(MethodResult::method).containsExactly("original", "retrain");
             // retrain is measured after the request, so the toy probe sees its forget set
             assertThat(outcome.results().get(1).figures().get("forget-count")).isPositive();
             assertThat(outcome.results()).allSatisfy(r -> assertThat(r.figures()).containsKey("test-acc").containsKey("forget-count"));
         }
-        assertThat(EvidenceProbes.all()).extracting(EvidenceProbe::name).doesNotContain("forget-count");
+        assertThat(EvidenceProbes.all()).extracting(UnlearningMetric::name).doesNotContain("forget-count");
     }
 }

@@ -38,7 +38,7 @@ class RetrainDistanceProbeTest {
                     new TrainLoop(CONFIG.withSeed(seed)).run(model, data, Objectives.crossEntropy());
                 }
                 ModelClassifier original = new ModelClassifier(model);
-                ProbeContext context = new ProbeContext(original, original, original, FORGET, TRAIN, Digits.split().test(), null, -1,
+                MetricInput context = new MetricInput(original, original, original, FORGET, TRAIN, Digits.split().test(), null, -1,
                         seed, CONFIG);
                 steps.add(new RetrainDistanceProbe().measure(context).figures().get("relearn-steps"));
             }
