@@ -2,6 +2,9 @@ package dev.lethe.torch.scenario.evidence;
 
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.registry.Registry;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.torch.scenario.ScenarioSpec;
 import dev.lethe.torch.scenario.bench.BenchListener;
 import dev.lethe.torch.scenario.bench.MethodResult;

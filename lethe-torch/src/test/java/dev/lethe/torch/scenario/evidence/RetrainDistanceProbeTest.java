@@ -2,6 +2,8 @@ package dev.lethe.torch.scenario.evidence;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.Digits;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.ModelClassifier;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Objectives;
