@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +52,8 @@ public final class AttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
-    Path store;
+    @Mixin
+    SingleModelStoreOption store;
 
     @Option(names = "--attack", required = true, paramLabel = "ID", completionCandidates = AttackIds.class,
             description = "${COMPLETION-CANDIDATES} (the registered attacks), or u-lira.")
@@ -93,7 +92,7 @@ public final class AttackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Store s = Store.open(store);
+        Store s = Store.open(store.store);
         StoreManifest manifest = s.readManifest();
         if (manifest.usesSisa()) {
             throw new StoreException("this is a SISA store: attacks run on single-model stores");

@@ -7,6 +7,7 @@ import dev.lethe.core.data.catalog.DatasetEntry;
 import dev.lethe.core.data.catalog.Downloader;
 import dev.lethe.core.data.catalog.RemoteFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -71,18 +72,15 @@ public final class DatasetsCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Data folder to look in. Default: $LETHE_DATASETS.")
-        Path data;
-
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+        @Mixin
+        CatalogueOptions options;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (options.json) {
                 List<Map<String, Object>> all = new ArrayList<>();
-                DataSources.all().forEach(source -> all.add(source instanceof DatasetEntry e ? describe(e, data) : describe(source)));
+                DataSources.all().forEach(source -> all.add(source instanceof DatasetEntry e ? describe(e, options.data) : describe(source)));
                 Output.json(out, all);
                 return ExitCodes.OK;
             }
@@ -95,7 +93,7 @@ public final class DatasetsCommand implements Runnable {
                 }
                 String records = e.hasTestSplit() ? e.trainSize() + "+" + e.testSize() : String.valueOf(e.trainSize());
                 out.printf(Locale.ROOT, "  %-14s %-16s %-12s %-8d %s%n", e.name(), records,
-                        Arrays.toString(e.featureShape()).replace(" ", ""), e.classNames().size(), location(e, data));
+                        Arrays.toString(e.featureShape()).replace(" ", ""), e.classNames().size(), location(e, options.data));
             }
             for (DataSource source : others) {
                 out.printf(Locale.ROOT, "  %-14s %s%n", source.name(), source.description());
@@ -114,18 +112,15 @@ public final class DatasetsCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "A catalogue name.")
         String name;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Data folder to look in. Default: $LETHE_DATASETS.")
-        Path data;
-
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+        @Mixin
+        CatalogueOptions options;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             DataSource source = DataSources.get(name);
             if (!(source instanceof DatasetEntry e)) {
-                if (json) {
+                if (options.json) {
                     Output.json(out, describe(source));
                 } else {
                     out.printf(Locale.ROOT, "  %s — %s%n", source.name(), source.description());
@@ -133,8 +128,8 @@ public final class DatasetsCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
-            Map<String, Object> d = describe(e, data);
-            if (json) {
+            Map<String, Object> d = describe(e, options.data);
+            if (options.json) {
                 Output.json(out, d);
                 return ExitCodes.OK;
             }
@@ -150,7 +145,7 @@ public final class DatasetsCommand implements Runnable {
             if (!e.sourceNote().isEmpty()) {
                 out.printf(Locale.ROOT, "  note      %s%n", e.sourceNote());
             }
-            out.printf(Locale.ROOT, "  files     %s%n", location(e, data));
+            out.printf(Locale.ROOT, "  files     %s%n", location(e, options.data));
             out.flush();
             return ExitCodes.OK;
         }

@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +28,8 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
-    Path store;
+    @Mixin
+    SingleModelStoreOption store;
 
     @Option(names = "--method", required = true, paramLabel = "ID", description = "A method id from 'lethe methods'.")
     String method;
@@ -53,7 +52,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var m = UnlearningMethods.get(method);
         Map<String, String> overrides = MethodOptions.fromPairs(options);
-        Store s = Store.open(store);
+        Store s = Store.open(store.store);
         Device device = run.startEngine();
         var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, device,
                 SisaCommands.progress(run, method));
