@@ -8,6 +8,7 @@ import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.mia.AttackSuite;
+import dev.lethe.torch.eval.mia.MembershipInferenceAttacks;
 import dev.lethe.torch.eval.mia.ULira;
 import dev.lethe.torch.eval.mia.ULiraResult;
 import dev.lethe.torch.method.MethodOptions;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -51,11 +53,11 @@ public final class AttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
-    Path store;
+    @Mixin
+    SingleModelStoreOption store;
 
-    @Option(names = "--attack", required = true, paramLabel = "ID",
-            description = "loss, confidence, entropy, modified-entropy, learned, shadow, lira-online or lira-offline.")
+    @Option(names = "--attack", required = true, paramLabel = "ID", completionCandidates = AttackIds.class,
+            description = "${COMPLETION-CANDIDATES} (the registered attacks), or u-lira.")
     String attack;
 
     @Option(names = "--shadows", paramLabel = "K", description = "Shadow models (shadow: default 4; lira-*, u-lira pairs: default 8).")
@@ -65,7 +67,7 @@ public final class AttackCommand implements Callable<Integer> {
     String method;
 
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "u-lira: a method option, e.g. --opt grad-diff.epochs=3 (repeatable).")
-    Map<String, String> methodOptions = new LinkedHashMap<>();
+    List<String> methodOptions = new ArrayList<>();
 
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Members (default: every training record):%n")
     ForgetSelector what;
@@ -76,20 +78,22 @@ public final class AttackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean uLira = attack.equals(U_LIRA);
-        if (!AttackSuite.ATTACKS.contains(attack) && !uLira) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", AttackSuite.ATTACKS) + ", " + U_LIRA);
+        if (!MembershipInferenceAttacks.names().contains(attack) && !uLira) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", MembershipInferenceAttacks.names())
+                    + ", " + U_LIRA);
         }
         if (uLira && (method == null || what == null)) {
             throw new IllegalArgumentException("u-lira needs --method ID and the records to forget (--record, --subject or --label)");
         }
+        Map<String, String> overrides = MethodOptions.fromPairs(methodOptions);
         if (uLira) {
-            MethodOptions.parse(UnlearningMethods.get(method), methodOptions);
+            MethodOptions.parse(UnlearningMethods.get(method), overrides);
         }
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Store s = Store.open(store);
+        Store s = Store.open(store.store);
         StoreManifest manifest = s.readManifest();
         if (manifest.usesSisa()) {
             throw new StoreException("this is a SISA store: attacks run on single-model stores");
@@ -115,7 +119,7 @@ public final class AttackCommand implements Callable<Integer> {
         doc.put("store", s.root().toString());
         doc.put("modelVersion", manifest.currentVersion());
         if (uLira) {
-            return uLira(out, s, manifest, device, members, rest, doc);
+            return uLira(out, s, manifest, device, members, rest, overrides, doc);
         }
         AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
@@ -154,9 +158,17 @@ public final class AttackCommand implements Callable<Integer> {
 
     private static final String U_LIRA = "u-lira";
 
+    /** The ids {@code --attack} lists in its help: those of {@link MembershipInferenceAttacks}, plug-ins included. */
+    static final class AttackIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return MembershipInferenceAttacks.names().iterator();
+        }
+    }
+
     /** U-LiRA: shadow pairs of the store's model and training, unlearned with the method vs retrained without the records. */
     private int uLira(PrintWriter out, Store s, StoreManifest manifest, Device device, RecordSet forget, RecordSet pool,
-                      Map<String, Object> doc) throws Exception {
+                      Map<String, String> methodOptions, Map<String, Object> doc) throws Exception {
         ModelSpec modelSpec;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
             modelSpec = model.spec();

@@ -273,7 +273,7 @@ public final class BenchCommand implements Runnable {
         double perturbation;
 
         @Option(names = "--opt", paramLabel = "METHOD.KEY=VALUE", description = "A method option, e.g. --opt ssd.alpha=20 (repeatable).")
-        Map<String, String> options = new LinkedHashMap<>();
+        List<String> options = new ArrayList<>();
 
         @Mixin
         RunOptions run;
@@ -294,20 +294,10 @@ public final class BenchCommand implements Runnable {
                     chosen.add(m);
                 }
             }
-            Map<String, String> methodOptions = new LinkedHashMap<>(options);
+            Map<String, String> methodOptions = dev.lethe.torch.method.MethodOptions.fromPairs(options);
             dev.lethe.torch.method.TrainingHook.forPerturbation(perturbation).options(perturbation).forEach(methodOptions::putIfAbsent);
-            for (var m : chosen) {
-                // validates the keys addressed to each chosen method before any training
-                dev.lethe.torch.method.MethodOptions.parse(m, methodOptions.entrySet().stream()
-                        .filter(e -> e.getKey().startsWith(m.name() + "."))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-            }
-            for (String key : methodOptions.keySet()) {
-                if (chosen.stream().noneMatch(m -> key.startsWith(m.name() + "."))) {
-                    throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--opt " + key
-                            + ": not an option of a chosen method; write <method>.<option>, e.g. ssd.alpha (see 'lethe methods')");
-                }
-            }
+            // validates the keys addressed to each chosen method, and refuses any addressed to none, before any training
+            dev.lethe.torch.method.MethodOptions.requireAddressed(chosen, methodOptions);
             var rows = dev.lethe.torch.bench.MethodBenchmark.run(data, spec, config, perturbation, forgetFraction, chosen, methodOptions,
                     run.seed, repeats);
             if (run.json) {

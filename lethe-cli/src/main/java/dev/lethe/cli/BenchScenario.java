@@ -102,7 +102,7 @@ final class BenchScenario implements Callable<Integer> {
         run.startEngine();
         ScenarioBench.Outcome outcome;
         try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr())) {
-            outcome = new ScenarioBench(config, EvidenceProbes.standard(), ReferenceGaps.standard(), progress).run(folder);
+            outcome = new ScenarioBench(config, EvidenceProbes.all(), ReferenceGaps.standard(), progress).run(folder);
         }
         ScenarioReport report = ScenarioReport.of(outcome);
         ReportWriter.Files files = ReportWriter.write(report, folder);

@@ -1,10 +1,13 @@
 package dev.lethe.cli;
 
+import dev.lethe.core.data.catalog.DataSource;
+import dev.lethe.core.data.catalog.DataSources;
 import dev.lethe.core.data.catalog.DatasetCatalog;
 import dev.lethe.core.data.catalog.DatasetEntry;
 import dev.lethe.core.data.catalog.Downloader;
 import dev.lethe.core.data.catalog.RemoteFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,7 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code lethe datasets list|info|download}: the catalogue of named data sets. */
+/**
+ * {@code lethe datasets list|info|download}: the catalogue of named data sets, and every other data
+ * source {@code --dataset} accepts ({@link DataSources}: {@code csv} and registered plug-ins).
+ */
 @Command(name = "datasets", mixinStandardHelpOptions = true,
         description = "The catalogue of named data sets: what they are and whether their files are here.",
         subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Info.class, DatasetsCommand.Download.class})
@@ -36,6 +42,14 @@ public final class DatasetsCommand implements Runnable {
 
     static String location(DatasetEntry e, Path dataDir) {
         return e.find(dataDir).map(Path::toString).orElse(e.isEmbedded() ? "embedded" : "not found");
+    }
+
+    /** A source that is not a catalogue entry (a file format, a plug-in): its name and what it gives. */
+    static Map<String, Object> describe(DataSource source) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", source.name());
+        m.put("description", source.description());
+        return m;
     }
 
     static Map<String, Object> describe(DatasetEntry e, Path dataDir) {
@@ -58,26 +72,31 @@ public final class DatasetsCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Data folder to look in. Default: $LETHE_DATASETS.")
-        Path data;
-
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+        @Mixin
+        CatalogueOptions options;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (options.json) {
                 List<Map<String, Object>> all = new ArrayList<>();
-                DatasetCatalog.all().forEach(e -> all.add(describe(e, data)));
+                DataSources.all().forEach(source -> all.add(source instanceof DatasetEntry e ? describe(e, options.data) : describe(source)));
                 Output.json(out, all);
                 return ExitCodes.OK;
             }
             out.printf(Locale.ROOT, "  %-14s %-16s %-12s %-8s %s%n", "name", "records", "shape", "classes", "files");
-            for (DatasetEntry e : DatasetCatalog.all()) {
+            List<DataSource> others = new ArrayList<>();
+            for (DataSource source : DataSources.all()) {
+                if (!(source instanceof DatasetEntry e)) {
+                    others.add(source);
+                    continue;
+                }
                 String records = e.hasTestSplit() ? e.trainSize() + "+" + e.testSize() : String.valueOf(e.trainSize());
                 out.printf(Locale.ROOT, "  %-14s %-16s %-12s %-8d %s%n", e.name(), records,
-                        Arrays.toString(e.featureShape()).replace(" ", ""), e.classNames().size(), location(e, data));
+                        Arrays.toString(e.featureShape()).replace(" ", ""), e.classNames().size(), location(e, options.data));
+            }
+            for (DataSource source : others) {
+                out.printf(Locale.ROOT, "  %-14s %s%n", source.name(), source.description());
             }
             out.println("  Details: lethe datasets info NAME. Point at your copies with --data DIR or LETHE_DATASETS=DIR.");
             out.flush();
@@ -93,18 +112,24 @@ public final class DatasetsCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "A catalogue name.")
         String name;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Data folder to look in. Default: $LETHE_DATASETS.")
-        Path data;
-
-        @Option(names = "--json", description = "Machine-readable output.")
-        boolean json;
+        @Mixin
+        CatalogueOptions options;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            DatasetEntry e = DatasetCatalog.get(name);
-            Map<String, Object> d = describe(e, data);
-            if (json) {
+            DataSource source = DataSources.get(name);
+            if (!(source instanceof DatasetEntry e)) {
+                if (options.json) {
+                    Output.json(out, describe(source));
+                } else {
+                    out.printf(Locale.ROOT, "  %s — %s%n", source.name(), source.description());
+                    out.flush();
+                }
+                return ExitCodes.OK;
+            }
+            Map<String, Object> d = describe(e, options.data);
+            if (options.json) {
                 Output.json(out, d);
                 return ExitCodes.OK;
             }
@@ -120,7 +145,7 @@ public final class DatasetsCommand implements Runnable {
             if (!e.sourceNote().isEmpty()) {
                 out.printf(Locale.ROOT, "  note      %s%n", e.sourceNote());
             }
-            out.printf(Locale.ROOT, "  files     %s%n", location(e, data));
+            out.printf(Locale.ROOT, "  files     %s%n", location(e, options.data));
             out.flush();
             return ExitCodes.OK;
         }

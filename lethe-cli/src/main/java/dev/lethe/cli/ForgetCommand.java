@@ -12,12 +12,12 @@ import dev.lethe.torch.sisa.Receipt;
 import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,8 @@ public final class ForgetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The SISA store.")
-    Path store;
+    @Mixin
+    SisaStoreOption store;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
@@ -54,9 +54,8 @@ public final class ForgetCommand implements Callable<Integer> {
             + " hash chain, until the retention ends (see --reason-retention-days), never printed.")
     String reason;
 
-    @Option(names = "--reason-retention-days", defaultValue = "30", paramLabel = "DAYS",
-            description = "Days a finished request's reason is kept before it is deleted (0: at once). Default: ${DEFAULT-VALUE}.")
-    int reasonRetentionDays;
+    @Mixin
+    ReasonRetentionOption reasonRetention;
 
     @Option(names = "--idempotency-key", description = "A repeated key returns the original request instead of a second one.")
     String idempotencyKey;
@@ -67,17 +66,14 @@ public final class ForgetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Store s = Store.open(store);
+        Store s = Store.open(store.store);
         var manifest = s.readManifest();
         var config = SisaService.config(manifest);
         // The store's checkpoints were trained with this thread count; retraining with another could
         // change bits, so forget always uses the store's.
-        if (reasonRetentionDays < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--reason-retention-days must be 0 or more, got " + reasonRetentionDays);
-        }
+        java.time.Duration retention = reasonRetention.retention();
         TorchRuntime.start(config.threads());
-        try (Ledger ledger = Ledger.open(s.ledgerFile()).reasonRetention(java.time.Duration.ofDays(reasonRetentionDays))) {
+        try (Ledger ledger = Ledger.open(s.ledgerFile()).reasonRetention(retention)) {
             return run(out, s, ledger);
         }
     }

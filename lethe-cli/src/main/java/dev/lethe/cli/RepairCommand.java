@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +31,8 @@ public final class RepairCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The SISA store.")
-    Path store;
+    @Mixin
+    SisaStoreOption store;
 
     @Option(names = "--json", description = "Print what was repaired as JSON.")
     boolean json;
@@ -44,12 +43,12 @@ public final class RepairCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Store s = Store.open(store);
+        Store s = Store.open(store.store);
         // bit-identical recomputation needs the thread count the checkpoints were trained with
         TorchRuntime.start(SisaService.config(s.readManifest()).threads());
         RepairService.Outcome o;
         // the repair is recorded in the ledger the store's server uses: ledger.db, or the --db database
-        try (Ledger ledger = db.url() == null ? null : openLedger(db.target(store))) {
+        try (Ledger ledger = db.url() == null ? null : openLedger(db.target(store.store))) {
             o = RepairService.repair(s, Device.cpu(),
                     json ? TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("repair"), ledger);
         }

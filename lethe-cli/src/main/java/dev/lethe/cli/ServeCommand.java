@@ -50,9 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long the worker waits for more requests to join a batch. Default: ${DEFAULT-VALUE}.")
     long batchWindowMs;
 
-    @Option(names = "--reason-retention-days", defaultValue = "30", paramLabel = "DAYS",
-            description = "Days a finished request's reason is kept before it is deleted (0: at once). Default: ${DEFAULT-VALUE}.")
-    int reasonRetentionDays;
+    @Mixin
+    ReasonRetentionOption reasonRetention;
 
     @Option(names = "--max-requests-per-client", defaultValue = "32",
             description = "Most requests one client address may have in progress at once; more are refused (429). Default: ${DEFAULT-VALUE}.")
@@ -82,17 +81,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (reasonRetentionDays < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--reason-retention-days must be 0 or more, got " + reasonRetentionDays);
-        }
+        Duration retention = reasonRetention.retention();
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = ServerConfig.defaults(store, host, port).withJdbcUrl(db.url()).withDbPassword(db.password()).withMaxIds(maxIds)
                 .withMaxBodyBytes(maxBodyBytes).withBatchWindow(Duration.ofMillis(batchWindowMs))
                 .withNetwork(NetworkConfig.defaults().withMaxRequestsPerClient(maxRequestsPerClient)
                         .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures)
                         .withTls(tlsCert, tlsKey).withTrustedProxies(trustedProxies).withInsecureCookies(insecureCookies))
-                .withReasonRetention(Duration.ofDays(reasonRetentionDays));
+                .withReasonRetention(retention);
         LetheServer server = LetheServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.store.Store;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.method.UnlearningMethods;
 import picocli.CommandLine.ArgGroup;
@@ -12,8 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +28,8 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store (single model).")
-    Path store;
+    @Mixin
+    SingleModelStoreOption store;
 
     @Option(names = "--method", required = true, paramLabel = "ID", description = "A method id from 'lethe methods'.")
     String method;
@@ -38,7 +38,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     ForgetSelector what;
 
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "A method option, e.g. --opt grad-ascent.epochs=3 (repeatable).")
-    Map<String, String> options = new LinkedHashMap<>();
+    List<String> options = new ArrayList<>();
 
     @Option(names = "--keep-previous", description = "Keep the earlier model versions' files (for a repair that is not an erasure;"
             + " named in the receipt). By default they are deleted: no model trained on the forgotten records stays in the store.")
@@ -51,9 +51,10 @@ public final class UnlearnCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         var m = UnlearningMethods.get(method);
-        Store s = Store.open(store);
+        Map<String, String> overrides = MethodOptions.fromPairs(options);
+        Store s = Store.open(store.store);
         Device device = run.startEngine();
-        var outcome = UnlearnService.unlearn(s, m, options, what.kind(), what.values(), run.seed, keepPrevious, device,
+        var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, device,
                 SisaCommands.progress(run, method));
         if (run.json) {
             Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt(), "purged", outcome.purged()));

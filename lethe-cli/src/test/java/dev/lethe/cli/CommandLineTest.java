@@ -270,6 +270,9 @@ class CommandLineTest {
         Cli unknownOption = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--opt", "speed=9");
         assertThat(unknownOption.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unknownOption.err()).contains("no option 'speed'");
+        Cli malformedOption = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--opt", "grad-ascent.epochs");
+        assertThat(malformedOption.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(malformedOption.err()).contains("--opt 'grad-ascent.epochs' is not KEY=VALUE");
         Cli unknownMethod = Cli.run("unlearn", "--store", single.toString(), "--method", "magic", "--label", "3");
         assertThat(unknownMethod.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unknownMethod.err()).contains("unknown method 'magic'").contains("grad-diff");

@@ -1,14 +1,11 @@
 package dev.lethe.core.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.lethe.core.data.catalog.DatasetCatalog;
+import dev.lethe.core.data.catalog.DataSources;
 import dev.lethe.core.data.catalog.LoadedDataset;
-import dev.lethe.core.data.load.CsvLoader;
-import dev.lethe.core.data.load.CsvOptions;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Everything needed to load the same training and test records again: which data set, from where,
@@ -16,7 +13,7 @@ import java.nio.file.Path;
  * {@code eval} and later {@code forget} see exactly the records that {@code train} saw, and the
  * fingerprint proves it.
  *
- * @param name a catalogue name ({@code digits}, {@code mnist}, ...) or {@code csv} for a user's file
+ * @param name a data source's name ({@link DataSources}): a catalogue name ({@code digits}, {@code mnist}, ...) or {@code csv} for a user's file
  * @param path the data folder or file; {@code null} for the embedded digits or the default data folder
  * @param labelColumn CSV label column (a header name or a column number counted from 1); {@code null} = last column
  * @param idColumn CSV record-id column (name or number from 1); {@code null} = row numbers
@@ -82,25 +79,7 @@ public record DatasetRef(String name, String path, String labelColumn, String id
     }
 
     private LoadedDataset loadRaw() throws IOException {
-        Path dir = path == null ? null : Path.of(path);
-        if (!name.equals("csv")) {
-            return DatasetCatalog.get(name).load(dir, perClass);
-        }
-        if (dir == null) {
-            throw new IllegalArgumentException("--dataset csv needs --data FILE (the CSV file to load)");
-        }
-        CsvOptions options = CsvOptions.defaults().withHeader(Boolean.TRUE.equals(header));
-        if (labelColumn != null) {
-            options = options.withLabelColumn(labelColumn);
-        }
-        if (idColumn != null) {
-            options = options.withIdColumn(idColumn);
-        }
-        if (subjectColumn != null) {
-            options = options.withSubjectColumn(subjectColumn);
-        }
-        RecordSet all = CsvLoader.load(dir, options);
-        return new LoadedDataset(perClass > 0 ? all.firstPerClass(perClass) : all, null);
+        return DataSources.get(name).read(this);
     }
 
     private static String combinedFingerprint(RecordSet train, RecordSet test) {

@@ -6,6 +6,7 @@ import dev.lethe.core.metrics.RocAuc;
 import dev.lethe.core.metrics.Stats;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.method.UnlearningContext;
@@ -84,12 +85,12 @@ public final class MethodBenchmark {
                 Optional<Prepared> prepared = Optional.empty();
                 try {
                     // what depends only on the trained model is computed once, as after training, and timed apart
-                    prepared = UnlearningRun.prepare(method, optionsOf(method, options), model, train, context);
+                    prepared = UnlearningRun.prepare(method, MethodOptions.addressedTo(method, options), model, train, context);
                     double prepareSeconds = prepared.isPresent() ? (System.nanoTime() - prepareStart) / 1e9 : Double.NaN;
                     double[] seconds = new double[repeats];
                     Row row = null;
                     for (int r = 0; r < repeats; r++) {
-                        try (UnlearningRun run = UnlearningRun.run(method, optionsOf(method, options), model, unlearningData,
+                        try (UnlearningRun run = UnlearningRun.run(method, MethodOptions.addressedTo(method, options), model, unlearningData,
                                 context.withPrepared(prepared.orElse(null)))) {
                             seconds[r] = run.seconds();
                             if (row == null) {
@@ -107,17 +108,6 @@ public final class MethodBenchmark {
             }
         }
         return rows;
-    }
-
-    /** The entries of {@code options} addressed to {@code method} ({@code <method>.<field>}). */
-    private static Map<String, String> optionsOf(UnlearningMethod<?> method, Map<String, String> options) {
-        Map<String, String> own = new java.util.LinkedHashMap<>();
-        options.forEach((k, v) -> {
-            if (k.startsWith(method.name() + ".")) {
-                own.put(k, v);
-            }
-        });
-        return own;
     }
 
     private static Row measure(String name, ModelHandle model, UnlearningData data, double seconds) {

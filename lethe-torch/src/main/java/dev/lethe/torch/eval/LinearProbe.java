@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.torch.model.LogregFamily;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
@@ -16,7 +19,10 @@ import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainLoop;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A linear probe on frozen penultimate features (Alain and Bengio 2016; used for unlearning by e.g.
@@ -80,5 +86,41 @@ public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featu
         }
         return new RecordSet(records.name() + "/features", records.ids().toArray(String[]::new), null, flat, records.labels(),
                 new int[]{Math.max(width, 1)}, records.classNames());
+    }
+
+    /**
+     * The probe as an {@link UnlearningMetric} ({@code linear-probe}): {@code probe-train-acc} on the retain
+     * set it is trained on, {@code probe-forget-acc} and {@code probe-features} (the feature width) of the
+     * model under test, seeded by {@link MetricInput#seed()}. Needs a single model and a non-empty forget set.
+     *
+     * @param epochs the probe's training epochs
+     */
+    public record Metric(int epochs) implements UnlearningMetric {
+
+        @Override
+        public String name() {
+            return "linear-probe";
+        }
+
+        @Override
+        public MetricValues measure(MetricInput input) {
+            Optional<ModelHandle> model = input.subject().model();
+            if (model.isEmpty() || input.forget().size() == 0) {
+                return MetricValues.empty();
+            }
+            LinearProbe p = LinearProbe.measure(model.get(), input.retain(), input.forget(), epochs, input.seed());
+            Map<String, Double> f = new LinkedHashMap<>();
+            f.put("probe-train-acc", p.trainAccuracy());
+            f.put("probe-forget-acc", p.forgetAccuracy());
+            f.put("probe-features", (double) p.featureSize());
+            return MetricValues.finite(f);
+        }
+
+        /** The probe these figures describe. */
+        public static LinearProbe of(MetricValues values) {
+            Map<String, Double> f = values.figures();
+            return new LinearProbe(f.getOrDefault("probe-train-acc", Double.NaN), f.getOrDefault("probe-forget-acc", Double.NaN),
+                    f.get("probe-features").intValue());
+        }
     }
 }

@@ -3,9 +3,16 @@ package dev.lethe.torch.eval;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.mia.PopulationScore;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.torch.eval.mia.PopulationAttack;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.model.ModelHandle;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One model's accuracy and loss on the forget, retain and test sets, and the loss-threshold
@@ -30,5 +37,48 @@ public record ModelScores(double forgetAccuracy, double forgetLoss, double retai
         Evaluation t = ModelOutputs.evaluate(model, test);
         AttackResult mia = new PopulationAttack(PopulationScore.LOSS).run(model, data.forget(), test);
         return new ModelScores(f.accuracy(), f.meanLoss(), r.accuracy(), r.meanLoss(), t.accuracy(), t.meanLoss(), mia.auc());
+    }
+
+    /**
+     * The scores as an {@link UnlearningMetric} ({@code scores}): {@code forget-acc}, {@code forget-loss},
+     * {@code retain-acc}, {@code retain-loss}, {@code test-acc}, {@code test-loss} and {@code mia-auc} of
+     * the model under test. Needs a single model and a non-empty forget set.
+     */
+    public record Metric() implements UnlearningMetric {
+
+        @Override
+        public String name() {
+            return "scores";
+        }
+
+        @Override
+        public MetricValues measure(MetricInput input) {
+            Optional<ModelHandle> model = input.subject().model();
+            if (model.isEmpty() || input.forget().size() == 0) {
+                return MetricValues.empty();
+            }
+            ModelScores s = ModelScores.of(model.get(), new UnlearningData(input.forget(), input.retain(), input.test()), input.test());
+            Map<String, Double> f = new LinkedHashMap<>();
+            f.put("forget-acc", s.forgetAccuracy());
+            f.put("forget-loss", s.forgetLoss());
+            f.put("retain-acc", s.retainAccuracy());
+            f.put("retain-loss", s.retainLoss());
+            f.put("test-acc", s.testAccuracy());
+            f.put("test-loss", s.testLoss());
+            f.put("mia-auc", s.miaAuc());
+            return MetricValues.finite(f);
+        }
+
+        /** The scores these figures describe. */
+        public static ModelScores of(MetricValues values) {
+            Map<String, Double> f = values.figures();
+            return new ModelScores(nan(f, "forget-acc"), nan(f, "forget-loss"), nan(f, "retain-acc"), nan(f, "retain-loss"), nan(f, "test-acc"),
+                    nan(f, "test-loss"), nan(f, "mia-auc"));
+        }
+
+        /** A figure left out because it was not finite reads as NaN again. */
+        private static double nan(Map<String, Double> figures, String name) {
+            return figures.getOrDefault(name, Double.NaN);
+        }
     }
 }

@@ -3,8 +3,13 @@ package dev.lethe.torch.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.lethe.core.data.RecordSet;
-import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
+import dev.lethe.torch.runtime.TorchRuntime;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The Jensen–Shannon divergence between two models' output distributions, averaged over records: how
@@ -14,22 +19,34 @@ import dev.lethe.torch.model.ModelHandle;
  * <p>JS(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = ½ (p + q), in bits (log base 2), so it lies in [0, 1]: 0 for
  * identical outputs, 1 for outputs with disjoint support. Computed with DJL on the softmax outputs
  * (a probability of 0 contributes 0, as 0 · log 0 = 0).
+ *
+ * <p>As an {@link UnlearningMetric} ({@code output-divergence}): {@code js-forget} (when the forget set is
+ * not empty) and {@code js-test}, the divergence of the classifier under test from the reference; nothing
+ * without a reference.
  */
-public final class OutputDivergence {
+public final class OutputDivergence implements UnlearningMetric {
 
     private static final float EPS = 1e-12f;
 
-    private OutputDivergence() {
+    @Override
+    public String name() {
+        return "output-divergence";
     }
 
-    /** Mean JS divergence (bits) of {@code a}'s and {@code b}'s softmax outputs over {@code records}; NaN when empty. */
-    public static double jensenShannon(ModelHandle a, ModelHandle b, RecordSet records) {
-        if (records.size() == 0) {
-            return Double.NaN;
+    @Override
+    public MetricValues measure(MetricInput input) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        if (input.reference() == null) {
+            return MetricValues.empty();
         }
-        float[][] p = ModelOutputs.probabilities(a, records);
-        float[][] q = ModelOutputs.probabilities(b, records);
-        return jensenShannon(p, q, a.manager());
+        try (NDManager manager = TorchRuntime.engine().newBaseManager()) {
+            if (input.forget().size() > 0) {
+                f.put("js-forget", jensenShannon(input.subject().probabilities(input.forget()),
+                        input.reference().probabilities(input.forget()), manager));
+            }
+            f.put("js-test", jensenShannon(input.subject().probabilities(input.test()), input.reference().probabilities(input.test()), manager));
+        }
+        return MetricValues.finite(f);
     }
 
     /** Mean JS divergence (bits) of two {@code [record][class]} probability tables, computed with DJL. */

@@ -1,15 +1,24 @@
 package dev.lethe.torch.eval;
 
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.eval.metric.Classifier;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.ModelClassifier;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.TrainConfig;
+
+import java.util.Map;
 
 /**
  * An unlearned model measured against the model retrained without the forget set — the gold
  * reference of every approximate method (DESIGN.md §2; the evaluation protocol of Jia et al. 2023 and
  * Fan et al. 2024, SalUn). Gaps are absolute differences: a good method is close to the reference, not
  * as far from the original as possible (over-forgetting leaves a trace too, the "Streisand effect").
+ * Every figure is measured by an {@link UnlearningMetric} ({@link ModelScores.Metric}, {@link OutputDivergence},
+ * {@link WeightDistance}, {@link RelearnTime.Metric}, {@link LinearProbe.Metric}), the interface the
+ * scenario harness measures through too.
  *
  * <ul>
  *   <li>gaps |model − reference| of forget, retain and test accuracy and of the loss-attack MIA AUC
@@ -85,8 +94,17 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         if (test == null || test.size() == 0) {
             throw new IllegalArgumentException("a retrain comparison needs a non-empty test set");
         }
-        ModelScores m = ModelScores.of(model, data, test);
-        ModelScores r = ModelScores.of(reference, data, test);
+        if (options.relearn() && original == null) {
+            throw new IllegalArgumentException("relearn time needs the original model (its forget loss is the target)");
+        }
+        // every figure is an UnlearningMetric's, measured on the model and, where the comparison needs it, on the reference
+        Classifier referenceClassifier = new ModelClassifier(reference);
+        MetricInput onModel = new MetricInput(new ModelClassifier(model), original == null ? null : new ModelClassifier(original),
+                referenceClassifier, data.forget(), data.retain(), test, null, -1, options.seed(), config);
+        MetricInput onReference = onModel.withSubject(referenceClassifier);
+        UnlearningMetric scores = new ModelScores.Metric();
+        ModelScores m = ModelScores.Metric.of(scores.measure(onModel));
+        ModelScores r = ModelScores.Metric.of(scores.measure(onReference));
         double fGap = Math.abs(m.forgetAccuracy() - r.forgetAccuracy());
         double rGap = Math.abs(m.retainAccuracy() - r.retainAccuracy());
         double tGap = Math.abs(m.testAccuracy() - r.testAccuracy());
@@ -94,22 +112,21 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         RelearnTime modelRelearn = null;
         RelearnTime referenceRelearn = null;
         if (options.relearn()) {
-            if (original == null) {
-                throw new IllegalArgumentException("relearn time needs the original model (its forget loss is the target)");
-            }
-            double target = ModelOutputs.evaluate(original, data.forget()).meanLoss();
-            TrainConfig relearn = options.relearnLearningRate() > 0 ? config.withLearningRate(options.relearnLearningRate()) : config;
-            modelRelearn = RelearnTime.measure(model, data.forget(), target, relearn, options.relearnMaxSteps());
-            referenceRelearn = RelearnTime.measure(reference, data.forget(), target, relearn, options.relearnMaxSteps());
+            UnlearningMetric relearn = new RelearnTime.Metric(options.relearnMaxSteps(), options.relearnLearningRate());
+            modelRelearn = RelearnTime.Metric.of(relearn.measure(onModel));
+            referenceRelearn = RelearnTime.Metric.of(relearn.measure(onReference));
         }
         LinearProbe modelProbe = null;
         LinearProbe referenceProbe = null;
         if (options.probe()) {
-            modelProbe = LinearProbe.measure(model, data.retain(), data.forget(), options.probeEpochs(), options.seed());
-            referenceProbe = LinearProbe.measure(reference, data.retain(), data.forget(), options.probeEpochs(), options.seed());
+            UnlearningMetric probe = new LinearProbe.Metric(options.probeEpochs());
+            modelProbe = LinearProbe.Metric.of(probe.measure(onModel));
+            referenceProbe = LinearProbe.Metric.of(probe.measure(onReference));
         }
+        Map<String, Double> divergence = new OutputDivergence().measure(onModel).figures();
+        double weightDistance = new WeightDistance().measure(onModel).figures().getOrDefault("weight-l2", Double.NaN);
         return new RetrainComparison(m, r, fGap, rGap, tGap, aGap, (fGap + rGap + tGap + aGap) / 4,
-                OutputDivergence.jensenShannon(model, reference, data.forget()), OutputDivergence.jensenShannon(model, reference, test),
-                model.spec().equals(reference.spec()) ? WeightDistance.l2(model, reference) : Double.NaN, modelRelearn, referenceRelearn, modelProbe, referenceProbe);
+                divergence.getOrDefault("js-forget", Double.NaN), divergence.getOrDefault("js-test", Double.NaN), weightDistance,
+                modelRelearn, referenceRelearn, modelProbe, referenceProbe);
     }
 }

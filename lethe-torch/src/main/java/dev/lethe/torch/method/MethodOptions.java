@@ -14,6 +14,10 @@ import java.util.Map;
  * Options of a method as text: {@code key=value} pairs (key = field name, or {@code <method>.<field>}),
  * turned into the method's validated options record over its defaults, and back. Unknown keys and
  * invalid values fail with a message that lists what is valid, before any work starts.
+ *
+ * <p>The one reading of {@code --opt KEY=VALUE} for every command that takes it ({@code unlearn},
+ * {@code attack --attack u-lira}, {@code bench methods}): {@link #fromPairs} reads the arguments,
+ * {@link #parse} validates one method's, {@link #requireAddressed} the keys meant for several methods.
  */
 public final class MethodOptions {
 
@@ -51,6 +55,50 @@ public final class MethodOptions {
         Map<String, String> out = new LinkedHashMap<>();
         toMap(options).forEach((k, v) -> out.put(method.name() + "." + k, String.valueOf(v)));
         return out;
+    }
+
+    /**
+     * {@code --opt} arguments, each {@code KEY=VALUE}, as a map in their order; a key given twice keeps its
+     * last value. A pair without {@code =} or without a key is refused with what to write instead.
+     */
+    public static Map<String, String> fromPairs(List<String> pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--opt '" + pair + "' is not KEY=VALUE; write e.g. --opt grad-ascent.epochs=3"
+                        + " (a method's options: 'lethe methods')");
+            }
+            out.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The entries of {@code options} addressed to {@code method}, i.e. whose key is {@code <method>.<field>}. */
+    public static Map<String, String> addressedTo(UnlearningMethod<?> method, Map<String, String> options) {
+        Map<String, String> own = new LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (k.startsWith(method.name() + ".")) {
+                own.put(k, v);
+            }
+        });
+        return own;
+    }
+
+    /**
+     * Options meant for several methods at once ({@code bench methods}): each method's own keys are
+     * validated ({@link #parse}), and a key addressed to none of {@code methods} is refused.
+     */
+    public static void requireAddressed(List<? extends UnlearningMethod<?>> methods, Map<String, String> options) {
+        for (UnlearningMethod<?> m : methods) {
+            parse(m, addressedTo(m, options));
+        }
+        for (String key : options.keySet()) {
+            if (methods.stream().noneMatch(m -> key.startsWith(m.name() + "."))) {
+                throw new IllegalArgumentException("--opt " + key
+                        + ": not an option of a chosen method; write <method>.<option>, e.g. ssd.alpha (see 'lethe methods')");
+            }
+        }
     }
 
     /** The method's defaults with {@code overrides} applied; keys may carry the method's prefix. */

@@ -10,7 +10,7 @@ import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.scenario.evidence.BackdoorProbe;
-import dev.lethe.torch.scenario.evidence.ModelClassifier;
+import dev.lethe.torch.eval.metric.ModelClassifier;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;

@@ -53,7 +53,7 @@ class ScenarioBenchTest {
     }
 
     static ScenarioBench bench(ScenarioBenchConfig config) {
-        return new ScenarioBench(config, EvidenceProbes.standard(), ReferenceGaps.standard(), dev.lethe.torch.scenario.bench.BenchListener.NONE);
+        return new ScenarioBench(config, EvidenceProbes.all(), ReferenceGaps.standard(), dev.lethe.torch.scenario.bench.BenchListener.NONE);
     }
 
     @BeforeAll

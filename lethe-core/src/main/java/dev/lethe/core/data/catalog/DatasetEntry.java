@@ -1,5 +1,7 @@
 package dev.lethe.core.data.catalog;
 
+import dev.lethe.core.data.DatasetRef;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ import java.util.stream.Stream;
  * data set's own folder ({@code <dir>/train-images-idx3-ubyte.gz}); both are accepted. An embedded data
  * set ({@code digits}) loads from the class path unless a folder is passed that holds a copy.
  */
-public final class DatasetEntry {
+public final class DatasetEntry implements DataSource {
 
     /** Reads the data set from the folder that holds its files, or from the embedded copy when null. */
     @FunctionalInterface
@@ -66,11 +68,13 @@ public final class DatasetEntry {
     }
 
     /** The catalogue name ("mnist"). */
+    @Override
     public String name() {
         return name;
     }
 
     /** One line: what the data set is. */
+    @Override
     public String description() {
         return description;
     }
@@ -128,6 +132,12 @@ public final class DatasetEntry {
     /** Whether the data set ships inside Lethe and needs no folder. */
     public boolean isEmbedded() {
         return embedded;
+    }
+
+    /** Loads from {@code ref}'s folder (or the configured one) with its per-class limit; see {@link #load(Path, int)}. */
+    @Override
+    public LoadedDataset read(DatasetRef ref) throws IOException {
+        return load(ref.path() == null ? null : Path.of(ref.path()), ref.perClass());
     }
 
     /** Loads every record; see {@link #load(Path, int)}. */

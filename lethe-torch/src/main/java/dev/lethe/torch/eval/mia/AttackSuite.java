@@ -6,12 +6,11 @@ import dev.lethe.core.mia.AttackResult;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.TrainConfig;
 
-import java.util.List;
-
 /**
  * Every membership-inference attack behind one id, run the same way from the command line
  * ({@code lethe attack}), the server and the scenario harness: members are a chosen subset of the
- * training records (a forget set) or all of them, non-members are held-out test records.
+ * training records (a forget set) or all of them, non-members are held-out test records. The ids are
+ * those of {@link MembershipInferenceAttacks}, where a further attack plugs in:
  *
  * <ul>
  *   <li>{@code loss}, {@code confidence}, {@code entropy}, {@code modified-entropy}: {@link PopulationAttack}.</li>
@@ -24,10 +23,6 @@ import java.util.List;
  * </ul>
  */
 public final class AttackSuite {
-
-    /** The attack ids, in the order {@code lethe attack --help} lists them. */
-    public static final List<String> ATTACKS = List.of("loss", "confidence", "entropy", "modified-entropy", LearnedAttack.NAME,
-            ShadowModelAttack.NAME, "lira-online", "lira-offline");
 
     private AttackSuite() {
     }
@@ -59,32 +54,10 @@ public final class AttackSuite {
      */
     public static Report run(String attack, ModelHandle model, RecordSet train, RecordSet test, RecordSet subset, RecordSet rest,
                              TrainConfig config, Integer shadows, long seed) {
-        if (!ATTACKS.contains(attack)) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "'; attacks: " + String.join(", ", ATTACKS));
-        }
+        SuiteAttack chosen = MembershipInferenceAttacks.get(attack);
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("shadows must be at least 1, got " + shadows);
         }
-        RecordSet members = subset == null ? train : subset;
-        return switch (attack) {
-            case LearnedAttack.NAME -> {
-                LearnedAttackResult r = new LearnedAttack(LearnedAttack.Options.defaults(seed)).run(model, subset == null ? train : rest, test, subset);
-                yield subset == null
-                        ? new Report(attack, r.heldOut(), r.heldOut(), null, null)
-                        : new Report(attack, r.forget(), r.heldOut(), r.miaEfficacy(), null);
-            }
-            case ShadowModelAttack.NAME -> {
-                int k = shadows == null ? 4 : shadows;
-                AttackResult r = new ShadowModelAttack(config, RecordSet.concat("shadow-pool", List.of(train, test)),
-                        new ShadowModelAttack.Options(k, AttackClassifier.Options.defaults(), seed)).run(model, members, test);
-                yield new Report(attack, r, null, null, k);
-            }
-            case "lira-online", "lira-offline" -> {
-                LiraResult r = new Lira(config, new Lira.Options(Math.max(2, shadows == null ? 8 : shadows), true, seed), Lira.Variant.ONLINE)
-                        .runBoth(model, members, test, rest);
-                yield new Report(attack, attack.equals("lira-online") ? r.online() : r.offline(), null, null, r.shadows());
-            }
-            default -> new Report(attack, PopulationAttack.byName(attack).run(model, members, test), null, null, null);
-        };
+        return chosen.run(new AttackTarget(model, train, test, subset, rest, config, shadows, seed));
     }
 }

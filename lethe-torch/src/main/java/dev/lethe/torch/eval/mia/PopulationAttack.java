@@ -10,8 +10,9 @@ import dev.lethe.torch.task.Tasks;
 /**
  * One population attack ({@link PopulationScore}: loss, confidence, entropy or modified entropy) as a
  * {@link MembershipInferenceAttack}: the score of each record from the target's output alone, with no
- * shadow model (Yeom et al. 2018; Song and Mittal 2021). {@link PopulationAttacks#run} runs all four.
- * On records of another task than classification only the loss attack runs, with the task's per-record loss.
+ * shadow model (Yeom et al. 2018; Song and Mittal 2021). {@link PopulationAttacks#run} runs all four;
+ * {@link MembershipInferenceAttacks} lists each under its id. On records of another task than
+ * classification only the loss attack runs, with the task's per-record loss.
  *
  * @param score which score
  */
@@ -54,15 +55,5 @@ public record PopulationAttack(PopulationScore score) implements MembershipInfer
             out[i] = -losses[i];
         }
         return out;
-    }
-
-    /** The attack with this id ({@code loss}, {@code confidence}, {@code entropy}, {@code modified-entropy}). */
-    public static PopulationAttack byName(String id) {
-        for (PopulationScore s : PopulationScore.values()) {
-            if (s.id().equals(id)) {
-                return new PopulationAttack(s);
-            }
-        }
-        throw new IllegalArgumentException("unknown population attack '" + id + "'");
     }
 }

@@ -1,6 +1,6 @@
 package dev.lethe.torch.scenario.bench;
 
-import dev.lethe.torch.scenario.evidence.Curve;
+import dev.lethe.torch.eval.metric.Curve;
 
 import java.util.List;
 import java.util.Map;

@@ -14,11 +14,11 @@ import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.scenario.Scenario;
 import dev.lethe.torch.scenario.ScenarioData;
-import dev.lethe.torch.scenario.evidence.Classifier;
-import dev.lethe.torch.scenario.evidence.Evidence;
-import dev.lethe.torch.scenario.evidence.EvidenceProbe;
-import dev.lethe.torch.scenario.evidence.ModelClassifier;
-import dev.lethe.torch.scenario.evidence.ProbeContext;
+import dev.lethe.torch.eval.metric.Classifier;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
+import dev.lethe.torch.eval.metric.ModelClassifier;
+import dev.lethe.torch.eval.metric.MetricInput;
 import dev.lethe.torch.scenario.evidence.ReferenceGaps;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
@@ -38,7 +38,7 @@ import java.util.Map;
  * scenario, train the original model once, retrain the reference on the retain set, run every method
  * on the same original model and the same requests (sequential scenarios: each request on the previous
  * result), optionally serve the same requests by exact forgetting in a SISA ensemble ({@link SisaRun}),
- * and measure everything with the same {@link EvidenceProbe}s and {@link ReferenceGaps}.
+ * and measure everything with the same {@link UnlearningMetric}s and {@link ReferenceGaps}.
  *
  * <p>Each (seed, method) result is written to the {@link RunFolder} as soon as it is finished; a rerun
  * with the same configuration reuses finished results, and the saved original and reference models,
@@ -47,17 +47,17 @@ import java.util.Map;
 public final class ScenarioBench {
 
     private final ScenarioBenchConfig config;
-    private final List<EvidenceProbe> probes;
+    private final List<UnlearningMetric> probes;
     private final ReferenceGaps gaps;
     private final BenchListener listener;
 
     /**
      * @param config what to run
-     * @param probes the evidence measured on every model (see {@link dev.lethe.torch.scenario.evidence.EvidenceProbes#standard()})
+     * @param probes the evidence measured on every model (see {@link dev.lethe.torch.scenario.evidence.EvidenceProbes#all()})
      * @param gaps which figures are compared with the reference
      * @param listener progress
      */
-    public ScenarioBench(ScenarioBenchConfig config, List<EvidenceProbe> probes, ReferenceGaps gaps, BenchListener listener) {
+    public ScenarioBench(ScenarioBenchConfig config, List<UnlearningMetric> probes, ReferenceGaps gaps, BenchListener listener) {
         this.config = config;
         this.probes = List.copyOf(probes);
         this.gaps = gaps;
@@ -79,11 +79,11 @@ public final class ScenarioBench {
 
     /** The resolved configuration and the data fingerprint: what {@code config.json} holds and the config hash covers. */
     public static Map<String, Object> configDocument(ScenarioBenchConfig config, Scenario scenario, DatasetRef.Loaded data,
-                                                     List<EvidenceProbe> probes, ReferenceGaps gaps) {
+                                                     List<UnlearningMetric> probes, ReferenceGaps gaps) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", config);
         doc.put("scenarioParameters", scenario.parameters());
-        doc.put("probes", probes.stream().map(EvidenceProbe::name).toList());
+        doc.put("probes", probes.stream().map(UnlearningMetric::name).toList());
         doc.put("gapFigures", gaps.figures());
         doc.put("dataFingerprint", data.fingerprint());
         return doc;
@@ -239,7 +239,7 @@ public final class ScenarioBench {
         private MethodResult runMethod(String method, ModelHandle original, Measure measure, double retrainSeconds) {
             listener.onTask("seed " + seed + ": " + method);
             List<Double> seconds = new ArrayList<>();
-            List<Evidence> evidence = new ArrayList<>();
+            List<MetricValues> evidence = new ArrayList<>();
             ModelHandle current = original;
             try {
                 for (int k = 0; k < d.steps(); k++) {
@@ -312,29 +312,29 @@ public final class ScenarioBench {
                 this.originalTestAccuracy = probe(original, 0).figures().get("test-acc");
             }
 
-            private Evidence probe(Classifier subject, int k) {
-                ProbeContext context = new ProbeContext(subject, original, references.get(k), forgotten.get(k), retained.get(k), d.test(),
+            private MetricValues probe(Classifier subject, int k) {
+                MetricInput context = new MetricInput(subject, original, references.get(k), forgotten.get(k), retained.get(k), d.test(),
                         d.attackTest(), targetClass(), seed, train);
-                Evidence e = Evidence.empty();
-                for (EvidenceProbe p : probes) {
+                MetricValues e = MetricValues.empty();
+                for (UnlearningMetric p : probes) {
                     e = e.and(p.measure(context));
                 }
                 return e;
             }
 
             /** The figures and curves of {@code subject} after request {@code k}, with gaps and {@code test-acc-drift}. */
-            Evidence step(Classifier subject, int k) {
-                Evidence e = probe(subject, k);
+            MetricValues step(Classifier subject, int k) {
+                MetricValues e = probe(subject, k);
                 Map<String, Double> f = new LinkedHashMap<>(e.figures());
                 f.putAll(gaps.of(e.figures(), referenceFigures.get(k)));
                 if (f.containsKey("test-acc")) {
                     f.put("test-acc-drift", f.get("test-acc") - originalTestAccuracy);
                 }
-                return new Evidence(f, e.curves());
+                return new MetricValues(f, e.curves());
             }
 
             MethodResult original(double trainSeconds) {
-                Evidence e = step(original, d.steps() - 1);
+                MetricValues e = step(original, d.steps() - 1);
                 Map<String, Double> f = new LinkedHashMap<>(e.figures());
                 if (Double.isFinite(trainSeconds)) {
                     f.put("seconds", trainSeconds);
@@ -343,7 +343,7 @@ public final class ScenarioBench {
             }
 
             MethodResult referenceResult(List<Double> seconds) {
-                List<Evidence> evidence = new ArrayList<>();
+                List<MetricValues> evidence = new ArrayList<>();
                 for (int k = 0; k < d.steps(); k++) {
                     evidence.add(step(references.get(k), k));
                 }
@@ -351,14 +351,14 @@ public final class ScenarioBench {
             }
 
             /** A result from each request's evidence and time; {@code retrainSeconds} NaN for the reference itself. */
-            MethodResult assemble(String method, List<Evidence> evidence, List<Double> seconds, double retrainSeconds, Map<String, Object> facts) {
+            MethodResult assemble(String method, List<MetricValues> evidence, List<Double> seconds, double retrainSeconds, Map<String, Object> facts) {
                 List<StepResult> steps = new ArrayList<>();
                 double total = 0;
                 for (int k = 0; k < evidence.size(); k++) {
                     total += seconds.get(k);
                     steps.add(new StepResult(k + 1, forgotten.get(k).size(), seconds.get(k), total, evidence.get(k).figures()));
                 }
-                Evidence last = evidence.get(evidence.size() - 1);
+                MetricValues last = evidence.get(evidence.size() - 1);
                 Map<String, Double> f = new LinkedHashMap<>(last.figures());
                 f.put("seconds", total);
                 f.put("retrain-share", Double.isNaN(retrainSeconds) ? 1.0 : total / retrainSeconds);

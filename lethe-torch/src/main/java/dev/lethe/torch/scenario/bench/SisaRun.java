@@ -11,9 +11,9 @@ import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.scenario.ScenarioData;
-import dev.lethe.torch.scenario.evidence.Classifier;
+import dev.lethe.torch.eval.metric.Classifier;
 import dev.lethe.torch.scenario.evidence.EnsembleClassifier;
-import dev.lethe.torch.scenario.evidence.Evidence;
+import dev.lethe.torch.eval.metric.MetricValues;
 import dev.lethe.torch.sisa.ForgetService;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaEnsemble;
@@ -62,11 +62,11 @@ final class SisaRun {
      * @param seconds wall time of each request, from acceptance to receipt
      * @param facts the full SISA training time and the layout
      */
-    record Served(List<Evidence> evidence, List<Double> seconds, Map<String, Object> facts) {
+    record Served(List<MetricValues> evidence, List<Double> seconds, Map<String, Object> facts) {
     }
 
     /** Trains, serves every request and measures with {@code measure(classifier, request index)}. */
-    Served run(BiFunction<Classifier, Integer, Evidence> measure) throws IOException {
+    Served run(BiFunction<Classifier, Integer, MetricValues> measure) throws IOException {
         FileUtils.deleteDirectory(dir.toFile());
         Device device = TorchRuntime.device(config.device());
         SisaConfig sisa = new SisaConfig(new ShardPlan(config.sisa().shards(), config.sisa().slices(), Assignment.UNIFORM, seed), spec,
@@ -77,7 +77,7 @@ final class SisaRun {
             SisaService.Outcome trained = SisaService.train(dir.resolve("store"), trainingData, sisa, device, TrainListener.NONE, e -> {
             });
             ForgetService forget = new ForgetService(trained.store(), device);
-            List<Evidence> evidence = new ArrayList<>();
+            List<MetricValues> evidence = new ArrayList<>();
             List<Double> seconds = new ArrayList<>();
             for (int k = 0; k < scenario.steps(); k++) {
                 long start = System.nanoTime();

@@ -1,5 +1,10 @@
 package dev.lethe.torch.scenario.evidence;
 
+import dev.lethe.torch.eval.metric.Classifier;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.Outputs;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.metrics.ConfusionMatrix;
 
@@ -14,7 +19,7 @@ import java.util.Map;
  * are left out). After perfect unlearning the forget accuracy equals the reference's, which is the
  * accuracy on unseen data (or 0 for a forgotten class).
  */
-public final class AccuracyProbe implements EvidenceProbe {
+public final class AccuracyProbe implements UnlearningMetric {
 
     /** Prefix of the per-class test accuracy figures. */
     public static final String CLASS_PREFIX = "class-acc/";
@@ -25,7 +30,7 @@ public final class AccuracyProbe implements EvidenceProbe {
     }
 
     @Override
-    public Evidence measure(ProbeContext context) {
+    public MetricValues measure(MetricInput context) {
         Map<String, Double> f = new LinkedHashMap<>();
         f.put("forget-acc", confusion(context.subject(), context.forget()).accuracy());
         f.put("retain-acc", confusion(context.subject(), context.retain()).accuracy());
@@ -40,7 +45,7 @@ public final class AccuracyProbe implements EvidenceProbe {
                 f.put(CLASS_PREFIX + names.get(c), perClass[c]);
             }
         }
-        return new Evidence(f, Map.of());
+        return new MetricValues(f, Map.of());
     }
 
     private static ConfusionMatrix confusion(Classifier classifier, RecordSet records) {

@@ -1,5 +1,10 @@
 package dev.lethe.torch.scenario.evidence;
 
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.Outputs;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
+
 import java.util.Map;
 
 /**
@@ -8,7 +13,7 @@ import java.util.Map;
  * the triggered test images whose true class is not the target. Clean accuracy is {@code test-acc}
  * ({@link AccuracyProbe}). Measures nothing outside the backdoor scenario.
  */
-public final class BackdoorProbe implements EvidenceProbe {
+public final class BackdoorProbe implements UnlearningMetric {
 
     @Override
     public String name() {
@@ -16,11 +21,11 @@ public final class BackdoorProbe implements EvidenceProbe {
     }
 
     @Override
-    public Evidence measure(ProbeContext context) {
+    public MetricValues measure(MetricInput context) {
         if (context.attackTest() == null) {
-            return Evidence.empty();
+            return MetricValues.empty();
         }
-        return new Evidence(Map.of("asr", successRate(context.subject().probabilities(context.attackTest()), context.targetClass())), Map.of());
+        return new MetricValues(Map.of("asr", successRate(context.subject().probabilities(context.attackTest()), context.targetClass())), Map.of());
     }
 
     /** Share of the rows whose predicted class is {@code target}. */

@@ -1,5 +1,6 @@
 package dev.lethe.torch.scenario.evidence;
 
+import dev.lethe.torch.eval.metric.Classifier;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.sisa.SisaEnsemble;

@@ -1,5 +1,10 @@
 package dev.lethe.torch.scenario.evidence;
 
+import dev.lethe.torch.eval.metric.Curve;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.Outputs;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 import dev.lethe.core.metrics.RocCurve;
 import dev.lethe.core.mia.AttackResult;
 
@@ -13,7 +18,7 @@ import java.util.Map;
  * what retraining gives for random records), {@code mia-tpr@1%fpr} and {@code mia-tpr@0.1%fpr} (the
  * low-false-positive view Carlini et al. 2022 argue for); curve {@code roc-loss}.
  */
-public final class LossAttackProbe implements EvidenceProbe {
+public final class LossAttackProbe implements UnlearningMetric {
 
     private static final int CURVE_POINTS = 200;
 
@@ -23,7 +28,7 @@ public final class LossAttackProbe implements EvidenceProbe {
     }
 
     @Override
-    public Evidence measure(ProbeContext context) {
+    public MetricValues measure(MetricInput context) {
         double[] members = negated(Outputs.losses(context.subject().probabilities(context.forget()), context.forget().labels()));
         double[] nonMembers = negated(Outputs.losses(context.subject().probabilities(context.test()), context.test().labels()));
         AttackResult r = AttackResult.of("loss", members, nonMembers);
@@ -32,7 +37,7 @@ public final class LossAttackProbe implements EvidenceProbe {
         f.put("mia-tpr@1%fpr", r.tprAt1PercentFpr());
         f.put("mia-tpr@0.1%fpr", r.tprAtTenthPercentFpr());
         RocCurve roc = r.roc();
-        return new Evidence(f, Map.of("roc-loss", new Curve(roc.fpr(), roc.tpr()).thinned(CURVE_POINTS)));
+        return new MetricValues(f, Map.of("roc-loss", new Curve(roc.fpr(), roc.tpr()).thinned(CURVE_POINTS)));
     }
 
     private static double[] negated(double[] v) {

@@ -1,17 +1,16 @@
 package dev.lethe.torch.scenario.evidence;
 
-import ai.djl.ndarray.NDManager;
-import dev.lethe.core.data.RecordSet;
-import dev.lethe.torch.eval.ModelOutputs;
 import dev.lethe.torch.eval.OutputDivergence;
 import dev.lethe.torch.eval.RelearnTime;
 import dev.lethe.torch.eval.WeightDistance;
-import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.eval.metric.Classifier;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.MetricValues;
+import dev.lethe.torch.eval.metric.UnlearningMetric;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code retrain-distance}: how far the measured classifier is from the retrained reference beyond
@@ -26,12 +25,18 @@ import java.util.Optional;
  *       removal about as slowly as the reference.</li>
  * </ul>
  * Weight distance and relearn time need one model ({@link Classifier#model()}), so a SISA ensemble
- * gets the divergences only.
+ * gets the divergences only. The figures are those of the {@link OutputDivergence}, {@link WeightDistance}
+ * and {@link RelearnTime.Metric} metrics, which {@code lethe eval --reference} measures too.
  */
-public final class RetrainDistanceProbe implements EvidenceProbe {
+public final class RetrainDistanceProbe implements UnlearningMetric {
 
     /** Relearn steps measured at most. */
     static final int RELEARN_CAP = 200;
+
+    private static final UnlearningMetric DIVERGENCE = new OutputDivergence();
+    private static final UnlearningMetric WEIGHTS = new WeightDistance();
+    /** Fine-tuned the way the original was trained. */
+    private static final UnlearningMetric RELEARN = new RelearnTime.Metric(RELEARN_CAP, 0f);
 
     @Override
     public String name() {
@@ -39,45 +44,15 @@ public final class RetrainDistanceProbe implements EvidenceProbe {
     }
 
     @Override
-    public Evidence measure(ProbeContext context) {
-        Map<String, Double> f = new LinkedHashMap<>();
-        try (NDManager manager = TorchRuntime.engine().newBaseManager()) {
-            if (context.forget().size() > 0) {
-                f.put("js-forget", divergence(context, context.forget(), manager));
-            }
-            f.put("js-test", divergence(context, context.test(), manager));
-        }
-        Optional<ModelHandle> subject = context.subject().model();
-        Optional<ModelHandle> reference = context.reference().model();
-        if (subject.isPresent() && reference.isPresent()) {
-            double l2 = WeightDistance.l2(subject.get(), reference.get());
-            if (Double.isFinite(l2)) {
-                f.put("weight-l2", l2);
+    public MetricValues measure(MetricInput context) {
+        Map<String, Double> f = new LinkedHashMap<>(DIVERGENCE.measure(context).figures());
+        f.putAll(WEIGHTS.measure(context).figures());
+        Map<String, Double> relearn = RELEARN.measure(context).figures();
+        for (String figure : List.of("relearn-steps", "relearn-capped")) {
+            if (relearn.containsKey(figure)) {
+                f.put(figure, relearn.get(figure));
             }
         }
-        if (subject.isPresent() && context.forget().size() > 0) {
-            // the target is measured the way RelearnTime measures the model's loss (batched cross-entropy): a loss summed
-            // another way differs in its last bits, and the original itself then needed an epoch to "relearn" on some
-            // CPUs' kernels and none on others (issue 19)
-            double target = context.original().model()
-                    .map(original -> ModelOutputs.evaluate(original, context.forget()).meanLoss())
-                    .orElseGet(() -> meanLoss(context.original().probabilities(context.forget()), context.forget()));
-            RelearnTime relearn = RelearnTime.measure(subject.get(), context.forget(), target, context.training(), RELEARN_CAP);
-            f.put("relearn-steps", (double) relearn.steps());
-            f.put("relearn-capped", relearn.capped() ? 1.0 : 0.0);
-        }
-        return new Evidence(f, Map.of());
-    }
-
-    private static double divergence(ProbeContext context, RecordSet records, NDManager manager) {
-        return OutputDivergence.jensenShannon(context.subject().probabilities(records), context.reference().probabilities(records), manager);
-    }
-
-    private static double meanLoss(float[][] probabilities, RecordSet records) {
-        double sum = 0;
-        for (double loss : Outputs.losses(probabilities, records.labels())) {
-            sum += loss;
-        }
-        return sum / records.size();
+        return new MetricValues(f, Map.of());
     }
 }

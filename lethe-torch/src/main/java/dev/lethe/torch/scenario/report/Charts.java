@@ -3,7 +3,7 @@ package dev.lethe.torch.scenario.report;
 import dev.lethe.torch.scenario.bench.MethodResult;
 import dev.lethe.torch.scenario.bench.StepResult;
 import dev.lethe.torch.scenario.evidence.AccuracyProbe;
-import dev.lethe.torch.scenario.evidence.Curve;
+import dev.lethe.torch.eval.metric.Curve;
 import dev.lethe.torch.scenario.evidence.ReferenceGaps;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;

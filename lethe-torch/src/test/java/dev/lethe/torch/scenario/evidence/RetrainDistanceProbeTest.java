@@ -2,6 +2,8 @@ package dev.lethe.torch.scenario.evidence;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.Digits;
+import dev.lethe.torch.eval.metric.MetricInput;
+import dev.lethe.torch.eval.metric.ModelClassifier;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Objectives;
@@ -38,7 +40,7 @@ class RetrainDistanceProbeTest {
                     new TrainLoop(CONFIG.withSeed(seed)).run(model, data, Objectives.crossEntropy());
                 }
                 ModelClassifier original = new ModelClassifier(model);
-                ProbeContext context = new ProbeContext(original, original, original, FORGET, TRAIN, Digits.split().test(), null, -1,
+                MetricInput context = new MetricInput(original, original, original, FORGET, TRAIN, Digits.split().test(), null, -1,
                         seed, CONFIG);
                 steps.add(new RetrainDistanceProbe().measure(context).figures().get("relearn-steps"));
             }

@@ -1,7 +1,7 @@
-package dev.lethe.torch.scenario.evidence;
+package dev.lethe.torch.eval.metric;
 
-/** Accuracy and per-record loss from class probabilities: the figures every probe here is built on. */
-final class Outputs {
+/** Accuracy and per-record loss from class probabilities: the figures the metrics on a {@link Classifier} are built on. */
+public final class Outputs {
 
     private static final double TINY = 1e-30;
 
@@ -9,7 +9,7 @@ final class Outputs {
     }
 
     /** The class with the highest probability (the first on ties). */
-    static int predicted(float[] p) {
+    public static int predicted(float[] p) {
         int best = 0;
         for (int i = 1; i < p.length; i++) {
             if (p[i] > p[best]) {
@@ -20,7 +20,7 @@ final class Outputs {
     }
 
     /** Cross-entropy −log p_y of each record. */
-    static double[] losses(float[][] probabilities, int[] labels) {
+    public static double[] losses(float[][] probabilities, int[] labels) {
         double[] out = new double[labels.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = -Math.log(Math.max(probabilities[i][labels[i]], TINY));

@@ -1,4 +1,4 @@
-package dev.lethe.torch.scenario.evidence;
+package dev.lethe.torch.eval.metric;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
@@ -6,8 +6,8 @@ import dev.lethe.torch.model.ModelHandle;
 import java.util.Optional;
 
 /**
- * What evidence is measured on: something that gives class probabilities for records — one model,
- * or a SISA ensemble (mean of the shards' softmax). Probes that need the weights themselves (a
+ * What a metric is measured on: something that gives class probabilities for records — one model,
+ * or a SISA ensemble (mean of the shards' softmax). Metrics that need the weights themselves (a
  * parameter distance, relearning) use {@link #model()}, which is empty for an ensemble.
  */
 public interface Classifier {

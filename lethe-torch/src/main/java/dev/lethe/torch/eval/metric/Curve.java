@@ -1,4 +1,4 @@
-package dev.lethe.torch.scenario.evidence;
+package dev.lethe.torch.eval.metric;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.lethe.torch.scenario.evidence;
+package dev.lethe.torch.eval.metric;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.eval.Evaluator;
@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A single model as a {@link Classifier}. Probabilities are cached per record set (by identity), so
- * several probes on the same sets run one forward pass each. Does not own the model.
+ * several metrics on the same sets run one forward pass each. Does not own the model.
  */
 public final class ModelClassifier implements Classifier {
 
