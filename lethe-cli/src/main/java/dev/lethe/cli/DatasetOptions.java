@@ -3,7 +3,7 @@ package dev.lethe.cli;
 import dev.lethe.core.data.DatasetRef;
 import picocli.CommandLine.Option;
 
-/** Which data to use and how to read it (DESIGN.md §8 shared flags). */
+/** Which data to use and how to read it (docs/ARCHITECTURE.md#cli-conventions shared flags). */
 public final class DatasetOptions {
 
     @Option(names = "--dataset", defaultValue = "digits",

@@ -1,6 +1,6 @@
 package dev.lethe.cli;
 
-/** The exit codes of every {@code lethe} command (DESIGN.md §8). */
+/** The exit codes of every {@code lethe} command (docs/ARCHITECTURE.md#cli-conventions). */
 public final class ExitCodes {
 
     /** The work is done. */

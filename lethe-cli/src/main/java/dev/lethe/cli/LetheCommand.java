@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.CancellationException;
 
 /**
- * The {@code lethe} command: one subcommand per job (DESIGN.md §8). Every subcommand is thin: it
+ * The {@code lethe} command: one subcommand per job (docs/ARCHITECTURE.md#cli-conventions). Every subcommand is thin: it
  * parses options, calls a service in lethe-core or lethe-torch, and prints.
  */
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
@@ -36,7 +36,7 @@ public final class LetheCommand implements Runnable {
         System.exit(newCommandLine().execute(args));
     }
 
-    /** The configured command line: exit codes and error messages as DESIGN.md §8 describes. */
+    /** The configured command line: exit codes and error messages as docs/ARCHITECTURE.md#cli-conventions describes. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new LetheCommand());
         cl.setExecutionExceptionHandler(LetheCommand::handle);

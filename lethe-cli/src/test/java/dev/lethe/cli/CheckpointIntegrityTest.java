@@ -15,7 +15,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A SISA checkpoint with flipped bytes on disk (DESIGN.md §2, invariant 3): predict, eval and forget refuse it
+ * A SISA checkpoint with flipped bytes on disk (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 3): predict, eval and forget refuse it
  * (exit 3, naming the shard and the file, suggesting {@code lethe repair}); {@code lethe repair} recomputes it bit
  * for bit from the stored data, and the audit passes again.
  */

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing changes, nothing is versioned (DESIGN.md §2, invariant 5): a forget that matches nothing makes no new
+ * Nothing changes, nothing is versioned (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 5): a forget that matches nothing makes no new
  * model version and its receipt says why in words; a record id that names no record is a user error (exit 2).
  */
 class ForgetNothingTest {

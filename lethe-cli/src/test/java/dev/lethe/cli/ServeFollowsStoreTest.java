@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every process that answers from a store answers from its current version (DESIGN.md §2, invariant 2): a
+ * Every process that answers from a store answers from its current version (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 2): a
  * {@code lethe serve} child JVM keeps serving while {@code lethe forget} in another process (this test's JVM)
  * switches the store to version 2 and purges version 1's checkpoints. The server answers from version 2 at once,
  * its lease says so, and the audit checks the version each live server answers with.

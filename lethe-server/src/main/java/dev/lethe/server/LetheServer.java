@@ -32,7 +32,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Lethe as a service (DESIGN.md §2): the REST API over a SISA store, its ledger and its tokens, with the
+ * Lethe as a service (docs/ARCHITECTURE.md#modules): the REST API over a SISA store, its ledger and its tokens, with the
  * background {@link ForgetWorker}. Every route is an {@link Endpoint}; the server registers each one behind the
  * {@link Authenticator} and the metrics, and {@code /v1/openapi.json} describes the same list.
  */

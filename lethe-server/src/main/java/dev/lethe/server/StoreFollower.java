@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a server on its store's current version when nothing asks it to (DESIGN.md §2, invariant 2): every
+ * Keeps a server on its store's current version when nothing asks it to (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 2): every
  * {@value #FOLLOW_MS} ms it compares the manifest with the version served and loads a version another process
  * switched to (or retries one it could not load), and every second it rewrites the server's lease
  * ({@link ServerLeases}) with the version it answers with, so that {@code lethe audit} can check it. Predictions

@@ -33,7 +33,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Proves what a SISA store claims ("deleted means deleted", DESIGN.md §2), from the files alone:
+ * Proves what a SISA store claims ("deleted means deleted", docs/ARCHITECTURE.md#the-store-and-its-invariants), from the files alone:
  * <ol>
  *   <li>the ledger's hash chain is intact, and still holds the head event the manifest recorded (so its
  *       newest events were not cut off);</li>

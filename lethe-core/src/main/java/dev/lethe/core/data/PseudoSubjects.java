@@ -8,7 +8,7 @@ import dev.lethe.core.seed.Seeds;
  * {@code k = hash(seed, id) mod subjects}.
  *
  * <p>The subject is a pure function of the seed and the record's own id, never of which other records
- * exist (the same rule as shard placement, DESIGN.md §6): removing records leaves every other
+ * exist (the same rule as shard placement, docs/ARCHITECTURE.md#exact-unlearning-sisa): removing records leaves every other
  * record's subject unchanged, and the subjects of a subset are those it had in the full set. Subjects
  * are uniform over {@code 0..subjects-1} in expectation, not exactly balanced.
  */

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A forget request as the ledger holds it. Once DONE its raw values are erased ("deleted means deleted",
- * DESIGN.md §2): {@link #values()} is then empty and only {@link #valuesCount()} and
+ * docs/ARCHITECTURE.md#the-store-and-its-invariants): {@link #values()} is then empty and only {@link #valuesCount()} and
  * {@link #valuesDigest()} remain (the store's keyed digest, {@link dev.lethe.core.keys.IdDigest#ofIds}).
  *
  * @param id           {@code req-} followed by 12 random hex digits

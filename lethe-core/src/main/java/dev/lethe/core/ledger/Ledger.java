@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The durable ledger of forget requests and the audit trail of everything done about them ({@code ledger.db}
- * in a store, DESIGN.md §2).
+ * in a store, docs/ARCHITECTURE.md#the-store-and-its-invariants).
  *
  * <ul>
  *   <li>A request is durable before it is acknowledged: {@link #accept} commits the request and its

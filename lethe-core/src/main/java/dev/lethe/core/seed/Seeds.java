@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Derives every random seed in Lethe from a run seed and the purpose of the draw.
  *
- * <p>The determinism contract (DESIGN.md §5, §6): a random draw is a pure function of
+ * <p>The determinism contract (docs/ARCHITECTURE.md#djl-and-pytorch and #exact-unlearning-sisa): a random draw is a pure function of
  * {@code (run seed, purpose, step...)}, never of state carried from earlier draws. Two runs with the
  * same seed therefore make the same draws even when one of them skipped work (resumed from a
  * checkpoint, or trained one shard and not another).

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A store's checkpoints as they must be (DESIGN.md §2, invariant 3): every checkpoint is read whole and its
+ * A store's checkpoints as they must be (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 3): every checkpoint is read whole and its
  * SHA-256 compared with the digest the manifest recorded before a byte of it is used; a damaged or missing one is
  * a {@link DamagedCheckpointException}. A checkpoint written through this store has its digest learned on the
  * way out, so the next manifest can record it; writing a key whose digest is already known must reproduce those

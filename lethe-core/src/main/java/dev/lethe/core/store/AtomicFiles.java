@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes files so that a reader sees either the old content or the new, never a half-written file:
  * write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
- * This is the "one atomic step" of DESIGN.md §2 by which a new model version becomes current.
+ * This is the "one atomic step" of docs/ARCHITECTURE.md#the-store-and-its-invariants by which a new model version becomes current.
  */
 public final class AtomicFiles {
 

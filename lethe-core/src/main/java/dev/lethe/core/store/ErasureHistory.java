@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What an existing store has forgotten, read before {@code lethe train} replaces it (DESIGN.md §2,
+ * What an existing store has forgotten, read before {@code lethe train} replaces it (docs/ARCHITECTURE.md#the-store-and-its-invariants,
  * invariant 4). A store with erasure history is replaced only when asked to ({@code --replace}), and
  * even then its tombstones carry over into the new store and are applied to the source data at
  * ingest, so a forgotten record never comes back.

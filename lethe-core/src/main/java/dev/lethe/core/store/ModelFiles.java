@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * The files under {@code models/} of a single-model store, and the purge of those its manifest no
- * longer justifies ("deleted means deleted", DESIGN.md §2): after an erasure no model trained on the
+ * longer justifies ("deleted means deleted", docs/ARCHITECTURE.md#the-store-and-its-invariants): after an erasure no model trained on the
  * forgotten records stays on disk. A version's side files ({@code model-vN.lethe-model.certified})
  * share its fate.
  *

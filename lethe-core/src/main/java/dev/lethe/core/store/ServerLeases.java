@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * The servers that answer from a store, as they say themselves: each running {@code lethe serve} keeps one small
  * file {@code servers/PID-PORT.json} in the store, rewritten (atomically) at every heartbeat with the model version
  * it answers with, and deleted when it stops. The audit reads them to check that every live server answers from
- * the current version (DESIGN.md §2, invariant 2); a lease whose process is gone, or whose heartbeat stopped, is
+ * the current version (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 2); a lease whose process is gone, or whose heartbeat stopped, is
  * stale (a killed server) and ignored.
  */
 public final class ServerLeases {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A store directory (DESIGN.md §2): one trained system that {@code train}, {@code eval},
+ * A store directory (docs/ARCHITECTURE.md#the-store-and-its-invariants): one trained system that {@code train}, {@code eval},
  * {@code predict} and later {@code forget}, {@code serve} and {@code audit} all work on.
  *
  * <pre>

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a store has forgotten: one digest per forgotten record id (DESIGN.md §2, invariant 4). Every
+ * What a store has forgotten: one digest per forgotten record id (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 4). Every
  * tombstone that is written or checked — SISA forgetting, approximate unlearning, ingest at
  * (re)training, the audit — is the store's keyed digest of the id ({@link IdDigest#ofId}), so that the
  * digest scheme lives in one place and a tombstone cannot be tested against a guessed id without the

@@ -16,7 +16,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** "Deleted means deleted" (DESIGN.md §2): a DONE request's raw values leave no bytes behind in ledger.db. */
+/** "Deleted means deleted" (docs/ARCHITECTURE.md#the-store-and-its-invariants): a DONE request's raw values leave no bytes behind in ledger.db. */
 class LedgerPurgeTest {
 
     private static final List<String> FORGOTTEN = List.of("subject-QX7-erase-me", "subject-ZK2-erase-me", "subject-PW9-erase-me");

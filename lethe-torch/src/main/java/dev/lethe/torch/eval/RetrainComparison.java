@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * An unlearned model measured against the model retrained without the forget set — the gold
- * reference of every approximate method (DESIGN.md §2; the evaluation protocol of Jia et al. 2023 and
+ * reference of every approximate method (the evaluation protocol of Jia et al. 2023 and
  * Fan et al. 2024, SalUn). Gaps are absolute differences: a good method is close to the reference, not
  * as far from the original as possible (over-forgetting leaves a trace too, the "Streisand effect").
  * Every figure is measured by an {@link UnlearningMetric} ({@link ModelScores.Metric}, {@link OutputDivergence},

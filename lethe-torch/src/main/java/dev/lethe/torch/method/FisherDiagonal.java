@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>No gradient step is taken: batches are the data's rows in order (no shuffle, so no draw), the
  * gradients are read into a per-batch manager and zeroed after each batch (the engine accumulates
- * them otherwise, DESIGN.md §5). The model's weights do not change.
+ * them otherwise, docs/ARCHITECTURE.md#djl-and-pytorch). The model's weights do not change.
  */
 final class FisherDiagonal {
 

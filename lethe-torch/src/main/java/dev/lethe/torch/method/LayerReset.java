@@ -107,7 +107,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
                 NDArray w = p.getValue().getArray();
                 if (p.getValue().getType() == Parameter.Type.WEIGHT) {
                     try (NDManager scratch = model.manager().newSubManager()) {
-                        // the torch generator is global: seed it right before the draw (DESIGN.md §5)
+                        // the torch generator is global: seed it right before the draw (docs/ARCHITECTURE.md#djl-and-pytorch)
                         TorchRuntime.engine().setRandomSeed((int) (Seeds.derive(seed, "layer", l) & 0x7fffffff));
                         NDArray fresh = xavier.initialize(scratch, w.getShape(), w.getDataType());
                         w.set(fresh.toFloatArray());

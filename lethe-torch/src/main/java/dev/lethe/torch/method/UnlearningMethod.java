@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One unlearning method (DESIGN.md §4): a name, a guarantee, a validated options record with
+ * One unlearning method (docs/ARCHITECTURE.md#extension-points): a name, a guarantee, a validated options record with
  * defaults, and {@link #unlearn}. A method never changes the model it is given: it returns a new
  * model that the caller owns (and closes).
  *

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of unlearning methods: one line per method (DESIGN.md §4). */
+/** The registry of unlearning methods: one line per method (docs/ARCHITECTURE.md#extension-points). */
 public final class UnlearningMethods {
 
     private static final Map<String, UnlearningMethod<?>> METHODS = new LinkedHashMap<>();

@@ -41,7 +41,7 @@ import java.util.List;
  * ({@link #forwardLayers}, {@link #activations}, {@link #layerParameters}), so code that works on
  * models does not need to know which family it has.
  *
- * <p>Follows the DJL/PyTorch patterns of DESIGN.md §5: initialisation draws from a seed derived from
+ * <p>Follows the DJL/PyTorch patterns of docs/ARCHITECTURE.md#djl-and-pytorch: initialisation draws from a seed derived from
  * {@code (seed, "init")}; {@link #load} builds a fresh block and re-enables gradients (DJL's
  * {@code loadParameters} leaves them off); {@link #copy} round-trips the parameters through bytes so
  * the copy shares no array with the original.
@@ -202,7 +202,7 @@ public final class ModelHandle implements AutoCloseable {
             manager.close();
             throw new CorruptModelException(source, "the parameters cannot be read (" + e.getMessage() + ")", e);
         }
-        // loadParameters leaves requiresGradient off; training needs it on (DESIGN.md §5).
+        // loadParameters leaves requiresGradient off; training needs it on (docs/ARCHITECTURE.md#djl-and-pytorch).
         block.freezeParameters(false);
         return new ModelHandle(spec, manager, block);
     }

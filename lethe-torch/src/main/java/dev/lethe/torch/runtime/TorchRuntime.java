@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 
 /**
- * Starts the PyTorch engine the way Lethe needs it (DESIGN.md §5): offline, with a fixed number of
+ * Starts the PyTorch engine the way Lethe needs it (docs/ARCHITECTURE.md#djl-and-pytorch): offline, with a fixed number of
  * intra-op threads and one inter-op thread, on the device named by configuration.
  *
  * <p>The thread settings are process-wide and only take effect before the engine first loads, so

@@ -5,7 +5,7 @@ import dev.lethe.core.seed.Seeds;
 /**
  * A uniform draw in [0, 1) that is a pure function of (seed, purpose, key): the key is a record's or a
  * subject's own id. Choosing "u &lt; p" therefore selects a share p in expectation, and a record's fate
- * does not depend on the other records (DESIGN.md §6).
+ * does not depend on the other records (docs/ARCHITECTURE.md#exact-unlearning-sisa).
  */
 final class HashDraw {
 

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a forget request did, in words for the requester (DESIGN.md §2, invariant 5): the records removed, or why
+ * What a forget request did, in words for the requester (docs/ARCHITECTURE.md#the-store-and-its-invariants, invariant 5): the records removed, or why
  * nothing was — "no data held about this subject" (a valid answer to an erasure request) or "already forgotten by
  * req-… on DATE". Never repeats the request's values (the receipt outlives them): a value is named by its position.
  */

@@ -43,7 +43,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Exact forgetting in a SISA store (DESIGN.md §2, §6).
+ * Exact forgetting in a SISA store (docs/ARCHITECTURE.md#the-store-and-its-invariants and #exact-unlearning-sisa).
  *
  * <p>{@link #accept} validates a request and makes it durable in the ledger before anyone is told it
  * was accepted. {@link #process} takes every pending request as one batch, as plan → execute → commit

@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * {@code lethe repair}: recomputes a SISA store's damaged or missing checkpoints bit for bit, which only exact
  * unlearning can offer. A checkpoint is a pure function of the records of its shard's slices 0..k, the seed and
- * the configuration (DESIGN.md §6), and the store keeps those records: each damaged shard is retrained through
+ * the configuration (docs/ARCHITECTURE.md#exact-unlearning-sisa), and the store keeps those records: each damaged shard is retrained through
  * the same {@link ShardExecutor} from its first damaged slice, starting from the intact checkpoint before it and
  * reusing the intact ones after it. Every recomputed checkpoint must have exactly the digest the manifest
  * recorded ({@link VerifiedCheckpointStore} refuses to write anything else), so a repair never changes what a

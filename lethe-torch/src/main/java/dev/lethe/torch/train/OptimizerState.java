@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>Lethe keeps this state itself rather than in DJL's {@code Optimizer}, whose buffers are private:
  * an exact-unlearning checkpoint must hold the optimizer state so that training continues bit for bit
- * (DESIGN.md §6), so the state has to be readable and writable. The arithmetic is PyTorch's own fused
+ * (docs/ARCHITECTURE.md#exact-unlearning-sisa), so the state has to be readable and writable. The arithmetic is PyTorch's own fused
  * update kernels, reached through DJL's {@code NDArrayEx.sgdUpdate} / {@code adamUpdate} — the same
  * calls DJL's {@code Sgd} and {@code Adam} make.
  *

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The contract every registered method keeps (DESIGN.md §4): options round-trip through properties,
+ * The contract every registered method keeps (docs/ARCHITECTURE.md#extension-points): options round-trip through properties,
  * the same seed gives bit-identical weights, the original is untouched, no array is left open, the
  * run's record is filled in; and the figure of the issue: forgetting one class of digits brings its
  * test accuracy to ≤ 0.20 while the other classes stay within 5 points of the original — for the methods

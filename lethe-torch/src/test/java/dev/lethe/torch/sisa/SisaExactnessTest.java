@@ -27,7 +27,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The acceptance test of the SISA design (DESIGN.md §6): after forgetting X, every shard model is
+ * The acceptance test of the SISA design (docs/ARCHITECTURE.md#exact-unlearning-sisa): after forgetting X, every shard model is
  * bit-identical to the one a from-scratch SISA training on D \ X produces, and untouched shards are not
  * retrained.
  */

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * Training of the shadow models the shadow, LiRA and U-LiRA attacks learn from: models of the
  * target's {@link ModelSpec} and training configuration on seeded subsets of a population, so that
  * their behaviour on members and non-members mimics the target's. Every draw is a pure function of
- * (seed, shadow index, record id) (DESIGN.md §5).
+ * (seed, shadow index, record id) (docs/ARCHITECTURE.md#djl-and-pytorch).
  */
 public final class ShadowModels {
 
