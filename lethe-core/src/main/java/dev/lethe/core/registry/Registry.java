@@ -5,18 +5,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
- * Named entries of one kind — membership-inference attacks, data sources, evidence probes — found by
- * name, listed in registration order, and open to plug-ins: code outside Lethe adds an entry with
- * {@link #register} and every command that lists or looks up that kind sees it, without an edit to
- * the registry or to the built-in entries.
- *
- * <p>Why an explicit register call rather than {@link java.util.ServiceLoader}: the order of entries
- * is what the commands print and what reports use as column order, so it must not depend on the
- * class path; and a registration can be undone ({@link Registration#close()}), so a test scopes its
- * toy entry to itself instead of leaking it into every other test of the same JVM.
+ * Named entries of one kind — unlearning methods, model families, shard executors, membership-inference
+ * attacks, data sources, evidence probes — found by name, listed in registration order, and open to
+ * plug-ins without an edit to the registry or to the built-in entries, in two ways:
+ * <ul>
+ *   <li>a jar names its entries in {@code META-INF/services/<the entry interface>} ({@link ServiceLoader});
+ *       they are added after the built-ins when the registry is made. This is the way for anything a
+ *       store may record and any process may have to read back (a model family's name is in every model
+ *       file; a shard executor may run in a child JVM): putting the jar on the class path is all each
+ *       process needs.</li>
+ *   <li>code calls {@link #register}; closing the returned registration removes the entry again, so a
+ *       test scopes its toy entry to itself instead of leaking it into other tests of the same JVM.</li>
+ * </ul>
+ * Built-ins come first in the order given, so what commands print and what reports use as column order
+ * does not depend on the class path; two entries with one name are refused.
  *
  * @param <T> the kind of entry
  */
@@ -38,6 +45,16 @@ public final class Registry<T> {
         this.listLabel = Objects.requireNonNull(listLabel);
         this.nameOf = Objects.requireNonNull(nameOf);
         builtIns.forEach(this::add);
+    }
+
+    /**
+     * As {@link #Registry(String, String, Function, List)}, then every implementation of {@code service}
+     * that a jar on the class path names in {@code META-INF/services/<service's binary name>}, in class-path
+     * order (found through the thread's context class loader, which is where cluster executors put user jars).
+     */
+    public Registry(String kind, String listLabel, Function<T, String> nameOf, List<? extends T> builtIns, Class<T> service) {
+        this(kind, listLabel, nameOf, builtIns);
+        ServiceLoader.load(service).forEach(this::add);
     }
 
     /**
@@ -72,6 +89,11 @@ public final class Registry<T> {
     /** Every name, in registration order. */
     public synchronized List<String> names() {
         return List.copyOf(entries.keySet());
+    }
+
+    /** The entry called {@code name}, if there is one. */
+    public synchronized Optional<T> find(String name) {
+        return Optional.ofNullable(entries.get(name));
     }
 
     /** The entry called {@code name}; an unknown name is an {@link IllegalArgumentException} that lists the valid ones. */

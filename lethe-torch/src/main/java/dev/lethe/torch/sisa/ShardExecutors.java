@@ -1,13 +1,11 @@
 package dev.lethe.torch.sisa;
 
+import dev.lethe.core.registry.Registry;
 import dev.lethe.core.sisa.ShardJob;
 import dev.lethe.core.store.StoreException;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * The registry of shard executors, by name: {@value LocalShardExecutor#NAME} is built in; another engine plugs in
@@ -16,20 +14,10 @@ import java.util.ServiceLoader;
  */
 public final class ShardExecutors {
 
-    private static final Map<String, ShardExecutor> EXECUTORS = new LinkedHashMap<>();
-
-    static {
-        register(new LocalShardExecutor());
-        ServiceLoader.load(ShardExecutor.class).forEach(ShardExecutors::register);
-    }
+    private static final Registry<ShardExecutor> EXECUTORS = new Registry<>("shard executor", "executors", ShardExecutor::name,
+            List.of(new LocalShardExecutor()), ShardExecutor.class);
 
     private ShardExecutors() {
-    }
-
-    private static void register(ShardExecutor executor) {
-        if (EXECUTORS.putIfAbsent(executor.name(), executor) != null) {
-            throw new IllegalStateException("two shard executors are called " + executor.name());
-        }
     }
 
     /** The executor that runs shards in this JVM, the default. */
@@ -39,16 +27,12 @@ public final class ShardExecutors {
 
     /** Every registered executor's name, the built-in one first. */
     public static List<String> names() {
-        return List.copyOf(EXECUTORS.keySet());
+        return EXECUTORS.names();
     }
 
     /** The executor with this name; an unknown name fails with the list of valid ones. */
     public static ShardExecutor get(String name) {
-        ShardExecutor executor = EXECUTORS.get(name);
-        if (executor == null) {
-            throw new IllegalArgumentException("unknown shard executor '" + name + "'; executors: " + String.join(", ", EXECUTORS.keySet()));
-        }
-        return executor;
+        return EXECUTORS.get(name);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class DataSources {
 
-    private static final Registry<DataSource> REGISTRY = new Registry<>("data set", "known", DataSource::name, builtIns());
+    private static final Registry<DataSource> REGISTRY = new Registry<>("data set", "known", DataSource::name, builtIns(), DataSource.class);
 
     private DataSources() {
     }

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class MembershipInferenceAttacks {
 
-    private static final Registry<SuiteAttack> REGISTRY = new Registry<>("attack", "attacks", SuiteAttack::name, builtIns());
+    private static final Registry<SuiteAttack> REGISTRY = new Registry<>("attack", "attacks", SuiteAttack::name, builtIns(), SuiteAttack.class);
 
     private MembershipInferenceAttacks() {
     }

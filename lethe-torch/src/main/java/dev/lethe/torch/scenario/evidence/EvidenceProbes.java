@@ -15,7 +15,7 @@ import java.util.List;
 public final class EvidenceProbes {
 
     private static final Registry<UnlearningMetric> REGISTRY = new Registry<>("evidence probe", "probes", UnlearningMetric::name,
-            List.of(new AccuracyProbe(), new LossAttackProbe(), new LearnedAttackProbe(), new BackdoorProbe(), new RetrainDistanceProbe()));
+            List.of(new AccuracyProbe(), new LossAttackProbe(), new LearnedAttackProbe(), new BackdoorProbe(), new RetrainDistanceProbe()), UnlearningMetric.class);
 
     private EvidenceProbes() {
     }
