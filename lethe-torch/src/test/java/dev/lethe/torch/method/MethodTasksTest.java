@@ -1,15 +1,21 @@
 package dev.lethe.torch.method;
 
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
+import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.ClassificationTask;
 import dev.lethe.torch.task.NextTokenTask;
 import dev.lethe.torch.task.NextTokenTaskTest;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.TinyLanguageModel;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainLoop;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,5 +56,50 @@ class MethodTasksTest {
         assertThatCode(() -> UnlearningRun.requireTask(UnlearningMethods.get(GradientAscent.NAME), task)).doesNotThrowAnyException();
         assertThatCode(() -> UnlearningRun.requireTask(UnlearningMethods.get(Scrub.NAME), ClassificationTask.INSTANCE))
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * The room for language models, end to end: a token-sequence model of a registered family (the test
+     * family {@code tiny-lm}) goes through the one runner, which copies it, and each method that declares
+     * the next-token task raises the forget sentence's token loss while the original stays untouched.
+     */
+    @Test
+    void theNextTokenMethodsUnlearnALanguageModelsForgetSentenceOnACopy() {
+        RecordSet text = NextTokenTaskTest.sentences();
+        int vocabulary = ((TokenSequences) text.content()).vocabularySize();
+        UnlearningData data = new UnlearningData(text.select("forget", new int[]{0}), text.select("retain", new int[]{1, 2, 3, 4, 5}), null);
+        TrainConfig config = new TrainConfig(60, 3, OptimizerKind.ADAM, 0.1f, 0f, 0f, 11);
+        try (ModelHandle model = TinyLanguageModel.create(vocabulary, 16, 5);
+             TensorData all = TensorData.of(text, model.manager())) {
+            new TrainLoop(config).run(model, all, NextTokenTask.INSTANCE.objective());
+            String trained = model.weightsDigest();
+            double forgetBefore = tokenLoss(model, data.forget());
+            double retainBefore = tokenLoss(model, data.retain());
+            // Learning rates for a bigram table trained with Adam at 0.1; the classifier defaults move it too little.
+            Map<String, Map<String, String>> options = Map.of(
+                    GradientAscent.NAME, Map.of("grad-ascent.learningRate", "1"),
+                    GradientDifference.NAME, Map.of("grad-diff.learningRate", "0.1", "grad-diff.forgetWeight", "0.5"));
+            for (String method : List.of(GradientAscent.NAME, GradientDifference.NAME)) {
+                try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), options.get(method), model, data,
+                        UnlearningContext.of(3, config))) {
+                    double forgetAfter = tokenLoss(run.model(), data.forget());
+                    double retainAfter = tokenLoss(run.model(), data.retain());
+                    // Measured (x86-64, 2 threads): grad-ascent forget 0.93 → 7.6, retain 0.98 → 5.1; grad-diff forget
+                    // 0.93 → 2.8, retain 0.98 → 1.8. Bounds: a 0.5-nat rise, and grad-diff's retain term holds the
+                    // retain sentences back more than the forget one (rise 0.8 against 1.9).
+                    assertThat(forgetAfter).as(method).isGreaterThan(forgetBefore + 0.5);
+                    if (method.equals(GradientDifference.NAME)) {
+                        assertThat(retainAfter - retainBefore).as("grad-diff's retain rise").isLessThan(forgetAfter - forgetBefore);
+                    }
+                }
+                assertThat(model.weightsDigest()).as("the original after " + method).isEqualTo(trained);
+            }
+        }
+    }
+
+    private static double tokenLoss(ModelHandle model, RecordSet records) {
+        try (TensorData data = TensorData.of(records, model.manager())) {
+            return new Evaluator().metrics(model, data).value("token-loss");
+        }
     }
 }
