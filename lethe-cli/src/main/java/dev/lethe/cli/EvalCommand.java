@@ -2,7 +2,6 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
-import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;

@@ -49,7 +49,7 @@ class AttackCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.get("miaEfficacy").asDouble()).isBetween(0.0, 1.0);
-        assertThat(doc.at("/heldOut/auc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(doc.required("heldOut").required("auc").asDouble()).isBetween(0.0, 1.0);
         assertThat(doc.at("/result/members").asInt()).isBetween(100, 200);
     }
 
@@ -79,7 +79,7 @@ class AttackCommandTest {
         JsonNode doc = JSON.readTree(lira.out());
         assertThat(doc.get("shadows").asInt()).isEqualTo(2);
         assertThat(doc.at("/result/attack").asText()).isEqualTo("lira-offline");
-        assertThat(doc.at("/result/auc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(doc.required("result").required("auc").asDouble()).isBetween(0.0, 1.0);
 
         Cli shadow = Cli.run("attack", "--store", store.toString(), "--attack", "shadow", "--shadows", "1", "--label", "5");
         assertThat(shadow.exitCode()).as(shadow.err()).isZero();
@@ -106,10 +106,11 @@ class AttackCommandTest {
         Cli r = Cli.run("eval", "--store", unlearned.toString(), "--reference", retrained.toString(), "--label", "3", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode c = JSON.readTree(r.out()).get("comparison");
-        assertThat(c.at("/reference/forgetAccuracy").asDouble()).isLessThan(0.1);
+        assertThat(c.required("reference").required("forgetAccuracy").asDouble()).isLessThan(0.1);
         assertThat(c.get("averageGap").asDouble()).isBetween(0.0, 1.0);
         assertThat(c.get("weightDistance").asDouble()).isPositive();
-        assertThat(c.at("/modelRelearn/steps").asLong()).isGreaterThanOrEqualTo(0);
+        // grad-ascent left the forget loss above the original's (the target): relearning it takes steps
+        assertThat(c.at("/modelRelearn/steps").asLong()).isPositive();
 
         Cli self = Cli.run("eval", "--store", retrained.toString(), "--reference", retrained.toString(), "--label", "3");
         assertThat(self.exitCode()).as(self.err()).isZero();

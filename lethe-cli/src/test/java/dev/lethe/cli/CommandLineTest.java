@@ -234,7 +234,7 @@ class CommandLineTest {
         assertThat(receipt.get("matchedTestRecords").asInt()).isZero();
         Cli eval = Cli.run("eval", "--store", sisa.toString(), "--json");
         assertThat(eval.exitCode()).as(eval.err()).isZero();
-        assertThat(JSON.readTree(eval.out()).at("/test/perClassAccuracy/3").asDouble()).isLessThan(0.2);
+        assertThat(JSON.readTree(eval.out()).required("test").required("perClassAccuracy").required("3").asDouble()).isLessThan(0.2);
         Cli audit = Cli.run("audit", "--store", sisa.toString(), "--json");
         assertThat(audit.exitCode()).isZero();
         assertThat(JSON.readTree(audit.out()).get("passed").asBoolean()).isTrue();
@@ -291,7 +291,7 @@ class CommandLineTest {
         assertThat(manifest.at("/models/1/unlearning/options/forgetWeight").asDouble()).isGreaterThan(0);
         JsonNode eval = JSON.readTree(Cli.run("eval", "--store", single.toString(), "--json").out());
         assertThat(eval.get("modelVersion").asInt()).isEqualTo(2);
-        assertThat(eval.at("/test/perClassAccuracy/3").asDouble()).isLessThan(0.2);
+        assertThat(eval.required("test").required("perClassAccuracy").required("3").asDouble()).isLessThan(0.2);
     }
 
     @Test

@@ -48,7 +48,7 @@ class PostgresOutageTest extends WithPostgres {
                 assertThat(log.text()).contains(real.json().path("errorId").asText());
                 assertThat(s.client().get("/v1/health").status()).isEqualTo(200);
                 JsonNode ready = Api.of(s.server().port(), null).get("/v1/ready").json();
-                assertThat(ready.path("ready").asBoolean()).isFalse();
+                assertThat(ready.required("ready").asBoolean()).isFalse();
                 assertThat(ready.path("ledger").asText()).isEqualTo("unavailable");
                 Thread.sleep(1_500); // the worker polls the ledger meanwhile, and logs its failures
             } finally {

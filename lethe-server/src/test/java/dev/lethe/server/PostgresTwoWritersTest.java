@@ -62,7 +62,9 @@ class PostgresTwoWritersTest extends WithPostgres {
         // once the first one stops, the ledger can be served again
         try (LetheServer again = LetheServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("c")), "127.0.0.1", 0)
                 .withJdbcUrl(url))) {
-            assertThat(again.port()).isPositive();
+            Api.Response ready = Api.of(again.port(), null).get("/v1/ready");
+            assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"lease\":\"held\"");
         }
     }
 

@@ -70,7 +70,7 @@ public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMa
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         RecordSet forget = data.forget();
         InputAttack.Result attack = InputAttack.nearest(original, forget, options.epsilon(), options.attackSteps(), MAX_ROUNDS);
         List<Integer> fooled = new ArrayList<>();
@@ -97,13 +97,6 @@ public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMa
             parts.add(forget);
         }
         RecordSet mix = RecordSet.concat("amun-mix", parts);
-        ModelHandle model = original.copy();
-        try {
-            Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "amun"), Objectives.crossEntropy(), context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "amun"), Objectives.crossEntropy(), context);
     }
 }

@@ -77,22 +77,15 @@ public final class AttackAndReset extends MethodBase<AttackAndReset.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         RecordSet forget = data.forget();
         InputAttack.Result attack = InputAttack.fixedRadius(original, forget, options.epsilon(), options.attackSteps());
         context.report().put("aru.fooledByAttack", attack.fooledCount());
-        ModelHandle model = original.copy();
-        try {
-            float[][] response = response(model, forget, attack.features());
-            int reset = reset(model, response, options.ratio(), context.seed("aru-reset"));
-            context.report().put("aru.parametersReset", reset);
-            Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), "aru"),
-                    Objectives.crossEntropy(), context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        float[][] response = response(model, forget, attack.features());
+        int reset = reset(model, response, options.ratio(), context.seed("aru-reset"));
+        context.report().put("aru.parametersReset", reset);
+        Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), "aru"),
+                Objectives.crossEntropy(), context);
     }
 
     /** {@code |∂L/∂θ|} per parameter (block order) for the perturbed forget inputs; leaves the gradients zeroed. */

@@ -35,10 +35,8 @@ public final class Finetune extends MethodBase<Finetune.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), "finetune"),
                 Tasks.of(data.retain()).objective(), context);
-        return model;
     }
 }

@@ -45,12 +45,10 @@ public final class GradientAscent extends MethodBase<GradientAscent.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         Task task = Tasks.of(data.forget());
         Phases.train(model, data.forget(),
                 Phases.config(context, options.learningRate(), options.epochs(), "grad-ascent").withOptimizer(OptimizerKind.SGD),
                 (m, batch) -> task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean().neg(), context);
-        return model;
     }
 }

@@ -47,8 +47,7 @@ public final class GradientDifference extends MethodBase<GradientDifference.Opti
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (TensorData retain = TensorData.of(data.retain(), model.manager())) {
             BatchSampler retainBatches = new BatchSampler(retain, context.original().batchSize(), context.seed("grad-diff-retain"));
             float alpha = options.forgetWeight();
@@ -61,6 +60,5 @@ public final class GradientDifference extends MethodBase<GradientDifference.Opti
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "grad-diff"), objective, context);
         }
-        return model;
     }
 }

@@ -73,7 +73,7 @@ final class InputAttack {
      * of every sample within the L2 ball of radius {@code epsilon} around it.
      */
     static Result fixedRadius(ModelHandle model, RecordSet set, float epsilon, int steps) {
-        try (ModelHandle frozen = frozenCopy(model)) {
+        try (ModelHandle frozen = Distillation.frozenCopy(model)) {
             InputAttack attack = new InputAttack(frozen, set, epsilon);
             float stepFraction = Math.max(0.1f, 2.5f / steps);
             for (int s = 0; s < steps; s++) {
@@ -90,7 +90,7 @@ final class InputAttack {
      * and their search goes on from where it was, for at most {@code maxRounds} rounds.
      */
     static Result nearest(ModelHandle model, RecordSet set, float epsilon, int steps, int maxRounds) {
-        try (ModelHandle frozen = frozenCopy(model)) {
+        try (ModelHandle frozen = Distillation.frozenCopy(model)) {
             InputAttack attack = new InputAttack(frozen, set, epsilon);
             for (int round = 0; round < maxRounds && attack.anyActive(); round++) {
                 for (int s = 0; s < steps && attack.anyActive(); s++) {
@@ -104,12 +104,6 @@ final class InputAttack {
             }
             return attack.result();
         }
-    }
-
-    private static ModelHandle frozenCopy(ModelHandle model) {
-        ModelHandle frozen = model.copy();
-        frozen.block().freezeParameters(true);
-        return frozen;
     }
 
     private boolean anyActive() {

@@ -44,8 +44,7 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (ModelHandle reference = Distillation.frozenCopy(original);
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
             BatchSampler retainBatches = new BatchSampler(retain, context.original().batchSize(), context.seed("kl-retain"));
@@ -57,10 +56,6 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
                 return retainKl.sub(forgetLoss.mul(alpha));
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "kl"), objective, context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 }

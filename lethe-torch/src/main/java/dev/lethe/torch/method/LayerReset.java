@@ -64,22 +64,15 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         List<ParameterList> layers = trainableLayers(original);
         if (options.layers() > layers.size()) {
             throw new IllegalArgumentException("layer-reset.layers is " + options.layers() + " but model " + original.spec().name()
                     + " has only " + layers.size() + " trainable layers");
         }
-        ModelHandle model = original.copy();
-        try {
-            reset(model, options.layers(), "first".equals(options.from()), context.seed("layer-reset-init"));
-            Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
-                    Objectives.crossEntropy(), context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        reset(model, options.layers(), "first".equals(options.from()), context.seed("layer-reset-init"));
+        Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
+                Objectives.crossEntropy(), context);
     }
 
     /** The parameters of each of the model's layers that has any, input side first. */

@@ -87,21 +87,14 @@ public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
-        try {
-            try (NDManager scratch = model.manager().newSubManager()) {
-                perturb(model, data, context, options, scratch);
-            }
-            if (options.epochs() > 0) {
-                Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
-                        Objectives.crossEntropy(), context);
-            }
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+        try (NDManager scratch = model.manager().newSubManager()) {
+            perturb(model, data, context, options, scratch);
         }
-        return model;
+        if (options.epochs() > 0) {
+            Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
+                    Objectives.crossEntropy(), context);
+        }
     }
 
     /** Adds the noise of {@code options} to {@code model}'s parameters in place; returns how many entries got noise. */

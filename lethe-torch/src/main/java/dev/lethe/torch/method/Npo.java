@@ -47,8 +47,7 @@ public final class Npo extends MethodBase<Npo.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (ModelHandle reference = Distillation.frozenCopy(original);
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
             BatchSampler retainBatches = options.retainWeight() > 0
@@ -65,10 +64,6 @@ public final class Npo extends MethodBase<Npo.Options> {
                 return loss;
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "npo"), objective, context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 }

@@ -62,17 +62,12 @@ public final class PruneFinetune extends MethodBase<PruneFinetune.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (NDManager masksManager = model.manager().newSubManager()) {
             Map<String, NDArray> masks = prune(model, options.ratio(), masksManager);
             Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
                     Objectives.crossEntropy(), context, masks);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 
     /**

@@ -35,17 +35,15 @@ public final class RandomLabel extends MethodBase<RandomLabel.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         RecordSet relabelled = relabel(data.forget(), context.seed("random-label"));
         RecordSet mix = relabelled;
         int retainCount = Math.min(data.retain().size(), Math.round(options.retainRatio() * data.forget().size()));
         if (retainCount > 0) {
             mix = RecordSet.concat("random-label-mix", List.of(relabelled, RecordSamples.inOrder(data.retain(), retainCount, context.seed("random-label-retain"))));
         }
-        ModelHandle model = original.copy();
         Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "random-label"),
                 Objectives.crossEntropy(), context);
-        return model;
     }
 
     /** The forget set with each label replaced by a random other class (a pure function of the record id). */

@@ -95,7 +95,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         int layers = original.layerCount();
         int layer = options.layer() == -1 ? layers - 2 : options.layer();
         if (layer < 0 || layer > layers - 2) {
@@ -115,10 +115,8 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
         int updated = options.updateLayers() == 0 ? withParameters.size() : Math.min(options.updateLayers(), withParameters.size());
         int firstUpdated = withParameters.get(withParameters.size() - updated);
 
-        ModelHandle model = original.copy();
-        try (ModelHandle frozen = original.copy(); NDManager run = model.manager().newSubManager();
+        try (ModelHandle frozen = Distillation.frozenCopy(original); NDManager run = model.manager().newSubManager();
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
-            frozen.block().freezeParameters(true);
             NDArray target = steeringTarget(frozen, layer, data.forget(), context, options, run);
             context.report().put("rmu.layer", layer);
             context.report().put("rmu.firstUpdatedLayer", firstUpdated);
@@ -139,11 +137,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
             // No weight decay: it would move the layers that must stay as they are.
             TrainConfig config = new TrainConfig(c.epochs(), c.batchSize(), c.optimizer(), c.learningRate(), c.momentum(), 0f, c.seed());
             Phases.train(model, data.forget(), config, objective, context);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 
     /**

@@ -35,12 +35,16 @@ public final class Retrain extends MethodBase<Retrain.Options> {
         return Tasks.all();
     }
 
+    /** A fresh initialisation of the original's architecture, drawn from the run seed. */
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = ModelHandle.create(original.spec(), context.seed("retrain-init"), original.device());
+    protected ModelHandle startingModel(ModelHandle original, UnlearningContext context) {
+        return ModelHandle.create(original.spec(), context.seed("retrain-init"), original.device());
+    }
+
+    @Override
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         int epochs = options.epochs() == 0 ? context.original().epochs() : options.epochs();
         Phases.train(model, data.retain(), context.original().withEpochs(epochs).withSeed(context.seed("retrain")),
                 Tasks.of(data.retain()).objective(), context);
-        return model;
     }
 }

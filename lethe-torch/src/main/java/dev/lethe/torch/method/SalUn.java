@@ -63,22 +63,17 @@ public final class SalUn extends MethodBase<SalUn.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         RecordSet mix = RandomLabel.relabel(data.forget(), context.seed("salun-labels"));
         int retainCount = Math.min(data.retain().size(), Math.round(options.retainRatio() * data.forget().size()));
         if (retainCount > 0) {
             mix = RecordSet.concat("salun-mix", List.of(mix, RecordSamples.inOrder(data.retain(), retainCount, context.seed("salun-retain"))));
         }
-        ModelHandle model = original.copy();
         try (NDManager maskManager = model.manager().newSubManager()) {
             Map<String, NDArray> mask = saliencyMask(model, data.forget(), context.original().batchSize(), options.ratio(), maskManager);
             Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "salun"),
                     Objectives.crossEntropy(), context, mask);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 
     /**

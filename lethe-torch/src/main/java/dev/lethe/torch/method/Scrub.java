@@ -58,8 +58,7 @@ public final class Scrub extends MethodBase<Scrub.Options> {
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle student = original.copy();
+    protected void unlearnInPlace(ModelHandle student, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (ModelHandle teacher = Distillation.frozenCopy(original)) {
             float t = options.temperature();
             Objective maxStep = (m, batch) ->
@@ -77,10 +76,6 @@ public final class Scrub extends MethodBase<Scrub.Options> {
                 Phases.train(student, data.retain(), Phases.config(context, options.learningRate(), 1, "scrub-min-" + round),
                         minStep, context);
             }
-        } catch (RuntimeException e) {
-            student.close();
-            throw e;
         }
-        return student;
     }
 }

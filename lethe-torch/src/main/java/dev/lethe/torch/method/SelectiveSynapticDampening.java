@@ -91,8 +91,7 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        ModelHandle model = original.copy();
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (NDManager scratch = model.manager().newSubManager()) {
             Optional<DataImportance> prepared = context.prepared(NAME, original, DataImportance.class);
             List<NDArray> dataImportance = prepared.isPresent() ? prepared.get().importance(options)
@@ -101,11 +100,7 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
             RecordSet forget = RecordSamples.shuffled(data.forget(), options.forgetSampleSize(), context.seed("ssd-forget-sample"));
             List<NDArray> forgetImportance = FisherDiagonal.estimate(model, forget, options.batchSize(), scratch, context.cancellation());
             dampen(model, dataImportance, forgetImportance, options.alpha(), options.lambda(), scratch);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
-        return model;
     }
 
     /** {@code I_D} prepared for one model, with the estimate's options (a removal must use the same). */

@@ -230,7 +230,7 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
     }
 
     @Override
-    public ModelHandle unlearn(ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         requireL2Logreg(original, context.original());
         if (data.forget().size() == 0) {
             throw new IllegalArgumentException("certified: the forget set is empty; nothing to remove");
@@ -241,7 +241,6 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
         RemovalState state = given.isPresent() ? given.get().requireSame(options.perturbation(), context.original())
                 : RemovalState.prepare(original, RecordSet.concat("certified-data", List.of(data.retain(), data.forget())),
                 context.original(), options.perturbation());
-        ModelHandle model = original.copy();
         try (NDManager work = model.manager().newSubManager()) {
             if (state.size() - data.forget().size() != data.retain().size()) {
                 throw new IllegalArgumentException("certified: the state was prepared on " + state.size() + " records but retain ("
@@ -263,15 +262,11 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
             context.report().put("certified.residualBefore", removal.residualBefore());
             context.report().put("certified.trainingResidual", state.trainingResidual());
             context.report().put("certified.remaining", data.retain().size());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         } finally {
             if (given.isEmpty()) {
                 state.close();
             }
         }
-        return model;
     }
 
     /**

@@ -42,7 +42,8 @@ class PopulationAttacksTest {
             AttackResult loss = trainVsHeldOut.stream().filter(r -> r.attack().equals("loss")).findFirst().orElseThrow();
             assertThat(Spread.measure("overfit(300 epochs) loss AUC", loss.auc())).isGreaterThan(0.6);
             assertThat(loss.members()).isEqualTo(MEMBERS.size());
-            assertThat(loss.tprAt1PercentFpr()).isBetween(0.0, 1.0);
+            // a rate, read off the same curve at a larger false-positive rate than the 0.1 % one (measured 0.00..0.04)
+            assertThat(loss.tprAt1PercentFpr()).isBetween(loss.tprAtTenthPercentFpr(), 1.0);
 
             List<AttackResult> nothing = PopulationAttacks.run(model, HELD_OUT_A, HELD_OUT_B);
             assertThat(nothing).hasSize(4).allSatisfy(r -> assertThat(Spread.measure("overfit(300 epochs) " + r.attack() + " AUC held-out A vs B",
