@@ -17,7 +17,7 @@ import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
@@ -95,7 +95,7 @@ public final class TrainService {
              TensorData train = TensorData.of(data.train(), model.manager());
              TensorData test = TensorData.of(data.test(), model.manager())) {
             TrainingHook hook = TrainingHook.forPerturbation(perturbation);
-            var objective = hook.objective(config, perturbation, data.train().size()).orElse(Objectives.crossEntropy());
+            var objective = hook.objective(config, perturbation, data.train().size()).orElse(Tasks.of(data.train()).objective());
             TrainResult result = new TrainLoop(config).listener(listener).run(model, train, objective);
             boolean finished = hook.finishes(model, config, perturbation);
             Map<String, Double> finishMetrics = finished ? hook.finish(model, data.train(), config, perturbation) : Map.of();

@@ -8,7 +8,7 @@ import dev.lethe.core.sisa.CheckpointStore;
 import dev.lethe.core.sisa.Lineage;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerState;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainListener;
@@ -101,7 +101,7 @@ public final class SisaTrainer {
                     try (TensorData data = TensorData.of(sliceData, current.model().manager())) {
                         new TrainLoop(config.train().withSeed(Seeds.derive(config.train().seed(), "sisa", shard, k)))
                                 .listener(listener)
-                                .run(current.model(), current.state(), data, Objectives.crossEntropy(), 0);
+                                .run(current.model(), current.state(), data, Tasks.of(sliceData).objective(), 0);
                     }
                 }
                 SisaCheckpoint.save(store, key, current.model(), current.state());
