@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Ingested records of a SISA store: one file per shard ({@code data/shard-SSS-vN.bin}, with each
@@ -87,29 +88,8 @@ public final class TrainingDataFile {
             for (int d : shape) {
                 out.writeInt(d);
             }
-            out.writeInt(records.size());
-            out.writeBoolean(slices != null);
-            for (int i = 0; i < records.size(); i++) {
-                out.writeUTF(records.id(i));
-                String subject = records.subject(i);
-                out.writeBoolean(subject != null);
-                if (subject != null) {
-                    out.writeUTF(subject);
-                }
-                out.writeInt(records.label(i));
-                if (slices != null) {
-                    out.writeInt(slices[i]);
-                }
-            }
-            float[] features = records.featuresView();
-            ByteBuffer block = ByteBuffer.allocate(1 << 20);
-            for (int off = 0; off < features.length; ) {
-                int len = Math.min(features.length - off, block.capacity() / 4);
-                block.clear();
-                block.asFloatBuffer().put(features, off, len);
-                out.write(block.array(), 0, len * 4);
-                off += len;
-            }
+            writeRows(out, records, records::label, slices);
+            writeValues(out, records.featuresView().length, (block, off, len) -> block.asFloatBuffer().put(records.featuresView(), off, len));
             out.flush();
         });
     }
@@ -122,29 +102,9 @@ public final class TrainingDataFile {
             out.writeInt(TOKEN_VERSION);
             out.writeUTF(records.name());
             out.writeInt(tokens.vocabularySize());
-            out.writeInt(records.size());
-            out.writeBoolean(slices != null);
-            for (int i = 0; i < records.size(); i++) {
-                out.writeUTF(records.id(i));
-                String subject = records.subject(i);
-                out.writeBoolean(subject != null);
-                if (subject != null) {
-                    out.writeUTF(subject);
-                }
-                out.writeInt(tokens.length(i));
-                if (slices != null) {
-                    out.writeInt(slices[i]);
-                }
-            }
+            writeRows(out, records, tokens::length, slices);
             int[] flat = tokens.tokensView();
-            ByteBuffer block = ByteBuffer.allocate(1 << 20);
-            for (int off = 0; off < flat.length; ) {
-                int len = Math.min(flat.length - off, block.capacity() / 4);
-                block.clear();
-                block.asIntBuffer().put(flat, off, len);
-                out.write(block.array(), 0, len * 4);
-                off += len;
-            }
+            writeValues(out, flat.length, (block, off, len) -> block.asIntBuffer().put(flat, off, len));
             boolean[] mask = targets.maskView();
             byte[] maskBytes = new byte[mask.length];
             for (int k = 0; k < mask.length; k++) {
@@ -177,13 +137,7 @@ public final class TrainingDataFile {
                 width *= d;
             }
             float[] features = new float[m.size() * width];
-            byte[] block = new byte[1 << 20];
-            for (int off = 0; off < features.length; ) {
-                int len = Math.min(features.length - off, block.length / 4);
-                in.readFully(block, 0, len * 4);
-                ByteBuffer.wrap(block, 0, len * 4).asFloatBuffer().get(features, off, len);
-                off += len;
-            }
+            readValues(in, features.length, (block, off, len) -> block.asFloatBuffer().get(features, off, len));
             RecordSet records = new RecordSet(m.name(), m.ids().toArray(String[]::new), m.subjects(), features, m.labels(),
                     m.featureShape(), m.classNames());
             return new Content(records, m.slices());
@@ -199,13 +153,7 @@ public final class TrainingDataFile {
             offsets[i + 1] = Math.addExact(offsets[i], h.tokenLengths()[i]);
         }
         int[] flat = new int[offsets[m.size()]];
-        byte[] block = new byte[1 << 20];
-        for (int off = 0; off < flat.length; ) {
-            int len = Math.min(flat.length - off, block.length / 4);
-            in.readFully(block, 0, len * 4);
-            ByteBuffer.wrap(block, 0, len * 4).asIntBuffer().get(flat, off, len);
-            off += len;
-        }
+        readValues(in, flat.length, (block, off, len) -> block.asIntBuffer().get(flat, off, len));
         byte[] maskBytes = new byte[flat.length];
         in.readFully(maskBytes);
         boolean[] mask = new boolean[flat.length];
@@ -250,41 +198,88 @@ public final class TrainingDataFile {
         for (int d = 0; d < shape.length; d++) {
             shape[d] = in.readInt();
         }
-        int n = in.readInt();
-        boolean hasSlices = in.readBoolean();
-        List<String> ids = new ArrayList<>(n);
-        String[] subjects = new String[n];
-        int[] labels = new int[n];
-        int[] slices = hasSlices ? new int[n] : null;
-        for (int i = 0; i < n; i++) {
-            ids.add(in.readUTF());
-            subjects[i] = in.readBoolean() ? in.readUTF() : null;
-            labels[i] = in.readInt();
-            if (hasSlices) {
-                slices[i] = in.readInt();
-            }
-        }
-        return new Header(new Metadata(name, ids, subjects, labels, slices, classes, shape), 0, null);
+        Rows rows = readRows(in);
+        return new Header(new Metadata(name, rows.ids(), rows.subjects(), rows.values(), rows.slices(), classes, shape), 0, null);
     }
 
     private static Header tokenHeader(DataInputStream in) throws IOException {
         String name = in.readUTF();
         int vocabularySize = in.readInt();
+        Rows rows = readRows(in);
+        return new Header(new Metadata(name, rows.ids(), rows.subjects(), null, rows.slices(), List.of(), null), vocabularySize, rows.values());
+    }
+
+    /**
+     * The identity rows of both formats: the record count, whether slices follow, then per record its id, its
+     * subject (flag + text), one int ({@code value}: the label of a dense file, the token count of a token file)
+     * and its slice when there are slices.
+     */
+    private static void writeRows(DataOutputStream out, RecordSet records, IntUnaryOperator value, int[] slices) throws IOException {
+        out.writeInt(records.size());
+        out.writeBoolean(slices != null);
+        for (int i = 0; i < records.size(); i++) {
+            out.writeUTF(records.id(i));
+            String subject = records.subject(i);
+            out.writeBoolean(subject != null);
+            if (subject != null) {
+                out.writeUTF(subject);
+            }
+            out.writeInt(value.applyAsInt(i));
+            if (slices != null) {
+                out.writeInt(slices[i]);
+            }
+        }
+    }
+
+    /** The rows {@link #writeRows} wrote. */
+    private record Rows(List<String> ids, String[] subjects, int[] values, int[] slices) {
+    }
+
+    private static Rows readRows(DataInputStream in) throws IOException {
         int n = in.readInt();
         boolean hasSlices = in.readBoolean();
         List<String> ids = new ArrayList<>(n);
         String[] subjects = new String[n];
-        int[] lengths = new int[n];
+        int[] values = new int[n];
         int[] slices = hasSlices ? new int[n] : null;
         for (int i = 0; i < n; i++) {
             ids.add(in.readUTF());
             subjects[i] = in.readBoolean() ? in.readUTF() : null;
-            lengths[i] = in.readInt();
+            values[i] = in.readInt();
             if (hasSlices) {
                 slices[i] = in.readInt();
             }
         }
-        return new Header(new Metadata(name, ids, subjects, null, slices, List.of(), null), vocabularySize, lengths);
+        return new Rows(ids, subjects, values, slices);
+    }
+
+    /** Moves {@code len} 4-byte values starting at {@code off} between an array and a buffer. */
+    @FunctionalInterface
+    private interface Chunk {
+        void move(ByteBuffer block, int off, int len);
+    }
+
+    /** Writes {@code count} 4-byte values (floats or ints, big-endian) in 1 MiB chunks. */
+    private static void writeValues(DataOutputStream out, int count, Chunk fill) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(1 << 20);
+        for (int off = 0; off < count; ) {
+            int len = Math.min(count - off, block.capacity() / 4);
+            block.clear();
+            fill.move(block, off, len);
+            out.write(block.array(), 0, len * 4);
+            off += len;
+        }
+    }
+
+    /** Reads {@code count} 4-byte values written by {@link #writeValues}. */
+    private static void readValues(DataInputStream in, int count, Chunk take) throws IOException {
+        byte[] block = new byte[1 << 20];
+        for (int off = 0; off < count; ) {
+            int len = Math.min(count - off, block.length / 4);
+            in.readFully(block, 0, len * 4);
+            take.move(ByteBuffer.wrap(block, 0, len * 4), off, len);
+            off += len;
+        }
     }
 
     private static DataFormatException truncated(Path file) {
