@@ -32,9 +32,4 @@ public final class Objectives {
     public static Objective negate(Objective objective) {
         return (model, batch) -> objective.loss(model, batch).neg();
     }
-
-    /** {@code weight × objective}. */
-    public static Objective scaled(Objective objective, float weight) {
-        return (model, batch) -> objective.loss(model, batch).mul(weight);
-    }
 }
