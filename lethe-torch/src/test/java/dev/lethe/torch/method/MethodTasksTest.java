@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.ClassificationTask;
@@ -68,8 +69,8 @@ class MethodTasksTest {
         RecordSet text = NextTokenTaskTest.sentences();
         int vocabulary = ((TokenSequences) text.content()).vocabularySize();
         UnlearningData data = new UnlearningData(text.select("forget", new int[]{0}), text.select("retain", new int[]{1, 2, 3, 4, 5}), null);
-        TrainConfig config = new TrainConfig(60, 3, OptimizerKind.ADAM, 0.1f, 0f, 0f, 11);
-        try (ModelHandle model = TinyLanguageModel.create(vocabulary, 16, 5);
+        TrainConfig config = new TrainConfig(60, 3, OptimizerKind.ADAM, 0.1f, 0f, 0f, Spread.seed(11));
+        try (ModelHandle model = TinyLanguageModel.create(vocabulary, 16, Spread.seed(5));
              TensorData all = TensorData.of(text, model.manager())) {
             new TrainLoop(config).run(model, all, NextTokenTask.INSTANCE.objective());
             String trained = model.weightsDigest();
@@ -81,15 +82,16 @@ class MethodTasksTest {
                     GradientDifference.NAME, Map.of("grad-diff.learningRate", "0.1", "grad-diff.forgetWeight", "0.5"));
             for (String method : List.of(GradientAscent.NAME, GradientDifference.NAME)) {
                 try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), options.get(method), model, data,
-                        UnlearningContext.of(3, config))) {
+                        UnlearningContext.of(Spread.seed(3), config))) {
                     double forgetAfter = tokenLoss(run.model(), data.forget());
                     double retainAfter = tokenLoss(run.model(), data.retain());
-                    // Measured (x86-64, 2 threads): grad-ascent forget 0.93 → 7.6, retain 0.98 → 5.1; grad-diff forget
-                    // 0.93 → 2.8, retain 0.98 → 1.8. Bounds: a 0.5-nat rise, and grad-diff's retain term holds the
-                    // retain sentences back more than the forget one (rise 0.8 against 1.9).
-                    assertThat(forgetAfter).as(method).isGreaterThan(forgetBefore + 0.5);
+                    // Measured over seed shifts 0..2 and three kernel paths (docs/TESTING.md): the forget sentence's token
+                    // loss rises 5.1..6.8 nats under grad-ascent and 1.8..1.9 under grad-diff, whose retain term holds the
+                    // retain sentences back (their rise is 1.1..1.3 nats smaller).
+                    assertThat(Spread.measure(method + " tiny-lm forget token-loss rise", forgetAfter - forgetBefore)).as(method).isGreaterThan(0.5);
                     if (method.equals(GradientDifference.NAME)) {
-                        assertThat(retainAfter - retainBefore).as("grad-diff's retain rise").isLessThan(forgetAfter - forgetBefore);
+                        assertThat(Spread.measure("grad-diff tiny-lm forget rise - retain rise", (forgetAfter - forgetBefore) - (retainAfter - retainBefore)))
+                                .as("grad-diff's forget rise over its retain rise").isGreaterThan(0);
                     }
                 }
                 assertThat(model.weightsDigest()).as("the original after " + method).isEqualTo(trained);

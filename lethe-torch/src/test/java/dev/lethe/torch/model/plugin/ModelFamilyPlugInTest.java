@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.SequentialBlock;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.Digits;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.eval.LinearProbe;
 import dev.lethe.torch.model.ModelFamilies;
 import dev.lethe.torch.model.ModelFamily;
@@ -36,7 +37,7 @@ class ModelFamilyPlugInTest {
 
     private static final RecordSet TRAIN = Digits.split().train();
     private static final ModelSpec SPEC = ModelSpec.parse("residual:24", TRAIN.featureShape(), TRAIN.numClasses());
-    private static final TrainConfig CONFIG = new TrainConfig(3, 64, OptimizerKind.ADAM, 1e-2f, 0f, 0f, 5);
+    private static final TrainConfig CONFIG = new TrainConfig(3, 64, OptimizerKind.ADAM, 1e-2f, 0f, 0f, Spread.seed(5));
 
     private static TrainResult train(ModelHandle model) {
         try (TensorData data = TensorData.of(TRAIN, model.manager())) {
@@ -65,18 +66,19 @@ class ModelFamilyPlugInTest {
 
     @Test
     void itBuildsAnyBlockAndTrainsThroughTheOneTrainLoopWithTheOrdinaryObjective() {
-        try (ModelHandle model = ModelHandle.create(SPEC, 7); NDManager m = model.manager().newSubManager()) {
+        try (ModelHandle model = ModelHandle.create(SPEC, Spread.seed(7)); NDManager m = model.manager().newSubManager()) {
             assertThat(model.block()).isInstanceOf(ResidualBlock.class).isNotInstanceOf(SequentialBlock.class);
             assertThat(model.forward(m.zeros(SPEC.batchShape(5)), false).getShape().getShape()).containsExactly(5, 10);
             // When it trains three epochs with cross-entropy
             TrainResult result = train(model);
-            // Then the loss falls (measured 1.60 → 0.22 here) and it classifies its training data (0.95)
+            // Then the loss falls (to 0.14..0.17 of the first epoch's) and it classifies its training data
             assertThat(result.epochLosses()).hasSize(3);
-            assertThat(result.finalLoss()).isLessThan(result.epochLosses().get(0) / 2);
+            assertThat(Spread.measure("residual family final / first epoch loss", result.finalLoss() / result.epochLosses().get(0))).isLessThan(0.5);
             try (TensorData data = TensorData.of(TRAIN, m)) {
                 NDArray predicted = model.forward(data.features(), false).argMax(1);
                 double accuracy = predicted.eq(data.labels().toType(predicted.getDataType(), false)).sum().getLong() / (double) TRAIN.size();
-                assertThat(accuracy).isGreaterThan(0.9);
+                // measured 0.922..0.950 over seed shifts 0..2 and three kernel paths (docs/TESTING.md): mean − 3 sd is 0.899
+                assertThat(Spread.measure("residual family train-acc", accuracy)).isGreaterThan(0.85);
             }
         }
     }
