@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
@@ -15,7 +16,6 @@ import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.TrainService;
-import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import picocli.CommandLine.ArgGroup;
@@ -107,7 +107,7 @@ public final class AttackCommand implements Callable<Integer> {
         RecordSet members = train;
         RecordSet rest = null;
         if (what != null) {
-            Set<Integer> selected = UnlearnService.select(stored.source().train(), what.kind(), what.values());
+            Set<Integer> selected = RecordSelector.positions(stored.source().train(), what.kind(), what.values());
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException("no training record matches " + what.values() + ": no members to attack");
             }

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreData;
@@ -11,7 +12,6 @@ import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.store.UnlearningReceipt;
 import dev.lethe.torch.eval.RetrainComparison;
 import dev.lethe.torch.service.TrainService;
-import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.train.TrainConfig;
 import picocli.CommandLine.ArgGroup;
@@ -130,7 +130,7 @@ public final class EvalCommand implements Callable<Integer> {
         // the retain and test sets leave out every record an earlier request forgot
         StoreData stored = StoreData.load(s);
         DatasetRef.Loaded data = stored.data();
-        Set<Integer> forget = UnlearnService.select(stored.source().train(), what.kind(), what.values());
+        Set<Integer> forget = RecordSelector.positions(stored.source().train(), what.kind(), what.values());
         if (forget.isEmpty()) {
             throw new IllegalArgumentException("no training record matches " + what.values() + ": no forget set to compare on");
         }

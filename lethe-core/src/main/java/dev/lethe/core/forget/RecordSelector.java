@@ -100,6 +100,11 @@ public final class RecordSelector {
         }
     }
 
+    /** {@link #positions(Candidates, ForgetKind, List)} over a loaded record set. */
+    public static Set<Integer> positions(RecordSet records, ForgetKind kind, List<String> values) {
+        return positions(Candidates.of(records), kind, values);
+    }
+
     /**
      * Positions (ascending) of the records of {@code records} that {@code kind} with {@code values} names. A
      * label is {@code values.get(0)}, a class name or index ({@link #resolveLabel}).

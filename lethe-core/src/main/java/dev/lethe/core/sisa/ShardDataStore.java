@@ -3,6 +3,7 @@ package dev.lethe.core.sisa;
 import dev.lethe.core.data.RecordSet;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +18,15 @@ public interface ShardDataStore {
 
     /** The file's ids, subjects, labels and slices, without its features. */
     TrainingDataFile.Metadata metadata(String file) throws IOException;
+
+    /** The metadata of each of {@code files} (e.g. a manifest's shard files), in their order. */
+    default List<TrainingDataFile.Metadata> metadata(List<String> files) throws IOException {
+        List<TrainingDataFile.Metadata> out = new ArrayList<>(files.size());
+        for (String file : files) {
+            out.add(metadata(file));
+        }
+        return out;
+    }
 
     /** Writes {@code records} (with their {@code slices}, or null for held-out data) atomically; returns the file's SHA-256. */
     String write(String file, RecordSet records, int[] slices) throws IOException;

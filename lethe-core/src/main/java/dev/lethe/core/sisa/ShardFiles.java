@@ -29,11 +29,7 @@ public final class ShardFiles {
 
     /** The metadata of every shard's file, in shard order. */
     public static List<TrainingDataFile.Metadata> metadata(Store store, StoreManifest manifest) throws IOException {
-        List<TrainingDataFile.Metadata> out = new ArrayList<>();
-        for (String f : manifest.dataFiles().shards()) {
-            out.add(TrainingDataFile.readMetadata(store.root().resolve(f)));
-        }
-        return out;
+        return new FileShardDataStore(store).metadata(manifest.dataFiles().shards());
     }
 
     /** The lineage of shard {@code s} alone: enough for its checkpoint keys and its retraining. */

@@ -3,6 +3,7 @@ package dev.lethe.torch.service;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.fault.CrashPoints;
 import dev.lethe.core.keys.IdDigest;
@@ -93,13 +94,13 @@ public final class UnlearnService {
             StoreData stored = StoreData.load(store);
             DatasetRef.Loaded data = stored.data();
             RecordSet train = data.train();
-            Set<Integer> forget = select(train, kind, values);
+            Set<Integer> forget = RecordSelector.positions(train, kind, values);
             if (forget.isEmpty()) {
                 throw new IllegalArgumentException("no training record matches " + kind.name().toLowerCase(Locale.ROOT) + " " + values
                         + ": nothing to unlearn" + (stored.excludedTrain() > 0
                         ? " (the " + stored.excludedTrain() + " records earlier requests forgot are left out)" : ""));
             }
-            Set<Integer> forgetTest = kind == ForgetKind.LABEL ? Set.of() : select(data.test(), kind, values);
+            Set<Integer> forgetTest = kind == ForgetKind.LABEL ? Set.of() : RecordSelector.positions(data.test(), kind, values);
             RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
             UnlearningData unlearningData = new UnlearningData(train.filter("forget", forget::contains),
                     train.filter("retain", i -> !forget.contains(i)), test);
@@ -151,12 +152,6 @@ public final class UnlearnService {
             purged.addAll(ModelFiles.purge(store));
             return new Outcome(version, receipt, purged);
         }
-    }
-
-    /** Positions of the training records a selector names. */
-
-    public static Set<Integer> select(RecordSet train, ForgetKind kind, List<String> values) {
-        return dev.lethe.core.forget.RecordSelector.positions(dev.lethe.core.forget.RecordSelector.Candidates.of(train), kind, values);
     }
 
     /** Where the receipt of version {@code v} is written. */

@@ -180,8 +180,8 @@ public final class ForgetService {
         HeldIds held = heldIds;
         if (held == null || held.version() != manifest.currentVersion() || !held.createdAt().equals(manifest.createdAt())) {
             Set<String> ids = new HashSet<>();
-            for (String file : manifest.dataFiles().all()) {
-                ids.addAll(storage.data().metadata(file).ids());
+            for (TrainingDataFile.Metadata m : storage.data().metadata(manifest.dataFiles().all())) {
+                ids.addAll(m.ids());
             }
             held = new HeldIds(manifest.createdAt(), manifest.currentVersion(), ids, ids.stream().sorted().findFirst().orElse("?"));
             heldIds = held;
@@ -255,10 +255,7 @@ public final class ForgetService {
     /** Matches every request of {@code batch} against the metadata of every shard and of the held-out records. */
     private Matching match(List<ForgetRequest> batch, StoreManifest manifest, SisaConfig config, IdDigest digest) throws IOException {
         int shards = config.plan().shards();
-        List<TrainingDataFile.Metadata> shardMeta = new ArrayList<>();
-        for (String file : manifest.dataFiles().shards()) {
-            shardMeta.add(storage.data().metadata(file));
-        }
+        List<TrainingDataFile.Metadata> shardMeta = storage.data().metadata(manifest.dataFiles().shards());
         TrainingDataFile.Metadata testMeta = storage.data().metadata(manifest.dataFiles().test());
         List<Set<Integer>> forgotten = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
@@ -413,11 +410,8 @@ public final class ForgetService {
             }
         }
         FileCheckpointStore checkpoints = storage.checkpoints(manifest).files();
-        List<TrainingDataFile.Metadata> shards = new ArrayList<>();
-        for (String file : manifest.dataFiles().shards()) {
-            shards.add(storage.data().metadata(file));
-        }
-        Set<CheckpointKey> valid = new HashSet<>(ShardFiles.validKeys(config.plan(), shards, config.fingerprint()));
+        Set<CheckpointKey> valid = new HashSet<>(ShardFiles.validKeys(config.plan(), storage.data().metadata(manifest.dataFiles().shards()),
+                config.fingerprint()));
         int deletedCheckpoints = 0;
         for (CheckpointKey key : checkpoints.keys()) {
             if (!valid.contains(key)) {

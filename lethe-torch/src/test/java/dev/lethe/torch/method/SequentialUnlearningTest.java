@@ -5,6 +5,7 @@ import dev.lethe.core.audit.AuditReport;
 import dev.lethe.core.audit.StoreAudit;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
@@ -139,7 +140,7 @@ class SequentialUnlearningTest {
     }
 
     private static int trainRecordsOf(String subject) {
-        return UnlearnService.select(data.train(), ForgetKind.SUBJECTS, List.of(subject)).size();
+        return RecordSelector.positions(data.train(), ForgetKind.SUBJECTS, List.of(subject)).size();
     }
 
     @ParameterizedTest(name = "[{0}]")
