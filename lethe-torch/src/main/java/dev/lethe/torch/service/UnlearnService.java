@@ -17,7 +17,6 @@ import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.store.UnlearningReceipt;
-import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
@@ -123,10 +122,11 @@ public final class UnlearnService {
                 Evaluator evaluator = new Evaluator();
                 try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());
                      TensorData t = TensorData.of(test, run.model().manager())) {
-                    Evaluation forgetEval = evaluator.evaluate(run.model(), f);
-                    Evaluation testEval = evaluator.evaluate(run.model(), t);
-                    metrics.put("forgetAccuracy", forgetEval.accuracy());
-                    metrics.put("testAccuracy", testEval.accuracy());
+                    // the task's own metrics: accuracy for a classifier, token loss and perplexity for a language model
+                    metrics.putAll(evaluator.metrics(run.model(), f).recorded("forget"));
+                    if (t.size() > 0) {
+                        metrics.putAll(evaluator.metrics(run.model(), t).recorded("test"));
+                    }
                 }
                 metrics.put("unlearnSeconds", run.seconds());
                 receipt = new UnlearningReceipt(preparedState[0], run.method(), run.guarantee().name().toLowerCase(Locale.ROOT),

@@ -25,4 +25,24 @@ public record TaskMetrics(String task, String dataset, long records, Map<String,
         }
         return v;
     }
+
+    /**
+     * The values as the store records them beside a model version, each name prefixed and in camel case
+     * ({@code forget} + {@code accuracy} → {@code forgetAccuracy}; {@code token-loss} → {@code forgetTokenLoss}),
+     * leaving out counts and the loss a classifier's accuracy already summarises: what {@code unlearn} and
+     * {@code train} put in a manifest's metrics, for any task.
+     */
+    public java.util.Map<String, Double> recorded(String prefix) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (!name.equals("tokens") && !name.equals("loss")) {
+                StringBuilder camel = new StringBuilder(prefix);
+                for (String part : name.split("-")) {
+                    camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+                }
+                out.put(camel.toString(), value);
+            }
+        });
+        return out;
+    }
 }
