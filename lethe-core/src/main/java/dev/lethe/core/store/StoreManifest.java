@@ -196,9 +196,23 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      * @param fingerprint SHA-256 of all records before the split
      * @param trainRecords records on the training side of the split
      * @param testRecords records on the test side
-     * @param classNames class names by label
+     * @param classNames class names by label (empty for a language model's token data)
+     * @param tokenizer the {@link dev.lethe.core.text.Tokenizers tokenizer} that turned the records' text into token ids, by
+     *                  name: how a language-model store turns a prompt into ids and ids back into text; null for a classifier
+     *                  (and then absent from the JSON, so a classifier's manifest is written as before)
      */
-    public record DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames) {
+    public record DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizer) {
+
+        /** A classifier's data: no tokenizer. */
+        public DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames) {
+            this(source, fingerprint, trainRecords, testRecords, classNames, null);
+        }
+
+        /** Whether the store holds a language model's token data (it records the tokenizer of its text). */
+        public boolean holdsTokens() {
+            return tokenizer != null;
+        }
     }
 
     /**

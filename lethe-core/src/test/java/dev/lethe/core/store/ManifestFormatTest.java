@@ -47,6 +47,25 @@ class ManifestFormatTest {
     }
 
     @Test
+    void aClassifierManifestHasNoTokenizerAndATokenStoreKeepsItsOwn() throws IOException {
+        // Given a classifier's SISA manifest written before tokenizers were recorded
+        JsonNode written = resource("sisa.json");
+        StoreManifest classifier = JSON.treeToValue(written, StoreManifest.class);
+
+        // Then it reads as no tokenizer, and writes no tokenizer key back
+        assertThat(classifier.dataset().tokenizer()).isNull();
+        assertThat(classifier.dataset().holdsTokens()).isFalse();
+        assertThat(JSON.readTree(JSON.writeValueAsString(classifier)).path("dataset").has("tokenizer")).isFalse();
+
+        // And a language model's manifest keeps the name of its tokenizer through a round trip
+        StoreManifest.DatasetInfo d = classifier.dataset();
+        JsonNode withTokenizer = JSON.readTree(JSON.writeValueAsString(new StoreManifest.DatasetInfo(d.source(), d.fingerprint(),
+                d.trainRecords(), d.testRecords(), List.of(), "bytes")));
+        assertThat(withTokenizer.path("tokenizer").asText()).isEqualTo("bytes");
+        assertThat(JSON.treeToValue(withTokenizer, StoreManifest.DatasetInfo.class).holdsTokens()).isTrue();
+    }
+
+    @Test
     void receiptKeysKeepTheirOrder() throws IOException {
         // Given a receipt as the untyped code wrote it (its keys in insertion order)
         JsonNode written = resource("cert.json").path("models").get(1).path("unlearning");

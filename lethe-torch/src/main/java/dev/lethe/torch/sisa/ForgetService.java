@@ -140,7 +140,7 @@ public final class ForgetService {
 
     /**
      * Validates {@code spec} against the store and records it durably. A label must name one of the
-     * store's classes (by name or index); record and subject ids must be printable. Nothing is written
+     * store's classes (by name or index; a language-model store has none); record and subject ids must be printable. Nothing is written
      * for a rejected request.
      */
     public ForgetRequest accept(RequestSpec spec, String principal) throws IOException {
@@ -152,6 +152,10 @@ public final class ForgetService {
         StoreManifest manifest = store.readManifest();
         SisaService.config(manifest);
         RequestSpec checked = spec;
+        if (spec.kind() == ForgetKind.LABEL && manifest.dataset().holdsTokens()) {
+            throw new IllegalArgumentException("this store holds a language model's text, which has no classes: forget by record"
+                    + " id or by subject (an author's records: --subject \"Author Name\")");
+        }
         if (spec.kind() == ForgetKind.LABEL) {
             checked = new RequestSpec(spec.kind(), List.of(RecordSelector.resolveLabel(spec.values().get(0), manifest.dataset().classNames())),
                     spec.reason(), spec.idempotencyKey());

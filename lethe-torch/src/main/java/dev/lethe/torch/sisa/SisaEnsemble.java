@@ -2,15 +2,24 @@ package dev.lethe.torch.sisa;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.metrics.ConfusionMatrix;
 import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.CheckpointStore;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.TaskMetrics;
+import dev.lethe.torch.task.Tasks;
+import dev.lethe.torch.train.Batch;
+import dev.lethe.torch.train.TensorData;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,6 +28,10 @@ import java.util.List;
 /**
  * The served SISA model: one model per shard (each shard's last checkpoint) and an
  * {@link Aggregation}. Closing it frees every shard model.
+ *
+ * <p>A classifier's ensemble answers class predictions ({@link #answer}, {@link #predict}, {@link #evaluate}); a language
+ * model's generates text ({@link #generate}) and is scored by its task ({@link #metrics}), both from the mean of the
+ * shards' next-token distributions ({@link ShardMixture}).
  */
 public final class SisaEnsemble implements AutoCloseable {
 
@@ -127,8 +140,54 @@ public final class SisaEnsemble implements AutoCloseable {
     public record Answer(int[] classes, float[][] scores) {
     }
 
+    /**
+     * The tokens that follow {@code prompt} (the stop token excluded), at most {@code config.maxNewTokens()} and no more than
+     * fill the shards' context, each the choice of the mean of the shards' next-token distributions: its most likely token
+     * when greedy, a draw from it when sampled ({@link EnsembleGeneration}). With one shard, the shard's own generation. A
+     * prompt that leaves no room for one new token fails with an {@link IllegalArgumentException} that says the lengths.
+     */
+    public int[] generate(int[] prompt, GenerationConfig config) {
+        return EnsembleGeneration.generate(shards, prompt, config);
+    }
+
+    /**
+     * The ensemble's next-token distribution after {@code tokens}: the mean over shards of {@code softmax(logits / temperature)}
+     * at the last position (temperature 0 = 1), one probability per token id.
+     */
+    public float[] nextTokenDistribution(int[] tokens, float temperature) {
+        ModelHandle first = shards.get(0);
+        long[] ids = java.util.Arrays.stream(tokens).asLongStream().toArray();
+        try (NDManager m = first.manager().newSubManager()) {
+            return ShardMixture.nextToken(shards, m.create(ids, new Shape(1, ids.length)), temperature).toFloatArray();
+        }
+    }
+
+    /**
+     * The task's metrics of the ensemble on {@code records} ({@link Tasks#of}): for token data, token loss and perplexity of
+     * the mean of the shards' next-token distributions, the model that {@link #generate} samples from.
+     */
+    public TaskMetrics metrics(RecordSet records) {
+        Task task = Tasks.of(records);
+        ModelHandle first = shards.get(0);
+        Task.Tally tally = task.newTally(first, records);
+        int batch = 16;
+        try (TensorData data = TensorData.of(records, first.manager())) {
+            for (int from = 0; from < records.size(); from += batch) {
+                try (NDScope scope = new NDScope(); NDManager m = data.manager().newSubManager()) {
+                    Batch b = data.range(from, Math.min(records.size(), from + batch), m);
+                    tally.add(new NDList(ShardMixture.logProbabilities(shards, b.inputs())), b);
+                }
+            }
+        }
+        return tally.result();
+    }
+
     /** Predicted classes for every record of {@code records}. */
     public int[] predict(RecordSet records) {
+        if (records.content() instanceof TokenSequences) {
+            throw new IllegalArgumentException(records.name() + " holds token sequences: a language model's ensemble generates"
+                    + " text (generate) and is scored by metrics(records), it predicts no classes");
+        }
         int n = records.size();
         int[] predicted = new int[n];
         ModelHandle first = shards.get(0);

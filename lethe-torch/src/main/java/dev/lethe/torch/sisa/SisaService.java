@@ -3,6 +3,7 @@ package dev.lethe.torch.sisa;
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.sisa.CheckpointKey;
@@ -18,10 +19,14 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.text.Tokenizer;
+import dev.lethe.core.text.Tokenizers;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.task.ClassificationTask;
+import dev.lethe.torch.task.TaskMetrics;
 import dev.lethe.torch.train.TrainListener;
 
 import java.io.IOException;
@@ -54,8 +59,11 @@ public final class SisaService {
      * @param test the ensemble on the held-out records
      * @param seconds wall time of the shard training
      * @param slices every slice, in order
+     * @param testMetrics the task's metrics of the ensemble on the held-out records (for a classifier, its accuracy; for a
+     *                    language model, token loss and perplexity of the mean of the shards' distributions)
      */
-    public record Outcome(Store store, StoreManifest manifest, Evaluation test, double seconds, List<SliceEvent> slices) {
+    public record Outcome(Store store, StoreManifest manifest, Evaluation test, double seconds, List<SliceEvent> slices,
+                          TaskMetrics testMetrics) {
     }
 
     /** Trains a SISA ensemble on {@code data} into a new store at {@code storeDir} (refusing to replace one with erasure history). */
@@ -81,14 +89,44 @@ public final class SisaService {
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, ShardExecutor executor,
                                 Device device, TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+        return train(storeDir, source, config, replace, executor, null, device, listener, onSlice);
+    }
+
+    /**
+     * {@link #train(Path, DatasetRef.Loaded, SisaConfig, boolean, ShardExecutor, Device, TrainListener, Consumer)} for
+     * records of any task: {@code tokenizer} is the one that turned a language model's text into the records' token ids
+     * (the store records its name, which is how it turns a prompt into ids later); null for a classifier's records.
+     */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, ShardExecutor executor,
+                                Tokenizer tokenizer, Device device, TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+        checkTokenizer(source.train(), config, tokenizer);
         // the lock of a store being replaced is held from reading its history to the new manifest
         try (StoreLock lock = StoreLock.ifStore(storeDir)) {
-            return trainLocked(storeDir, source, config, replace, executor, device, listener, onSlice);
+            return trainLocked(storeDir, source, config, replace, executor, tokenizer, device, listener, onSlice);
+        }
+    }
+
+    /** Token data comes with the tokenizer its ids came from, over the model's vocabulary; a classifier's data with none. */
+    private static void checkTokenizer(RecordSet train, SisaConfig config, Tokenizer tokenizer) {
+        boolean tokens = train.content() instanceof TokenSequences;
+        if (tokens && tokenizer == null) {
+            throw new IllegalArgumentException(train.name() + " holds token sequences: name the tokenizer their ids came from"
+                    + " (e.g. '" + dev.lethe.core.text.ByteTokenizer.NAME + "'), so the store can turn prompts into ids");
+        }
+        if (!tokens && tokenizer != null) {
+            throw new IllegalArgumentException(train.name() + " holds " + train.content().describe() + ", not token sequences:"
+                    + " a tokenizer applies to a language model's text only");
+        }
+        if (tokens && tokenizer.vocabularySize() != config.model().numClasses()) {
+            throw new IllegalArgumentException("tokenizer '" + tokenizer.name() + "' has " + tokenizer.vocabularySize()
+                    + " token ids but model " + config.model().name() + " predicts " + config.model().numClasses()
+                    + ": give the model the tokenizer's vocabulary size");
         }
     }
 
     private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, SisaConfig config, boolean replace, ShardExecutor executor,
-                                       Device device, TrainListener listener, Consumer<SliceEvent> onSlice) throws IOException {
+                                       Tokenizer tokenizer, Device device, TrainListener listener, Consumer<SliceEvent> onSlice)
+            throws IOException {
         ErasureHistory history = ErasureHistory.read(storeDir);
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
@@ -106,21 +144,31 @@ public final class SisaService {
         List<CheckpointKey> keys = results.stream().map(ShardResult::finalKey).toList();
         List<SliceEvent> events = results.stream().flatMap(r -> r.slices().stream()).toList();
 
-        Evaluation test;
+        // the task decides what the held-out records say: a classifier's accuracy under its aggregation, as always;
+        // a language model's token loss and perplexity of the mean of its shards' distributions
+        boolean classifier = tokenizer == null;
+        Evaluation test = null;
+        TaskMetrics testMetrics;
         long parameters;
         try (SisaEnsemble ensemble = SisaEnsemble.load(checkpoints, keys, config.aggregation(), device)) {
-            test = ensemble.evaluate(data.test());
+            if (classifier) {
+                test = ensemble.evaluate(data.test());
+                testMetrics = new TaskMetrics(ClassificationTask.INSTANCE.name(), data.test().name(), data.test().size(),
+                        Map.of("accuracy", test.accuracy()));
+            } else {
+                testMetrics = ensemble.metrics(data.test());
+            }
             parameters = ensemble.shards().get(0).parameterCount() * keys.size();
         }
         String now = Instant.now().toString();
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("testAccuracy", test.accuracy());
+        Map<String, Double> metrics = new LinkedHashMap<>(testMetrics.recorded("test"));
         metrics.put("trainSeconds", seconds);
         SisaModelVersion first = new SisaModelVersion(1, now, metrics,
                 keys.stream().map(CheckpointKey::relativePath).toList(), keys.stream().map(k -> checkpoints.knownDigest(k).orElseThrow()).toList(), List.of(), null, null);
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
-                new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(), train.classNames()),
+                new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(),
+                        classifier ? train.classNames() : List.of(), classifier ? null : tokenizer.name()),
                 new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
                 TrainService.trainingConfig(config.train(), device).withCarriedTombstones(history.tombstones().size()), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
@@ -147,13 +195,13 @@ public final class SisaService {
         report.put("kind", "sisa-train");
         report.put("manifest", manifest);
         report.put("slices", events);
-        report.put("test", EvaluationReport.of(test));
+        report.put("test", classifier ? EvaluationReport.of(test) : testMetrics);
         store.writeReport("train-v1.json", report);
         store.writeManifest(manifest);
         try (Ledger ledger = Ledger.open(store.ledgerFile())) {
             KeyRotation.forWriting(store, ledger); // the store's key (secret.key, 0600) is made with the store
         }
-        return new Outcome(store, store.readManifest(), test, seconds, events);
+        return new Outcome(store, store.readManifest(), test, seconds, events, testMetrics);
     }
 
     /** The SISA configuration a store was trained with. */
@@ -171,6 +219,18 @@ public final class SisaService {
             throw new StoreException("the manifest's SISA configuration does not match its fingerprint; the manifest was edited or damaged");
         }
         return config;
+    }
+
+    /**
+     * The tokenizer that turns text into the token ids of a language-model store ({@link StoreManifest.DatasetInfo#tokenizer});
+     * a classifier's store, which has none, is refused.
+     */
+    public static Tokenizer tokenizer(StoreManifest manifest) {
+        if (!manifest.dataset().holdsTokens()) {
+            throw new StoreException("this store holds a classifier (" + manifest.model().spec() + "), not a language model: it"
+                    + " predicts classes for feature vectors and generates no text");
+        }
+        return Tokenizers.get(manifest.dataset().tokenizer());
     }
 
     /** The current version's final checkpoint keys, in shard order. */

@@ -1,0 +1,109 @@
+package dev.lethe.torch.sisa;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.lm.GenerationConfig;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ModelSpec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Generation from a SISA ensemble of language models: step by step, the next token comes from the mean of the shards'
+ * next-token distributions ({@link ShardMixture#nextToken}); greedy takes its most likely token, sampling draws from it.
+ * With one shard this is the shard model's own generation (the mean of one distribution is that distribution).
+ *
+ * <p>Sampling is {@link dev.lethe.torch.lm.Generator}'s draw: one uniform number per step from a generator seeded with
+ * {@code Seeds.derive(seed, "generate")}, and the token where the cumulative probability of the candidates (all tokens,
+ * or the {@code topK} most likely, by decreasing probability, ties by id) passes it. Temperature divides each shard's
+ * logits before its softmax. Each step runs every shard over the whole sequence (no KV cache) and frees its arrays.
+ */
+final class EnsembleGeneration {
+
+    private EnsembleGeneration() {
+    }
+
+    /** The tokens that follow {@code prompt} (the stop token excluded); see {@link SisaEnsemble#generate}. */
+    static int[] generate(List<ModelHandle> shards, int[] prompt, GenerationConfig config) {
+        ModelHandle first = shards.get(0);
+        int vocabulary = checkPrompt(first.spec(), prompt);
+        int context = context(first.spec());
+        if (prompt.length + 1 > context) {
+            throw new IllegalArgumentException("the prompt is " + prompt.length + " tokens; with one generated token that makes "
+                    + (prompt.length + 1) + ", more than the model's context of " + context + " tokens: shorten the prompt to at most "
+                    + (context - 1) + " tokens");
+        }
+        int limit = (int) Math.min(config.maxNewTokens(), (long) context - prompt.length);
+        SplittableRandom random = new SplittableRandom(Seeds.derive(config.seed(), "generate"));
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + limit);
+        int length = prompt.length;
+        try (NDManager manager = first.manager().newSubManager()) {
+            while (length - prompt.length < limit) {
+                int next;
+                try (NDManager step = manager.newSubManager()) {
+                    long[] ids = Arrays.stream(sequence, 0, length).asLongStream().toArray();
+                    NDArray distribution = ShardMixture.nextToken(shards, step.create(ids, new Shape(1, length)), config.temperature());
+                    next = config.temperature() > 0 ? draw(distribution.toFloatArray(), config.topK(), vocabulary, random)
+                            : (int) distribution.argMax().getLong();
+                }
+                if (next == config.stopToken()) {
+                    break;
+                }
+                sequence[length++] = next;
+            }
+        }
+        return Arrays.copyOfRange(sequence, prompt.length, length);
+    }
+
+    /**
+     * The longest sequence the shards read: a {@code gpt}'s context, which its input shape {@code [context]} states; other
+     * language-model families (whose input shape only initialises them) read any length.
+     */
+    static int context(ModelSpec spec) {
+        return spec.family().name().equals("gpt") ? spec.inputShape()[0] : Integer.MAX_VALUE;
+    }
+
+    private static int draw(float[] probabilities, int topK, int vocabulary, SplittableRandom random) {
+        Integer[] order = new Integer[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> probabilities[a] != probabilities[b] ? Float.compare(probabilities[b], probabilities[a]) : Integer.compare(a, b));
+        int candidates = topK == 0 ? vocabulary : Math.min(topK, vocabulary);
+        double total = 0;
+        for (int i = 0; i < candidates; i++) {
+            total += probabilities[order[i]];
+        }
+        double u = random.nextDouble() * total;
+        double cumulative = 0;
+        for (int i = 0; i < candidates; i++) {
+            cumulative += probabilities[order[i]];
+            if (u < cumulative) {
+                return order[i];
+            }
+        }
+        return order[candidates - 1];
+    }
+
+    /** Checks that the shards are language models and {@code prompt} a non-empty list of their token ids; returns the vocabulary size. */
+    private static int checkPrompt(ModelSpec spec, int[] prompt) {
+        int vocabulary = spec.numClasses();
+        if (spec.inputShape().length != 1) {
+            throw new IllegalArgumentException("model " + spec + " is not a language model (its input is not a token sequence)");
+        }
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one token to continue from");
+        }
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= vocabulary) {
+                throw new IllegalArgumentException("prompt token " + i + " is " + prompt[i] + ", outside the model's vocabulary 0.."
+                        + (vocabulary - 1));
+            }
+        }
+        return vocabulary;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.lethe.torch.sisa;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
+import dev.lethe.core.sisa.Aggregation;
+import dev.lethe.core.sisa.Assignment;
+import dev.lethe.core.sisa.CheckpointKey;
+import dev.lethe.core.sisa.InMemoryCheckpointStore;
+import dev.lethe.core.sisa.ShardPlan;
+import dev.lethe.core.text.ByteTokenizer;
+import dev.lethe.core.text.QaFormat;
+import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.lm.GenerationConfig;
+import dev.lethe.torch.lm.Generator;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.TaskMetrics;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * A language model's SISA ensemble generates from, and is scored by, the mean of its shards' next-token distributions:
+ * with one shard exactly the shard model; with two hand-made shards, the mean of their probabilities and not of their
+ * logits.
+ */
+class SisaEnsembleGenerationTest {
+
+    private static final int VOCABULARY = ByteTokenizer.INSTANCE.vocabularySize();
+    private static final int NEWLINE = ByteTokenizer.INSTANCE.encode(QaFormat.END_OF_ANSWER)[0];
+
+    @Test
+    void oneShardGeneratesAndScoresAsItsOwnModel() throws Exception {
+        // Given a one-shard SISA training on the authors' questions and answers, and its shard model on its own
+        SisaConfig config = new SisaConfig(new ShardPlan(1, 1, Assignment.SUBJECT, 42), AuthorQa.TINY_LM,
+                new TrainConfig(6, 4, OptimizerKind.ADAM, 3e-2f, 0f, 0f, 42), Aggregation.MEAN_SOFTMAX, 2);
+        RecordSet records = AuthorQa.records("author-qa", "qa");
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        List<CheckpointKey> keys = new SisaTrainer(config, store, Device.cpu()).trainAll(records, config.plan().place(records));
+        try (SisaEnsemble ensemble = SisaEnsemble.load(store, keys, config.aggregation(), Device.cpu());
+             SisaCheckpoint alone = SisaCheckpoint.load(store, keys.get(0), Device.cpu())) {
+            ModelHandle model = alone.model();
+
+            // Then greedy answers to every author's question are the shard model's own
+            GenerationConfig greedy = GenerationConfig.greedy(24, NEWLINE);
+            List<String> answers = new ArrayList<>();
+            for (String author : AuthorQa.AUTHORS) {
+                int[] prompt = ByteTokenizer.INSTANCE.encode(QaFormat.prompt("Where was " + author + " born?"));
+                int[] fromEnsemble = ensemble.generate(prompt, greedy);
+                assertThat(fromEnsemble).as(author).containsExactly(Generator.generate(model, prompt, greedy));
+                answers.add(ByteTokenizer.INSTANCE.decode(fromEnsemble));
+            }
+            // (a trained bigram table continues with the answers' most common bytes: not empty, no stop token inside)
+            assertThat(answers).allSatisfy(a -> assertThat(a).isNotEmpty().doesNotContain("\n"));
+
+            // And the ensemble's token loss and perplexity are the model's
+            TaskMetrics own;
+            try (TensorData data = TensorData.of(records, model.manager())) {
+                own = new Evaluator().metrics(model, data);
+            }
+            TaskMetrics mixed = ensemble.metrics(records);
+            assertThat(mixed.value("token-loss")).isCloseTo(own.value("token-loss"), within(1e-5));
+            assertThat(mixed.value("tokens")).isEqualTo(own.value("tokens"));
+            assertThat(mixed.value("token-loss")).isLessThan(0.8 * Math.log(VOCABULARY));
+        }
+    }
+
+    /**
+     * A model that predicts the same logits at every position: every weight zero and the output bias {@code logits}.
+     */
+    private static ModelHandle constant(float[] logits) {
+        ModelHandle model = ModelHandle.create(AuthorQa.TINY_LM, 1, Device.cpu());
+        for (Pair<String, Parameter> p : model.parameters()) {
+            NDArray array = p.getValue().getArray();
+            if (p.getKey().endsWith("bias")) {
+                array.set(logits);
+            } else {
+                array.set(new float[(int) array.size()]);
+            }
+        }
+        return model;
+    }
+
+    private static float[] logits(int[] tokens, float[] values) {
+        float[] z = new float[VOCABULARY];
+        for (int i = 0; i < tokens.length; i++) {
+            z[tokens[i]] = values[i];
+        }
+        return z;
+    }
+
+    private static double[] softmax(float[] z) {
+        double sum = 0;
+        double[] p = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            p[i] = Math.exp(z[i]);
+            sum += p[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    @Test
+    void twoShardsMixTheirProbabilitiesNotTheirLogits() {
+        // Given shard a sure of 'A' and shard b nearly sure of 'B' and sure it is not 'A':
+        // the mean of their logits favours 'B' (5 against −10), the mean of their probabilities 'A' (0.5 against 0.494)
+        int a = 'A';
+        int b = 'B';
+        float[] za = logits(new int[]{a}, new float[]{20f});
+        float[] zb = logits(new int[]{a, b}, new float[]{-40f, 10f});
+        double[] expected = new double[VOCABULARY];
+        double[] pa = softmax(za);
+        double[] pb = softmax(zb);
+        for (int t = 0; t < VOCABULARY; t++) {
+            expected[t] = (pa[t] + pb[t]) / 2;
+        }
+        assertThat((za[b] + zb[b]) / 2).isGreaterThan((za[a] + zb[a]) / 2);
+        assertThat(expected[a]).isGreaterThan(expected[b]);
+
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(constant(za), constant(zb)), Aggregation.MEAN_SOFTMAX)) {
+            // Then the ensemble's next-token distribution is the mean of the two, whatever came before
+            float[] distribution = ensemble.nextTokenDistribution(new int[]{'x', 'y'}, 0f);
+            for (int t = 0; t < VOCABULARY; t++) {
+                assertThat((double) distribution[t]).as("token %d", t).isCloseTo(expected[t], within(1e-6));
+            }
+            // And greedy generation takes its most likely token, 'A', every step
+            assertThat(ensemble.generate(new int[]{'x'}, GenerationConfig.greedy(3, -1))).containsExactly(a, a, a);
+
+            // And sampling draws from it: 'A' and 'B' each about half the time over 400 seeds (binomial sd 0.025), and the
+            // other 254 tokens share the remaining 0.6 % (2.3 draws expected)
+            int[] counts = new int[VOCABULARY];
+            for (long seed = 0; seed < 400; seed++) {
+                counts[ensemble.generate(new int[]{'x'}, new GenerationConfig(1, 1f, 0, seed, -1, true))[0]]++;
+            }
+            assertThat(counts[a] / 400.0).isBetween(0.4, 0.6);
+            assertThat(counts[b] / 400.0).isBetween(0.39, 0.6);
+            assertThat(400 - counts[a] - counts[b]).isLessThanOrEqualTo(12);
+            // and top-k 1 leaves only the most likely token
+            assertThat(ensemble.generate(new int[]{'x'}, new GenerationConfig(4, 1f, 1, 7, -1, true))).containsExactly(a, a, a, a);
+
+            // And a record's token loss is the mean negative log of the mixture's probability of its tokens
+            int[] text = {'x', 'A', 'B', 'A'};
+            TokenSequences seqs = TokenSequences.of(List.of(text), VOCABULARY);
+            RecordSet record = new RecordSet("one", new String[]{"r0"}, null, seqs, dev.lethe.core.data.NextTokenTargets.allTokens(seqs));
+            double loss = -(2 * Math.log(expected[a]) + Math.log(expected[b])) / 3;
+            assertThat(ensemble.metrics(record).value("token-loss")).isCloseTo(loss, within(1e-4));
+
+            // And a prompt outside the vocabulary is refused with the position and the range
+            assertThatThrownBy(() -> ensemble.generate(new int[]{'x', 300}, GenerationConfig.greedy(1, -1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt token 1 is 300, outside the model's vocabulary 0..255");
+        }
+    }
+}
