@@ -87,6 +87,38 @@ final class JsonBody {
         return v.asText();
     }
 
+    /** An integer field in {@code [min, max]}, or {@code absent} when the field is absent or null. */
+    long optionalInteger(String field, long min, long max, long absent) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be an integer");
+        }
+        long value = v.asLong();
+        if (value < min || value > max) {
+            throw ApiException.badRequest(field, "'" + field + "' is " + value + "; it must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A finite number field in {@code [min, max]}, or {@code absent} when the field is absent or null. */
+    double optionalNumber(String field, double min, double max, double absent) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw ApiException.badRequest(field, "'" + field + "' must be a finite number");
+        }
+        double value = v.asDouble();
+        if (value < min || value > max) {
+            throw ApiException.badRequest(field, "'" + field + "' is " + value + "; it must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
     /** A non-empty array of strings with at most {@code max} elements. */
     List<String> stringArray(String field, int max) {
         JsonNode v = node.get(field);

@@ -24,10 +24,13 @@ final class PredictApi {
     private final String scoreKind;
     private final int maxBatch;
     private final PendingRequests pending;
+    private final String refusal;
 
+    /** @param refusal why this store answers no predictions (a language-model store), or null when it does */
     PredictApi(ServedModels models, List<String> classNames, int width, String scoreKind, int maxBatch,
-               PendingRequests pending) {
+               PendingRequests pending, String refusal) {
         this.pending = pending;
+        this.refusal = refusal;
         this.models = models;
         this.classNames = List.copyOf(classNames);
         this.width = width;
@@ -44,10 +47,14 @@ final class PredictApi {
                 "Class and scores for one feature vector (features) or a batch (instances), from the current model version",
                 List.of(), body, Map.of(200, "predictions and the model version that answered (and pendingForgetRequests while"
                         + " accepted forget requests wait)", 400,
-                "bad input, naming the field", 413, "body too large"), this::predict));
+                "bad input, naming the field", 409, "the store serves a language model, not a classifier", 413, "body too large"),
+                this::predict));
     }
 
     private void predict(Context ctx, Caller caller) {
+        if (refusal != null) {
+            throw new ApiException(409, null, refusal);
+        }
         JsonBody body = JsonBody.parse(ctx.bodyAsBytes(), FIELDS);
         if (body.has("features") == body.has("instances")) {
             throw ApiException.badRequest("features", "give exactly one of features (one vector) or instances (a batch)");

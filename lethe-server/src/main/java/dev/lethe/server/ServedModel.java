@@ -1,5 +1,6 @@
 package dev.lethe.server;
 
+import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.sisa.SisaEnsemble;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,11 @@ final class ServedModel {
         if (references.decrementAndGet() == 0) {
             ensemble.close();
         }
+    }
+
+    /** The ensemble's continuation of {@code prompt}; callers hold a reference. One generation at a time per version. */
+    synchronized int[] generate(int[] prompt, GenerationConfig config) {
+        return ensemble.generate(prompt, config);
     }
 
     /** The ensemble's answer; callers hold a reference. One forward pass at a time per version. */
