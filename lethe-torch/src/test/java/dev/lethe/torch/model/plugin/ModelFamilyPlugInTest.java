@@ -48,7 +48,7 @@ class ModelFamilyPlugInTest {
     @Test
     void theRegistryFindsThePlugInAfterTheBuiltInsAndParsesItsText() {
         // Given the service file in test resources; when the registry is asked
-        assertThat(ModelFamilies.all()).extracting(ModelFamily::name).containsExactly("logreg", "mlp", "cnn", "residual", "tiny-lm");
+        assertThat(ModelFamilies.all()).extracting(ModelFamily::name).containsExactly("logreg", "mlp", "cnn", "gpt", "residual", "tiny-lm");
         assertThat(ModelFamilies.get("residual")).isInstanceOf(ResidualFamily.class);
         // Then the plug-in's text parses with its own defaults and prints back canonically, as the built-ins' do
         assertThat(ModelSpec.parse("residual", new int[]{64}, 10).name()).isEqualTo("residual:16");
