@@ -53,6 +53,11 @@ public final class TofuFiles {
      * whole 20-pair author blocks), {@value #WORLD_FACTS} / {@value #REAL_AUTHORS} for those sets.
      */
     public static List<QaItem> read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /** {@link #read(Path)} with the authors of {@code full.json} already read ({@code null}: read them when needed). */
+    static List<QaItem> read(Path file, TofuAuthors fullAuthors) throws IOException {
         List<QaItem> items = parse(file);
         String fileName = file.getFileName().toString();
         if (fileName.startsWith("world_facts")) {
@@ -62,14 +67,16 @@ public final class TofuFiles {
             return withSubject(items, REAL_AUTHORS);
         }
         Path folder = file.toAbsolutePath().getParent();
-        if (!fileName.startsWith("holdout") && Files.isRegularFile(folder.resolve(TofuAuthors.FULL_FILE))) {
-            List<QaItem> named = TofuAuthors.ofFolder(folder).nameByFullIndex(items);
+        boolean holdout = fileName.startsWith("holdout");
+        if (!holdout && (fullAuthors != null || Files.isRegularFile(folder.resolve(TofuAuthors.FULL_FILE)))) {
+            TofuAuthors authors = fullAuthors != null ? fullAuthors : TofuAuthors.ofFolder(folder);
+            List<QaItem> named = authors.nameByFullIndex(items);
             if (named != null) {
                 return named;
             }
         }
         if (!items.isEmpty() && items.size() % TofuAuthors.PAIRS_PER_AUTHOR == 0) {
-            return TofuAuthors.ofBlocks(items, TofuAuthors.knownNames(folder), "author").name(items);
+            return TofuAuthors.ofBlocks(items, TofuAuthors.knownNames(folder), holdout ? "holdout-author" : "author").name(items);
         }
         return items;
     }
