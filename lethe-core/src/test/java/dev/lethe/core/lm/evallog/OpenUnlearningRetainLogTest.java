@@ -81,6 +81,15 @@ class OpenUnlearningRetainLogTest {
     }
 
     @Test
+    void readsPythonsBareNanAsOpenUnlearningMayWriteIt() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve(TofuEvalLog.EVAL_FILE),
+                "{\"forget_truth_ratio\": {\"agg_value\": NaN, \"value_by_index\": {\"0\": {\"score\": 0.5}}}}");
+        RetainLog retain = RetainLog.read(dir);
+        assertThat(retain.forgetTruthRatiosFor(items("forget", 1, 0.1))).containsExactly(0.5);
+        assertThat(retain.minKAuc()).isEmpty();
+    }
+
+    @Test
     void aMissingOrForeignLogIsRefusedWithWhatToGive() {
         assertThatThrownBy(() -> RetainLog.read(dir.resolve("nowhere")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TOFU_EVAL.json");
