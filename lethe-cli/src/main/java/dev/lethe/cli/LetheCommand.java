@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.cli.lm.LmCommand;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DataFormatException;
 import dev.lethe.core.store.StoreException;
@@ -20,6 +21,7 @@ import java.util.concurrent.CancellationException;
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ForgetCommand.class, AuditCommand.class, RepairCommand.class, MethodsCommand.class, UnlearnCommand.class,
                 AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
+                LmCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
 public final class LetheCommand implements Runnable {

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** Printing for people (short tables) and for tools (JSON on stdout). */
-final class Output {
+public final class Output {
 
     private Output() {
     }
 
-    static void json(PrintWriter out, Object value) {
+    public static void json(PrintWriter out, Object value) {
         try {
             out.println(Store.json().writeValueAsString(value));
         } catch (JsonProcessingException e) {

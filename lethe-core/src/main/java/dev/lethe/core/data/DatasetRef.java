@@ -25,13 +25,19 @@ import java.io.IOException;
  * @param perClass keep only the first N records of each class on each side (0 = all); image sets then
  *                 decode only those, which keeps a CIFAR-10 subset fast and small
  * @param seed seed of the split and the pseudo-subject assignment
+ * @param subset which part of a source to load, in the source's own words (for {@code tofu}: the forget split and
+ *               the number of retain authors, {@code forget01+18}); {@code null} = the source's default, and then
+ *               absent from the JSON, so a manifest written before it existed reads and writes back unchanged
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
                          Boolean header, int subjects, double testFraction, int trainLimit, int perClass,
-                         long seed) {
+                         long seed, String subset) {
 
     public DatasetRef {
+        if (subset != null && subset.isBlank()) {
+            throw new IllegalArgumentException("a data subset must not be blank; leave it out for the source's default");
+        }
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a data set name is required (see 'lethe datasets list')");
         }
@@ -47,6 +53,12 @@ public record DatasetRef(String name, String path, String labelColumn, String id
         if (perClass < 0) {
             throw new IllegalArgumentException("--per-class must be >= 0, got " + perClass);
         }
+    }
+
+    /** A reference to the whole of a source (its default subset). */
+    public DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
+                      Boolean header, int subjects, double testFraction, int trainLimit, int perClass, long seed) {
+        this(name, path, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass, seed, null);
     }
 
     /** The embedded digits with a seeded 80/20 split. */

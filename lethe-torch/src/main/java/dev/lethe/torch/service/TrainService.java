@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.TokenSequences;
+import dev.lethe.core.text.Tokenizer;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.store.ErasureHistory;
 import dev.lethe.core.store.SingleModelVersion;
@@ -17,6 +19,7 @@ import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
+import dev.lethe.torch.task.TaskMetrics;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
@@ -34,8 +37,10 @@ import java.util.Map;
 
 /**
  * Trains one model on loaded data into a new store: model file, manifest and a JSON report that
- * records the resolved config, seed, versions and data fingerprint. The CLI's {@code train} and
- * {@code demo} both call it.
+ * records the resolved config, seed, versions and data fingerprint. The CLI's {@code train}, {@code demo}
+ * and {@code lm train} call it. The model is evaluated with its task's own metrics ({@link TaskMetrics}):
+ * accuracy and loss for a classifier, token loss and perplexity for a language model, whose store also
+ * records the tokenizer its token ids came from.
  */
 public final class TrainService {
 
@@ -48,13 +53,15 @@ public final class TrainService {
      * @param store the store written
      * @param manifest its manifest
      * @param result the training run
-     * @param train evaluation on the training records
-     * @param test evaluation on the held-out records
+     * @param trainMetrics the task's metrics on the training records
+     * @param testMetrics the task's metrics on the held-out records
+     * @param train the classification view of the training records (per class, confusion); null for a language model
+     * @param test the classification view of the held-out records; null for a language model
      * @param report path of the JSON report
      * @param excludedEarlier records of the source left out because the store this one replaced had forgotten them
      */
-    public record Outcome(Store store, StoreManifest manifest, TrainResult result, Evaluation train, Evaluation test, Path report,
-                          int excludedEarlier) {
+    public record Outcome(Store store, StoreManifest manifest, TrainResult result, TaskMetrics trainMetrics, TaskMetrics testMetrics,
+                          Evaluation train, Evaluation test, Path report, int excludedEarlier) {
     }
 
     /** Trains {@code spec} with {@code config} on {@code data} into a store at {@code storeDir}. */
@@ -74,17 +81,33 @@ public final class TrainService {
      */
     public static Outcome train(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
                                 boolean replace, Device device, TrainListener listener) throws IOException {
+        return train(storeDir, source, spec, config, perturbation, replace, null, device, listener);
+    }
+
+    /**
+     * As {@link #train(Path, DatasetRef.Loaded, ModelSpec, TrainConfig, double, boolean, Device, TrainListener)}, for data of
+     * any task: {@code tokenizer} is the one a language model's token records were made with (the store records its name),
+     * null for a classifier's data.
+     */
+    public static Outcome train(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
+                                boolean replace, Tokenizer tokenizer, Device device, TrainListener listener) throws IOException {
         if (perturbation < 0 || !Double.isFinite(perturbation)) {
             throw new IllegalArgumentException("--perturbation must be >= 0, got " + perturbation);
         }
+        boolean tokens = source.train().content() instanceof TokenSequences;
+        if (tokens != (tokenizer != null)) {
+            throw new IllegalArgumentException(tokens
+                    ? source.train().name() + " holds token sequences: name the tokenizer their ids came from"
+                    : source.train().name() + " is a classifier's data: a tokenizer applies to a language model's text only");
+        }
         try (StoreLock lock = StoreLock.ifStore(storeDir)) {
-            return trainLocked(storeDir, source, spec, config, perturbation, replace, device, listener);
+            return trainLocked(storeDir, source, spec, config, perturbation, replace, tokenizer, device, listener);
         }
     }
 
     /** {@link #train}, holding the lock of the store it replaces (if any) from reading its history to the new manifest. */
     private static Outcome trainLocked(Path storeDir, DatasetRef.Loaded source, ModelSpec spec, TrainConfig config, double perturbation,
-                                       boolean replace, Device device, TrainListener listener) throws IOException {
+                                       boolean replace, Tokenizer tokenizer, Device device, TrainListener listener) throws IOException {
         ErasureHistory history = ErasureHistory.read(storeDir);
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
@@ -100,17 +123,25 @@ public final class TrainService {
             boolean finished = hook.finishes(model, config, perturbation);
             Map<String, Double> finishMetrics = finished ? hook.finish(model, data.train(), config, perturbation) : Map.of();
             Evaluator evaluator = new Evaluator();
-            Evaluation trainEval = evaluator.evaluate(model, train);
-            Evaluation testEval = evaluator.evaluate(model, test);
+            TaskMetrics trainMetrics = evaluator.metrics(model, train);
+            TaskMetrics testMetrics = evaluator.metrics(model, test);
+            boolean classifier = tokenizer == null;
+            Evaluation trainEval = classifier ? evaluator.evaluate(model, train) : null;
+            Evaluation testEval = classifier ? evaluator.evaluate(model, test) : null;
 
             String modelFile = Store.modelFileName(1);
             model.save(store.root().resolve(modelFile));
             String now = Instant.now().toString();
             Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("trainAccuracy", trainEval.accuracy());
-            metrics.put("testAccuracy", testEval.accuracy());
-            metrics.put("trainLoss", trainEval.meanLoss());
-            metrics.put("testLoss", testEval.meanLoss());
+            if (classifier) {
+                metrics.put("trainAccuracy", trainEval.accuracy());
+                metrics.put("testAccuracy", testEval.accuracy());
+                metrics.put("trainLoss", trainEval.meanLoss());
+                metrics.put("testLoss", testEval.meanLoss());
+            } else {
+                metrics.putAll(trainMetrics.recorded("train"));
+                metrics.putAll(testMetrics.recorded("test"));
+            }
             metrics.put("trainSeconds", result.seconds());
             TrainingSettings training = trainingConfig(config, device).withPerturbation(perturbation)
                     .withCarriedTombstones(history.tombstones().size());
@@ -118,7 +149,7 @@ public final class TrainService {
                 metrics.putAll(finishMetrics);
                 metrics.putAll(hook.keepState(store.root(), modelFile, model, data.train(), config, perturbation));
             }
-            StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data), modelInfo(spec, model),
+            StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data, tokenizer), modelInfo(spec, model),
                     training, new SingleModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
                     .withTombstones(history.tombstones().sorted(), history.digestKey());
             Map<String, Object> report = new LinkedHashMap<>();
@@ -127,20 +158,21 @@ public final class TrainService {
             report.put("excludedEarlier", excludedEarlier);
             report.put("epochLosses", result.epochLosses());
             report.put("samplesPerSecond", result.samplesPerSecond());
-            report.put("train", EvaluationReport.of(trainEval));
-            report.put("test", EvaluationReport.of(testEval));
+            report.put("train", classifier ? EvaluationReport.of(trainEval) : trainMetrics);
+            report.put("test", classifier ? EvaluationReport.of(testEval) : testMetrics);
             Path reportFile = store.writeReport("train-v1.json", report);
             // The manifest goes last: until it exists the folder is not a store, so a crash never
             // leaves a store that points at a model that was not written.
             store.writeManifest(manifest);
             KeyRotation.forWriting(store, null); // the store's key (secret.key, 0600) is made with the store
-            return new Outcome(store, store.readManifest(), result, trainEval, testEval, reportFile, excludedEarlier);
+            return new Outcome(store, store.readManifest(), result, trainMetrics, testMetrics, trainEval, testEval, reportFile,
+                    excludedEarlier);
         }
     }
 
-    static StoreManifest.DatasetInfo datasetInfo(DatasetRef.Loaded data) {
+    static StoreManifest.DatasetInfo datasetInfo(DatasetRef.Loaded data, Tokenizer tokenizer) {
         return new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
-                data.train().classNames());
+                data.train().classNames(), tokenizer == null ? null : tokenizer.name());
     }
 
     static StoreManifest.ModelInfo modelInfo(ModelSpec spec, ModelHandle model) {

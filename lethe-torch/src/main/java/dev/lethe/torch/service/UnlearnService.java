@@ -49,6 +49,9 @@ import java.util.Set;
  */
 public final class UnlearnService {
 
+    /** How many known subjects an error about an unknown one lists. */
+    private static final int KNOWN_SUBJECTS_SHOWN = 5;
+
     private UnlearnService() {
     }
 
@@ -90,6 +93,11 @@ public final class UnlearnService {
             List<String> purgedBefore = ModelFiles.purge(store); // what an interrupted run left
             TrainingHook hook = method.trainingHook();
             overrides = hook.unlearnOptions(overrides, manifest);
+            String tokenizer = manifest.dataset().tokenizer();
+            if (tokenizer != null && kind == ForgetKind.LABEL) {
+                throw new IllegalArgumentException("this store holds a language model: its records have no class to forget;"
+                        + " forget a subject (e.g. an author) or records instead");
+            }
             StoreData stored = StoreData.load(store);
             DatasetRef.Loaded data = stored.data();
             RecordSet train = data.train();
@@ -97,12 +105,15 @@ public final class UnlearnService {
             if (forget.isEmpty()) {
                 throw new IllegalArgumentException("no training record matches " + kind.name().toLowerCase(Locale.ROOT) + " " + values
                         + ": nothing to unlearn" + (stored.excludedTrain() > 0
-                        ? " (the " + stored.excludedTrain() + " records earlier requests forgot are left out)" : ""));
+                        ? " (the " + stored.excludedTrain() + " records earlier requests forgot are left out)" : "")
+                        + (kind == ForgetKind.SUBJECTS ? knownSubjects(train) : ""));
             }
             Set<Integer> forgetTest = kind == ForgetKind.LABEL ? Set.of() : RecordSelector.positions(data.test(), kind, values);
             RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
-            UnlearningData unlearningData = new UnlearningData(train.filter("forget", forget::contains),
-                    train.filter("retain", i -> !forget.contains(i)), test);
+            UnlearningData unlearningData = tokenizer == null
+                    ? new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test)
+                    : new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test,
+                    tokenizer);
             TrainConfig original = TrainService.originalConfig(manifest);
             SingleModelVersion current = manifest.currentSingle();
             int version = manifest.currentVersion() + 1;
@@ -152,6 +163,21 @@ public final class UnlearnService {
             purged.addAll(ModelFiles.purge(store));
             return new Outcome(version, receipt, purged);
         }
+    }
+
+    /** A few of the subjects {@code train} holds, for an error about a subject it does not hold. */
+    private static String knownSubjects(RecordSet train) {
+        Set<String> subjects = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < train.size() && subjects.size() < KNOWN_SUBJECTS_SHOWN + 1; i++) {
+            if (train.subject(i) != null) {
+                subjects.add(train.subject(i));
+            }
+        }
+        if (subjects.isEmpty()) {
+            return "; this store's records have no subjects";
+        }
+        List<String> shown = subjects.stream().limit(KNOWN_SUBJECTS_SHOWN).toList();
+        return "; known subjects: " + String.join(", ", shown) + (subjects.size() > shown.size() ? ", ..." : "");
     }
 
     /** Where the receipt of version {@code v} is written. */

@@ -65,10 +65,34 @@ public final class TofuSource implements DataSource {
 
     @Override
     public LoadedDataset read(DatasetRef ref) throws IOException {
-        TofuBenchmarkSet set = TofuBenchmarkSet.of(folder(ref), forgetSplit, retainAuthors, tokenizer);
+        TofuBenchmarkSet set = benchmark(ref);
         int holdoutCount = set.holdout().size();
         return new LoadedDataset(set.training(), QaRecords.of(set.training().name() + "/holdout", set.holdout(),
                 item -> RecordIds.indexed("holdout", item.index(), holdoutCount), tokenizer));
+    }
+
+    /**
+     * The benchmark subset {@code ref} names: its {@link DatasetRef#subset() subset} ({@link #subsetName}) if it has one,
+     * else this source's; what {@link #read} trains on and what an evaluation of the trained model asks about.
+     */
+    public TofuBenchmarkSet benchmark(DatasetRef ref) throws IOException {
+        String split = forgetSplit;
+        int retain = retainAuthors;
+        if (ref.subset() != null) {
+            String[] parts = ref.subset().split("\\+", -1);
+            if (parts.length != 2 || !parts[1].matches("\\d{1,4}")) {
+                throw new IllegalArgumentException("TOFU subset '" + ref.subset() + "' is not SPLIT+RETAIN_AUTHORS, e.g. "
+                        + subsetName(TofuBenchmarkSet.DEFAULT_SPLIT, TofuBenchmarkSet.DEFAULT_RETAIN_AUTHORS));
+            }
+            split = parts[0];
+            retain = Integer.parseInt(parts[1]);
+        }
+        return TofuBenchmarkSet.of(folder(ref), split, retain, tokenizer);
+    }
+
+    /** How a {@link DatasetRef#subset() data reference} names a subset: {@code forget01+18}. */
+    public static String subsetName(String forgetSplit, int retainAuthors) {
+        return forgetSplit + "+" + retainAuthors;
     }
 
     /** The TOFU folder {@code ref} names: its path (the folder itself or one with {@code tofu/}), else the configured data folder's {@code tofu/}. */
