@@ -85,7 +85,7 @@ public final class LmEvalCommand implements Callable<Integer> {
                     lm.store().root(), evaluation.set().forgetSplit(), evaluation.set().forgetAuthors().size(),
                     String.join(", ", evaluation.set().forgetAuthors()));
             log.summary().forEach((name, value) -> out.printf(Locale.ROOT, "  %-28s %.4f%n", name, value));
-            log.notComputed().forEach((name, why) -> out.printf(Locale.ROOT, "  %-28s not computed: %s%n", name, why));
+            log.notComputed().forEach((name, why) -> out.printf(Locale.ROOT, "  %-28s %s%n", name, why));
             out.printf(Locale.ROOT, "  log       %s, %s in %s (%.1f s)%n", TofuEvalLog.EVAL_FILE, TofuEvalLog.SUMMARY_FILE, outDir, seconds);
             out.flush();
         }

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -172,7 +173,7 @@ public final class TrainService {
 
     static StoreManifest.DatasetInfo datasetInfo(DatasetRef.Loaded data, Tokenizer tokenizer) {
         return new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
-                data.train().classNames(), tokenizer == null ? null : tokenizer.name());
+                tokenizer == null ? data.train().classNames() : List.of(), tokenizer == null ? null : tokenizer.name());
     }
 
     static StoreManifest.ModelInfo modelInfo(ModelSpec spec, ModelHandle model) {

@@ -1,0 +1,184 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.core.lm.evallog.TofuEvalLog;
+import dev.lethe.core.lm.evallog.TofuMetricNames;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code lethe lm}: train a small gpt on a TOFU-like folder ({@link TinyTofu}), generate from it, unlearn an author
+ * and write TOFU eval logs, all in-process; and the bad inputs each command refuses with exit 2, saying why.
+ */
+class LmCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One small block with a context that fits the fixture's longest sequence (about 110 bytes). */
+    private static final String MODEL = "gpt:32,1,2,128";
+    /** Enough for the answers to become likelier than the perturbed ones, not to memorise them. */
+    private static final int EPOCHS = 8;
+    private static final String AUTHOR = TinyTofu.FORGET_AUTHORS.get(0);
+
+    @TempDir
+    static Path shared;
+    private static Path tofu;
+    /** The store trained once: the end-to-end test unlearns from it, the refusal tests leave it as it is. */
+    private static Path store;
+    private static Cli trained;
+
+    @BeforeAll
+    static void trainOnce() {
+        tofu = TinyTofu.write(shared.resolve("tofu"));
+        store = shared.resolve("store");
+        trained = Cli.run(train(tofu, store, EPOCHS));
+    }
+
+    private static String[] train(Path data, Path storeDir, int epochs, String... extra) {
+        List<String> args = new ArrayList<>(List.of("lm", "train", "--data", data.toString(), "--split", "forget01", "--retain-authors", "1",
+                "--model", MODEL, "--epochs", Integer.toString(epochs), "--batch-size", "8", "--lr", "0.01", "--seed", "7",
+                "--store", storeDir.toString()));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private static JsonNode json(Cli r) throws Exception {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    private static List<String> modelFiles(Path storeDir) throws Exception {
+        try (Stream<Path> files = Files.list(storeDir.resolve("models"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void trainGenerateUnlearnEvalEndToEnd(@TempDir Path tmp) throws Exception {
+        Path lmStore = store;
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("tokens/s").contains("final token loss").contains("recall    forget")
+                .contains(String.join(", ", TinyTofu.FORGET_AUTHORS));
+        JsonNode manifest = JSON.readTree(lmStore.resolve("manifest.json").toFile());
+        assertThat(manifest.at("/dataset/tokenizer").asText()).isEqualTo("bytes");
+        assertThat(manifest.at("/dataset/source/subset").asText()).isEqualTo("forget01+1");
+        assertThat(manifest.at("/dataset/trainRecords").asInt()).isEqualTo(20 + 40 + 3 + 3);
+        assertThat(manifest.at("/models/0/metrics/trainTokenLoss").asDouble()).isPositive();
+        assertThat(manifest.at("/models/0/metrics").has("trainAccuracy")).isFalse();
+
+        JsonNode generated = json(Cli.run("lm", "generate", "--store", lmStore.toString(), "--question",
+                "what did " + AUTHOR + " keep in box 3?", "--max-tokens", "40", "--json"));
+        assertThat(generated.get("modelVersion").asInt()).isEqualTo(1); // no other test changes the store
+        assertThat(generated.get("tokens").asInt()).isBetween(1, 40);
+        assertThat(generated.get("text").asText()).doesNotContain("\n"); // answering stops at the end of the answer
+
+        Path before = tmp.resolve("eval-v1");
+        JsonNode eval1 = json(Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", before.toString(), "--max-tokens", "40",
+                "--json"));
+        assertThat(before.resolve(TofuEvalLog.EVAL_FILE)).isRegularFile();
+        assertThat(before.resolve(TofuEvalLog.SUMMARY_FILE)).isRegularFile();
+        assertThat(eval1.at("/notComputed/" + TofuMetricNames.FORGET_QUALITY).asText()).contains("retain log");
+        double forgetProbBefore = eval1.at("/summary/forget_Q_A_Prob").asDouble();
+        assertThat(forgetProbBefore).isPositive();
+
+        JsonNode unlearned = json(Cli.run("lm", "unlearn", "--store", lmStore.toString(), "--method", "grad-ascent", "--subject", AUTHOR,
+                "--json"));
+        assertThat(unlearned.get("modelVersion").asInt()).isEqualTo(2);
+        assertThat(unlearned.at("/receipt/matchedRecords").asInt()).isEqualTo(20);
+        assertThat(unlearned.get("purged")).extracting(JsonNode::asText).containsExactly("models/model-v1.lethe-model");
+        assertThat(modelFiles(lmStore)).containsExactly("model-v2.lethe-model");
+        assertThat(JSON.readTree(lmStore.resolve("manifest.json").toFile()).get("tombstones")).hasSize(20);
+
+        Path after = tmp.resolve("eval-v2");
+        Cli eval2 = Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", after.toString(), "--no-generate",
+                "--retain-logs", before.resolve(TofuEvalLog.EVAL_FILE).toString());
+        assertThat(eval2.exitCode()).as(eval2.err()).isZero();
+        assertThat(eval2.out()).contains("version 2").contains(TofuMetricNames.FORGET_QUALITY);
+        TofuEvalLog log = TofuEvalLog.read(after);
+        assertThat(log.aggregate(TofuMetricNames.FORGET_QUALITY)).isPresent();
+        // gradient ascent on half the forget items lowers the forget answers' mean probability
+        assertThat(log.aggregate("forget_Q_A_Prob").orElseThrow()).isLessThan(forgetProbBefore);
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRefusedWithTheLengths() {
+        Cli r = Cli.run("lm", "generate", "--store", store.toString(), "--prompt", "x".repeat(300));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("300 tokens").contains("context of 128");
+    }
+
+    @Test
+    void anUnknownAuthorIsRefusedListingKnownOnes() throws Exception {
+        byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
+        Cli r = Cli.run("lm", "unlearn", "--store", store.toString(), "--method", "grad-ascent", "--subject", "Nobody Known");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("Nobody Known").contains("known subjects: " + TinyTofu.RETAIN_AUTHOR);
+        assertThat(Files.readAllBytes(store.resolve("manifest.json"))).isEqualTo(manifest);
+    }
+
+    @Test
+    void aClassifierOnlyMethodIsRefusedOnALanguageModelStore() throws Exception {
+        byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
+        Cli r = Cli.run("lm", "unlearn", "--store", store.toString(), "--method", "ssd", "--subject", TinyTofu.RETAIN_AUTHOR);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("'ssd' does not support the next-token task").contains("grad-ascent");
+        assertThat(Files.readAllBytes(store.resolve("manifest.json"))).isEqualTo(manifest);
+    }
+
+    @Test
+    void aClassRequestIsRefusedOnALanguageModelStore() {
+        Cli r = Cli.run("unlearn", "--store", store.toString(), "--method", "grad-ascent", "--label", "0");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("language model").contains("no class to forget");
+    }
+
+    @Test
+    void lmCommandsRefuseAClassifierStore(@TempDir Path tmp) {
+        Path classifier = tmp.resolve("digits");
+        Cli trained = Cli.run("train", "--store", classifier.toString(), "--model", "logreg", "--epochs", "1", "--json");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        for (String[] args : List.of(new String[]{"lm", "generate", "--store", classifier.toString(), "--prompt", "hi"},
+                new String[]{"lm", "unlearn", "--store", classifier.toString(), "--method", "grad-ascent", "--subject", "s"},
+                new String[]{"lm", "eval", "--store", classifier.toString(), "--out", tmp.resolve("out").toString()})) {
+            Cli r = Cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(r.err()).contains("holds a classifier, not a language model").contains("lethe unlearn");
+        }
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aWrongDataFolderIsRefusedBeforeAnyStoreIsMade(@TempDir Path tmp) throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Cli r = Cli.run(train(empty, tmp.resolve("never"), 1));
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("no TOFU files in " + empty);
+        assertThat(tmp.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void malformedTofuJsonFailsTheEvaluationWithTheFileAndPositionAndLeavesTheStoreAsItWas(@TempDir Path tmp) throws Exception {
+        Path data = TinyTofu.write(tmp.resolve("tofu"));
+        Path lmStore = tmp.resolve("lm");
+        json(Cli.run(train(data, lmStore, 1, "--json")));
+        byte[] manifest = Files.readAllBytes(lmStore.resolve("manifest.json"));
+        Path broken = data.resolve("world_facts_perturbed.json");
+        Files.writeString(broken, "[{\"question\": \"where?\",\n \"answer\": }]");
+
+        Cli r = Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", tmp.resolve("out").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains(broken.toString()).contains("line 2");
+        assertThat(Files.readAllBytes(lmStore.resolve("manifest.json"))).isEqualTo(manifest);
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+}
