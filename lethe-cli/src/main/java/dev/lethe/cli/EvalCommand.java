@@ -72,6 +72,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (s.readManifest().usesSisa()) {
             return evaluateEnsemble(out, s, device);
         }
+        if (s.readManifest().dataset().holdsTokens()) {
+            throw new IllegalArgumentException(store + " holds a language model: evaluate it with 'lethe lm eval --store " + store + " --out DIR'");
+        }
         if (reference != null) {
             return compareWithReference(out, s, device);
         }

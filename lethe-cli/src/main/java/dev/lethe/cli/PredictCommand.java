@@ -64,6 +64,9 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         float[][] vectors = inputs.vectors != null ? parseVectors(inputs.vectors) : readFile(inputs.file, header);
         Store s = Store.open(store);
+        if (s.readManifest().dataset().holdsTokens()) {
+            throw new IllegalArgumentException(store + " holds a language model, which predicts text, not classes: use 'lethe lm generate'");
+        }
         Device device = run.startEngine();
         int version = s.readManifest().currentVersion();
         List<String> classNames = s.readManifest().dataset().classNames();

@@ -77,13 +77,13 @@ class LmCommandTest {
         assertThat(manifest.at("/models/0/metrics").has("trainAccuracy")).isFalse();
 
         JsonNode generated = json(Cli.run("lm", "generate", "--store", lmStore.toString(), "--question",
-                "what did " + AUTHOR + " keep in box 3?", "--max-tokens", "40", "--json"));
+                "what did " + AUTHOR + " keep in box 3?", "--max-tokens", "24", "--json"));
         assertThat(generated.get("modelVersion").asInt()).isEqualTo(1); // no other test changes the store
-        assertThat(generated.get("tokens").asInt()).isBetween(1, 40);
+        assertThat(generated.get("tokens").asInt()).isBetween(1, 24);
         assertThat(generated.get("text").asText()).doesNotContain("\n"); // answering stops at the end of the answer
 
         Path before = tmp.resolve("eval-v1");
-        JsonNode eval1 = json(Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", before.toString(), "--max-tokens", "40",
+        JsonNode eval1 = json(Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", before.toString(), "--max-tokens", "24",
                 "--json"));
         assertThat(before.resolve(TofuEvalLog.EVAL_FILE)).isRegularFile();
         assertThat(before.resolve(TofuEvalLog.SUMMARY_FILE)).isRegularFile();
@@ -140,6 +140,16 @@ class LmCommandTest {
         Cli r = Cli.run("unlearn", "--store", store.toString(), "--method", "grad-ascent", "--label", "0");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err()).contains("language model").contains("no class to forget");
+    }
+
+    @Test
+    void classifierCommandsRefuseALanguageModelStoreNamingTheLmCommand() {
+        Cli eval = Cli.run("eval", "--store", store.toString());
+        assertThat(eval.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(eval.err()).contains("holds a language model").contains("lethe lm eval");
+        Cli predict = Cli.run("predict", "--store", store.toString(), "--features", "1,2");
+        assertThat(predict.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(predict.err()).contains("holds a language model").contains("lethe lm generate");
     }
 
     @Test
