@@ -108,6 +108,12 @@ class LmCommandTest {
         assertThat(log.aggregate(TofuMetricNames.FORGET_QUALITY)).isPresent();
         // gradient ascent on half the forget items lowers the forget answers' mean probability
         assertThat(log.aggregate("forget_Q_A_Prob").orElseThrow()).isLessThan(forgetProbBefore);
+
+        // a retain model's own row: its --out folder is its retain log, and its truth ratios match themselves exactly
+        Path own = tmp.resolve("own");
+        json(Cli.run("lm", "eval", "--store", lmStore.toString(), "--out", own.toString(), "--no-generate", "--retain-logs", own.toString(),
+                "--json"));
+        assertThat(TofuEvalLog.read(own).aggregate(TofuMetricNames.FORGET_QUALITY)).contains(1.0);
     }
 
     @Test
