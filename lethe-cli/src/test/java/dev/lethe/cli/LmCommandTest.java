@@ -117,6 +117,13 @@ class LmCommandTest {
     }
 
     @Test
+    void lmListsItsSubcommands() {
+        Cli help = Cli.run("lm", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("train").contains("generate").contains("unlearn").contains("eval");
+    }
+
+    @Test
     void aPromptLongerThanTheContextIsRefusedWithTheLengths() {
         Cli r = Cli.run("lm", "generate", "--store", store.toString(), "--prompt", "x".repeat(300));
         assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
