@@ -75,6 +75,7 @@ class LmScorerTest {
                 }
             }
             assertThat(k).isEqualTo(alternatives.size());
+            assertThat(new LmScorer(bytes, LmScorer.Options.full()).score(model, List.of())).isEmpty();
             // A trained bigram table tells answers apart: the item's own answer is not scored like a wrong one.
             assertThat(scores.get(3).perturbedMeanNlls()[1]).isNotCloseTo(scores.get(3).meanNll(), within(0.05));
         }
