@@ -7,6 +7,8 @@ import dev.lethe.core.text.ByteTokenizer;
 import dev.lethe.torch.Spread;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.NextTokenTaskTest;
+import dev.lethe.torch.train.Cancellation;
+import dev.lethe.torch.train.TrainListener;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +35,7 @@ class LanguageModelMethodsTest {
     /**
      * Each method with its options and the smallest margin asserted: (forget answer-loss rise) − (retain
      * answer-loss rise), in nats per token. Measured over seed shifts 0..2 (docs/TESTING.md); each bound is
-     * about half the smallest margin seen.
+     * about half the smallest margin seen (docs/TESTING.md has the table).
      */
     static Stream<Arguments> runs() {
         return Stream.of(
@@ -41,7 +44,7 @@ class LanguageModelMethodsTest {
                 run(SimNpo.NAME, Map.of("simnpo.learningRate", "0.03", "simnpo.epochs", "5"), 1.3),
                 run(RepresentationMisdirection.NAME,
                         Map.of("rmu.learningRate", "0.1", "rmu.steeringScale", "5", "rmu.alpha", "1", "rmu.epochs", "5"), 0.5),
-                run(IdkTuning.NAME, Map.of("idk.learningRate", "0.1"), 0.7));
+                run(IdkTuning.NAME, Map.of("idk.learningRate", "0.1"), 0.6));
     }
 
     private static Arguments run(String method, Map<String, String> options, double margin) {
@@ -85,6 +88,20 @@ class LanguageModelMethodsTest {
              UnlearningRun run = UnlearningRun.run(new IdkTuning(), Map.of("idk.learningRate", "0.1"), original, data, context())) {
             double drop = TwoSubjectText.answerLoss(original, refused) - TwoSubjectText.answerLoss(run.model(), refused);
             assertThat(Spread.measure("idk tiny-lm refusal answer-loss drop", drop)).isGreaterThan(1.5);
+        }
+    }
+
+    /** The language-model-only method keeps MethodBaseTest's promise on its own data: a cancelled run closes its copy. */
+    @Test
+    void aCancelledIdkRunClosesTheModelItStartedFrom() {
+        Cancellation cancelled = new Cancellation();
+        cancelled.cancel();
+        try (ModelHandle original = TwoSubjectText.trained()) {
+            int before = original.manager().getManagedArrays().size();
+            assertThatThrownBy(() -> UnlearningRun.run(new IdkTuning(), Map.of(), original, TwoSubjectText.data(),
+                    new UnlearningContext(3, TwoSubjectText.CONFIG, TrainListener.NONE, cancelled)))
+                    .isInstanceOf(CancellationException.class);
+            assertThat(original.manager().getManagedArrays()).hasSize(before);
         }
     }
 
