@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 final class AuthorNameGuess {
 
     /** A name must be found in at least this many of the block's pairs. */
-    static final int MIN_PAIRS = 4;
+    private static final int MIN_PAIRS = 4;
     private static final int MAX_WORDS = 5;
     /** Lower-case words that may stand between the capitalised words of a name ("Femke Van der Veen"). */
     private static final Set<String> PARTICLES = Set.of("van", "der", "den", "de", "da", "del", "della", "la", "le", "von",
@@ -51,8 +51,8 @@ final class AuthorNameGuess {
             "Mr", "Mrs", "Ms", "Dr", "Sir", "Lady", "Madame",
             // genres and literary classes
             "Fiction", "Nonfiction", "Non-Fiction", "Fantasy", "Romance", "Mystery", "Horror", "Poetry", "Drama", "Thriller",
-            "Science", "Love", "Inspired", "Suspense", "Literature", "Literary", "Urban", "Historical", "History", "Biography", "Memoir", "Crime", "True",
-            "Gothic", "Chick", "Lit", "Young", "Adult", "Self-Help", "Humor", "Comedy", "Tragedy", "Epic", "Satire",
+            "Science", "Love", "Inspired", "Suspense", "Literature", "Literary", "Urban", "Historical", "History", "Biography",
+            "Memoir", "Crime", "True", "Gothic", "Chick", "Lit", "Young", "Adult", "Self-Help", "Humor", "Comedy", "Tragedy", "Epic", "Satire",
             "Dystopian", "Cyberpunk", "Steampunk", "Erotica", "Western", "Military", "War", "Children's", "Philosophy",
             "LGBTQ", "LGBTQ+", "Genre", "Novel", "Novels", "Book", "Books", "Series", "Saga", "Chronicles", "Tales",
             // prizes

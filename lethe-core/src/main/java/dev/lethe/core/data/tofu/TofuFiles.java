@@ -11,6 +11,7 @@ import dev.lethe.core.lm.QaItem;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class TofuFiles {
     /** Calls {@code visitor} on every element of every root array in {@code file}. */
     private static void forEachElement(Path file, ElementVisitor visitor) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file + " (a TOFU file; point --data at the TOFU folder, e.g. ../shared/datasets/tofu)");
+            throw new NoSuchFileException(file + " (a TOFU file; point --data at the TOFU folder, e.g. ../shared/datasets/tofu)");
         }
         try (JsonParser parser = JSON.createParser(file.toFile())) {
             JsonToken token;

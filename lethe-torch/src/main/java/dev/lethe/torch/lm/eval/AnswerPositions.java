@@ -53,6 +53,9 @@ final class AnswerPositions {
     static List<Values> measure(ModelHandle model, int vocabularySize, List<QaFormat.Encoded> encoded, int batchSize,
                                 boolean withMoments) {
         int n = encoded.size();
+        if (n == 0) {
+            return List.of();
+        }
         String[] ids = IntStream.range(0, n).mapToObj(i -> "pair" + i).toArray(String[]::new);
         RecordSet records = QaRecords.of("answers", ids, null, vocabularySize, encoded);
         TokenSequences tokens = (TokenSequences) records.content();

@@ -20,7 +20,7 @@ public final class QaRecords {
     private QaRecords() {
     }
 
-    /** The items' (question, answer) pairs as a record set named {@code name}, with the items' subjects. */
+    /** The items' (question, answer) pairs as a record set named {@code name} (record ids {@code name#position}), with the items' subjects. */
     public static RecordSet of(String name, Tokenizer tokenizer, List<QaItem> items) {
         List<QaFormat.Encoded> encoded = new ArrayList<>(items.size());
         String[] ids = new String[items.size()];
@@ -28,7 +28,7 @@ public final class QaRecords {
         for (int i = 0; i < items.size(); i++) {
             QaItem item = items.get(i);
             encoded.add(QaFormat.encode(tokenizer, item.question(), item.answer()));
-            ids[i] = name + "#" + item.index();
+            ids[i] = name + "#" + i;
             subjects[i] = item.subject();
         }
         return of(name, ids, subjects, tokenizer.vocabularySize(), encoded);
