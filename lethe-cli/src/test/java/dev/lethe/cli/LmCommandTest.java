@@ -46,7 +46,7 @@ class LmCommandTest {
 
     private static String[] train(Path data, Path storeDir, int epochs, String... extra) {
         List<String> args = new ArrayList<>(List.of("lm", "train", "--data", data.toString(), "--split", "forget01", "--retain-authors", "1",
-                "--model", MODEL, "--epochs", Integer.toString(epochs), "--batch-size", "8", "--lr", "0.01", "--seed", "7",
+                "--model", MODEL, "--epochs", Integer.toString(epochs), "--batch-size", "8", "--lr", "0.01", "--warmup", "5", "--seed", "7",
                 "--store", storeDir.toString()));
         args.addAll(Arrays.asList(extra));
         return args.toArray(String[]::new);
@@ -75,6 +75,8 @@ class LmCommandTest {
         assertThat(manifest.at("/dataset/trainRecords").asInt()).isEqualTo(20 + 40 + 3 + 3);
         assertThat(manifest.at("/models/0/metrics/trainTokenLoss").asDouble()).isPositive();
         assertThat(manifest.at("/models/0/metrics").has("trainAccuracy")).isFalse();
+        assertThat(manifest.at("/training/optimizer").asText()).isEqualTo("adamw");
+        assertThat(manifest.at("/training/schedule/warmupSteps").asInt()).isEqualTo(5);
 
         JsonNode generated = json(Cli.run("lm", "generate", "--store", lmStore.toString(), "--question",
                 "what did " + AUTHOR + " keep in box 3?", "--max-tokens", "24", "--json"));

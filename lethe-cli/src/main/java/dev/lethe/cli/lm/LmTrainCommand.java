@@ -10,10 +10,10 @@ import dev.lethe.core.data.tofu.TofuSource;
 import dev.lethe.core.text.ByteTokenizer;
 import dev.lethe.core.text.Tokenizer;
 import dev.lethe.torch.lm.GptFamily;
+import dev.lethe.torch.lm.LmTrainConfig;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.LmTrainService;
 import dev.lethe.torch.train.ConsoleProgress;
-import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 import picocli.CommandLine.Command;
@@ -69,10 +69,20 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.003", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "0.003", description = "AdamW's peak learning rate, reached after the warm-up. Default: ${DEFAULT-VALUE}.")
     float learningRate;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "100", description = "Updates of linear warm-up to the peak rate. Default: ${DEFAULT-VALUE}.")
+    int warmupSteps;
+
+    @Option(names = "--floor-lr", defaultValue = "0.0003",
+            description = "The rate the cosine decays to by the last update (at most --lr). Default: ${DEFAULT-VALUE}.")
+    float floorLearningRate;
+
+    @Option(names = "--clip", defaultValue = "1", description = "The bound on the global gradient norm. Default: ${DEFAULT-VALUE}.")
+    float clipNorm;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     float weightDecay;
 
     @Mixin
@@ -86,7 +96,9 @@ public final class LmTrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Tokenizer tokenizer = ByteTokenizer.INSTANCE;
         ModelSpec modelSpec = GptFamily.spec(model, tokenizer.vocabularySize());
-        TrainConfig config = new TrainConfig(epochs, batchSize, OptimizerKind.ADAM, learningRate, 0f, weightDecay, run.seed);
+        // the recipe of ../shared/lm-probe.md: AdamW, warm-up then cosine, clipping, length buckets; the store records and replays it
+        TrainConfig config = new LmTrainConfig(epochs, batchSize, learningRate, warmupSteps, floorLearningRate, weightDecay, clipNorm,
+                run.seed).toTrainConfig();
         DatasetRef ref = new DatasetRef(dataset, data == null ? null : data.toAbsolutePath().normalize().toString(), null, null, null,
                 null, 0, 0.2, 0, 0, run.seed, TofuSource.subsetName(split, retainAuthors));
         Device device = run.startEngine();
@@ -115,9 +127,11 @@ public final class LmTrainCommand implements Callable<Integer> {
                 o.benchmark().training().name(), manifest.dataset().trainRecords(), manifest.dataset().testRecords(),
                 manifest.dataset().fingerprint().substring(0, 12));
         out.printf(Locale.ROOT, "            forget authors: %s%n", String.join(", ", o.benchmark().forgetAuthors()));
-        out.printf(Locale.ROOT, "  model     %s (%,d parameters), tokenizer %s, adam lr %s, %d epochs, batch %d, seed %d, %d threads%n",
-                manifest.model().spec(), manifest.model().parameters(), manifest.dataset().tokenizer(), learningRate, epochs, batchSize,
-                run.seed, run.threads);
+        out.printf(Locale.ROOT, "  model     %s (%,d parameters), tokenizer %s, %d epochs, batch %d, seed %d, %d threads%n",
+                manifest.model().spec(), manifest.model().parameters(), manifest.dataset().tokenizer(), epochs, batchSize, run.seed,
+                run.threads);
+        out.printf(Locale.ROOT, "  recipe    adamw, lr %s after %d warm-up updates, cosine to %s, clip %s, weight decay %s, length buckets%n",
+                learningRate, warmupSteps, floorLearningRate, clipNorm, weightDecay);
         out.printf(Locale.ROOT, "  training  %.1f s, %,.0f tokens/s, final token loss %.4f%n",
                 o.trained().result().seconds(), o.tokensPerSecond(), o.trained().result().finalLoss());
         out.printf(Locale.ROOT, "  recall    forget %s   retain %s   (exact greedy: teacher-forced argmax is the answer at every"
