@@ -13,6 +13,8 @@ import dev.lethe.core.lm.evallog.TofuEvalLogBuilder;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.text.Tokenizer;
 import dev.lethe.core.text.Tokenizers;
+import dev.lethe.torch.lm.eval.Answerer;
+import dev.lethe.torch.lm.eval.GreedyAnswerer;
 import dev.lethe.torch.lm.eval.LmScorer;
 import dev.lethe.torch.model.ModelHandle;
 
@@ -71,17 +73,24 @@ public final class TofuEvaluation {
         return set;
     }
 
-    /** Per-item scores of every evaluation split. */
-    public Map<EvalSplit, List<ItemScores>> score(ModelHandle model, LmScorer.Options options) {
+    /**
+     * Per-item scores of every evaluation split that has items (a subset with no retain author has no retain split):
+     * teacher-forced values from {@code model}, answers from {@code answerer} (whatever stands in front of the model,
+     * e.g. an output filter; {@code null}: none).
+     */
+    public Map<EvalSplit, List<ItemScores>> score(ModelHandle model, LmScorer.Options options, Answerer answerer) {
         LmScorer scorer = new LmScorer(tokenizer, options);
-        Map<EvalSplit, List<ItemScores>> splits = new EnumMap<>(EvalSplit.class);
-        splits.put(EvalSplit.FORGET, scorer.score(model, set.forget()));
-        splits.put(EvalSplit.RETAIN, scorer.score(model, set.retain()));
-        splits.put(EvalSplit.REAL_AUTHORS, scorer.score(model, set.realAuthors()));
-        splits.put(EvalSplit.WORLD_FACTS, scorer.score(model, set.worldFacts()));
         // holdout items only feed the membership AUCs (their NLLs); they need no alternatives and no generation
-        splits.put(EvalSplit.HOLDOUT, new LmScorer(tokenizer, new LmScorer.Options(options.batchSize(), false, false,
-                options.maxNewTokens())).score(model, set.holdout()));
+        LmScorer nllOnly = new LmScorer(tokenizer, new LmScorer.Options(options.batchSize(), false, false, options.maxNewTokens()));
+        Map<EvalSplit, List<ItemScores>> splits = new EnumMap<>(EvalSplit.class);
+        Map<EvalSplit, List<QaItem>> items = Map.of(EvalSplit.FORGET, set.forget(), EvalSplit.RETAIN, set.retain(),
+                EvalSplit.REAL_AUTHORS, set.realAuthors(), EvalSplit.WORLD_FACTS, set.worldFacts(), EvalSplit.HOLDOUT, set.holdout());
+        for (EvalSplit split : EvalSplit.values()) {
+            List<QaItem> splitItems = items.get(split);
+            if (!splitItems.isEmpty()) {
+                splits.put(split, split == EvalSplit.HOLDOUT ? nllOnly.score(model, splitItems) : scorer.score(model, splitItems, answerer));
+            }
+        }
         return splits;
     }
 
@@ -92,11 +101,20 @@ public final class TofuEvaluation {
      * {@code outDir} itself (a retain model's own row), against itself, as OpenUnlearning's reference rows are.
      */
     public TofuEvalLog evaluate(ModelHandle model, LmScorer.Options options, Path outDir, Path retainLog) {
+        return evaluate(model, options, options.generate() ? new GreedyAnswerer(model, tokenizer, options.maxNewTokens()) : null,
+                outDir, retainLog);
+    }
+
+    /**
+     * As {@link #evaluate(ModelHandle, LmScorer.Options, Path, Path)}, with the answers from {@code answerer} ({@code null}:
+     * none): what {@code lethe bench tofu} evaluates a model behind an output filter with.
+     */
+    public TofuEvalLog evaluate(ModelHandle model, LmScorer.Options options, Answerer answerer, Path outDir, Path retainLog) {
         Path ownLog = outDir.resolve(TofuEvalLog.EVAL_FILE).toAbsolutePath().normalize();
         boolean self = retainLog != null && isOwnLog(retainLog.toAbsolutePath().normalize(), ownLog);
         // another model's log is read before the scoring, so that a bad one fails before the slow part
         Optional<RetainLog> reference = retainLog == null || self ? Optional.empty() : Optional.of(RetainLog.read(retainLog));
-        Map<EvalSplit, List<ItemScores>> splits = score(model, options);
+        Map<EvalSplit, List<ItemScores>> splits = score(model, options, answerer);
         if (self) {
             TofuEvalLogBuilder.build(splits).write(outDir); // the log forget quality is then read back from
             reference = Optional.of(RetainLog.read(ownLog));
