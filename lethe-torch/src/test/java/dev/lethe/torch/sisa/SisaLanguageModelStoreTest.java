@@ -94,7 +94,7 @@ class SisaLanguageModelStoreTest {
     }
 
     @Test
-    void tokenDataNeedsTheTokenizerItsIdsCameFrom(@TempDir Path dir) {
+    void tokenDataNeedsTheTokenizerItsIdsCameFromAndMixesDistributions(@TempDir Path dir) {
         DatasetRef.Loaded data = AuthorQa.loaded();
         assertThatThrownBy(() -> SisaService.train(dir.resolve("none"), data, SisaTokenExactnessTest.CONFIG, Device.cpu(),
                 TrainListener.NONE, e -> {
@@ -108,6 +108,14 @@ class SisaLanguageModelStoreTest {
                 }))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tokenizer 'bytes' has 256 token ids but model tiny-lm:8 predicts 100");
+        SisaConfig vote = new SisaConfig(SisaTokenExactnessTest.CONFIG.plan(), AuthorQa.TINY_LM, SisaTokenExactnessTest.CONFIG.train(),
+                Aggregation.MAJORITY_VOTE, 2);
+        assertThatThrownBy(() -> SisaService.train(dir.resolve("vote"), data, vote, false, ShardExecutors.local(),
+                ByteTokenizer.INSTANCE, Device.cpu(), TrainListener.NONE, e -> {
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use the softmax aggregation");
         assertThat(dir.resolve("none")).doesNotExist();
+        assertThat(dir.resolve("vote")).doesNotExist();
     }
 }
