@@ -18,10 +18,10 @@ class GeneratorTest {
     @Test
     void greedyDecodingWithTheCacheGivesTheTokensOfFullForwardPasses() {
         try (ModelHandle model = GptFamilyTest.tiny(5)) {
-            GenerationConfig greedy = GenerationConfig.greedy(40, -1);
+            GenerationConfig greedy = GenerationConfig.greedy(24, -1);
             int[] cached = Generator.generate(model, PROMPT, greedy);
             int[] uncached = Generator.generate(model, PROMPT, greedy.withCache(false));
-            assertThat(cached).hasSize(40).containsExactly(uncached);
+            assertThat(cached).hasSize(24).containsExactly(uncached);
             // and each greedy token is the argmax of a full forward pass over what came before it
             int[] sequence = java.util.Arrays.copyOf(PROMPT, PROMPT.length + 1);
             sequence[PROMPT.length] = cached[0];
@@ -36,15 +36,15 @@ class GeneratorTest {
     @Test
     void sampledDecodingWithTheCacheMatchesTheUncachedPathAndFollowsTheSeed() {
         try (ModelHandle model = GptFamilyTest.tiny(6)) {
-            GenerationConfig sampled = new GenerationConfig(30, 1.5f, 20, 7L, -1, true);
+            GenerationConfig sampled = new GenerationConfig(16, 1.5f, 20, 7L, -1, true);
             int[] cached = Generator.generate(model, PROMPT, sampled);
             assertThat(Generator.generate(model, PROMPT, sampled.withCache(false))).containsExactly(cached);
             assertThat(Generator.generate(model, PROMPT, sampled)).containsExactly(cached);
-            int[] otherSeed = Generator.generate(model, PROMPT, new GenerationConfig(30, 1.5f, 20, 8L, -1, true));
+            int[] otherSeed = Generator.generate(model, PROMPT, new GenerationConfig(16, 1.5f, 20, 8L, -1, true));
             assertThat(otherSeed).isNotEqualTo(cached);
             // top-1 sampling is greedy decoding
-            assertThat(Generator.generate(model, PROMPT, new GenerationConfig(30, 1.5f, 1, 7L, -1, true)))
-                    .containsExactly(Generator.generate(model, PROMPT, GenerationConfig.greedy(30, -1)));
+            assertThat(Generator.generate(model, PROMPT, new GenerationConfig(16, 1.5f, 1, 7L, -1, true)))
+                    .containsExactly(Generator.generate(model, PROMPT, GenerationConfig.greedy(16, -1)));
         }
     }
 

@@ -60,8 +60,8 @@ class ModelFamilyPlugInTest {
         assertThatThrownBy(() -> ModelSpec.parse("residual:0", new int[]{64}, 10)).hasMessageContaining("the width must be positive, got 0");
         // and an unknown name lists every registered family
         assertThatThrownBy(() -> ModelSpec.parse("transformer", new int[]{64}, 10))
-                .hasMessage("unknown model 'transformer': use logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], residual[:width] or tiny-lm[:width]");
-        assertThatThrownBy(() -> ModelFamilies.get("transformer")).hasMessageContaining("logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], residual[:width] or tiny-lm[:width]");
+                .hasMessage("unknown model 'transformer': use logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], residual[:width] or tiny-lm[:width]");
+        assertThatThrownBy(() -> ModelFamilies.get("transformer")).hasMessageContaining("logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], residual[:width] or tiny-lm[:width]");
     }
 
     @Test
