@@ -2,9 +2,14 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.TokenSequences;
+import dev.lethe.core.text.ByteTokenizer;
+import dev.lethe.core.text.Tokenizer;
+import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.sisa.Receipt;
+import dev.lethe.torch.sisa.ShardExecutors;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
 import dev.lethe.torch.train.ConsoleProgress;
@@ -29,16 +34,20 @@ final class SisaCommands {
         var aggregation = sisa.aggregation();
         Device device = run.startEngine();
         DatasetRef.Loaded data = ref.load();
-        ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
+        // token data (tofu, tinyshakespeare) trains a language model: the registered text sources encode UTF-8 bytes
+        Tokenizer tokenizer = data.train().content() instanceof TokenSequences ? ByteTokenizer.INSTANCE : null;
+        ModelSpec modelSpec = tokenizer == null ? model.spec(data.train().featureShape(), data.train().numClasses())
+                : languageModel(model.model, tokenizer);
         SisaConfig config = new SisaConfig(plan, modelSpec, trainConfig, aggregation, run.threads);
-        SisaService.Outcome o = SisaService.train(store, data, config, replace, device, progress(run, "sisa train"), e -> {
-        });
+        SisaService.Outcome o = SisaService.train(store, data, config, replace, ShardExecutors.local(), tokenizer, device,
+                progress(run, "sisa train"), e -> {
+                });
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", o.store().root().toString());
             doc.put("manifest", o.manifest());
             doc.put("trainSeconds", o.seconds());
-            doc.put("test", EvaluationReport.of(o.test()));
+            doc.put("test", o.test() != null ? EvaluationReport.of(o.test()) : o.testMetrics());
             Output.json(out, doc);
         } else {
             out.printf(Locale.ROOT, "  data      %s: %d train / %d test records, fingerprint %s…%n", data.ref().name(),
@@ -52,11 +61,25 @@ final class SisaCommands {
                     plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                     aggregation.name().toLowerCase(Locale.ROOT).replace('_', ' '), modelSpec.name(), trainConfig.epochs());
             out.printf(Locale.ROOT, "  training  %.1f s for %d checkpoints%n", o.seconds(), o.slices().size());
-            out.printf(Locale.ROOT, "  accuracy  ensemble test %s%n", Output.pct(o.test().accuracy()));
+            if (o.test() != null) {
+                out.printf(Locale.ROOT, "  accuracy  ensemble test %s%n", Output.pct(o.test().accuracy()));
+            } else {
+                out.printf(Locale.ROOT, "  test      token loss %.4f nat, perplexity %.2f (mean of the shards' distributions)%n",
+                        o.testMetrics().value("token-loss"), o.testMetrics().value("perplexity"));
+            }
             out.printf(Locale.ROOT, "  store     %s (manifest.json, data/, checkpoints/, ledger.db)%n", o.store().root());
             out.flush();
         }
         return o;
+    }
+
+    /** The language model {@code --model} names for token data: a {@code gpt} over the tokenizer's vocabulary. */
+    private static ModelSpec languageModel(String text, Tokenizer tokenizer) {
+        if (!text.equals(GptFamily.NAME) && !text.startsWith(GptFamily.NAME + ":")) {
+            throw new IllegalArgumentException("this data set holds text, which trains a language model: use --model "
+                    + GptFamily.NAME + "[:width,layers,heads,context] (got '" + text + "')");
+        }
+        return GptFamily.spec(text, tokenizer.vocabularySize());
     }
 
     static TrainListener progress(RunOptions run, String task) {

@@ -22,6 +22,8 @@ final class GenerateApi {
 
     /** The most tokens one call may ask for. */
     static final int MAX_TOKENS = 1_024;
+    /** The highest temperature accepted: far flatter than any useful sampling, and still a finite divisor. */
+    static final int MAX_TEMPERATURE = 100;
     /** Tokens generated when the call does not say. */
     static final int DEFAULT_TOKENS = 64;
 
@@ -46,7 +48,7 @@ final class GenerateApi {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("prompt", Map.of("type", "string", "minLength", 1, "maxLength", JsonBody.MAX_STRING));
         properties.put("maxTokens", Map.of("type", "integer", "minimum", 1, "maximum", MAX_TOKENS, "default", DEFAULT_TOKENS));
-        properties.put("temperature", Map.of("type", "number", "minimum", 0, "default", 0));
+        properties.put("temperature", Map.of("type", "number", "minimum", 0, "maximum", MAX_TEMPERATURE, "default", 0));
         properties.put("topK", Map.of("type", "integer", "minimum", 0, "default", 0));
         properties.put("seed", Map.of("type", "integer", "default", 0));
         Map<String, Object> body = Map.of("type", "object", "required", List.of("prompt"), "properties", properties);
@@ -69,7 +71,7 @@ final class GenerateApi {
             throw ApiException.badRequest("prompt", "'prompt' must be a non-empty string: the text to continue");
         }
         GenerationConfig config = new GenerationConfig((int) body.optionalInteger("maxTokens", 1, MAX_TOKENS, DEFAULT_TOKENS),
-                (float) body.optionalNumber("temperature", 0, 100, 0), (int) body.optionalInteger("topK", 0, Integer.MAX_VALUE, 0),
+                (float) body.optionalNumber("temperature", 0, MAX_TEMPERATURE, 0), (int) body.optionalInteger("topK", 0, Integer.MAX_VALUE, 0),
                 body.optionalInteger("seed", Long.MIN_VALUE, Long.MAX_VALUE, 0), stopToken(), true);
         int[] ids = tokenizer.encode(prompt);
         Map<String, Object> doc = models.withCurrent(m -> {

@@ -59,7 +59,7 @@ class ServerAuthTest {
                 .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
         assertThat(documented).isEqualTo(new TreeSet<>(server.server().registeredRoutes()));
         assertThat(documented).contains("POST /v1/forget-requests", "GET /v1/forget-requests/{id}", "GET /v1/forget-requests",
-                "POST /v1/predict", "GET /v1/models/current", "POST /v1/audit", "GET /v1/health", "GET /v1/metrics",
+                "POST /v1/predict", "POST /v1/generate", "GET /v1/models/current", "POST /v1/audit", "GET /v1/health", "GET /v1/metrics",
                 "GET /v1/ready", "GET /v1/openapi.json", "GET /", "GET /login", "POST /login", "POST /logout", "GET /dashboard/charts/{name}",
                 "GET /dashboard/plots/{name}");
     }

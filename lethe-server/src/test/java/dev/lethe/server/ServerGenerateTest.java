@@ -50,6 +50,10 @@ class ServerGenerateTest {
             assertThat(client.post("/v1/generate", "{\"prompt\": \"x\", \"temperature\": -1}").json().get("field").asText())
                     .isEqualTo("temperature");
             assertThat(client.post("/v1/generate", "{\"prompt\": \"x\", \"top\": 3}").status()).isEqualTo(400);
+            Api.Response tooLong = client.post("/v1/generate", "{\"prompt\": \"" + "y".repeat(100) + "\"}");
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.json().get("field").asText()).isEqualTo("prompt");
+            assertThat(tooLong.json().get("error").asText()).contains("the prompt is 100 tokens").contains("context of 96 tokens");
             assertThat(client.as(null).post("/v1/generate", "{\"prompt\": \"x\"}").status()).isEqualTo(401);
             Api.Response predict = client.post("/v1/predict", "{\"features\": [1, 2, 3, 4]}");
             assertThat(predict.status()).isEqualTo(409);

@@ -11,6 +11,7 @@ import dev.lethe.core.sisa.Assignment;
 import dev.lethe.core.sisa.ShardPlan;
 import dev.lethe.core.text.ByteTokenizer;
 import dev.lethe.core.text.QaFormat;
+import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.sisa.SisaConfig;
@@ -38,9 +39,9 @@ final class TestStores {
             ModelSpec.parse("mlp:32", new int[]{64}, 10), new TrainConfig(2, 32, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42),
             Aggregation.MAJORITY_VOTE, 2);
 
-    /** The language-model store's configuration: 2 shards × 2 slices by author, the bigram test family over bytes. */
+    /** The language-model store's configuration: 2 shards × 2 slices by author, a one-layer gpt over bytes with a context of 96. */
     static final SisaConfig LM_CONFIG = new SisaConfig(new ShardPlan(2, 2, Assignment.SUBJECT, 42),
-            ModelSpec.parse(BigramLanguageModel.NAME + ":8", new int[]{4}, ByteTokenizer.INSTANCE.vocabularySize()),
+            GptFamily.spec("gpt:16,1,2,96", ByteTokenizer.INSTANCE.vocabularySize()),
             new TrainConfig(3, 4, OptimizerKind.ADAM, 3e-2f, 0f, 0f, 42), Aggregation.MEAN_SOFTMAX, 2);
 
     /** The language-model store's authors, one subject each, with two question–answer pairs apiece. */

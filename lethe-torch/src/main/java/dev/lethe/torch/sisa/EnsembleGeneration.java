@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.lm.GenerationConfig;
+import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 
@@ -20,7 +21,8 @@ import java.util.SplittableRandom;
  * <p>Sampling is {@link dev.lethe.torch.lm.Generator}'s draw: one uniform number per step from a generator seeded with
  * {@code Seeds.derive(seed, "generate")}, and the token where the cumulative probability of the candidates (all tokens,
  * or the {@code topK} most likely, by decreasing probability, ties by id) passes it. Temperature divides each shard's
- * logits before its softmax. Each step runs every shard over the whole sequence (no KV cache) and frees its arrays.
+ * logits before its softmax. Each step runs every shard over the whole sequence and frees its arrays: the KV cache of
+ * {@code gpt} ({@code useCache}) is the single model's, which the ensemble does not use, so a step costs S full forward passes.
  */
 final class EnsembleGeneration {
 
@@ -59,12 +61,9 @@ final class EnsembleGeneration {
         return Arrays.copyOfRange(sequence, prompt.length, length);
     }
 
-    /**
-     * The longest sequence the shards read: a {@code gpt}'s context, which its input shape {@code [context]} states; other
-     * language-model families (whose input shape only initialises them) read any length.
-     */
+    /** The longest sequence the shards read: a {@code gpt}'s context; other language-model families read any length. */
     static int context(ModelSpec spec) {
-        return spec.family().name().equals("gpt") ? spec.inputShape()[0] : Integer.MAX_VALUE;
+        return GptFamily.isGpt(spec) ? GptFamily.shape(spec).context() : Integer.MAX_VALUE;
     }
 
     private static int draw(float[] probabilities, int topK, int vocabulary, SplittableRandom random) {

@@ -6,6 +6,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
 import dev.lethe.core.keys.KeyRotation;
 import dev.lethe.core.ledger.Ledger;
+import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.VerifiedCheckpointStore;
 import dev.lethe.core.sisa.Lineage;
@@ -19,6 +20,7 @@ import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreLock;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.core.text.ByteTokenizer;
 import dev.lethe.core.text.Tokenizer;
 import dev.lethe.core.text.Tokenizers;
 import dev.lethe.torch.eval.Evaluation;
@@ -56,7 +58,7 @@ public final class SisaService {
      *
      * @param store the store
      * @param manifest its manifest
-     * @param test the ensemble on the held-out records
+     * @param test a classifier ensemble's accuracy and confusion on the held-out records; null for a language model
      * @param seconds wall time of the shard training
      * @param slices every slice, in order
      * @param testMetrics the task's metrics of the ensemble on the held-out records (for a classifier, its accuracy; for a
@@ -106,16 +108,23 @@ public final class SisaService {
         }
     }
 
-    /** Token data comes with the tokenizer its ids came from, over the model's vocabulary; a classifier's data with none. */
+    /**
+     * Token data comes with the tokenizer its ids came from, over the model's vocabulary, and mixes its shards' distributions;
+     * a classifier's data comes with no tokenizer.
+     */
     private static void checkTokenizer(RecordSet train, SisaConfig config, Tokenizer tokenizer) {
         boolean tokens = train.content() instanceof TokenSequences;
         if (tokens && tokenizer == null) {
             throw new IllegalArgumentException(train.name() + " holds token sequences: name the tokenizer their ids came from"
-                    + " (e.g. '" + dev.lethe.core.text.ByteTokenizer.NAME + "'), so the store can turn prompts into ids");
+                    + " (e.g. '" + ByteTokenizer.NAME + "'), so the store can turn prompts into ids");
         }
         if (!tokens && tokenizer != null) {
             throw new IllegalArgumentException(train.name() + " holds " + train.content().describe() + ", not token sequences:"
                     + " a tokenizer applies to a language model's text only");
+        }
+        if (tokens && config.aggregation() != Aggregation.MEAN_SOFTMAX) {
+            throw new IllegalArgumentException("a language model's shards are combined by the mean of their next-token"
+                    + " distributions, not by a vote: use the softmax aggregation (--aggregation softmax)");
         }
         if (tokens && tokenizer.vocabularySize() != config.model().numClasses()) {
             throw new IllegalArgumentException("tokenizer '" + tokenizer.name() + "' has " + tokenizer.vocabularySize()

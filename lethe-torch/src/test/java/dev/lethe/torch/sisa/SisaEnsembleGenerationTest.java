@@ -16,7 +16,9 @@ import dev.lethe.core.text.QaFormat;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.Generator;
+import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.task.TaskMetrics;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
@@ -63,6 +65,12 @@ class SisaEnsembleGenerationTest {
             }
             // (a trained bigram table continues with the answers' most common bytes: not empty, no stop token inside)
             assertThat(answers).allSatisfy(a -> assertThat(a).isNotEmpty().doesNotContain("\n"));
+            // and sampled ones too, seed by seed
+            int[] question = ByteTokenizer.INSTANCE.encode(QaFormat.prompt("What genre does Dov Hale write?"));
+            for (long seed = 0; seed < 4; seed++) {
+                GenerationConfig sampled = new GenerationConfig(16, 0.8f, 10, seed, NEWLINE, true);
+                assertThat(ensemble.generate(question, sampled)).as("seed %d", seed).containsExactly(Generator.generate(model, question, sampled));
+            }
 
             // And the ensemble's token loss and perplexity are the model's
             TaskMetrics own;
@@ -73,6 +81,24 @@ class SisaEnsembleGenerationTest {
             assertThat(mixed.value("token-loss")).isCloseTo(own.value("token-loss"), within(1e-5));
             assertThat(mixed.value("tokens")).isEqualTo(own.value("tokens"));
             assertThat(mixed.value("token-loss")).isLessThan(0.8 * Math.log(VOCABULARY));
+        }
+    }
+
+    @Test
+    void aGptEnsembleGeneratesWithinItsContextAndRefusesALongerPrompt() {
+        // Given two untrained shards of a gpt with a context of 32 tokens
+        ModelSpec spec = GptFamily.spec("gpt:16,1,2,32", VOCABULARY);
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(ModelHandle.create(spec, 1, Device.cpu()), ModelHandle.create(spec, 2, Device.cpu())),
+                Aggregation.MEAN_SOFTMAX)) {
+            // Then a prompt of 30 tokens gets at most the 2 tokens that fill the context
+            int[] prompt = new int[30];
+            java.util.Arrays.fill(prompt, 'a');
+            assertThat(ensemble.generate(prompt, GenerationConfig.greedy(10, -1))).hasSize(2);
+            // And a prompt that fills the context is refused with both lengths
+            assertThatThrownBy(() -> ensemble.generate(new int[32], GenerationConfig.greedy(1, -1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("the prompt is 32 tokens").hasMessageContaining("context of 32 tokens")
+                    .hasMessageContaining("shorten the prompt to at most 31 tokens");
         }
     }
 

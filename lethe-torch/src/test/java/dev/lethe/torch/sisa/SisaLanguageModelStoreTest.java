@@ -8,6 +8,7 @@ import dev.lethe.core.ledger.ForgetKind;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.ledger.RequestSpec;
 import dev.lethe.core.ledger.RequestStatus;
+import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.core.text.ByteTokenizer;
@@ -56,8 +57,13 @@ class SisaLanguageModelStoreTest {
         assertThat(trained.testMetrics().value("token-loss")).isLessThan(Math.log(256));
         assertThat(SisaService.tokenizer(manifest)).isSameAs(ByteTokenizer.INSTANCE);
 
-        // When the author is forgotten
+        // And a language-model store has no classes to forget
         ForgetService service = new ForgetService(store, Device.cpu());
+        assertThatThrownBy(() -> service.accept(new RequestSpec(ForgetKind.LABEL, List.of("0"), null, null), "tester"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no classes: forget by record id or by subject");
+
+        // When the author is forgotten
         var request = service.accept(new RequestSpec(ForgetKind.SUBJECTS, List.of(AUTHOR), null, null), "tester");
         Receipt receipt = service.process().get(0);
 
@@ -88,18 +94,28 @@ class SisaLanguageModelStoreTest {
     }
 
     @Test
-    void tokenDataNeedsItsTokenizerAndALanguageModelStoreHasNoClasses(@TempDir Path dir) throws Exception {
+    void tokenDataNeedsTheTokenizerItsIdsCameFromAndMixesDistributions(@TempDir Path dir) {
         DatasetRef.Loaded data = AuthorQa.loaded();
         assertThatThrownBy(() -> SisaService.train(dir.resolve("none"), data, SisaTokenExactnessTest.CONFIG, Device.cpu(),
                 TrainListener.NONE, e -> {
                 }))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds token sequences: name the tokenizer their ids came from");
-
-        Store store = train(dir.resolve("store"), data).store();
-        assertThatThrownBy(() -> new ForgetService(store, Device.cpu())
-                .accept(new RequestSpec(ForgetKind.LABEL, List.of("0"), null, null), "tester"))
+        SisaConfig wrongVocabulary = new SisaConfig(SisaTokenExactnessTest.CONFIG.plan(), dev.lethe.torch.model.ModelSpec.parse("tiny-lm:8",
+                new int[]{4}, 100), SisaTokenExactnessTest.CONFIG.train(), Aggregation.MEAN_SOFTMAX, 2);
+        assertThatThrownBy(() -> SisaService.train(dir.resolve("vocabulary"), data, wrongVocabulary, false, ShardExecutors.local(),
+                ByteTokenizer.INSTANCE, Device.cpu(), TrainListener.NONE, e -> {
+                }))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("has no classes: forget by record id or by subject");
+                .hasMessageContaining("tokenizer 'bytes' has 256 token ids but model tiny-lm:8 predicts 100");
+        SisaConfig vote = new SisaConfig(SisaTokenExactnessTest.CONFIG.plan(), AuthorQa.TINY_LM, SisaTokenExactnessTest.CONFIG.train(),
+                Aggregation.MAJORITY_VOTE, 2);
+        assertThatThrownBy(() -> SisaService.train(dir.resolve("vote"), data, vote, false, ShardExecutors.local(),
+                ByteTokenizer.INSTANCE, Device.cpu(), TrainListener.NONE, e -> {
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use the softmax aggregation");
+        assertThat(dir.resolve("none")).doesNotExist();
+        assertThat(dir.resolve("vote")).doesNotExist();
     }
 }
