@@ -98,7 +98,8 @@ public final class TrainService {
         boolean tokens = source.train().content() instanceof TokenSequences;
         if (tokens != (tokenizer != null)) {
             throw new IllegalArgumentException(tokens
-                    ? source.train().name() + " holds token sequences: name the tokenizer their ids came from"
+                    ? source.train().name() + " holds token sequences, a language model's data: train it with the tokenizer their ids"
+                    + " came from ('lethe lm train', or 'lethe train --sisa')"
                     : source.train().name() + " is a classifier's data: a tokenizer applies to a language model's text only");
         }
         try (StoreLock lock = StoreLock.ifStore(storeDir)) {
