@@ -63,6 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
         var config = model.trainConfig(run.seed);
         Device device = run.startEngine();
         DatasetRef.Loaded data = ref.load();
+        if (data.train().content() instanceof dev.lethe.core.data.TokenSequences) {
+            throw new IllegalArgumentException(ref.name() + " holds text for a language model: train one with 'lethe lm train'"
+                    + " (one model, for approximate unlearning) or 'lethe train --sisa --model gpt:... --assign subject' (exact unlearning by author)");
+        }
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
         TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, replace, device,
                 run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forTerminal(task));
