@@ -41,10 +41,10 @@ public final class TofuCharts {
     static final Map<String, String> BARS = barFiles();
 
     /**
-     * A log axis cannot show 0 (a p-value can underflow to it, e.g. gradient ascent on forget10), so values
-     * are drawn no lower than this; the tables keep the exact value.
+     * A log axis cannot show 0 (a p-value can underflow to it), so a zero forget quality is drawn this many
+     * times below the smallest positive one (a row's bar then still shows); the tables keep the exact value.
      */
-    static final double LOG_FLOOR = 1e-300;
+    static final double BELOW_SMALLEST = 1e3;
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 500;
@@ -89,7 +89,15 @@ public final class TofuCharts {
         return out;
     }
 
+    /** Where a zero forget quality is drawn: {@link #BELOW_SMALLEST} times below the smallest positive one of the report. */
+    private double logFloor() {
+        double smallest = report.rows().stream().map(r -> r.figure(TofuRow.FORGET_QUALITY)).filter(v -> v != null && v > 0)
+                .mapToDouble(Double::doubleValue).min().orElse(TofuJudgement.P_THRESHOLD);
+        return Math.max(smallest / BELOW_SMALLEST, Double.MIN_NORMAL);
+    }
+
     String qualityAgainstUtility() throws IOException {
+        double floor = logFloor();
         XYSeriesCollection data = new XYSeriesCollection();
         TofuRow retain = null;
         for (TofuRow r : report.rows()) {
@@ -97,7 +105,7 @@ public final class TofuCharts {
             Double utility = r.figure(TofuRow.MODEL_UTILITY);
             if (quality != null && utility != null) {
                 XYSeries s = new XYSeries(r.name());
-                s.add(utility.doubleValue(), Math.max(quality, LOG_FLOOR));
+                s.add(utility.doubleValue(), Math.max(quality, floor));
                 data.addSeries(s);
                 if (r.role() == TofuRow.Role.RETAIN) {
                     retain = r;
@@ -111,7 +119,7 @@ public final class TofuCharts {
                 "forget quality (KS p-value, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = (XYPlot) chart.getPlot();
         LogAxis log = new LogAxis("forget quality (KS p-value, log scale)");
-        log.setSmallestValue(LOG_FLOOR);
+        log.setSmallestValue(floor / 10);
         plot.setRangeAxis(log);
         ValueMarker p = new ValueMarker(TofuJudgement.P_THRESHOLD, Color.RED, new BasicStroke(1.5f));
         p.setLabel("p = " + TofuJudgement.P_THRESHOLD);
@@ -124,7 +132,7 @@ public final class TofuCharts {
             renderer.setSeriesShape(series, new Ellipse2D.Double(-7, -7, 14, 14));
             renderer.setSeriesPaint(series, Color.BLACK);
             double utility = retain.figure(TofuRow.MODEL_UTILITY);
-            plot.addAnnotation(new XYTextAnnotation("  retain model", utility, Math.max(retain.figure(TofuRow.FORGET_QUALITY), LOG_FLOOR)));
+            plot.addAnnotation(new XYTextAnnotation("  retain model", utility, Math.max(retain.figure(TofuRow.FORGET_QUALITY), floor)));
             ValueMarker share = new ValueMarker(TofuJudgement.UTILITY_SHARE * utility, Color.GRAY, new BasicStroke(1f));
             share.setLabel(TofuJudgement.UTILITY_SHARE + " × retain utility");
             share.setLabelAnchor(RectangleAnchor.TOP_LEFT);
@@ -136,14 +144,12 @@ public final class TofuCharts {
 
     String bars(String figure, String file) throws IOException {
         boolean logScale = figure.equals(TofuRow.FORGET_QUALITY);
+        double floor = logFloor();
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        double smallest = 1;
         for (TofuRow r : report.rows()) {
             Double v = r.figure(figure);
             if (v != null) {
-                double shown = logScale ? Math.max(v, LOG_FLOOR) : v;
-                smallest = Math.min(smallest, shown);
-                data.addValue(shown, figure, r.name());
+                data.addValue(logScale ? Math.max(v, floor) : v, figure, r.name());
             }
         }
         if (data.getColumnCount() == 0) {
@@ -152,10 +158,10 @@ public final class TofuCharts {
         JFreeChart chart = ChartFactory.createBarChart(figure + " per row", "row", figure, data, PlotOrientation.VERTICAL, false, false, false);
         if (logScale) {
             CategoryPlot plot = (CategoryPlot) chart.getPlot();
-            // bars grow from a decade below the smallest value: a log axis has no 0 to grow from
-            ((BarRenderer) plot.getRenderer()).setBase(Math.max(smallest / 10, LOG_FLOOR));
+            // bars grow from a decade below the lowest drawn value: a log axis has no 0 to grow from
+            ((BarRenderer) plot.getRenderer()).setBase(floor / 10);
             LogAxis log = new LogAxis(figure + " (log scale)");
-            log.setSmallestValue(LOG_FLOOR);
+            log.setSmallestValue(floor / 10);
             plot.setRangeAxis(log);
             ValueMarker p = new ValueMarker(TofuJudgement.P_THRESHOLD, Color.RED, new BasicStroke(1.5f));
             p.setLabel("p = " + TofuJudgement.P_THRESHOLD);
