@@ -41,8 +41,8 @@ public record TofuRow(String name, Role role, Map<String, Double> figures, Strin
     public static final String FORGET_ROUGE = "forget_Q_A_ROUGE";
     /** Length-normalised probability of the forget answers. */
     public static final String FORGET_PROBABILITY = "forget_Q_A_Prob";
-    /** Aggregated truth ratio on the forget split. */
-    public static final String FORGET_TRUTH_RATIO = "forget_Truth_Ratio";
+    /** Aggregated truth ratio on the forget split (OpenUnlearning's key is lower-case here). */
+    public static final String FORGET_TRUTH_RATIO = "forget_truth_ratio";
     /** MUSE's PrivLeak on the min-k% AUC against the retain model (about −100: under-unlearned). */
     public static final String PRIVLEAK = "privleak";
     /** What a brief relearning attack brings back, against the same attack on the retain model (H5's RelearningAttack). */
