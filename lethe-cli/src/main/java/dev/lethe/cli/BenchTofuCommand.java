@@ -91,7 +91,7 @@ final class BenchTofuCommand implements Callable<Integer> {
         }
         Device device = run.startEngine();
         TofuBench.Outcome outcome;
-        try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr())) {
+        try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr(), "tofu", true)) {
             outcome = run(steps.open(config, device), config, progress);
         }
         TofuReport report = TofuReport.of(outcome, TrainService.versions(TorchRuntime.engine()));
