@@ -9,6 +9,7 @@ import dev.lethe.torch.scenario.bench.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,7 +158,10 @@ public final class TofuBench<M extends AutoCloseable> {
             double seconds = (System.nanoTime() - start) / 1e9;
             try {
                 Files.createDirectories(file.getParent());
-                steps.save(model, file);
+                // a run killed while saving must not leave a half-written model that the next run would load
+                Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                steps.save(model, partial);
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException | RuntimeException e) {
                 model.close();
                 throw e;

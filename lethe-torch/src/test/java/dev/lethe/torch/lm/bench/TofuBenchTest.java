@@ -84,6 +84,7 @@ class TofuBenchTest {
         killed.failOnEvaluate = "npo";
         assertThatThrownBy(() -> run(killed, List.of("grad-diff", "npo"))).isInstanceOf(IOException.class).hasMessageContaining("killed");
         assertThat(killed.models).allMatch(m -> m.closed);
+        assertThat(dir.resolve("models/seed-42")).isDirectoryContaining("glob:**full.model").isDirectoryNotContaining("glob:**.partial");
 
         // When it is run again
         FakeTofuSteps resumed = new FakeTofuSteps(SUMMARIES);
