@@ -1,12 +1,15 @@
 package dev.lethe.core.data.catalog;
 
+import dev.lethe.core.data.text.TinyShakespeareSource;
+import dev.lethe.core.data.tofu.TofuSource;
 import dev.lethe.core.registry.Registry;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The registry of data sources: every {@link DatasetCatalog} entry, then {@code csv}, then whatever
+ * The registry of data sources: every {@link DatasetCatalog} entry, then {@code csv}, the language-model
+ * sources {@code tofu} and {@code tinyshakespeare}, then whatever
  * was {@link #register registered}. {@code --dataset NAME} and {@code lethe datasets} go through it, so a
  * source added here is loadable and listed without an edit to this class or to the built-in sources.
  */
@@ -20,6 +23,8 @@ public final class DataSources {
     private static List<DataSource> builtIns() {
         List<DataSource> sources = new ArrayList<>(DatasetCatalog.all());
         sources.add(new CsvSource());
+        sources.add(new TofuSource());
+        sources.add(new TinyShakespeareSource());
         return sources;
     }
 

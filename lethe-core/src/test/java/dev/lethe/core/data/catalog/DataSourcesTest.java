@@ -39,11 +39,11 @@ class DataSourcesTest {
     }
 
     @Test
-    void theCatalogueAndCsvAreTheBuiltInSources() {
+    void theCatalogueCsvAndTheTextSourcesAreTheBuiltInSources() {
         assertThat(DataSources.all()).extracting(DataSource::name)
-                .containsExactly("digits", "breast-cancer", "mnist", "cifar10", "location", "adult", "csv");
+                .containsExactly("digits", "breast-cancer", "mnist", "cifar10", "location", "adult", "csv", "tofu", "tinyshakespeare");
         assertThatThrownBy(() -> DataSources.get("minst")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown data set 'minst'; known: digits, breast-cancer, mnist, cifar10, location, adult, csv");
+                .hasMessage("unknown data set 'minst'; known: digits, breast-cancer, mnist, cifar10, location, adult, csv, tofu, tinyshakespeare");
     }
 
     @Test
@@ -53,7 +53,7 @@ class DataSourcesTest {
             // When a reference names it
             DatasetRef.Loaded loaded = new DatasetRef("counting", null, null, null, null, null, 0, 0.2, 0, 0, 7).load();
             // Then it is listed after the built-ins, and its records are split like any other source's
-            assertThat(DataSources.all()).extracting(DataSource::name).endsWith("csv", "counting");
+            assertThat(DataSources.all()).extracting(DataSource::name).endsWith("tinyshakespeare", "counting");
             assertThat(loaded.train().size() + loaded.test().size()).isEqualTo(10);
             assertThat(loaded.test().size()).isEqualTo(2);
         }
