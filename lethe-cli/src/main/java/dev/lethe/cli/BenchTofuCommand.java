@@ -59,6 +59,10 @@ final class BenchTofuCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "gpt:192,4,4,640", description = "Model spec. Default: ${DEFAULT-VALUE}.")
     String model;
 
+    @Option(names = "--max-new-tokens", defaultValue = "" + TofuBenchConfig.DEFAULT_MAX_NEW_TOKENS,
+            description = "The longest greedy answer generated in evaluation, in tokens. Default: ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (created; an earlier run of the same configuration is resumed).")
     Path out;
 
@@ -84,7 +88,8 @@ final class BenchTofuCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        TofuBenchConfig config = new TofuBenchConfig(data.toString(), split, methods, retainAuthors, epochs, model, run.seed, run.threads);
+        TofuBenchConfig config = new TofuBenchConfig(data.toString(), split, methods, retainAuthors, epochs, model, run.seed, run.threads,
+                maxNewTokens);
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder: give the TOFU folder that holds full.json and "
                     + split + ".json (e.g. ../shared/datasets/tofu)");

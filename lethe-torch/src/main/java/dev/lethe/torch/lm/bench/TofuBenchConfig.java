@@ -21,9 +21,14 @@ import java.util.Set;
  * @param model the model spec, e.g. {@code gpt:192,4,4,640}
  * @param seed the run seed: the full model and the retain-only model (seed A) are trained from it
  * @param threads PyTorch intra-op threads (the same seed and thread count give the same weights)
+ * @param maxNewTokens the longest greedy answer generated in evaluation, in tokens: a model that never ends its
+ *                     answer (an untrained or broken one) costs this many decoding steps per question
  */
 public record TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
-                              int threads) {
+                              int threads, int maxNewTokens) {
+
+    /** Enough for every TOFU answer in bytes (the longest question and answer of full.json together take 639). */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 512;
 
     /** The forget splits of TOFU. */
     public static final List<String> SPLITS = List.of("forget01", "forget05", "forget10");
@@ -54,6 +59,9 @@ public record TofuBenchConfig(String data, String split, List<String> methods, i
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("--max-new-tokens must be at least 1, got " + maxNewTokens);
         }
     }
 

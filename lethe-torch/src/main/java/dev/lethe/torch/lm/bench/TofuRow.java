@@ -1,5 +1,8 @@
 package dev.lethe.torch.lm.bench;
 
+import dev.lethe.core.lm.evallog.EvalSplit;
+import dev.lethe.core.lm.evallog.TofuMetricNames;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +37,17 @@ public record TofuRow(String name, Role role, Map<String, Double> figures, Strin
     public static final List<String> REFERENCE_NAMES = List.of(FULL, RETAIN, NOISE_FLOOR, SUPPRESSION);
 
     /** Two-sample KS p-value of the forget truth ratios against the retain model's (TOFU). */
-    public static final String FORGET_QUALITY = "forget_quality";
+    public static final String FORGET_QUALITY = TofuMetricNames.FORGET_QUALITY;
     /** Harmonic mean of the nine retain / real-author / world-fact figures (TOFU). */
-    public static final String MODEL_UTILITY = "model_utility";
+    public static final String MODEL_UTILITY = TofuMetricNames.MODEL_UTILITY;
     /** ROUGE-L recall of the greedy answers to the forget questions. */
-    public static final String FORGET_ROUGE = "forget_Q_A_ROUGE";
+    public static final String FORGET_ROUGE = TofuMetricNames.rouge(EvalSplit.FORGET);
     /** Length-normalised probability of the forget answers. */
-    public static final String FORGET_PROBABILITY = "forget_Q_A_Prob";
-    /** Aggregated truth ratio on the forget split (OpenUnlearning's key is lower-case here). */
-    public static final String FORGET_TRUTH_RATIO = "forget_truth_ratio";
+    public static final String FORGET_PROBABILITY = TofuMetricNames.probability(EvalSplit.FORGET);
+    /** Aggregated truth ratio on the forget split. */
+    public static final String FORGET_TRUTH_RATIO = TofuMetricNames.FORGET_TRUTH_RATIO;
     /** MUSE's PrivLeak on the min-k% AUC against the retain model (about −100: under-unlearned). */
-    public static final String PRIVLEAK = "privleak";
+    public static final String PRIVLEAK = TofuMetricNames.PRIVLEAK;
     /** What a brief relearning attack brings back, against the same attack on the retain model (H5's RelearningAttack). */
     public static final String RELEARNING_RECOVERY = "relearning_recovery";
     /** Wall time: training for a reference model, the unlearning alone (no evaluation) for a method. */

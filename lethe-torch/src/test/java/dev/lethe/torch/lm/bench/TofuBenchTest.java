@@ -24,7 +24,7 @@ class TofuBenchTest {
             "grad-diff", Map.of(TofuRow.FORGET_QUALITY, 0.4, TofuRow.MODEL_UTILITY, 0.55));
 
     private static TofuBenchConfig config(List<String> methods, int epochs) {
-        return new TofuBenchConfig("tofu", "forget01", methods, 2, epochs, "gpt:32,2,2,128", 42, 1);
+        return new TofuBenchConfig("tofu", "forget01", methods, 2, epochs, "gpt:32,2,2,128", 42, 1, 16);
     }
 
     private TofuBench.Outcome run(FakeTofuSteps steps, List<String> methods) throws Exception {
@@ -129,14 +129,15 @@ class TofuBenchTest {
 
     @Test
     void badConfigurationsAreRefusedWithTheirReason() {
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget02", List.of("npo"), 18, 45, "gpt", 1, 2))
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget02", List.of("npo"), 18, 45, "gpt", 1, 2, 512))
                 .hasMessageContaining("--split must be one of forget01, forget05, forget10");
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of(), 18, 45, "gpt", 1, 2)).hasMessageContaining("--methods");
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo", "npo"), 18, 45, "gpt", 1, 2))
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of(), 18, 45, "gpt", 1, 2, 512)).hasMessageContaining("--methods");
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo", "npo"), 18, 45, "gpt", 1, 2, 512))
                 .hasMessageContaining("'npo' twice");
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of(TofuRow.FULL), 18, 45, "gpt", 1, 2))
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of(TofuRow.FULL), 18, 45, "gpt", 1, 2, 512))
                 .hasMessageContaining("reference row");
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo"), 0, 45, "gpt", 1, 2)).hasMessageContaining("--retain-authors");
-        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 0, "gpt", 1, 2)).hasMessageContaining("--epochs");
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo"), 0, 45, "gpt", 1, 2, 512)).hasMessageContaining("--retain-authors");
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 0, "gpt", 1, 2, 512)).hasMessageContaining("--epochs");
+        assertThatThrownBy(() -> new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 45, "gpt", 1, 2, 0)).hasMessageContaining("--max-new-tokens");
     }
 }
