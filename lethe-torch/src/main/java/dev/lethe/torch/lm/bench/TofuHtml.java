@@ -32,6 +32,7 @@ public final class TofuHtml {
         h.append("<p class=\"verdict\">").append(HtmlReport.escape(j.discrimination())).append("</p>\n");
         h.append("<p>").append(HtmlReport.escape(j.noiseFloor())).append("</p>\n");
         h.append("<p class=\"verdict\">").append(HtmlReport.escape(j.verdict())).append("</p>\n");
+        h.append("<p>").append(HtmlReport.escape(j.timing())).append("</p>\n");
         h.append("<h2>Table</h2>\n").append(HtmlReport.table(TofuTables.table(report)));
         if (report.rows().stream().anyMatch(r -> !r.succeeded())) {
             h.append("<h2>Refused or failed</h2>\n<ul>\n");

@@ -16,6 +16,7 @@ import java.util.Optional;
  *   <li><b>Best method.</b> Issue 13's criterion: forget quality ≥ {@value #P_THRESHOLD} with model utility ≥
  *       {@value #UTILITY_SHARE} × the retain model's. Among the methods that meet it, the one with the highest
  *       forget quality wins (ties: higher model utility, then table order); or the statement says none met it.</li>
+ *   <li><b>Time.</b> Which methods took longer than the issue's target of {@value #TARGET_SECONDS} s to unlearn.</li>
  * </ul>
  *
  * @param discriminates whether the full model's forget quality is below {@value #P_THRESHOLD}
@@ -23,13 +24,16 @@ import java.util.Optional;
  * @param noiseFloor the noise-floor statement
  * @param best the best method by the criterion, or {@code null} (none met it, or the evaluation does not discriminate)
  * @param verdict the best-method statement
+ * @param timing the statement on the methods' unlearning time against {@value #TARGET_SECONDS} s
  */
-public record TofuJudgement(boolean discriminates, String discrimination, String noiseFloor, String best, String verdict) {
+public record TofuJudgement(boolean discriminates, String discrimination, String noiseFloor, String best, String verdict, String timing) {
 
     /** The significance level of the forget-quality test. */
     public static final double P_THRESHOLD = 0.05;
     /** The share of the retain model's utility a method must keep. */
     public static final double UTILITY_SHARE = 0.9;
+    /** Issue 13's target for one method's unlearning wall time, in seconds. */
+    public static final double TARGET_SECONDS = 60;
 
     /** Judges a table whose rows include the reference rows. */
     public static TofuJudgement of(List<TofuRow> rows) {
@@ -84,7 +88,18 @@ public record TofuJudgement(boolean discriminates, String discrimination, String
                 verdict = "No method reached the criterion (" + criterion + ").";
             }
         }
-        return new TofuJudgement(discriminates, discrimination, noiseFloor, best, verdict);
+        return new TofuJudgement(discriminates, discrimination, noiseFloor, best, verdict, timing(rows));
+    }
+
+    private static String timing(List<TofuRow> rows) {
+        List<TofuRow> timed = rows.stream().filter(r -> r.role() == TofuRow.Role.METHOD && r.figure(TofuRow.SECONDS) != null).toList();
+        if (timed.isEmpty()) {
+            return "No method was timed.";
+        }
+        List<String> slow = timed.stream().filter(r -> r.figure(TofuRow.SECONDS) > TARGET_SECONDS)
+                .map(r -> r.name() + " (" + String.format(Locale.ROOT, "%.1f", r.figure(TofuRow.SECONDS)) + " s)").toList();
+        return slow.isEmpty() ? "Every method unlearned within the " + (int) TARGET_SECONDS + " s target."
+                : "Over the " + (int) TARGET_SECONDS + " s target: " + String.join(", ", slow) + ".";
     }
 
     private static boolean meets(TofuRow r, double floorUtility) {

@@ -38,7 +38,8 @@ public final class TofuTables {
     public static String markdown(TofuReport report) {
         TofuJudgement j = report.judgement();
         StringBuilder md = new StringBuilder();
-        md.append(j.discrimination()).append("\n\n").append(j.noiseFloor()).append("\n\n").append(j.verdict()).append("\n\n");
+        md.append(j.discrimination()).append("\n\n").append(j.noiseFloor()).append("\n\n").append(j.verdict()).append("\n\n")
+                .append(j.timing()).append("\n\n");
         md.append(table(report));
         report.rows().stream().filter(r -> !r.succeeded()).forEach(r -> md.append('\n').append("- **").append(r.name())
                 .append("** refused or failed: ").append(r.error()).append('\n'));

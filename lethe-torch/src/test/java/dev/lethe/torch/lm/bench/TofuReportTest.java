@@ -67,6 +67,7 @@ class TofuReportTest {
         assertThat(j.best()).isEqualTo("same-quality-more-utility");
         assertThat(j.verdict()).contains("same-quality-more-utility").contains("0.5400");
         assertThat(j.noiseFloor()).contains("0.990 against each other");
+        assertThat(j.timing()).isEqualTo("Every method unlearned within the 60 s target.");
     }
 
     @Test
@@ -85,7 +86,10 @@ class TofuReportTest {
     @Test
     void noQualifyingMethodAndAFailedMethodAreSaidInWords() {
         // Given only methods that miss the criterion, one of them failed
-        List<TofuRow> rows = table(1e-5, 0.01, method("grad-ascent", 1.9e-23, 0.0), TofuRow.failed("rmu", "rmu needs --opt rmu.layer"));
+        Map<String, Double> slow = new LinkedHashMap<>(method("grad-ascent", 1.9e-23, 0.0).figures());
+        slow.put(TofuRow.SECONDS, 75.0);
+        List<TofuRow> rows = table(1e-5, 0.01, new TofuRow("grad-ascent", TofuRow.Role.METHOD, slow, "removal", "evals/grad-ascent", null),
+                TofuRow.failed("rmu", "rmu needs --opt rmu.layer"));
 
         // When judged
         TofuJudgement j = TofuJudgement.of(rows);
@@ -94,6 +98,7 @@ class TofuReportTest {
         assertThat(j.best()).isNull();
         assertThat(j.verdict()).startsWith("No method reached the criterion");
         assertThat(j.noiseFloor()).contains("even two exact retrains");
+        assertThat(j.timing()).isEqualTo("Over the 60 s target: grad-ascent (75.0 s).");
     }
 
     @Test
@@ -131,7 +136,8 @@ class TofuReportTest {
             assertThat(md).contains("| " + r.name() + " |");
             assertThat(html).contains("<td>" + r.name() + "</td>");
         }
-        assertThat(md).contains(report.judgement().discrimination()).contains(report.judgement().verdict());
+        assertThat(md).contains(report.judgement().discrimination()).contains(report.judgement().verdict())
+                .contains(report.judgement().timing());
         assertThat(html).contains("The evaluation discriminates").contains("Best method by the criterion").contains("grad-diff");
         // and every plot is written and shown
         assertThat(files.plots()).hasSize(6);
