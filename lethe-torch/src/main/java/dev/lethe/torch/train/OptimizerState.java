@@ -26,6 +26,9 @@ import java.util.Map;
  * <p>SGD: {@code v ← μ·v − η·(g + λ·w); w ← w + v} (plain {@code w ← w − η·(g + λ·w)} when μ = 0).
  * Adam (Kingma and Ba 2015): {@code m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
  * w ← w − η·√(1−β2^t)/(1−β1^t) · m/(√v + ε)}, with β1 = 0.9, β2 = 0.999, ε = 1e-8 and L2 decay λ.
+ * AdamW (Loshchilov and Hutter 2019): the same step after the decoupled decay {@code w ← w − η·λ·w}, as
+ * PyTorch's {@code AdamW} does it; the PyTorch engine's {@code adamUpdate} does exactly this when its
+ * {@code adamw} flag is set (and leaves λ out of the gradient).
  * After each update the gradients are zeroed (the PyTorch engine accumulates them otherwise).
  *
  * <p>Masks (optional, {@link #apply(ModelHandle, float, NDManager, Map)}): a 0/1 array per parameter
@@ -64,7 +67,7 @@ public final class OptimizerState implements AutoCloseable {
                 model.manager().newSubManager());
         for (Pair<String, Parameter> p : model.parameters()) {
             NDArray w = p.getValue().getArray();
-            if (state.kind == OptimizerKind.ADAM) {
+            if (state.kind.isAdam()) {
                 state.first.add(state.manager.zeros(w.getShape(), w.getDataType()));
                 state.second.add(state.manager.zeros(w.getShape(), w.getDataType()));
             } else if (state.momentum > 0) {
@@ -112,10 +115,10 @@ public final class OptimizerState implements AutoCloseable {
                 frozen.muli(scratch.ones(mask.getShape(), mask.getDataType()).subi(mask));
             }
             NDList weights = new NDList(weight);
-            if (kind == OptimizerKind.ADAM) {
+            if (kind.isAdam()) {
                 float corrected = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates)));
                 weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, first.get(i), second.get(i)), weights,
-                        learningRate, corrected, weightDecay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, false);
+                        learningRate, corrected, weightDecay, 1f, NO_CLIPPING, BETA1, BETA2, EPSILON, true, kind == OptimizerKind.ADAMW);
             } else if (momentum > 0) {
                 weight.getNDArrayInternal().sgdUpdate(new NDList(weight, grad, first.get(i)), weights,
                         learningRate, weightDecay, 1f, NO_CLIPPING, momentum, true);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.runtime.TorchRuntime;
 
@@ -19,10 +18,12 @@ import java.util.SplittableRandom;
  * through it, with its own {@link Objective} (a {@link dev.lethe.torch.task.Task}'s loss, or a method's
  * combination of task losses), on any content {@link TensorData} makes batches of.
  *
- * <p>Per epoch it shuffles the rows with a permutation drawn from
- * {@code Seeds.derive(seed, "shuffle", epochIndex)}, cuts them into batches, and for each batch
- * gathers the rows into a per-batch manager, computes the objective under a gradient collector,
- * back-propagates, and applies the {@link OptimizerState} update. Every array created during a step
+ * <p>Per epoch it takes the epoch's batches from its {@link BatchOrder} (by default the rows shuffled
+ * with a permutation drawn from {@code Seeds.derive(seed, "shuffle", epochIndex)} and cut into batches),
+ * and for each batch gathers the rows into a per-batch manager, computes the objective under a gradient
+ * collector, back-propagates, optionally clips the global gradient norm ({@link GradientClipping}), and
+ * applies the {@link OptimizerState} update with the learning rate its {@link LearningRateSchedule} gives
+ * for that update (by default the config's constant rate). Every array created during a step
  * is freed when the step ends (a per-batch sub-manager plus an {@link NDScope}), so memory stays flat
  * however long the run.
  *
@@ -39,6 +40,9 @@ public final class TrainLoop {
     private TrainListener listener = TrainListener.NONE;
     private Cancellation cancellation = new Cancellation();
     private Map<String, NDArray> masks = Map.of();
+    private LearningRateSchedule schedule;
+    private float clipNorm;
+    private BatchOrder batchOrder = BatchOrder.SHUFFLED;
 
     public TrainLoop(TrainConfig config) {
         this.config = config;
@@ -66,6 +70,27 @@ public final class TrainLoop {
         return this;
     }
 
+    /** Sets each update's learning rate from {@code newSchedule} instead of the config's constant rate. */
+    public TrainLoop learningRateSchedule(LearningRateSchedule newSchedule) {
+        this.schedule = newSchedule;
+        return this;
+    }
+
+    /** Scales the gradients before each update so that their global norm is at most {@code maxNorm} ({@link GradientClipping}). */
+    public TrainLoop clipGradientNorm(float maxNorm) {
+        if (!(maxNorm > 0) || Float.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("the gradient-norm bound must be a positive number, got " + maxNorm);
+        }
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** Takes each epoch's batches from {@code newOrder} instead of {@link BatchOrder#SHUFFLED}. */
+    public TrainLoop batchOrder(BatchOrder newOrder) {
+        this.batchOrder = newOrder;
+        return this;
+    }
+
     public TrainConfig config() {
         return config;
     }
@@ -89,6 +114,7 @@ public final class TrainLoop {
         }
         OptimizerState.checkMasks(model, masks);
         Engine engine = TorchRuntime.engine();
+        LearningRateSchedule rates = schedule != null ? schedule : LearningRateSchedule.constant(config.learningRate());
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         listener.onStart((long) batchesPerEpoch * config.epochs());
         List<Double> epochLosses = new ArrayList<>();
@@ -97,22 +123,21 @@ public final class TrainLoop {
         long start = System.nanoTime();
         try {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                int[] order = permutation(n, Seeds.derive(config.seed(), "shuffle", firstEpoch + epoch));
+                List<int[]> batches = batchOrder.batches(data.records(), config.batchSize(), config.seed(), firstEpoch + epoch);
                 double lossSum = 0;
-                for (int b = 0; b < batchesPerEpoch; b++) {
+                for (int[] positions : batches) {
                     cancellation.check();
-                    int from = b * config.batchSize();
-                    int[] positions = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.batchSize()));
-                    float loss = step(model, state, data, objective, positions, state.updates(), epoch, engine);
+                    float rate = rates.rate(state.updates());
+                    float loss = step(model, state, data, objective, positions, rate, epoch, engine);
                     if (!Float.isFinite(loss)) {
                         throw new ArithmeticException("the loss became " + loss + " at step " + state.updates()
-                                + "; lower the learning rate (now " + config.learningRate() + ")");
+                                + "; lower the learning rate (now " + rate + ")");
                     }
                     lossSum += loss;
                     samples += positions.length;
                     listener.onStep(step++, loss);
                 }
-                double meanLoss = lossSum / batchesPerEpoch;
+                double meanLoss = lossSum / batches.size();
                 epochLosses.add(meanLoss);
                 listener.onEpochEnd(epoch, meanLoss);
             }
@@ -123,16 +148,19 @@ public final class TrainLoop {
     }
 
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
-                       int[] positions, long globalStep, int epoch, Engine engine) {
+                       int[] positions, float rate, int epoch, Engine engine) {
         try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-            Batch batch = data.batch(positions, globalStep, epoch, scratch);
+            Batch batch = data.batch(positions, state.updates(), epoch, scratch);
             float lossValue;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray loss = objective.loss(model, batch);
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
-            state.apply(model, config.learningRate(), scratch, masks);
+            if (clipNorm > 0) {
+                GradientClipping.clip(model, clipNorm, scratch);
+            }
+            state.apply(model, rate, scratch, masks);
             return lossValue;
         }
     }
