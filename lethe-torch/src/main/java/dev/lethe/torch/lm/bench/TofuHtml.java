@@ -34,6 +34,12 @@ public final class TofuHtml {
         h.append("<p class=\"verdict\">").append(HtmlReport.escape(j.verdict())).append("</p>\n");
         h.append("<p>").append(HtmlReport.escape(j.timing())).append("</p>\n");
         h.append("<h2>Table</h2>\n").append(HtmlReport.table(TofuTables.table(report)));
+        if (report.rows().stream().anyMatch(r -> r.verdict() != null)) {
+            h.append("<h2>Removal or suppression</h2>\n<ul>\n");
+            report.rows().stream().filter(r -> r.verdict() != null).forEach(r -> h.append("<li><b>").append(HtmlReport.escape(r.name()))
+                    .append("</b>: ").append(HtmlReport.escape(r.verdict())).append("</li>\n"));
+            h.append("</ul>\n");
+        }
         if (report.rows().stream().anyMatch(r -> !r.succeeded())) {
             h.append("<h2>Refused or failed</h2>\n<ul>\n");
             report.rows().stream().filter(r -> !r.succeeded()).forEach(r -> h.append("<li><b>").append(HtmlReport.escape(r.name()))

@@ -9,7 +9,8 @@ import java.util.Locale;
  * The TOFU report as text: {@code report.csv} (one line per row, every figure as a column, values in Java's
  * shortest exact decimal form so they parse back to the JSON's numbers) and {@code report.md} (the
  * judgement's statements, then the headline table; forget quality with three significant digits, since it
- * spans hundreds of decades, PrivLeak and seconds with two decimals, everything else with four).
+ * spans hundreds of decades, PrivLeak and seconds with two decimals, everything else with four; each row's
+ * removal verdict in full below the table).
  */
 public final class TofuTables {
 
@@ -41,12 +42,17 @@ public final class TofuTables {
         md.append(j.discrimination()).append("\n\n").append(j.noiseFloor()).append("\n\n").append(j.verdict()).append("\n\n")
                 .append(j.timing()).append("\n\n");
         md.append(table(report));
+        if (report.rows().stream().anyMatch(r -> r.verdict() != null)) {
+            md.append("\nRemoval or suppression, per row:\n\n");
+            report.rows().stream().filter(r -> r.verdict() != null).forEach(r -> md.append("- **").append(r.name()).append("**: ")
+                    .append(r.verdict()).append('\n'));
+        }
         report.rows().stream().filter(r -> !r.succeeded()).forEach(r -> md.append('\n').append("- **").append(r.name())
                 .append("** refused or failed: ").append(r.error()).append('\n'));
         return md.toString();
     }
 
-    /** One line per row: its name, the headline figures some row has, and the removal verdict. */
+    /** One line per row: its name, the headline figures some row has, and the removal verdict's headline. */
     public static String table(TofuReport report) {
         List<String> columns = report.headline();
         StringBuilder md = new StringBuilder("| row |");
@@ -58,10 +64,16 @@ public final class TofuTables {
                 Double v = r.figure(c);
                 md.append(' ').append(v == null ? "–" : format(c, v)).append(" |");
             }
-            String verdict = r.succeeded() ? (r.verdict() == null ? "–" : r.verdict()) : "failed";
+            String verdict = r.succeeded() ? (r.verdict() == null ? "–" : shortVerdict(r.verdict())) : "failed";
             md.append(' ').append(verdict.replace("|", "/")).append(" |\n");
         }
         return md.toString();
+    }
+
+    /** The verdict's headline for the table: its words before the first colon ("removal", "suppression", ...). */
+    static String shortVerdict(String verdict) {
+        int colon = verdict.indexOf(':');
+        return colon < 0 ? verdict : verdict.substring(0, colon);
     }
 
     /** A figure as the tables show it. */

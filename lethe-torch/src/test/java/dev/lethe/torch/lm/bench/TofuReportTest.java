@@ -29,7 +29,8 @@ class TofuReportTest {
             f.put(TofuRow.RELEARNING_RECOVERY, 0.25);
             f.put(TofuRow.SECONDS, 12.5);
         }
-        String verdict = role == TofuRow.Role.SUPPRESSION ? "suppression" : role == TofuRow.Role.METHOD ? "removal" : null;
+        String verdict = role == TofuRow.Role.SUPPRESSION ? "suppression: the relearning attack brings it back"
+                : role == TofuRow.Role.METHOD ? "removal: no probe finds it" : null;
         return new TofuRow(name, role, f, verdict, "evals/" + name, null);
     }
 
@@ -88,7 +89,7 @@ class TofuReportTest {
         // Given only methods that miss the criterion, one of them failed
         Map<String, Double> slow = new LinkedHashMap<>(method("grad-ascent", 1.9e-23, 0.0).figures());
         slow.put(TofuRow.SECONDS, 75.0);
-        List<TofuRow> rows = table(1e-5, 0.01, new TofuRow("grad-ascent", TofuRow.Role.METHOD, slow, "removal", "evals/grad-ascent", null),
+        List<TofuRow> rows = table(1e-5, 0.01, new TofuRow("grad-ascent", TofuRow.Role.METHOD, slow, "removal: no probe finds it", "evals/grad-ascent", null),
                 TofuRow.failed("rmu", "rmu needs --opt rmu.layer"));
 
         // When judged
@@ -138,6 +139,9 @@ class TofuReportTest {
         }
         assertThat(md).contains(report.judgement().discrimination()).contains(report.judgement().verdict())
                 .contains(report.judgement().timing());
+        // the table shows each verdict's headline, the full verdict follows it
+        assertThat(md).contains("| suppression |").contains("- **suppression-only**: suppression: the relearning attack brings it back");
+        assertThat(html).contains("<li><b>grad-diff</b>: removal: no probe finds it</li>");
         assertThat(html).contains("The evaluation discriminates").contains("Best method by the criterion").contains("grad-diff");
         // and every plot is written and shown
         assertThat(files.plots()).hasSize(6);
