@@ -20,15 +20,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param device the device trained on, e.g. {@code cpu()}
  * @param perturbation σ of the objective perturbation the model was trained with; null when none
  * @param carriedTombstones tombstones a replaced store carried into this one at ingest; null when none
+ * @param schedule the language-model recipe (warm-up + cosine, clipping, length buckets); null for constant-rate training
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSettings(int epochs, int batchSize, String optimizer, float learningRate, float momentum, float weightDecay,
-                               long seed, int threads, String device, Double perturbation, Integer carriedTombstones) {
+                               long seed, int threads, String device, Double perturbation, Integer carriedTombstones,
+                               TrainSchedule schedule) {
 
     /** Settings without objective perturbation and without carried tombstones. */
     public TrainingSettings(int epochs, int batchSize, String optimizer, float learningRate, float momentum, float weightDecay,
                             long seed, int threads, String device) {
-        this(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, device, null, null);
+        this(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, device, null, null, null);
     }
 
     /** σ of the objective perturbation the model was trained with, 0 when none. */
@@ -44,12 +46,18 @@ public record TrainingSettings(int epochs, int batchSize, String optimizer, floa
     /** These settings recording σ (none when {@code sigma} is 0). */
     public TrainingSettings withPerturbation(double sigma) {
         return new TrainingSettings(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, device,
-                sigma > 0 ? sigma : null, carriedTombstones);
+                sigma > 0 ? sigma : null, carriedTombstones, schedule);
     }
 
     /** These settings recording {@code count} carried tombstones (none when 0). */
     public TrainingSettings withCarriedTombstones(int count) {
         return new TrainingSettings(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, device,
-                perturbation, count > 0 ? count : null);
+                perturbation, count > 0 ? count : null, schedule);
+    }
+
+    /** These settings recording the language-model recipe {@code newSchedule} (none when null). */
+    public TrainingSettings withSchedule(TrainSchedule newSchedule) {
+        return new TrainingSettings(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, device,
+                perturbation, carriedTombstones, newSchedule);
     }
 }

@@ -111,16 +111,19 @@ public final class GptThroughputBenchmark {
         return new RecordSet("random bytes", ids, null, content, NextTokenTargets.allTokens(content));
     }
 
-    /** {@code GptThroughputBenchmark THREADS [BATCH]}: gpt:192,4,4,640, batch 8 × 256 tokens, printed as one line each. */
+    /**
+     * {@code GptThroughputBenchmark THREADS [BATCH]}: gpt:192,4,4,640, batch 8 × 256 tokens, 3 warm-up steps then 3 windows of
+     * 4 steps; generation of 64 tokens, median of 2; printed as one line each.
+     */
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         TorchRuntime.start(threads);
-        Figures f = run("gpt:192,4,4,640", batch, 256, 3, 5, 5, 128, 3, 0);
+        Figures f = run("gpt:192,4,4,640", batch, 256, 3, 3, 4, 64, 2, 0);
         System.out.printf(Locale.ROOT, "%s (%.2fM parameters), threads %d, batch %dx256: training %.0f tokens/s (%.0f ms/step; windows %s)%n",
                 f.spec(), f.parameters() / 1e6, threads, batch, f.trainTokensPerSecond(), f.millisPerStep(),
                 f.windowTokensPerSecond().stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
-        System.out.printf(Locale.ROOT, "generation (greedy, 16-token prompt, 128 new tokens): %.1f tokens/s with the KV cache, %.1f without (%.1fx)%n",
+        System.out.printf(Locale.ROOT, "generation (greedy, 16-token prompt, 64 new tokens): %.1f tokens/s with the KV cache, %.1f without (%.1fx)%n",
                 f.generatedTokensPerSecondCached(), f.generatedTokensPerSecondUncached(),
                 f.generatedTokensPerSecondCached() / f.generatedTokensPerSecondUncached());
     }

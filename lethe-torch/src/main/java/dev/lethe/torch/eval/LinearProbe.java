@@ -47,17 +47,24 @@ public record LinearProbe(double trainAccuracy, double forgetAccuracy, int featu
      * {@code probeTrain} cannot be probed this way: pass training records that include its class.
      */
     public static LinearProbe measure(ModelHandle model, RecordSet probeTrain, RecordSet forget, int epochs, long seed) {
-        RecordSet trainFeatures = features(model, probeTrain);
-        RecordSet forgetFeatures = features(model, forget);
+        return fit(features(model, probeTrain), features(model, forget), model.spec().numClasses(), epochs, seed);
+    }
+
+    /**
+     * Trains a logistic-regression probe over {@code numClasses} classes on {@code trainFeatures} (dense
+     * features with labels: any representation, e.g. a language model's hidden states) for {@code epochs}
+     * epochs and scores it on {@code testFeatures}; the second accuracy is the test set's.
+     */
+    public static LinearProbe fit(RecordSet trainFeatures, RecordSet testFeatures, int numClasses, int epochs, long seed) {
         int d = trainFeatures.featureSize();
-        try (ModelHandle probe = ModelHandle.create(ModelSpec.parse(LogregFamily.NAME, new int[]{d}, model.spec().numClasses()),
+        try (ModelHandle probe = ModelHandle.create(ModelSpec.parse(LogregFamily.NAME, new int[]{d}, numClasses),
                 Seeds.derive(seed, "probe-init"))) {
             try (TensorData data = TensorData.of(trainFeatures, probe.manager())) {
                 new TrainLoop(new TrainConfig(epochs, 128, OptimizerKind.ADAM, 1e-2f, 0f, 0f, Seeds.derive(seed, "probe-train")))
                         .run(probe, data, Objectives.crossEntropy());
             }
             return new LinearProbe(ModelOutputs.evaluate(probe, trainFeatures).accuracy(),
-                    ModelOutputs.evaluate(probe, forgetFeatures).accuracy(), d);
+                    ModelOutputs.evaluate(probe, testFeatures).accuracy(), d);
         }
     }
 

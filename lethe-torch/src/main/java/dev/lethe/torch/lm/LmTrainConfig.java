@@ -1,5 +1,9 @@
 package dev.lethe.torch.lm;
 
+import dev.lethe.core.store.TrainSchedule;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TrainConfig;
+
 /**
  * How {@link LmTraining} trains a language model: AdamW with a linear warm-up then cosine decay of the
  * learning rate, global gradient-norm clipping, and length-bucketed batches.
@@ -55,5 +59,15 @@ public record LmTrainConfig(int epochs, int batchSize, float peakLearningRate, i
 
     public LmTrainConfig withSeed(long newSeed) {
         return new LmTrainConfig(epochs, batchSize, peakLearningRate, warmupSteps, floorLearningRate, weightDecay, clipNorm, newSeed);
+    }
+
+    /**
+     * The same recipe as the {@link TrainConfig} every training path takes (AdamW at the peak rate, with the
+     * {@link TrainSchedule} that makes {@link dev.lethe.torch.train.TrainLoop} warm up, decay, clip and bucket), so a store
+     * records it and a SISA shard or a retraining replays it.
+     */
+    public TrainConfig toTrainConfig() {
+        return new TrainConfig(epochs, batchSize, OptimizerKind.ADAMW, peakLearningRate, 0f, weightDecay, seed,
+                new TrainSchedule(warmupSteps, floorLearningRate, clipNorm, LmTraining.BUCKET_JITTER_TOKENS));
     }
 }

@@ -5,11 +5,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.NextTokenTask;
-import dev.lethe.torch.train.BatchOrder;
-import dev.lethe.torch.train.LearningRateSchedule;
-import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TensorData;
-import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainListener;
 import dev.lethe.torch.train.TrainLoop;
 import dev.lethe.torch.train.TrainResult;
@@ -31,14 +27,7 @@ public final class LmTraining {
 
     /** The loop {@link #train} runs: AdamW with the schedule, clipping and bucketed batches of {@code config} for {@code records}. */
     public static TrainLoop loop(LmTrainConfig config, int records) {
-        long updates = (long) config.epochs() * ((records + config.batchSize() - 1) / config.batchSize());
-        TrainConfig train = new TrainConfig(config.epochs(), config.batchSize(), OptimizerKind.ADAMW, config.peakLearningRate(), 0f,
-                config.weightDecay(), config.seed());
-        return new TrainLoop(train)
-                .learningRateSchedule(LearningRateSchedule.warmupCosine(config.peakLearningRate(), Math.min(config.warmupSteps(), updates),
-                        updates, config.floorLearningRate()))
-                .clipGradientNorm(config.clipNorm())
-                .batchOrder(BatchOrder.lengthBuckets(BUCKET_JITTER_TOKENS));
+        return new TrainLoop(config.toTrainConfig());
     }
 
     /** Fails, naming the first record that is too long, when a gpt's context cannot hold every record. */

@@ -162,13 +162,13 @@ public final class TrainService {
     public static TrainingSettings trainingConfig(TrainConfig config, Device device) {
         return new TrainingSettings(config.epochs(), config.batchSize(), config.optimizer().name().toLowerCase(Locale.ROOT),
                 config.learningRate(), config.momentum(), config.weightDecay(), config.seed(),
-                Integer.getInteger("ai.djl.pytorch.num_threads", 0), device.toString());
+                Integer.getInteger("ai.djl.pytorch.num_threads", 0), device.toString()).withSchedule(config.schedule());
     }
 
     /** The training configuration a store's manifest records, as the training loop takes it. */
     public static TrainConfig originalConfig(StoreManifest manifest) {
         TrainingSettings t = manifest.training();
         return new TrainConfig(t.epochs(), t.batchSize(), OptimizerKind.valueOf(t.optimizer().toUpperCase(Locale.ROOT)),
-                t.learningRate(), t.momentum(), t.weightDecay(), t.seed());
+                t.learningRate(), t.momentum(), t.weightDecay(), t.seed(), t.schedule());
     }
 }

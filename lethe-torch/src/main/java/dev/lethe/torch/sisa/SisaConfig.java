@@ -29,7 +29,9 @@ public record SisaConfig(ShardPlan plan, ModelSpec model, TrainConfig train, Agg
         String text = "model=" + model.name() + "|input=" + Arrays.toString(model.inputShape()) + "|classes=" + model.numClasses()
                 + "|epochsPerSlice=" + train.epochs() + "|batch=" + train.batchSize() + "|optimizer=" + train.optimizer()
                 + "|lr=" + Float.floatToIntBits(train.learningRate()) + "|momentum=" + Float.floatToIntBits(train.momentum())
-                + "|wd=" + Float.floatToIntBits(train.weightDecay()) + "|seed=" + train.seed() + "|threads=" + threads;
+                + "|wd=" + Float.floatToIntBits(train.weightDecay()) + "|seed=" + train.seed() + "|threads=" + threads
+                // the language-model recipe, when there is one (absent for classifiers, whose fingerprints stay as they were)
+                + (train.schedule() == null ? "" : "|schedule=" + train.schedule());
         return DigestUtils.sha256Hex(text);
     }
 }

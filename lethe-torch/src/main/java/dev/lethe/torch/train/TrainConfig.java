@@ -1,5 +1,7 @@
 package dev.lethe.torch.train;
 
+import dev.lethe.core.store.TrainSchedule;
+
 /**
  * How to train: epochs, batch size, update rule and its hyper-parameters, and the run seed from which
  * every shuffle is derived.
@@ -11,9 +13,18 @@ package dev.lethe.torch.train;
  * @param momentum SGD momentum in [0, 1); ignored by Adam
  * @param weightDecay L2 penalty coefficient, at least 0
  * @param seed run seed: the shuffle of epoch e draws from {@code Seeds.derive(seed, "shuffle", e)}
+ * @param schedule the language-model recipe {@link TrainLoop} applies by itself (warm-up + cosine from
+ *                 {@code learningRate} as the peak, gradient-norm clipping, length-bucketed batches); null for a constant
+ *                 rate and shuffled batches, as classifiers train
  */
 public record TrainConfig(int epochs, int batchSize, OptimizerKind optimizer, float learningRate, float momentum,
-                          float weightDecay, long seed) {
+                          float weightDecay, long seed, TrainSchedule schedule) {
+
+    /** A constant-rate configuration with shuffled batches (no {@link TrainSchedule}). */
+    public TrainConfig(int epochs, int batchSize, OptimizerKind optimizer, float learningRate, float momentum, float weightDecay,
+                       long seed) {
+        this(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, null);
+    }
 
     public TrainConfig {
         if (epochs < 1) {
@@ -39,22 +50,27 @@ public record TrainConfig(int epochs, int batchSize, OptimizerKind optimizer, fl
     }
 
     public TrainConfig withEpochs(int newEpochs) {
-        return new TrainConfig(newEpochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed);
+        return new TrainConfig(newEpochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, schedule);
     }
 
     public TrainConfig withSeed(long newSeed) {
-        return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, newSeed);
+        return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, newSeed, schedule);
     }
 
     public TrainConfig withLearningRate(float newRate) {
-        return new TrainConfig(epochs, batchSize, optimizer, newRate, momentum, weightDecay, seed);
+        return new TrainConfig(epochs, batchSize, optimizer, newRate, momentum, weightDecay, seed, schedule);
     }
 
     public TrainConfig withOptimizer(OptimizerKind kind) {
-        return new TrainConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, seed);
+        return new TrainConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, seed, schedule);
+    }
+
+    /** This configuration with the language-model recipe {@code newSchedule} (null: constant rate, shuffled batches). */
+    public TrainConfig withSchedule(TrainSchedule newSchedule) {
+        return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, newSchedule);
     }
 
     public TrainConfig withBatchSize(int newBatchSize) {
-        return new TrainConfig(epochs, newBatchSize, optimizer, learningRate, momentum, weightDecay, seed);
+        return new TrainConfig(epochs, newBatchSize, optimizer, learningRate, momentum, weightDecay, seed, schedule);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.lethe.core.store.TrainSchedule;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.runtime.TorchRuntime;
 
@@ -44,8 +45,18 @@ public final class TrainLoop {
     private float clipNorm;
     private BatchOrder batchOrder = BatchOrder.SHUFFLED;
 
+    /**
+     * A loop for {@code config}; when the config carries a {@link TrainSchedule} (a language model's recipe), the loop
+     * clips the gradient norm and buckets batches by length as it says, and sets each update's rate by warm-up + cosine
+     * over the run (see {@link #run(ModelHandle, OptimizerState, TensorData, Objective, long)}).
+     */
     public TrainLoop(TrainConfig config) {
         this.config = config;
+        TrainSchedule recipe = config.schedule();
+        if (recipe != null) {
+            clipGradientNorm(recipe.clipNorm());
+            batchOrder(BatchOrder.lengthBuckets(recipe.bucketJitterTokens()));
+        }
     }
 
     /** Sends progress to {@code newListener}. */
@@ -114,8 +125,8 @@ public final class TrainLoop {
         }
         OptimizerState.checkMasks(model, masks);
         Engine engine = TorchRuntime.engine();
-        LearningRateSchedule rates = schedule != null ? schedule : LearningRateSchedule.constant(config.learningRate());
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        LearningRateSchedule rates = schedule != null ? schedule : recipeRates(state.updates(), (long) batchesPerEpoch * config.epochs());
         listener.onStart((long) batchesPerEpoch * config.epochs());
         List<Double> epochLosses = new ArrayList<>();
         long step = 0;
@@ -163,6 +174,22 @@ public final class TrainLoop {
             state.apply(model, rate, scratch, masks);
             return lossValue;
         }
+    }
+
+    /**
+     * The rate of each update when no schedule was set: the config's constant rate, or — with a {@link TrainSchedule} —
+     * warm-up + cosine from the config's rate as the peak over this run's {@code updates} updates, counted from the
+     * state's update {@code firstUpdate}. Each run (a SISA slice, a retraining) is one warm-up + cosine cycle, a pure
+     * function of where the run starts, so a shard retrained from a checkpoint replays the same rates.
+     */
+    private LearningRateSchedule recipeRates(long firstUpdate, long updates) {
+        TrainSchedule recipe = config.schedule();
+        if (recipe == null) {
+            return LearningRateSchedule.constant(config.learningRate());
+        }
+        LearningRateSchedule cycle = LearningRateSchedule.warmupCosine(config.learningRate(), Math.min(recipe.warmupSteps(), updates),
+                updates, Math.min(recipe.floorLearningRate(), config.learningRate()));
+        return update -> cycle.rate(update - firstUpdate);
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates) drawn from {@code seed}. */
