@@ -1,12 +1,12 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
+import dev.lethe.torch.lm.bench.LmTofuSteps;
 import dev.lethe.torch.lm.bench.TofuBench;
 import dev.lethe.torch.lm.bench.TofuBenchConfig;
 import dev.lethe.torch.lm.bench.TofuBenchSteps;
 import dev.lethe.torch.lm.bench.TofuReport;
 import dev.lethe.torch.lm.bench.TofuReportWriter;
-import dev.lethe.torch.lm.bench.TofuStepsFactory;
 import dev.lethe.torch.lm.bench.TofuTables;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.service.TrainService;
@@ -69,22 +69,6 @@ final class BenchTofuCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    private final TofuStepsFactory steps;
-
-    /** The command on Lethe's language-model parts. */
-    BenchTofuCommand() {
-        // TODO(issue 13): bind the steps on the gpt family, TOFU data, LM scorer and methods once they are merged
-        this((config, device) -> {
-            throw new UnsupportedOperationException("lethe bench tofu needs the language-model parts (the gpt family, the TOFU "
-                    + "data set, the LM scorer and eval logs), which this build does not have yet");
-        });
-    }
-
-    /** The command on other steps (tests). */
-    BenchTofuCommand(TofuStepsFactory steps) {
-        this.steps = steps;
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -97,7 +81,7 @@ final class BenchTofuCommand implements Callable<Integer> {
         Device device = run.startEngine();
         TofuBench.Outcome outcome;
         try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr(), "tofu", true)) {
-            outcome = run(steps.open(config, device), config, progress);
+            outcome = run(LmTofuSteps.open(config, device), config, progress);
         }
         TofuReport report = TofuReport.of(outcome, TrainService.versions(TorchRuntime.engine()));
         TofuReportWriter.Files files = TofuReportWriter.write(report, out);
