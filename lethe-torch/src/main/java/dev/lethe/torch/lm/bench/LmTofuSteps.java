@@ -1,6 +1,7 @@
 package dev.lethe.torch.lm.bench;
 
 import ai.djl.Device;
+import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.tofu.TofuBenchmarkSet;
 import dev.lethe.core.lm.ItemScores;
 import dev.lethe.core.lm.QaItem;
@@ -40,6 +41,7 @@ import org.apache.commons.codec.digest.DigestUtils;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +59,18 @@ import java.util.function.ToDoubleBiFunction;
 public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
 
     /**
-     * The relearning attack: 3 epochs of Adam at 1e-3 in batches of 4 over half the forget pairs — brief
-     * against the reference models' 45 epochs, so what it brings back was still in the weights.
+     * The relearning attack's epochs: with {@link #RELEARN_BATCH} and {@link #RELEARN_LEARNING_RATE}, 3 epochs of Adam
+     * at 1e-3 in batches of 4 over half the forget pairs — brief against the reference models' 45 epochs, so what it
+     * brings back beyond the retain model's was still in the weights.
      */
     static final int RELEARN_EPOCHS = 3;
+    /** The relearning attack's batch size. */
     static final int RELEARN_BATCH = 4;
+    /** The relearning attack's learning rate. */
     static final float RELEARN_LEARNING_RATE = 1e-3f;
-    /** The hidden-state probe's training epochs and its held-out share of each forget author's items. */
+    /** The hidden-state probe's training epochs. */
     static final int PROBE_EPOCHS = 50;
+    /** The hidden-state probe's held-out share of each forget author's items. */
     static final double PROBE_TEST_FRACTION = 0.5;
 
     private static final ToDoubleBiFunction<String, String> ROUGE_L_RECALL = Rouge::rougeLRecall;
@@ -85,11 +91,6 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
             this.ownsHandle = ownsHandle;
         }
 
-        /** The weights. */
-        public ModelHandle handle() {
-            return handle;
-        }
-
         @Override
         public void close() {
             if (ownsHandle) {
@@ -104,7 +105,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
     private final TofuBenchmarkSet set;
     private final ModelSpec spec;
     private final LmScorer scorer;
-    private final Map<ModelHandle, Evidence> referenceEvidence = new java.util.IdentityHashMap<>();
+    private final Map<ModelHandle, Evidence> referenceEvidence = new IdentityHashMap<>();
 
     private LmTofuSteps(TofuBenchConfig config, Device device, TofuBenchmarkSet set) {
         this.config = config;
@@ -152,7 +153,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
         return train(set.retainOnly(), seed);
     }
 
-    private Model train(dev.lethe.core.data.RecordSet records, long seed) {
+    private Model train(RecordSet records, long seed) {
         ModelHandle model = ModelHandle.create(spec, Seeds.derive(seed, "tofu-init"), device);
         try {
             LmTraining.train(model, records, recipe(seed), TrainListener.NONE);
@@ -219,7 +220,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
         Evidence reference = referenceEvidence.computeIfAbsent(retain.handle, h -> measure(retain));
         Evidence measured = measure(model);
         RemovalVerdict verdict = RemovalVerdict.judge(measured.verdictInput(), reference.verdictInput());
-        double recovery = measured.relearning.after().answerProbability() - reference.relearning.after().answerProbability();
+        double recovery = new RelearningAttack.Comparison(measured.relearning, reference.relearning).excessRecoveredProbability();
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("paraphrased_probability", measured.paraphrase.paraphrased().answerProbability());
         figures.put("paraphrased_rouge", measured.paraphrase.paraphrased().rouge());
@@ -233,11 +234,15 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
         List<QaItem> forget = set.forget();
         OutputFigures outputs = OutputFigures.of(new LmScorer(tokenizer, LmScorer.Options.answersOnly()).score(model.handle, forget,
                 model.answerer), ROUGE_L_RECALL);
-        List<String> paraphrased = forget.stream().map(i -> i.paraphrasedQuestion() == null ? i.question() : i.paraphrasedQuestion()).toList();
+        // an item without a paraphrased question is asked as it is: the attack then adds nothing for it
+        List<String> paraphrased = forget.stream().map(i -> i.paraphrasedQuestion() == null ? i.question() : i.paraphrasedQuestion())
+                .toList();
         ParaphraseAttack.Result paraphrase = new ParaphraseAttack(tokenizer, ROUGE_L_RECALL).run(model.handle, model.answerer, forget,
                 paraphrased);
-        RelearningAttack.Result relearning = new RelearningAttack(tokenizer, new RelearningAttack.Config(RELEARN_EPOCHS, RELEARN_BATCH,
-                RELEARN_LEARNING_RATE, Seeds.derive(config.seed(), "tofu-relearn")), ROUGE_L_RECALL, config.maxNewTokens()).attack(model.handle, forget);
+        RelearningAttack.Config attack = new RelearningAttack.Config(RELEARN_EPOCHS, RELEARN_BATCH, RELEARN_LEARNING_RATE,
+                Seeds.derive(config.seed(), "tofu-relearn"));
+        RelearningAttack.Result relearning = new RelearningAttack(tokenizer, attack, ROUGE_L_RECALL, config.maxNewTokens())
+                .attack(model.handle, forget);
         HiddenStateProbe.Result probe = new HiddenStateProbe(tokenizer, new HiddenStateProbe.Config(model.handle.layerCount() / 2,
                 HiddenStateProbe.Span.ANSWER, PROBE_EPOCHS, PROBE_TEST_FRACTION, Seeds.derive(config.seed(), "tofu-probe")))
                 .measure(model.handle, forget, HiddenStateProbe.bySubject(set.forgetAuthors()), set.forgetAuthors().size());
