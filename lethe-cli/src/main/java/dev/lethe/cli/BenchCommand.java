@@ -288,7 +288,9 @@ public final class BenchCommand implements Runnable {
                     0f, weightDecay, run.seed);
             List<dev.lethe.torch.method.UnlearningMethod<?>> chosen = new ArrayList<>();
             chosen.add(dev.lethe.torch.method.UnlearningMethods.get(dev.lethe.torch.method.Retrain.NAME));
-            for (var m : methods == null ? dev.lethe.torch.method.UnlearningMethods.all()
+            // by default every method that unlearns a classifier (the benchmark's models are classifiers)
+            for (var m : methods == null ? dev.lethe.torch.method.UnlearningMethods.all().stream()
+                    .filter(u -> u.tasks().contains(dev.lethe.torch.task.ClassificationTask.INSTANCE)).toList()
                     : methods.stream().map(dev.lethe.torch.method.UnlearningMethods::get).toList()) {
                 if (!m.name().equals(dev.lethe.torch.method.Retrain.NAME)) {
                     chosen.add(m);

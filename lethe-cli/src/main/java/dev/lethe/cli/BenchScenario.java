@@ -11,6 +11,7 @@ import dev.lethe.torch.scenario.report.ReportWriter;
 import dev.lethe.torch.scenario.report.ScenarioReport;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
+import dev.lethe.torch.task.ClassificationTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,7 +130,8 @@ final class BenchScenario implements Callable<Integer> {
         int subjects = dataset.subjects > 0 ? dataset.subjects : 100;
         ScenarioSpec scenarioSpec = new ScenarioSpec(scenario, forgetFraction, forgetClass, subjects, targetClass, poisonFraction,
                 identifiedFraction, triggerSize, steps);
-        List<String> chosen = methods != null ? methods : UnlearningMethods.all().stream().map(UnlearningMethod::name).toList();
+        List<String> chosen = methods != null ? methods : UnlearningMethods.all().stream()
+                .filter(m -> m.tasks().contains(ClassificationTask.INSTANCE)).map(UnlearningMethod::name).toList();
         return new ScenarioBenchConfig(dataset.toRef(run.seed), scenarioSpec, chosen, ScenarioBenchConfig.consecutiveSeeds(run.seed, seeds),
                 bench.model, epochs, bench.batchSize, learningRate, sisa == null ? null : SisaShape.parse(sisa), run.threads, run.device);
     }

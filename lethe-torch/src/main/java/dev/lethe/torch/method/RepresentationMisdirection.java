@@ -3,11 +3,15 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
@@ -35,7 +39,10 @@ import java.util.SplittableRandom;
  * <pre>
  *   L(θ) = mean ‖h^L_θ(x_f) − c·u‖²  +  α · mean ‖h^L_θ(x_r) − h^L_θ₀(x_r)‖²
  * </pre>
- * (means over the batch and the units), updating only the parameters of the chosen layers: the
+ * (means over the batch and the units; for a language model, whose layer output is {@code [b, T, units]},
+ * the mean over the units at each position, then over each record's counted positions — the answer
+ * tokens of a question–answer record — then over records, as the task's loss averages:
+ * {@link CountedPositions#batchMean}), updating only the parameters of the chosen layers: the
  * parameterised children at or below L ({@code updateLayers} = 0), or the last {@code updateLayers}
  * of them. Earlier layers see their input detached, the head gets no gradient, and weight decay is
  * turned off for the run, so nothing outside the chosen layers moves.
@@ -59,6 +66,9 @@ import java.util.SplittableRandom;
  *       the paper's 7B models (c = 6.5–300, α = 1200): forgetting class 3 brings its test accuracy
  *       to ≤ 0.03 with the other classes within 2 points, over ten seeds.</li>
  * </ul>
+ *
+ * <p>On a language model the direction is the first seeded draw, as in the paper: every forget token is
+ * steered to the same point, and the head reads it as a next-token distribution, not as one label.
  */
 public final class RepresentationMisdirection extends MethodBase<RepresentationMisdirection.Options> {
 
@@ -95,6 +105,11 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     }
 
     @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         int layers = original.layerCount();
         int layer = options.layer() == -1 ? layers - 2 : options.layer();
@@ -124,12 +139,12 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
             float alpha = options.alpha();
             Objective objective = (m, batch) -> {
                 NDArray forget = activations(m, batch.features(), firstUpdated, layer, true);
-                NDArray loss = forget.sub(target).square().mean();
+                NDArray loss = CountedPositions.batchMean(forget.sub(target).square(), batch);
                 if (alpha > 0) {
-                    NDArray retained = retainBatches.batch(batch.step(), batch.manager()).features();
-                    NDArray kept = activations(m, retained, firstUpdated, layer, true);
-                    NDArray reference = activations(frozen, retained, 0, layer, false).stopGradient();
-                    loss = loss.add(kept.sub(reference).square().mean().mul(alpha));
+                    Batch r = retainBatches.batch(batch.step(), batch.manager());
+                    NDArray kept = activations(m, r.features(), firstUpdated, layer, true);
+                    NDArray reference = activations(frozen, r.features(), 0, layer, false).stopGradient();
+                    loss = loss.add(CountedPositions.batchMean(kept.sub(reference).square(), r).mul(alpha));
                 }
                 return loss;
             };
@@ -141,12 +156,22 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     }
 
     /**
-     * {@code c·u} with the shape of one layer-L activation: {@code u} uniform in {@code [0,1)} then
-     * normalised; of 16 seeded candidates, the one the frozen head gives the lowest probability of the
-     * forget set's most frequent label.
+     * {@code c·u} with the shape of one layer-L activation (of one position, for a language model):
+     * {@code u} uniform in {@code [0,1)} then normalised. For a classifier, of 16 seeded candidates the one
+     * the frozen head gives the lowest probability of the forget set's most frequent label; for a language
+     * model the first.
      */
     private static NDArray steeringTarget(ModelHandle frozen, int layer, RecordSet forget, UnlearningContext context, Options options,
                                           NDManager run) {
+        if (!forget.isClassification()) {
+            Shape shape;
+            try (NDManager probe = run.newSubManager()) {
+                NDArray oneToken = probe.zeros(new Shape(1, 1), DataType.INT64);
+                shape = activations(frozen, oneToken, 0, layer, false).getShape().slice(2);
+            }
+            context.report().put("rmu.direction", 0);
+            return run.create(direction(context, 0, Math.toIntExact(shape.size()), options), shape);
+        }
         Shape shape;
         try (NDManager probe = run.newSubManager()) {
             NDArray zero = probe.zeros(frozen.spec().batchShape(1));
@@ -158,17 +183,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
         double bestProbability = Double.POSITIVE_INFINITY;
         int bestDraw = -1;
         for (int draw = 0; draw < DIRECTION_CANDIDATES; draw++) {
-            SplittableRandom random = new SplittableRandom(Seeds.derive(context.seed("rmu-direction"), "draw", draw));
-            float[] u = new float[units];
-            double norm = 0;
-            for (int i = 0; i < units; i++) {
-                u[i] = (float) random.nextDouble();
-                norm += (double) u[i] * u[i];
-            }
-            float scale = (float) (options.steeringScale() / Math.sqrt(norm));
-            for (int i = 0; i < units; i++) {
-                u[i] *= scale;
-            }
+            float[] u = direction(context, draw, units, options);
             double probability;
             try (NDManager probe = run.newSubManager()) {
                 NDList x = frozen.forwardLayers(new NDList(probe.create(u, new Shape(1).addAll(shape))), layer + 1, frozen.layerCount(), false);
@@ -183,6 +198,22 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
         context.report().put("rmu.direction", bestDraw);
         context.report().put("rmu.headProbabilityOfForgetLabel", bestProbability);
         return run.create(best, shape);
+    }
+
+    /** Draw {@code draw} of {@code c·u}: {@code units} values uniform in {@code [0, 1)} scaled to norm {@code c}. */
+    private static float[] direction(UnlearningContext context, int draw, int units, Options options) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(context.seed("rmu-direction"), "draw", draw));
+        float[] u = new float[units];
+        double norm = 0;
+        for (int i = 0; i < units; i++) {
+            u[i] = (float) random.nextDouble();
+            norm += (double) u[i] * u[i];
+        }
+        float scale = (float) (options.steeringScale() / Math.sqrt(norm));
+        for (int i = 0; i < units; i++) {
+            u[i] *= scale;
+        }
+        return u;
     }
 
     private static int majorityLabel(RecordSet set) {

@@ -26,12 +26,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MethodTasksTest {
 
     @Test
-    void everyMethodUnlearnsClassifiersAndOnlyThoseWhoseLossesAllGoThroughTheTaskDeclareNextToken() {
+    void everyMethodButIdkUnlearnsClassifiersAndOnlyThoseWhoseLossesAllGoThroughTheTaskDeclareNextToken() {
         for (UnlearningMethod<?> m : UnlearningMethods.all()) {
-            assertThat(m.tasks()).as(m.name()).startsWith(ClassificationTask.INSTANCE);
+            if (m.name().equals(IdkTuning.NAME)) {
+                assertThat(m.tasks()).as("idk replaces answers: language models only").containsExactly(NextTokenTask.INSTANCE);
+            } else {
+                assertThat(m.tasks()).as(m.name()).startsWith(ClassificationTask.INSTANCE);
+            }
         }
         assertThat(UnlearningMethods.all().stream().filter(m -> m.tasks().contains(NextTokenTask.INSTANCE)).map(UnlearningMethod::name))
-                .containsExactly(Retrain.NAME, Finetune.NAME, GradientAscent.NAME, GradientDifference.NAME);
+                .containsExactly(Retrain.NAME, Finetune.NAME, GradientAscent.NAME, GradientDifference.NAME, KlRetain.NAME, Npo.NAME,
+                        SimNpo.NAME, RepresentationMisdirection.NAME, IdkTuning.NAME);
     }
 
     @Test
@@ -40,11 +45,11 @@ class MethodTasksTest {
         UnlearningData data = new UnlearningData(text.select("forget", new int[]{0}), text.select("retain", new int[]{1, 2, 3}), null);
         try (ModelHandle model = TinyLanguageModel.create(20, 4, 1)) {
             String before = model.weightsDigest();
-            assertThatThrownBy(() -> UnlearningRun.run(UnlearningMethods.get(Npo.NAME), Map.of(), model, data,
+            assertThatThrownBy(() -> UnlearningRun.run(UnlearningMethods.get(Scrub.NAME), Map.of(), model, data,
                     UnlearningContext.of(1, TrainConfig.defaults(1, 1))))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("method 'npo' does not support the next-token task (it supports classification); methods that do:"
-                            + " retrain, finetune, grad-ascent, grad-diff");
+                    .hasMessage("method 'scrub' does not support the next-token task (it supports classification); methods that do:"
+                            + " retrain, finetune, grad-ascent, grad-diff, kl, npo, simnpo, rmu, idk");
             assertThat(model.weightsDigest()).isEqualTo(before);
         }
     }

@@ -4,6 +4,8 @@ import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.ClassificationTask;
+import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,8 @@ class NpoTest {
             assertThat(Distillation.softplus(x).toFloatArray()).containsExactly(new float[]{0f, (float) Math.log(2), 100f}, within(1e-6f));
             float beta = 0.5f;
             try (TensorData forget = TensorData.of(ClassForgetting.DATA.forget(), m)) {
-                NDArray logPi = Distillation.logLikelihood(model.forward(forget.features(), false), forget.labels());
+                Batch batch = forget.range(0, forget.size(), m);
+                NDArray logPi = CountedPositions.logLikelihood(ClassificationTask.INSTANCE, model.forward(batch.inputs(), false), batch);
                 float loss = Distillation.softplus(logPi.sub(logPi).mul(beta)).mean().mul(2f / beta).getFloat();
                 assertThat(loss).isCloseTo((float) (2 / beta * Math.log(2)), within(1e-5f));
             }

@@ -1,0 +1,83 @@
+package dev.lethe.torch.method;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Task;
+import dev.lethe.torch.task.Tasks;
+import dev.lethe.torch.train.Batch;
+import dev.lethe.torch.train.Objective;
+import dev.lethe.torch.train.TensorData;
+
+import java.util.List;
+
+/**
+ * {@code simnpo}: Simple Negative Preference Optimization (Fan, Liu, Lin, Jia, Zhang, Mei and Liu 2024,
+ * "Simplicity Prevails: Rethinking Negative Preference Optimization for LLM Unlearning"). NPO without
+ * the reference model and with a length-normalised likelihood: the reward of a forget record is its
+ * mean log-likelihood per counted target, {@code (1/|y|)·log π_θ(y|x) = −ℓ(θ; x, y)}, the task's
+ * per-record loss. Each step pairs a forget batch with a retain batch (drawn by {@link BatchSampler})
+ * and minimises
+ * <pre>  L(θ) = −(2/β) · mean_f log σ(β · (ℓ(θ; x_f, y_f) − δ))  +  λ_r · L(θ; B_r)
+ *       =  (2/β) · mean_f softplus(−β · (ℓ_f − δ))             +  λ_r · L(θ; B_r)</pre>
+ * — the paper's {@code −(2/β)·log σ(−(β/|y|)·log π_θ(y|x) − γ)} with its margin {@code γ = β·δ}, in the form
+ * of OpenUnlearning's {@code SimNPO} trainer (which names the margin {@code delta}). On a classifier
+ * {@code ℓ} is the cross-entropy of the label (one counted target).
+ *
+ * <p>When to use it: like NPO, a bounded ascent whose pressure on a record fades as its loss grows
+ * past δ (the gradient weight is {@code 2σ(−β(ℓ − δ))}); without a reference model it costs one model in
+ * memory and one forward pass less, and the length normalisation stops long answers from dominating.
+ *
+ * <p>Defaults: β = 0.7, δ = 0 and retain weight λ_r = 0.1 are OpenUnlearning's TOFU defaults;
+ * the epochs and learning rate are calibrated on the digits MLP.
+ */
+public final class SimNpo extends MethodBase<SimNpo.Options> {
+
+    public static final String NAME = "simnpo";
+
+    public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
+                          @JsonPropertyDescription("learning rate (η)") float learningRate,
+                          @JsonPropertyDescription("inverse temperature of the preference loss (β)") float beta,
+                          @JsonPropertyDescription("loss margin in nats per counted target (δ; the paper's γ/β) past which a record's push fades")
+                          float delta,
+                          @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight) {
+        public Options {
+            MethodOptions.require(epochs >= 1, "simnpo.epochs", epochs, ">= 1");
+            MethodOptions.require(learningRate > 0, "simnpo.learningRate", learningRate, "> 0");
+            MethodOptions.require(beta > 0 && Float.isFinite(beta), "simnpo.beta", beta, "a positive number");
+            MethodOptions.require(delta >= 0 && Float.isFinite(delta), "simnpo.delta", delta, ">= 0");
+            MethodOptions.require(retainWeight >= 0, "simnpo.retainWeight", retainWeight, ">= 0");
+        }
+    }
+
+    public SimNpo() {
+        super(NAME, "simple NPO: reference-free, length-normalised, self-slowing ascent on the forget set (+ retain loss)",
+                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.7f, 0f, 0.1f), Options.class);
+    }
+
+    @Override
+    public List<Task> tasks() {
+        return Tasks.all();
+    }
+
+    @Override
+    protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
+        try (TensorData retain = TensorData.of(data.retain(), model.manager())) {
+            BatchSampler retainBatches = options.retainWeight() > 0
+                    ? new BatchSampler(retain, context.original().batchSize(), context.seed("simnpo-retain")) : null;
+            float beta = options.beta();
+            Task task = Tasks.of(data.forget());
+            Objective objective = (m, batch) -> {
+                NDArray recordLoss = task.perRecordLoss(m, batch, true);
+                NDArray loss = Distillation.softplus(recordLoss.sub(options.delta()).mul(-beta)).mean().mul(2f / beta);
+                if (retainBatches != null) {
+                    Batch r = retainBatches.batch(batch.step(), batch.manager());
+                    loss = loss.add(task.loss(m.forward(r.inputs(), true), r).mul(options.retainWeight()));
+                }
+                return loss;
+            };
+            Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "simnpo"), objective,
+                    context);
+        }
+    }
+}
