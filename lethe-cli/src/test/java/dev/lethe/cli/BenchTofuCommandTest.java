@@ -26,6 +26,8 @@ class BenchTofuCommandTest {
         assertRefused(Cli.run("bench", "tofu", "--data", dir.resolve("no-such-folder").toString(), "--methods", "npo", "--out", out),
                 "is not a folder");
         assertRefused(Cli.run("bench", "tofu", "--data", data, "--methods", "forget-it", "--out", out), "forget-it");
+        assertRefused(Cli.run("bench", "tofu", "--data", data, "--methods", "npo,random-label", "--out", out),
+                "'random-label' does not unlearn a language model");
         assertRefused(Cli.run("bench", "tofu", "--data", data, "--methods", "grad-ascent", "--out", out), "holds no full.json");
         assertThat(Path.of(out)).doesNotExist();
     }

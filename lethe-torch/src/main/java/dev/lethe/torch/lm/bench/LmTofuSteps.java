@@ -190,7 +190,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
     @Override
     public Model unlearn(String method, Model full) {
         TrainConfig original = recipe(config.seed()).toTrainConfig();
-        UnlearningData data = new UnlearningData(set.forgetRecords(), set.retainOnly(), null);
+        UnlearningData data = new UnlearningData(set.forgetRecords(), set.retainOnly(), null, tokenizer.name());
         try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), Map.of(), full.handle, data,
                 UnlearningContext.of(Seeds.derive(config.seed(), "tofu-unlearn-" + method), original))) {
             return own(run.model().copy());
