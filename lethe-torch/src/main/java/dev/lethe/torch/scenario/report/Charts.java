@@ -185,7 +185,7 @@ public final class Charts {
     }
 
     /** White background, light grid, and slanted category labels so that method names are not cut. */
-    private static JFreeChart styled(JFreeChart chart) {
+    public static JFreeChart styled(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         Plot plot = chart.getPlot();
         plot.setBackgroundPaint(Color.WHITE);

@@ -39,7 +39,7 @@ public final class CsvTables {
     }
 
     /** A field, quoted when it holds a comma or a quote (RFC 4180). */
-    static String quoted(String field) {
+    public static String quoted(String field) {
         return field.contains(",") || field.contains("\"") ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
     }
 }

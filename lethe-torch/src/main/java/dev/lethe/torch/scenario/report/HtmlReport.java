@@ -48,7 +48,7 @@ public final class HtmlReport {
     }
 
     /** A Markdown table (as {@link MarkdownTables} writes it) as an HTML table. */
-    static String table(String markdown) {
+    public static String table(String markdown) {
         StringBuilder h = new StringBuilder("<table>\n");
         String[] lines = markdown.split("\n");
         for (int i = 0; i < lines.length; i++) {
@@ -74,7 +74,7 @@ public final class HtmlReport {
         }
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
