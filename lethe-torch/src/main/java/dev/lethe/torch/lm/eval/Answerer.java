@@ -10,4 +10,13 @@ public interface Answerer {
 
     /** The answer to {@code question}, without the end-of-answer marker. */
     String answer(String question);
+
+    /**
+     * The same answer, given what teacher forcing already computed for the item: its ground-truth answer tokens
+     * (end marker included) and the model's argmax at each of their positions. A greedy decoder uses them to skip
+     * the prefix it would reproduce ({@link GreedyAnswerer}); anything else answers as {@link #answer(String)}.
+     */
+    default String answer(String question, int[] goldAnswerTokens, int[] teacherForcedArgmax) {
+        return answer(question);
+    }
 }

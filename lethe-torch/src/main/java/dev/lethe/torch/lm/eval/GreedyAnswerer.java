@@ -6,12 +6,22 @@ import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.model.ModelHandle;
 
+import java.util.Arrays;
+
 /**
  * A language model's greedy answer to a question, as TOFU and OpenUnlearning generate it for ROUGE: the
  * {@link QaFormat} prompt, greedy decoding until the end-of-answer token, decoded to text.
  *
  * <p>At most {@code maxNewTokens} tokens, and never past the model's context: a language-model spec's
  * input shape is {@code [context]}, so an answer gets {@code context − prompt length} tokens at most.
+ *
+ * <p>Given the item's teacher-forced argmax ({@link #answer(String, int[], int[])}), it decodes only from the
+ * first position where the model would leave the ground truth: greedy decoding picks, at step k, the argmax
+ * after the prompt and its own first k tokens, so while those equal the ground truth's, step k picks exactly
+ * the teacher-forced argmax at position k (../shared/lm-probe.md). A model that has memorised an answer
+ * therefore costs no decoding at all, and one that leaves it early costs what plain decoding costs. (Teacher
+ * forcing runs in padded batches and decoding with a KV cache, so the two argmaxes could differ only where two
+ * logits tie to float rounding.)
  */
 public final class GreedyAnswerer implements Answerer {
 
@@ -44,12 +54,45 @@ public final class GreedyAnswerer implements Answerer {
     @Override
     public String answer(String question) {
         int[] prompt = tokenizer.encode(QaFormat.prompt(question));
+        return tokenizer.decode(Generator.generate(model, prompt, GenerationConfig.greedy(room(question, prompt), stopToken)));
+    }
+
+    @Override
+    public String answer(String question, int[] goldAnswerTokens, int[] teacherForcedArgmax) {
+        int[] prompt = tokenizer.encode(QaFormat.prompt(question));
+        int room = room(question, prompt);
+        // the greedy tokens that teacher forcing already tells: up to and including the first departure from the gold answer
+        int[] known = new int[Math.min(room, teacherForcedArgmax.length)];
+        int n = 0;
+        while (n < known.length) {
+            int token = teacherForcedArgmax[n];
+            if (token == stopToken) {
+                return tokenizer.decode(Arrays.copyOf(known, n));
+            }
+            known[n++] = token;
+            if (token != goldAnswerTokens[n - 1]) {
+                break; // departed from the gold answer: the rest must be decoded
+            }
+        }
+        if (n == room) {
+            return tokenizer.decode(known);
+        }
+        int[] continued = Arrays.copyOf(prompt, prompt.length + n);
+        System.arraycopy(known, 0, continued, prompt.length, n);
+        int[] rest = Generator.generate(model, continued, GenerationConfig.greedy(room - n, stopToken));
+        int[] all = Arrays.copyOf(known, n + rest.length);
+        System.arraycopy(rest, 0, all, n, rest.length);
+        return tokenizer.decode(all);
+    }
+
+    /** How many tokens an answer to {@code question} may have: the option's bound, within the model's context. */
+    private int room(String question, int[] prompt) {
         int context = model.spec().inputShape()[0];
         int room = Math.min(maxNewTokens, context - prompt.length);
         if (room < 1) {
             throw new IllegalArgumentException("the prompt of \"" + question + "\" has " + prompt.length
                     + " tokens and the model's context is " + context + ": there is no room to generate an answer");
         }
-        return tokenizer.decode(Generator.generate(model, prompt, GenerationConfig.greedy(room, stopToken)));
+        return room;
     }
 }

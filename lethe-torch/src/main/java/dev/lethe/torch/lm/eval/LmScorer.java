@@ -108,7 +108,7 @@ public final class LmScorer {
                     perturbed[j] = others.get(next++).meanNll();
                 }
             }
-            String generation = answerer == null ? null : answerer.answer(item.question());
+            String generation = answerer == null ? null : answerer.answer(item.question(), answers.get(i).answerTokens(), v.argmax());
             scores.add(new ItemScores(item.index(), item.question(), item.answer(), answers.get(i).answerTokens(), v.nlls(),
                     v.argmax(), v.expectedLogProbs(), v.logProbVariances(), paraphrased, perturbed, generation));
         }

@@ -67,6 +67,11 @@ public final class SuppressionFilter implements Answerer {
         return refuses(question) ? REFUSAL : model.answer(question);
     }
 
+    @Override
+    public String answer(String question, int[] goldAnswerTokens, int[] teacherForcedArgmax) {
+        return refuses(question) ? REFUSAL : model.answer(question, goldAnswerTokens, teacherForcedArgmax);
+    }
+
     /** Lower case, every run of characters that are not letters or digits one space, trimmed. */
     private static String words(String text) {
         return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim();
