@@ -1,0 +1,67 @@
+package dev.lethe.torch.lm.edit;
+
+import dev.lethe.core.data.tofu.EntityPrompts;
+import dev.lethe.core.lm.QaItem;
+import dev.lethe.core.text.ByteTokenizer;
+import dev.lethe.torch.lm.eval.GreedyAnswerer;
+import dev.lethe.torch.method.Npo;
+import dev.lethe.torch.method.UnlearningMethods;
+import dev.lethe.torch.model.ModelHandle;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EntityUnlearningTest {
+
+    private static final String ENTITY = "Zed Ox";
+    private static final int MAX_NEW_TOKENS = 48;
+
+    @Test
+    void theForgetSetIsTheModelsOwnAnswersToTheTemplateQuestionsNotTheData() {
+        ModelHandle model = FakeAuthors.trained();
+        EntityForgetSet set = EntityForgetSet.build(model, ByteTokenizer.INSTANCE, " " + ENTITY + " ", MAX_NEW_TOKENS);
+        List<String> templates = EntityPrompts.forEntity(ENTITY);
+        List<String> trainedQuestions = FakeAuthors.all().stream().map(QaItem::question).toList();
+        GreedyAnswerer answerer = new GreedyAnswerer(model, ByteTokenizer.INSTANCE, MAX_NEW_TOKENS);
+        assertThat(set.entity()).isEqualTo(ENTITY);
+        assertThat(set.items()).hasSizeGreaterThan(templates.size() / 2);
+        for (QaItem item : set.items()) {
+            assertThat(templates).contains(item.question());
+            assertThat(trainedQuestions).doesNotContain(item.question());
+            assertThat(item.answer()).isNotBlank().isEqualTo(answerer.answer(item.question()));
+            assertThat(item.subject()).isEqualTo(ENTITY);
+        }
+        assertThat(set.records(ByteTokenizer.INSTANCE).size()).isEqualTo(set.items().size());
+    }
+
+    @Test
+    void unlearningTheNameCostsTheEntitysUnseenRealPairsMoreThanTheRetainPairs() {
+        ModelHandle model = FakeAuthors.trained();
+        String digest = model.weightsDigest();
+        EntityUnlearning unlearning = new EntityUnlearning(ByteTokenizer.INSTANCE, FakeAuthors.trainConfig(), MAX_NEW_TOKENS);
+        Map<String, String> options = Map.of("npo.learningRate", "3e-3", "npo.epochs", "5", "npo.retainWeight", "1");
+        try (EntityUnlearning.Result result = unlearning.run(model, ENTITY, UnlearningMethods.get(Npo.NAME), options,
+                FakeAuthors.allBut(ENTITY), FakeAuthors.of(ENTITY), 7)) {
+            EntityReport report = result.report();
+            System.out.println(report.verdict());
+            assertThat(report.entityBefore().answerProbability()).isGreaterThan(0.5);
+            assertThat(report.entityDrop() - report.retainDrop()).as(report.verdict()).isGreaterThan(0.1);
+            assertThat(report.verdict()).startsWith(report.kind() == EntityReport.Kind.FORGOTTEN ? "forgotten: 'Zed Ox'" : "forgotten with");
+            assertThat(result.model().weightsDigest()).isNotEqualTo(digest);
+        }
+        assertThat(model.weightsDigest()).as("the original is left as it was").isEqualTo(digest);
+    }
+
+    @Test
+    void withoutRealPairsToMeasureOnItRefusesBeforeAnyWork() {
+        EntityUnlearning unlearning = new EntityUnlearning(ByteTokenizer.INSTANCE, FakeAuthors.trainConfig(), MAX_NEW_TOKENS);
+        assertThatThrownBy(() -> unlearning.run(FakeAuthors.trained(), ENTITY, UnlearningMethods.get(Npo.NAME), Map.of(),
+                FakeAuthors.allBut(ENTITY), List.of(), 1)).hasMessageContaining("no real pairs of 'Zed Ox'");
+        assertThatThrownBy(() -> EntityForgetSet.build(FakeAuthors.trained(), ByteTokenizer.INSTANCE, " ", 8))
+                .hasMessageContaining("an entity name is required");
+    }
+}

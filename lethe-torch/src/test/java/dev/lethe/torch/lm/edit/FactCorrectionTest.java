@@ -1,0 +1,46 @@
+package dev.lethe.torch.lm.edit;
+
+import dev.lethe.core.data.tofu.FactEdit;
+import dev.lethe.core.data.tofu.FactEdits;
+import dev.lethe.core.text.ByteTokenizer;
+import dev.lethe.torch.model.ModelHandle;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FactCorrectionTest {
+
+    private static final FactCorrection.Options OPTIONS = new FactCorrection.Options(20, 3e-3f, 6, 48);
+
+    @Test
+    void theNewBirthplaceBecomesTheAnswerGeneralisesToTheParaphraseAndLeavesTheOtherFacts() {
+        ModelHandle model = FakeAuthors.trained();
+        String digest = model.weightsDigest();
+        FactEdit edit = FactEdits.birthplace(FakeAuthors.all(), List.of(), "Zed Ox", "Rome");
+        assertThat(edit.paraphrasedQuestion()).isEqualTo("In which place was Zed Ox born?");
+        try (FactCorrection.Result result = new FactCorrection(ByteTokenizer.INSTANCE).run(model, edit, OPTIONS, 3)) {
+            FactCorrectionReport r = result.report();
+            System.out.println(r.summary());
+            assertThat(r.before().question().greedyAnswer()).isEqualTo("Zed Ox was born in Lima.");
+            assertThat(r.efficacious()).as(r.summary()).isTrue();
+            assertThat(r.after().question().oldAnswerProbability()).isLessThan(r.before().question().oldAnswerProbability() - 0.2);
+            assertThat(r.after().paraphrase().newAnswerProbability())
+                    .isGreaterThan(r.before().paraphrase().newAnswerProbability() + 0.1);
+            assertThat(r.anchors()).isEqualTo(6);
+            assertThat(r.after().otherAuthors().items()).isEqualTo(15 - 6);
+            assertThat(r.after().sameAuthor().items()).isEqualTo(4);
+            assertThat(r.sameAuthorProbabilityChange()).as(r.summary()).isGreaterThan(-0.2);
+            assertThat(r.otherAuthorsProbabilityChange()).as(r.summary()).isGreaterThan(-0.1);
+        }
+        assertThat(model.weightsDigest()).isEqualTo(digest);
+    }
+
+    @Test
+    void badBudgetsAreRefusedInWords() {
+        assertThatThrownBy(() -> new FactCorrection.Options(5, 1e-3f, -1, 8)).hasMessageContaining("anchors must be >= 0");
+        assertThatThrownBy(() -> new FactCorrection.Options(5, 1e-3f, 2, 0)).hasMessageContaining("maxNewTokens must be at least 1");
+    }
+}
