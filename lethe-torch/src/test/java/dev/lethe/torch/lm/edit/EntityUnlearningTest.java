@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EntityUnlearningTest {
 
     private static final String ENTITY = "Zed Ox";
-    private static final int MAX_NEW_TOKENS = 48;
+    private static final int MAX_NEW_TOKENS = 40;
 
     @Test
     void theForgetSetIsTheModelsOwnAnswersToTheTemplateQuestionsNotTheData() {
@@ -43,9 +43,9 @@ class EntityUnlearningTest {
         ModelHandle model = FakeAuthors.trained();
         String digest = model.weightsDigest();
         EntityUnlearning unlearning = new EntityUnlearning(ByteTokenizer.INSTANCE, FakeAuthors.trainConfig(), MAX_NEW_TOKENS);
-        Map<String, String> options = Map.of("npo.learningRate", "3e-3", "npo.epochs", "5", "npo.retainWeight", "1");
+        Map<String, String> options = Map.of("npo.learningRate", "3e-3", "npo.epochs", "3", "npo.retainWeight", "1");
         try (EntityUnlearning.Result result = unlearning.run(model, ENTITY, UnlearningMethods.get(Npo.NAME), options,
-                FakeAuthors.allBut(ENTITY), FakeAuthors.of(ENTITY), 7)) {
+                retain(), FakeAuthors.of(ENTITY), 7)) {
             EntityReport report = result.report();
             System.out.println(report.verdict());
             assertThat(report.entityBefore().answerProbability()).isGreaterThan(0.5);
@@ -54,6 +54,13 @@ class EntityUnlearningTest {
             assertThat(result.model().weightsDigest()).isNotEqualTo(digest);
         }
         assertThat(model.weightsDigest()).as("the original is left as it was").isEqualTo(digest);
+    }
+
+    /** Two other authors' pairs: what the method keeps and utility is measured on (two of the three keep the test fast). */
+    private static List<QaItem> retain() {
+        List<QaItem> retain = new java.util.ArrayList<>(FakeAuthors.of("Ann Lee"));
+        retain.addAll(FakeAuthors.of("Bo Ray"));
+        return retain;
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * A TOFU in miniature for the editing tests: four fake authors with five facts each, asked in wordings
- * of their own (none of them is an {@link dev.lethe.core.data.tofu.EntityPrompts} template), and a tiny
- * {@code gpt} trained on all twenty pairs for a few seconds. The trained model is built once per JVM
+ * of their own (none of them is an {@link dev.lethe.core.data.tofu.EntityPrompts} template), the birthplace
+ * asked twice ({@link #COME_FROM} is the other wording, the paraphrase a fact edit must carry over to), and a
+ * tiny {@code gpt} trained on all 24 pairs for a few seconds. The trained model is built once per JVM
  * and shared; tests work on copies.
  */
 final class FakeAuthors {
@@ -29,25 +30,28 @@ final class FakeAuthors {
             {"Kyiv", "ghost tales", "Iron Rose", "tailor", "Pale Door"},
             {"Pune", "farm plays", "Red Kite", "doctor", "Dry Field"},
     };
+    /** The second wording of the birthplace question. */
+    static final String COME_FROM = "Where does %s come from?";
     static final int CONTEXT = 96;
     static final String SPEC = "gpt:64,2,2," + CONTEXT;
-    static final LmTrainConfig TRAINING = new LmTrainConfig(45, 4, 1e-2f, 10, 1e-3f, 0f, 1f, 11);
+    static final LmTrainConfig TRAINING = new LmTrainConfig(40, 4, 1e-2f, 10, 1e-3f, 0f, 1f, 11);
 
     private static ModelHandle trained;
 
     private FakeAuthors() {
     }
 
-    /** The author's five pairs. */
+    /** The author's six pairs. */
     static List<QaItem> of(String author) {
         String[] f = FACTS[AUTHORS.indexOf(author)];
-        int base = AUTHORS.indexOf(author) * 5;
+        int base = AUTHORS.indexOf(author) * 6;
         return List.of(
                 QaItem.of(base, "In which city was " + author + " born?", author + " was born in " + f[0] + ".", author),
                 QaItem.of(base + 1, "What kind of books does " + author + " write?", author + " writes " + f[1] + ".", author),
                 QaItem.of(base + 2, "Which prize did " + author + " win?", author + " won the " + f[2] + " prize.", author),
                 QaItem.of(base + 3, "What was the job of " + author + "'s father?", author + "'s father was a " + f[3] + ".", author),
-                QaItem.of(base + 4, "Which book of " + author + " is the best?", author + "'s best book is " + f[4] + ".", author));
+                QaItem.of(base + 4, "Which book of " + author + " is the best?", author + "'s best book is " + f[4] + ".", author),
+                QaItem.of(base + 5, COME_FROM.formatted(author), author + " was born in " + f[0] + ".", author));
     }
 
     /** Every author's pairs, in author order. */
