@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Entity unlearning on {@link FakeAuthors}: the forget set comes from the model's own answers to the
  * template questions, and unlearning it with npo costs the entity's real pairs, which the method never sees,
  * more answer probability than the retain pairs. Measured in three runs on two seed sets (model, training,
- * run; the same seeds gave different figures in two runs of the whole test set, see the report of lm-entity):
+ * run; the same seeds gave different figures in two runs of these tests, cause not found yet):
  * the entity's pairs fell 0.992 → 0.170, 0.990 → 0.071 and 0.989 → 0.182, the retain pairs 0.990 → 0.598,
  * 0.988 → 0.476 and 0.987 → 0.664, so (entity drop − retain drop) was 0.43, 0.41 and 0.48; the bound is 0.1.
  */
