@@ -1,5 +1,9 @@
 package dev.lethe.cli;
 
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.UnlearningMethod;
+import dev.lethe.torch.method.UnlearningMethods;
+
 import ai.djl.Device;
 import dev.lethe.torch.lm.bench.LmTofuSteps;
 import dev.lethe.torch.lm.bench.TofuBench;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +68,9 @@ final class BenchTofuCommand implements Callable<Integer> {
             description = "The longest greedy answer generated in evaluation, in tokens. Default: ${DEFAULT-VALUE}.")
     int maxNewTokens;
 
+    @Option(names = "--opt", paramLabel = "METHOD.KEY=VALUE", description = "A method option, e.g. --opt npo.epochs=5 (repeatable; see 'lethe methods').")
+    List<String> options = new ArrayList<>();
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (created; an earlier run of the same configuration is resumed).")
     Path out;
 
@@ -73,7 +81,8 @@ final class BenchTofuCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         TofuBenchConfig config = new TofuBenchConfig(data.toString(), split, methods, retainAuthors, epochs, model, run.seed, run.threads,
-                maxNewTokens);
+                maxNewTokens, MethodOptions.fromPairs(options));
+        MethodOptions.requireAddressed(methods.stream().<UnlearningMethod<?>>map(UnlearningMethods::get).toList(), config.options());
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder: give the TOFU folder that holds full.json and "
                     + split + ".json (e.g. ../shared/datasets/tofu)");

@@ -35,6 +35,8 @@ import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.task.NextTokenTask;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.train.TrainListener;
 import org.apache.commons.codec.digest.DigestUtils;
 
@@ -191,7 +193,8 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
     public Model unlearn(String method, Model full) {
         TrainConfig original = recipe(config.seed()).toTrainConfig();
         UnlearningData data = new UnlearningData(set.forgetRecords(), set.retainOnly(), null, tokenizer.name());
-        try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), Map.of(), full.handle, data,
+        UnlearningMethod<?> chosen = UnlearningMethods.get(method);
+        try (UnlearningRun run = UnlearningRun.run(chosen, MethodOptions.addressedTo(chosen, config.options()), full.handle, data,
                 UnlearningContext.of(Seeds.derive(config.seed(), "tofu-unlearn-" + method), original))) {
             return own(run.model().copy());
         }

@@ -23,9 +23,17 @@ import java.util.Set;
  * @param threads PyTorch intra-op threads (the same seed and thread count give the same weights)
  * @param maxNewTokens the longest greedy answer generated in evaluation, in tokens: a model that never ends its
  *                     answer (an untrained or broken one) costs this many decoding steps per question
+ * @param options method options ({@code --opt npo.epochs=5}), each key addressed to one of {@code methods}; a method
+ *                runs with its defaults for every field not given
  */
 public record TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
-                              int threads, int maxNewTokens) {
+                              int threads, int maxNewTokens, java.util.Map<String, String> options) {
+
+    /** A configuration in which every method runs with its default options. */
+    public TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
+                           int threads, int maxNewTokens) {
+        this(data, split, methods, retainAuthors, epochs, model, seed, threads, maxNewTokens, java.util.Map.of());
+    }
 
     /** Enough for every TOFU answer in bytes (the longest question and answer of full.json together take 639). */
     public static final int DEFAULT_MAX_NEW_TOKENS = 512;
@@ -38,6 +46,7 @@ public record TofuBenchConfig(String data, String split, List<String> methods, i
             throw new IllegalArgumentException("--split must be one of " + String.join(", ", SPLITS) + ", got '" + split + "'");
         }
         methods = List.copyOf(methods);
+        options = java.util.Map.copyOf(options);
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("--methods names no method: give at least one, e.g. --methods grad-diff,npo");
         }
