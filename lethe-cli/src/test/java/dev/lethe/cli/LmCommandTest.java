@@ -206,12 +206,4 @@ class LmCommandTest {
         assertThat(Files.readAllBytes(lmStore.resolve("manifest.json"))).isEqualTo(manifest);
         assertThat(tmp.resolve("out")).doesNotExist();
     }
-
-    @Test
-    void thePlainTrainCommandPointsATextDataSetToTheLanguageModelCommands(@TempDir Path tmp) throws Exception {
-        Cli r = Cli.run("train", "--dataset", "tofu", "--data", tofu.toString(), "--store", tmp.resolve("s").toString());
-        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(r.err()).contains("lethe lm train").contains("--sisa");
-        assertThat(tmp.resolve("s")).doesNotExist();
-    }
 }

@@ -61,4 +61,12 @@ class SisaTextStoreCommandTest {
         assertThat(vote.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(vote.err()).contains("use the softmax aggregation (--aggregation softmax)");
     }
+
+    @Test
+    void thePlainTrainCommandPointsTextToTheLanguageModelCommands(@TempDir Path dir) throws Exception {
+        Cli r = Cli.run("train", "--dataset", "tinyshakespeare", "--data", play(dir).toString(), "--store", dir.resolve("s").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("lethe lm train").contains("--sisa");
+        assertThat(dir.resolve("s")).doesNotExist();
+    }
 }
