@@ -36,7 +36,7 @@ public final class Generator {
      * leaves no room for one new token fails with an {@link IllegalArgumentException} that says the lengths.
      */
     public static int[] generate(ModelHandle model, int[] prompt, GenerationConfig config) {
-        int vocabulary = checkPrompt(model, prompt);
+        int vocabulary = TokenDraw.checkPrompt(model.spec(), prompt);
         int room = Integer.MAX_VALUE;
         if (GptFamily.isGpt(model.spec())) {
             int context = GptFamily.shape(model.spec()).context();
@@ -58,7 +58,7 @@ public final class Generator {
                 int next;
                 try (NDManager step = manager.newSubManager()) {
                     NDArray logits = cached ? cachedLogits(model, cache, sequence, length, step) : fullLogits(model, sequence, length, step);
-                    next = pick(logits, config, vocabulary, random);
+                    next = pick(logits, config, random);
                 }
                 if (next == config.stopToken()) {
                     break;
@@ -83,49 +83,13 @@ public final class Generator {
         return logits.get(new NDIndex("0, -1"));
     }
 
-    private static int pick(NDArray logits, GenerationConfig config, int vocabulary, SplittableRandom random) {
+    private static int pick(NDArray logits, GenerationConfig config, SplittableRandom random) {
         if (!config.sampled()) {
             return (int) logits.argMax().getLong();
         }
-        float[] probabilities = logits.div(config.temperature()).softmax(0).toFloatArray();
-        Integer[] order = new Integer[vocabulary];
-        for (int i = 0; i < vocabulary; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> probabilities[a] != probabilities[b] ? Float.compare(probabilities[b], probabilities[a]) : Integer.compare(a, b));
-        int candidates = config.topK() == 0 ? vocabulary : Math.min(config.topK(), vocabulary);
-        double total = 0;
-        for (int i = 0; i < candidates; i++) {
-            total += probabilities[order[i]];
-        }
-        double u = random.nextDouble() * total;
-        double cumulative = 0;
-        for (int i = 0; i < candidates; i++) {
-            cumulative += probabilities[order[i]];
-            if (u < cumulative) {
-                return order[i];
-            }
-        }
-        return order[candidates - 1];
+        return TokenDraw.sample(logits.div(config.temperature()).softmax(0).toFloatArray(), config.topK(), random);
     }
 
-    /** Checks that {@code model} is a language model and {@code prompt} a non-empty list of its token ids; returns the vocabulary size. */
-    private static int checkPrompt(ModelHandle model, int[] prompt) {
-        int vocabulary = model.spec().numClasses();
-        if (model.spec().inputShape().length != 1) {
-            throw new IllegalArgumentException("model " + model.spec() + " is not a language model (its input is not a token sequence)");
-        }
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty: give at least one token to continue from");
-        }
-        for (int i = 0; i < prompt.length; i++) {
-            if (prompt[i] < 0 || prompt[i] >= vocabulary) {
-                throw new IllegalArgumentException("prompt token " + i + " is " + prompt[i] + ", outside the model's vocabulary 0.."
-                        + (vocabulary - 1));
-            }
-        }
-        return vocabulary;
-    }
 
     private static long[] toLongs(int[] tokens, int from, int to) {
         long[] ids = new long[to - from];

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.GptFamily;
+import dev.lethe.torch.lm.TokenDraw;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 
@@ -32,7 +33,7 @@ final class EnsembleGeneration {
     /** The tokens that follow {@code prompt} (the stop token excluded); see {@link SisaEnsemble#generate}. */
     static int[] generate(List<ModelHandle> shards, int[] prompt, GenerationConfig config) {
         ModelHandle first = shards.get(0);
-        int vocabulary = checkPrompt(first.spec(), prompt);
+        int vocabulary = TokenDraw.checkPrompt(first.spec(), prompt);
         int context = context(first.spec());
         if (prompt.length + 1 > context) {
             throw new IllegalArgumentException("the prompt is " + prompt.length + " tokens; with one generated token that makes "
@@ -49,7 +50,7 @@ final class EnsembleGeneration {
                 try (NDManager step = manager.newSubManager()) {
                     long[] ids = Arrays.stream(sequence, 0, length).asLongStream().toArray();
                     NDArray distribution = ShardMixture.nextToken(shards, step.create(ids, new Shape(1, length)), config.temperature());
-                    next = config.temperature() > 0 ? draw(distribution.toFloatArray(), config.topK(), vocabulary, random)
+                    next = config.temperature() > 0 ? TokenDraw.sample(distribution.toFloatArray(), config.topK(), random)
                             : (int) distribution.argMax().getLong();
                 }
                 if (next == config.stopToken()) {
@@ -66,43 +67,4 @@ final class EnsembleGeneration {
         return GptFamily.isGpt(spec) ? GptFamily.shape(spec).context() : Integer.MAX_VALUE;
     }
 
-    private static int draw(float[] probabilities, int topK, int vocabulary, SplittableRandom random) {
-        Integer[] order = new Integer[vocabulary];
-        for (int i = 0; i < vocabulary; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> probabilities[a] != probabilities[b] ? Float.compare(probabilities[b], probabilities[a]) : Integer.compare(a, b));
-        int candidates = topK == 0 ? vocabulary : Math.min(topK, vocabulary);
-        double total = 0;
-        for (int i = 0; i < candidates; i++) {
-            total += probabilities[order[i]];
-        }
-        double u = random.nextDouble() * total;
-        double cumulative = 0;
-        for (int i = 0; i < candidates; i++) {
-            cumulative += probabilities[order[i]];
-            if (u < cumulative) {
-                return order[i];
-            }
-        }
-        return order[candidates - 1];
-    }
-
-    /** Checks that the shards are language models and {@code prompt} a non-empty list of their token ids; returns the vocabulary size. */
-    private static int checkPrompt(ModelSpec spec, int[] prompt) {
-        int vocabulary = spec.numClasses();
-        if (spec.inputShape().length != 1) {
-            throw new IllegalArgumentException("model " + spec + " is not a language model (its input is not a token sequence)");
-        }
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty: give at least one token to continue from");
-        }
-        for (int i = 0; i < prompt.length; i++) {
-            if (prompt[i] < 0 || prompt[i] >= vocabulary) {
-                throw new IllegalArgumentException("prompt token " + i + " is " + prompt[i] + ", outside the model's vocabulary 0.."
-                        + (vocabulary - 1));
-            }
-        }
-        return vocabulary;
-    }
 }
