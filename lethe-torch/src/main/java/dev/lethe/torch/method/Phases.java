@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import ai.djl.ndarray.NDArray;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.store.TrainSchedule;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TensorData;
@@ -34,8 +35,16 @@ public final class Phases {
         }
     }
 
-    /** The original training configuration with another learning rate, epoch count and seed purpose. */
+    /**
+     * The original training configuration with another learning rate, epoch count and seed purpose. A language model's
+     * recipe keeps its gradient-norm clipping and length buckets but not its warm-up and decay: a method's learning rate
+     * is the rate it updates with (η in its Javadoc), from the first update of a run that is far shorter than a warm-up.
+     */
     public static TrainConfig config(UnlearningContext context, float learningRate, int epochs, String purpose) {
-        return context.original().withLearningRate(learningRate).withEpochs(epochs).withSeed(context.seed(purpose));
+        TrainConfig original = context.original();
+        TrainSchedule recipe = original.schedule();
+        TrainSchedule constantRate = recipe == null ? null
+                : new TrainSchedule(0, learningRate, recipe.clipNorm(), recipe.bucketJitterTokens());
+        return original.withLearningRate(learningRate).withEpochs(epochs).withSeed(context.seed(purpose)).withSchedule(constantRate);
     }
 }
