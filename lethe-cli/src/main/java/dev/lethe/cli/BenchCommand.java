@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class,
-                BenchCommand.Checkpoints.class, BenchScenario.class, BenchTofuCommand.class})
+                BenchCommand.Checkpoints.class, BenchScenario.class, BenchTofuCommand.class, BenchLmThroughput.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

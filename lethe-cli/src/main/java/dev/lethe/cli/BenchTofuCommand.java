@@ -14,6 +14,8 @@ import dev.lethe.torch.lm.bench.TofuReportWriter;
 import dev.lethe.torch.lm.bench.TofuTables;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.service.TrainService;
+import dev.lethe.torch.train.ConsoleProgress;
+import dev.lethe.torch.train.TrainListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +92,9 @@ final class BenchTofuCommand implements Callable<Integer> {
         Device device = run.startEngine();
         TofuBench.Outcome outcome;
         try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr(), "tofu", true)) {
-            outcome = run(LmTofuSteps.open(config, device), config, progress);
+            LmTofuSteps steps = LmTofuSteps.open(config, device)
+                    .withTrainingProgress(task -> run.json ? TrainListener.NONE : ConsoleProgress.forTerminal(task));
+            outcome = run(steps, config, progress);
         }
         TofuReport report = TofuReport.of(outcome, TrainService.versions(TorchRuntime.engine()));
         TofuReportWriter.Files files = TofuReportWriter.write(report, out);

@@ -85,6 +85,15 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     float weightDecay;
 
+    /** Which tokens the training loss counts. */
+    enum LossOn { all, answers }
+
+    @Option(names = "--loss-on", defaultValue = "all",
+            description = "Which tokens the training loss counts: all (question and answer, the default: a model trained from scratch"
+                    + " memorises the pairs far faster) or answers (TOFU's fine-tuning mask). Evaluation and unlearning count the"
+                    + " answers either way. Default: ${DEFAULT-VALUE}.")
+    LossOn lossOn;
+
     @Mixin
     RunOptions run;
 
@@ -98,7 +107,7 @@ public final class LmTrainCommand implements Callable<Integer> {
         ModelSpec modelSpec = GptFamily.spec(model, tokenizer.vocabularySize());
         // the recipe of ../shared/lm-probe.md: AdamW, warm-up then cosine, clipping, length buckets; the store records and replays it
         TrainConfig config = new LmTrainConfig(epochs, batchSize, learningRate, warmupSteps, floorLearningRate, weightDecay, clipNorm,
-                run.seed).toTrainConfig();
+                run.seed, lossOn == LossOn.all).toTrainConfig();
         DatasetRef ref = new DatasetRef(dataset, data == null ? null : data.toAbsolutePath().normalize().toString(), null, null, null,
                 null, 0, 0.2, 0, 0, run.seed, TofuSource.subsetName(split, retainAuthors));
         Device device = run.startEngine();

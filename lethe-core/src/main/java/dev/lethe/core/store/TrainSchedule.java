@@ -1,5 +1,7 @@
 package dev.lethe.core.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The language-model training recipe on top of an optimizer and a peak learning rate: linear warm-up then
  * cosine decay of the learning rate over each training run, global gradient-norm clipping, and batches of
@@ -11,8 +13,19 @@ package dev.lethe.core.store;
  * @param floorLearningRate the rate the cosine reaches at the run's last update, at least 0
  * @param clipNorm the bound on the global gradient norm, positive
  * @param bucketJitterTokens batches group sequences whose lengths differ by about this many tokens (0 = exact sort)
+ * @param wholeSequenceLoss the training loss counts every next token of a record, its prompt included, not only the
+ *                          targets the record's loss mask counts (a question–answer pair's answer). A model trained
+ *                          from scratch learns the pairs far faster so (docs/BENCHMARKS.md: 20 TOFU authors); metrics,
+ *                          evaluation and unlearning still count the answers only. Left out of the JSON when false, so
+ *                          a store written before it existed reads and fingerprints as it did.
  */
-public record TrainSchedule(int warmupSteps, float floorLearningRate, float clipNorm, int bucketJitterTokens) {
+public record TrainSchedule(int warmupSteps, float floorLearningRate, float clipNorm, int bucketJitterTokens,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wholeSequenceLoss) {
+
+    /** A recipe whose loss counts what each record's loss mask counts. */
+    public TrainSchedule(int warmupSteps, float floorLearningRate, float clipNorm, int bucketJitterTokens) {
+        this(warmupSteps, floorLearningRate, clipNorm, bucketJitterTokens, false);
+    }
 
     public TrainSchedule {
         if (warmupSteps < 0) {

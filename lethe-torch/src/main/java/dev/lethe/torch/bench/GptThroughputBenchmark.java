@@ -9,7 +9,6 @@ import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelHandle;
-import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.task.NextTokenTask;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.OptimizerState;
@@ -20,7 +19,6 @@ import dev.lethe.torch.train.TrainResult;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -29,8 +27,8 @@ import java.util.SplittableRandom;
  * input tokens, every next token counted), AdamW at 3e-3 with global gradient-norm clipping at 1, warm-up
  * steps first, then timed windows of steps; the figure is the median window's tokens per second.
  * Generation: greedy decoding of a fixed number of tokens after a short prompt, with and without the KV
- * cache, median over repeats. Run {@link #main} with the thread count (and optionally the batch) in a
- * fresh JVM: the PyTorch thread count is process-wide.
+ * cache, median over repeats. {@code lethe bench lm-throughput} runs it; {@code bench/lm-throughput.sh} runs that next to
+ * the same model in Python PyTorch.
  */
 public final class GptThroughputBenchmark {
 
@@ -109,22 +107,5 @@ public final class GptThroughputBenchmark {
         }
         TokenSequences content = TokenSequences.of(sequences, 256);
         return new RecordSet("random bytes", ids, null, content, NextTokenTargets.allTokens(content));
-    }
-
-    /**
-     * {@code GptThroughputBenchmark THREADS [BATCH]}: gpt:192,4,4,640, batch 8 × 256 tokens, 3 warm-up steps then 3 windows of
-     * 4 steps; generation of 64 tokens, median of 2; printed as one line each.
-     */
-    public static void main(String[] args) {
-        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        TorchRuntime.start(threads);
-        Figures f = run("gpt:192,4,4,640", batch, 256, 3, 3, 4, 64, 2, 0);
-        System.out.printf(Locale.ROOT, "%s (%.2fM parameters), threads %d, batch %dx256: training %.0f tokens/s (%.0f ms/step; windows %s)%n",
-                f.spec(), f.parameters() / 1e6, threads, batch, f.trainTokensPerSecond(), f.millisPerStep(),
-                f.windowTokensPerSecond().stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
-        System.out.printf(Locale.ROOT, "generation (greedy, 16-token prompt, 64 new tokens): %.1f tokens/s with the KV cache, %.1f without (%.1fx)%n",
-                f.generatedTokensPerSecondCached(), f.generatedTokensPerSecondUncached(),
-                f.generatedTokensPerSecondCached() / f.generatedTokensPerSecondUncached());
     }
 }

@@ -2,8 +2,6 @@ package dev.lethe.torch.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
 
@@ -51,14 +49,11 @@ public final class Generator {
         SplittableRandom random = new SplittableRandom(Seeds.derive(config.seed(), "generate"));
         int[] sequence = Arrays.copyOf(prompt, prompt.length + limit);
         int length = prompt.length;
-        boolean cached = config.useCache() && model.block() instanceof GptNetwork;
-        try (NDManager manager = model.manager().newSubManager();
-             KvCache cache = cached ? ((GptNetwork) model.block()).newCache(manager) : null) {
+        try (Decoder decoder = Decoder.open(model, config.useCache()); NDManager manager = model.manager().newSubManager()) {
             while (length - prompt.length < limit) {
                 int next;
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray logits = cached ? cachedLogits(model, cache, sequence, length, step) : fullLogits(model, sequence, length, step);
-                    next = pick(logits, config, random);
+                    next = pick(decoder.nextLogits(sequence, length, step), config, random);
                 }
                 if (next == config.stopToken()) {
                     break;
@@ -69,33 +64,10 @@ public final class Generator {
         return Arrays.copyOfRange(sequence, prompt.length, length);
     }
 
-    /** The last position's logits {@code [vocabulary]} after a forward pass over the whole sequence. */
-    private static NDArray fullLogits(ModelHandle model, int[] sequence, int length, NDManager step) {
-        NDArray ids = step.create(toLongs(sequence, 0, length), new Shape(1, length));
-        return model.forward(ids, false).get(new NDIndex("0, -1"));
-    }
-
-    /** The last position's logits after feeding the tokens the cache has not seen yet (the prompt, then one token a step). */
-    private static NDArray cachedLogits(ModelHandle model, KvCache cache, int[] sequence, int length, NDManager step) {
-        int from = cache.length();
-        NDArray ids = step.create(toLongs(sequence, from, length), new Shape(1, length - from));
-        NDArray logits = ((GptNetwork) model.block()).forward(model.parameterStore(), ids, cache);
-        return logits.get(new NDIndex("0, -1"));
-    }
-
     private static int pick(NDArray logits, GenerationConfig config, SplittableRandom random) {
         if (!config.sampled()) {
             return (int) logits.argMax().getLong();
         }
         return TokenDraw.sample(logits.div(config.temperature()).softmax(0).toFloatArray(), config.topK(), random);
-    }
-
-
-    private static long[] toLongs(int[] tokens, int from, int to) {
-        long[] ids = new long[to - from];
-        for (int i = from; i < to; i++) {
-            ids[i - from] = tokens[i];
-        }
-        return ids;
     }
 }

@@ -2,14 +2,16 @@ package dev.lethe.torch.sisa;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDList;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.lm.Decoder;
 import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.lm.TokenDraw;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,8 +24,9 @@ import java.util.SplittableRandom;
  * <p>Sampling is {@link dev.lethe.torch.lm.Generator}'s draw: one uniform number per step from a generator seeded with
  * {@code Seeds.derive(seed, "generate")}, and the token where the cumulative probability of the candidates (all tokens,
  * or the {@code topK} most likely, by decreasing probability, ties by id) passes it. Temperature divides each shard's
- * logits before its softmax. Each step runs every shard over the whole sequence and frees its arrays: the KV cache of
- * {@code gpt} ({@code useCache}) is the single model's, which the ensemble does not use, so a step costs S full forward passes.
+ * logits before its softmax. Each shard decodes through its own {@link Decoder}: with
+ * {@link GenerationConfig#useCache()} and {@code gpt} shards, a step feeds each shard only the newest token against its
+ * KV cache; otherwise a step costs S forward passes over the whole sequence.
  */
 final class EnsembleGeneration {
 
@@ -44,12 +47,19 @@ final class EnsembleGeneration {
         SplittableRandom random = new SplittableRandom(Seeds.derive(config.seed(), "generate"));
         int[] sequence = Arrays.copyOf(prompt, prompt.length + limit);
         int length = prompt.length;
+        List<Decoder> decoders = new ArrayList<>();
         try (NDManager manager = first.manager().newSubManager()) {
+            for (ModelHandle shard : shards) {
+                decoders.add(Decoder.open(shard, config.useCache()));
+            }
             while (length - prompt.length < limit) {
                 int next;
                 try (NDManager step = manager.newSubManager()) {
-                    long[] ids = Arrays.stream(sequence, 0, length).asLongStream().toArray();
-                    NDArray distribution = ShardMixture.nextToken(shards, step.create(ids, new Shape(1, length)), config.temperature());
+                    NDList lastLogits = new NDList();
+                    for (Decoder decoder : decoders) {
+                        lastLogits.add(decoder.nextLogits(sequence, length, step));
+                    }
+                    NDArray distribution = ShardMixture.mix(lastLogits, config.temperature());
                     next = config.temperature() > 0 ? TokenDraw.sample(distribution.toFloatArray(), config.topK(), random)
                             : (int) distribution.argMax().getLong();
                 }
@@ -58,6 +68,8 @@ final class EnsembleGeneration {
                 }
                 sequence[length++] = next;
             }
+        } finally {
+            decoders.forEach(Decoder::close);
         }
         return Arrays.copyOfRange(sequence, prompt.length, length);
     }

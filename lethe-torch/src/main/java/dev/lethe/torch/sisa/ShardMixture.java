@@ -26,9 +26,20 @@ final class ShardMixture {
      * {@code softmax(z_s[T-1] / temperature)} ({@code temperature} 0 or 1 leaves the logits as they are), {@code [vocabulary]}.
      */
     static NDArray nextToken(List<ModelHandle> shards, NDArray ids, float temperature) {
-        NDList perShard = new NDList();
+        NDList lastLogits = new NDList();
         for (ModelHandle shard : shards) {
-            NDArray last = shard.forward(ids, false).get(new NDIndex("0, -1"));
+            lastLogits.add(shard.forward(ids, false).get(new NDIndex("0, -1")));
+        }
+        return mix(lastLogits, temperature);
+    }
+
+    /**
+     * The mean over shards of {@code softmax(z_s / temperature)} for each shard's next-token logits {@code z_s}
+     * ({@code [vocabulary]} each; {@code temperature} 0 or 1 leaves them as they are), {@code [vocabulary]}.
+     */
+    static NDArray mix(NDList lastLogits, float temperature) {
+        NDList perShard = new NDList();
+        for (NDArray last : lastLogits) {
             perShard.add((temperature > 0 ? last.div(temperature) : last).softmax(0));
         }
         return NDArrays.stack(perShard).mean(new int[]{0});

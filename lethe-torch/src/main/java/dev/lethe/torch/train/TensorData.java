@@ -93,11 +93,19 @@ public final class TensorData implements AutoCloseable {
 
     /** The records at {@code positions} as a batch for step {@code step} of epoch {@code epoch}, in {@code target}. */
     public Batch batch(int[] positions, long step, int epoch, NDManager target) {
+        return batch(positions, step, epoch, target, false);
+    }
+
+    /**
+     * {@link #batch(int[], long, int, NDManager)}, where for token sequences {@code everyToken} makes the mask count
+     * every next token of each record (its prompt too), not only the targets the record's loss mask counts.
+     */
+    public Batch batch(int[] positions, long step, int epoch, NDManager target, boolean everyToken) {
         if (features != null) {
             NDArray[] xy = gather(positions, target);
             return new Batch(new NDList(xy[0]), new NDList(xy[1]), null, positions, step, epoch, target);
         }
-        return tokenBatch(positions, step, epoch, target);
+        return tokenBatch(positions, step, epoch, target, everyToken);
     }
 
     /**
@@ -110,7 +118,7 @@ public final class TensorData implements AutoCloseable {
             positions[i] = from + i;
         }
         if (features == null) {
-            return tokenBatch(positions, 0, 0, target);
+            return tokenBatch(positions, 0, 0, target, false);
         }
         NDArray x = features.get(from + ":" + to);
         NDArray y = labels.get(from + ":" + to);
@@ -119,7 +127,7 @@ public final class TensorData implements AutoCloseable {
         return new Batch(new NDList(x), new NDList(y), null, positions, 0, 0, target);
     }
 
-    private Batch tokenBatch(int[] positions, long step, int epoch, NDManager target) {
+    private Batch tokenBatch(int[] positions, long step, int epoch, NDManager target, boolean everyToken) {
         TokenSequences tokens = (TokenSequences) records.content();
         NextTokenTargets next = (NextTokenTargets) records.targets();
         int width = 1;
@@ -135,7 +143,7 @@ public final class TensorData implements AutoCloseable {
             for (int t = 0; t + 1 < seq.length; t++) {
                 inputs[k * width + t] = seq[t];
                 shifted[k * width + t] = seq[t + 1];
-                mask[k * width + t] = next.counts(positions[k], t + 1) ? 1f : 0f;
+                mask[k * width + t] = everyToken || next.counts(positions[k], t + 1) ? 1f : 0f;
             }
         }
         Shape shape = new Shape(b, width);

@@ -47,8 +47,8 @@ public final class TrainLoop {
 
     /**
      * A loop for {@code config}; when the config carries a {@link TrainSchedule} (a language model's recipe), the loop
-     * clips the gradient norm and buckets batches by length as it says, and sets each update's rate by warm-up + cosine
-     * over the run (see {@link #run(ModelHandle, OptimizerState, TensorData, Objective, long)}).
+     * clips the gradient norm and buckets batches by length as it says, counts every next token in the loss when it says
+     * so ({@link TrainSchedule#wholeSequenceLoss}), and sets each update's rate by warm-up + cosine over the run (see {@link #run(ModelHandle, OptimizerState, TensorData, Objective, long)}).
      */
     public TrainLoop(TrainConfig config) {
         this.config = config;
@@ -161,7 +161,8 @@ public final class TrainLoop {
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
                        int[] positions, float rate, int epoch, Engine engine) {
         try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-            Batch batch = data.batch(positions, state.updates(), epoch, scratch);
+            boolean everyToken = config.schedule() != null && config.schedule().wholeSequenceLoss();
+            Batch batch = data.batch(positions, state.updates(), epoch, scratch, everyToken);
             float lossValue;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray loss = objective.loss(model, batch);

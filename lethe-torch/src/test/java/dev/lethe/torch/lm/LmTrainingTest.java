@@ -6,6 +6,7 @@ import dev.lethe.core.data.TokenSequences;
 import dev.lethe.core.text.ByteTokenizer;
 import dev.lethe.core.text.QaFormat;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainListener;
 import dev.lethe.torch.train.TrainResult;
 import org.junit.jupiter.api.Test;
@@ -81,8 +82,44 @@ class LmTrainingTest {
     }
 
     @Test
+    void theWholeSequenceLossCountsThePromptsAndOnlyInTraining() throws Exception {
+        RecordSet records = pairs();
+        // Given a batch of the pairs: the record's own mask counts the answer, the whole-sequence mask every next token
+        try (ModelHandle model = model(3); TensorData data = TensorData.of(records, model.manager());
+             ai.djl.ndarray.NDManager scratch = model.manager().newSubManager()) {
+            int[] positions = {0, 1};
+            float answers = data.batch(positions, 0, 0, scratch, false).mask().sum().getFloat();
+            float every = data.batch(positions, 0, 0, scratch, true).mask().sum().getFloat();
+            TokenSequences tokens = (TokenSequences) records.content();
+            int answerTargets = 0;
+            for (int i : positions) {
+                for (int t = 1; t < tokens.length(i); t++) {
+                    answerTargets += records.targets() instanceof NextTokenTargets n && n.counts(i, t) ? 1 : 0;
+                }
+            }
+            assertThat(answers).isEqualTo(answerTargets);
+            assertThat(every).isEqualTo(tokens.length(0) - 1 + tokens.length(1) - 1).isGreaterThan(answers);
+        }
+        // When the same training runs with each loss, the weights differ, and each is reproducible
+        LmTrainConfig answersOnly = new LmTrainConfig(2, 4, 1e-2f, 4, 1e-3f, 0f, 1f, 17, false);
+        try (ModelHandle a = model(9); ModelHandle b = model(9); ModelHandle c = model(9)) {
+            LmTraining.train(a, records, CONFIG.withEpochs(2), TrainListener.NONE);
+            LmTraining.train(b, records, answersOnly, TrainListener.NONE);
+            LmTraining.train(c, records, answersOnly, TrainListener.NONE);
+            assertThat(b.weightsDigest()).isEqualTo(c.weightsDigest()).isNotEqualTo(a.weightsDigest());
+        }
+        // And the store records the flag only when it is on, so recipes written before it existed read back unchanged
+        String on = dev.lethe.core.store.Store.json().writeValueAsString(CONFIG.toTrainConfig().schedule());
+        String off = dev.lethe.core.store.Store.json().writeValueAsString(answersOnly.toTrainConfig().schedule());
+        assertThat(dev.lethe.core.store.Store.json().readTree(on).path("wholeSequenceLoss").asBoolean()).isTrue();
+        assertThat(off).doesNotContain("wholeSequenceLoss");
+        assertThat(dev.lethe.core.store.Store.json().readValue(off, dev.lethe.core.store.TrainSchedule.class).wholeSequenceLoss()).isFalse();
+        assertThat(LmTrainConfig.defaults(45, 1).wholeSequenceLoss()).isTrue();
+    }
+
+    @Test
     void theRecipeRefusesBadSettingsAndDataWithoutNextTokenTargets() {
-        assertThat(LmTrainConfig.defaults(45, 1)).isEqualTo(new LmTrainConfig(45, 8, 3e-3f, 100, 3e-4f, 0f, 1f, 1));
+        assertThat(LmTrainConfig.defaults(45, 1)).isEqualTo(new LmTrainConfig(45, 8, 3e-3f, 100, 3e-4f, 0f, 1f, 1, true));
         assertThatThrownBy(() -> new LmTrainConfig(1, 8, 1e-3f, 10, 2e-3f, 0f, 1f, 1)).hasMessageContaining("floor learning rate");
         assertThatThrownBy(() -> new LmTrainConfig(1, 8, 1e-3f, 10, 0f, 0f, 0f, 1)).hasMessageContaining("gradient-norm bound");
         RecordSet classifier = new RecordSet("points", new String[]{"a", "b"}, null, new float[]{0f, 1f}, new int[]{0, 1}, new int[]{1}, List.of("no", "yes"));

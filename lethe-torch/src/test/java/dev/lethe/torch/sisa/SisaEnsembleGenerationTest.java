@@ -102,6 +102,32 @@ class SisaEnsembleGenerationTest {
         }
     }
 
+    @Test
+    void aGptEnsembleDecodesWithEachShardsKvCacheAsWithFullForwardPasses() {
+        // Given two gpt shards with different weights
+        ModelSpec spec = GptFamily.spec("gpt:32,2,2,64", VOCABULARY);
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(ModelHandle.create(spec, 5, Device.cpu()), ModelHandle.create(spec, 9, Device.cpu())),
+                Aggregation.MEAN_SOFTMAX)) {
+            int[] prompt = {81, 117, 101, 115, 116, 105, 111, 110, 58, 32};
+            // Then greedy decoding through each shard's KV cache gives the tokens of full forward passes over the sequence
+            GenerationConfig greedy = GenerationConfig.greedy(30, -1);
+            int[] cached = ensemble.generate(prompt, greedy);
+            assertThat(cached).hasSize(30).containsExactly(ensemble.generate(prompt, greedy.withCache(false)));
+            // and its first token is the argmax of the mixture after the prompt
+            float[] first = ensemble.nextTokenDistribution(prompt, 0f);
+            int argmax = 0;
+            for (int t = 1; t < first.length; t++) {
+                argmax = first[t] > first[argmax] ? t : argmax;
+            }
+            assertThat(cached[0]).isEqualTo(argmax);
+            // And sampling follows the seed on both paths
+            GenerationConfig sampled = new GenerationConfig(20, 1.2f, 30, 3L, -1, true);
+            int[] drawn = ensemble.generate(prompt, sampled);
+            assertThat(ensemble.generate(prompt, sampled.withCache(false))).containsExactly(drawn);
+            assertThat(ensemble.generate(prompt, new GenerationConfig(20, 1.2f, 30, 4L, -1, true))).isNotEqualTo(drawn);
+        }
+    }
+
     /**
      * A model that predicts the same logits at every position: every weight zero and the output bias {@code logits}.
      */

@@ -108,6 +108,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
     private final ModelSpec spec;
     private final LmScorer scorer;
     private final Map<ModelHandle, Evidence> referenceEvidence = new IdentityHashMap<>();
+    private java.util.function.Function<String, TrainListener> trainingProgress = task -> TrainListener.NONE;
 
     private LmTofuSteps(TofuBenchConfig config, Device device, TofuBenchmarkSet set) {
         this.config = config;
@@ -133,6 +134,12 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
         return new LmTofuSteps(config, device, set);
     }
 
+    /** Reports each reference model's training to the listener {@code progress} makes for the task's name (a progress bar). */
+    public LmTofuSteps withTrainingProgress(java.util.function.Function<String, TrainListener> progress) {
+        this.trainingProgress = progress;
+        return this;
+    }
+
     @Override
     public String dataFingerprint() {
         StringBuilder items = new StringBuilder(set.training().fingerprint());
@@ -147,18 +154,18 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
 
     @Override
     public Model trainFull() {
-        return train(set.training(), config.seed());
+        return train(set.training(), config.seed(), "train full");
     }
 
     @Override
     public Model trainRetainOnly(long seed) {
-        return train(set.retainOnly(), seed);
+        return train(set.retainOnly(), seed, "train retain-only (seed " + seed + ")");
     }
 
-    private Model train(RecordSet records, long seed) {
+    private Model train(RecordSet records, long seed, String task) {
         ModelHandle model = ModelHandle.create(spec, Seeds.derive(seed, "tofu-init"), device);
         try {
-            LmTraining.train(model, records, recipe(seed), TrainListener.NONE);
+            LmTraining.train(model, records, recipe(seed), trainingProgress.apply(task));
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -128,6 +128,25 @@ class TofuBenchTest {
     }
 
     @Test
+    void theConfigHashDoesNotDependOnTheOrderTheOptionsCameIn() throws Exception {
+        // Given the same options given in two orders (the CLI's repeated --opt), through maps of any iteration order
+        java.util.Map<String, String> one = new java.util.LinkedHashMap<>();
+        one.put("npo.learningRate", "2e-4");
+        one.put("grad-diff.epochs", "5");
+        one.put("npo.epochs", "5");
+        java.util.Map<String, String> other = new java.util.LinkedHashMap<>();
+        other.put("npo.epochs", "5");
+        other.put("grad-diff.epochs", "5");
+        other.put("npo.learningRate", "2e-4");
+        TofuBenchConfig a = new TofuBenchConfig("d", "forget01", List.of("npo", "grad-diff"), 18, 45, "gpt", 1, 2, 512, one);
+        TofuBenchConfig b = new TofuBenchConfig("d", "forget01", List.of("npo", "grad-diff"), 18, 45, "gpt", 1, 2, 512, other);
+        // Then both hold them sorted by key, so the documents the run folder hashes are the same bytes
+        assertThat(a.options().keySet()).containsExactly("grad-diff.epochs", "npo.epochs", "npo.learningRate");
+        assertThat(dev.lethe.core.store.Store.json().writeValueAsString(TofuBench.configDocument(a, "fp")))
+                .isEqualTo(dev.lethe.core.store.Store.json().writeValueAsString(TofuBench.configDocument(b, "fp")));
+    }
+
+    @Test
     void badConfigurationsAreRefusedWithTheirReason() {
         assertThatThrownBy(() -> new TofuBenchConfig("d", "forget02", List.of("npo"), 18, 45, "gpt", 1, 2, 512))
                 .hasMessageContaining("--split must be one of forget01, forget05, forget10");
