@@ -20,25 +20,18 @@ import dev.lethe.torch.model.ModelHandle;
 public final class Decoder implements AutoCloseable {
 
     private final ModelHandle model;
-    private final NDManager manager;
     private final KvCache cache;
 
-    private Decoder(ModelHandle model, NDManager manager, KvCache cache) {
+    private Decoder(ModelHandle model, KvCache cache) {
         this.model = model;
-        this.manager = manager;
         this.cache = cache;
     }
 
     /** A decoder for {@code model}, with a KV cache when {@code useCache} and the model is a {@code gpt}. */
     public static Decoder open(ModelHandle model, boolean useCache) {
-        NDManager manager = model.manager().newSubManager();
-        KvCache cache = useCache && model.block() instanceof GptNetwork gpt ? gpt.newCache(manager) : null;
-        return new Decoder(model, manager, cache);
-    }
-
-    /** Whether this decoder reads earlier positions from a KV cache. */
-    public boolean cached() {
-        return cache != null;
+        // the cache keeps its arrays in its own sub-manager of the model's
+        KvCache cache = useCache && model.block() instanceof GptNetwork gpt ? gpt.newCache(model.manager()) : null;
+        return new Decoder(model, cache);
     }
 
     /**
@@ -72,6 +65,5 @@ public final class Decoder implements AutoCloseable {
         if (cache != null) {
             cache.close();
         }
-        manager.close();
     }
 }

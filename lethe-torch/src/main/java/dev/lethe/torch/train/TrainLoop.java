@@ -44,6 +44,7 @@ public final class TrainLoop {
     private LearningRateSchedule schedule;
     private float clipNorm;
     private BatchOrder batchOrder = BatchOrder.SHUFFLED;
+    private boolean countEveryToken;
 
     /**
      * A loop for {@code config}; when the config carries a {@link TrainSchedule} (a language model's recipe), the loop
@@ -56,6 +57,7 @@ public final class TrainLoop {
         if (recipe != null) {
             clipGradientNorm(recipe.clipNorm());
             batchOrder(BatchOrder.lengthBuckets(recipe.bucketJitterTokens()));
+            countEveryToken = recipe.wholeSequenceLoss();
         }
     }
 
@@ -161,8 +163,7 @@ public final class TrainLoop {
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
                        int[] positions, float rate, int epoch, Engine engine) {
         try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
-            boolean everyToken = config.schedule() != null && config.schedule().wholeSequenceLoss();
-            Batch batch = data.batch(positions, state.updates(), epoch, scratch, everyToken);
+            Batch batch = data.batch(positions, state.updates(), epoch, scratch, countEveryToken);
             float lossValue;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray loss = objective.loss(model, batch);
