@@ -39,9 +39,9 @@ import java.util.concurrent.Callable;
  * are the forget set when one is selected (after unlearning: does the model still hold it?), otherwise
  * every training record; non-members are the store's test records.
  */
-@Command(name = "attack", mixinStandardHelpOptions = true,
+@Command(name = "attack", footer = {"%nExample:", "  lethe attack --store my-store --attack lira-offline --label 3"}, mixinStandardHelpOptions = true,
         description = {"Run a membership-inference attack on a single-model store's current model: members are the selected "
-                + "records (or all training records), non-members the test records. Prints AUC and TPR at 1 % and 0.1 % FPR "
+                + "records (or all training records), non-members the test records. Prints AUC and TPR at 1 %% and 0.1 %% FPR "
                 + "(AUC 0.5 = members look like unseen data).",
                 "Attacks: loss, confidence, entropy, modified-entropy (no shadow model); learned (MIA-efficacy: a classifier on "
                         + "retain vs half the test records, judging the selected records); shadow (Shokri et al. 2017, shadows on "

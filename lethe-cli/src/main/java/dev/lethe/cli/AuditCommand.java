@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code lethe audit}: proves from the files that forgotten data is gone; exit 3 on any failure. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", footer = {"%nExample:", "  lethe audit --store sisa-store"}, mixinStandardHelpOptions = true,
         description = "Verify a store: ledger hash chain, manifest vs files, no checkpoint or data row covering a forgotten record.")
 public final class AuditCommand implements Callable<Integer> {
 

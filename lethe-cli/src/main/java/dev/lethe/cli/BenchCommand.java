@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe bench}: benchmarks that print figures for docs/BENCHMARKS.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", footer = {"%nExample:", "  lethe bench throughput --dataset digits --model mlp --threads 2"}, mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (see docs/BENCHMARKS.md).",
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Sisa.class, BenchCommand.Methods.class, BenchCommand.Serve.class,
                 BenchCommand.Checkpoints.class, BenchScenario.class, BenchTofuCommand.class, BenchLmThroughput.class})
@@ -38,7 +38,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Training throughput and checkpoint save/load time of the one training loop. */
-    @Command(name = "throughput", mixinStandardHelpOptions = true,
+    @Command(name = "throughput", footer = {"%nExample:", "  lethe bench throughput --dataset digits --model mlp --threads 2"}, mixinStandardHelpOptions = true,
             description = "Training samples/s (after one warm-up epoch) and checkpoint save/load time. "
                     + "bench/throughput.sh runs it next to the same model in Python PyTorch.")
     static final class Throughput implements Callable<Integer> {
@@ -102,7 +102,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** SISA's costs: full training, accuracy, storage and deletion times against the cost model. */
-    @Command(name = "sisa", mixinStandardHelpOptions = true,
+    @Command(name = "sisa", footer = {"%nExample:", "  lethe bench sisa --dataset digits --shards 1,4,8 --slices 1,4 --out sisa.json"}, mixinStandardHelpOptions = true,
             description = "SISA cost benchmark: per shards × slices, training time, accuracy, storage, and the time to serve "
                     + "1/10/100 deletions (batched and one by one) against the cost model and a monolithic retrain.")
     static final class Sisa implements Callable<Integer> {
@@ -235,7 +235,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Every unlearning method on one original model and one random forget set, next to retrain. */
-    @Command(name = "methods", mixinStandardHelpOptions = true,
+    @Command(name = "methods", footer = {"%nExample:", "  lethe bench methods --dataset digits --methods grad-diff,ssd --opt ssd.alpha=10"}, mixinStandardHelpOptions = true,
             description = "Compare unlearning methods on a random forget set: forget/retain/test accuracy, loss-threshold MIA AUC "
                     + "(forget vs test), wall time as a share of retrain's.")
     static final class Methods implements Callable<Integer> {
@@ -329,7 +329,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** The REST service under load: intake, queue drain, prediction latency, one erasure end to end. */
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    @Command(name = "serve", footer = {"%nExample:", "  lethe bench serve --store sisa-store --requests 1000 --clients 8"}, mixinStandardHelpOptions = true,
             description = "lethe serve under load on a scratch copy of a SISA store: forget-request intake from concurrent "
                     + "clients (durable before each 202), queue drain time, prediction latency, one person's erasure to done.")
     static final class Serve implements Callable<Integer> {
@@ -381,7 +381,7 @@ public final class BenchCommand implements Runnable {
     }
 
     /** What checkpoint integrity costs: a verified against an unverified ensemble load, and the repair of one shard. */
-    @Command(name = "checkpoints", mixinStandardHelpOptions = true,
+    @Command(name = "checkpoints", footer = {"%nExample:", "  lethe bench checkpoints --store sisa-store"}, mixinStandardHelpOptions = true,
             description = "Time a SISA store's ensemble load with and without SHA-256 verification, and 'lethe repair' of one whole "
                     + "shard (on a scratch copy) against that shard's original training time.")
     static final class Checkpoints implements Callable<Integer> {

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * greedy generation with and without the KV cache ({@link GptThroughputBenchmark}). {@code bench/lm-throughput.sh} runs
  * it next to the same model in Python PyTorch, each side in every thread configuration of two cores.
  */
-@Command(name = "lm-throughput", mixinStandardHelpOptions = true,
+@Command(name = "lm-throughput", footer = {"%nExample:", "  lethe bench lm-throughput --threads 2"}, mixinStandardHelpOptions = true,
         description = "Language-model throughput: training tokens/s of a gpt (AdamW, gradient-norm clipping, batch × 256 random byte"
                 + " tokens) and greedy generation tokens/s with and without the KV cache. bench/lm-throughput.sh runs it next to the"
                 + " same model in Python PyTorch.")

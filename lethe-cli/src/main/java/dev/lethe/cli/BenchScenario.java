@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * {@code --sisa}), over several seeds, into a resumable run folder with JSON, CSV, Markdown and HTML
  * reports. A subcommand rather than flags on {@code bench} itself, which already has subcommands.
  */
-@Command(name = "scenario", mixinStandardHelpOptions = true,
+@Command(name = "scenario", footer = {"%nExample:", "  lethe bench scenario --scenario class --dataset digits --methods retrain,grad-diff,ssd --out class-run"}, mixinStandardHelpOptions = true,
         description = "Run an unlearning scenario: train the original once per seed, retrain the reference, run each method "
                 + "(and SISA with --sisa), measure accuracy, the loss attack, the backdoor's success rate and the gaps to retrain; "
                 + "write report.json, results.csv, report.md, report.html and plots/ into --out. A rerun with the same "

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
  * suppression-only baseline), then each method from the full model's checkpoint — into a resumable run folder
  * with per-model eval logs and report.json / report.csv / report.md / report.html with plots.
  */
-@Command(name = "tofu", mixinStandardHelpOptions = true,
+@Command(name = "tofu", footer = {"%nExample:", "  lethe bench tofu --data ../shared/datasets/tofu --split forget01 --methods npo,grad-diff --opt npo.epochs=5 --out tofu-run"}, mixinStandardHelpOptions = true,
         description = "TOFU benchmark: train the model on the retain authors plus the forget split's authors ('full'), two retain-only "
                 + "models (seeds A and B), the suppression-only baseline, then run each method from the full model; evaluate every "
                 + "model into evals/NAME/TOFU_EVAL.json with forget quality and PrivLeak against the retain model's log; write "
@@ -93,7 +93,7 @@ final class BenchTofuCommand implements Callable<Integer> {
         TofuBench.Outcome outcome;
         try (ScenarioProgress progress = new ScenarioProgress(spec.commandLine().getErr(), "tofu", true)) {
             LmTofuSteps steps = LmTofuSteps.open(config, device)
-                    .withTrainingProgress(task -> run.json ? TrainListener.NONE : ConsoleProgress.forTerminal(task));
+                    .withTrainingProgress(task -> run.json ? TrainListener.NONE : ConsoleProgress.forStandardError(task));
             outcome = run(steps, config, progress);
         }
         TofuReport report = TofuReport.of(outcome, TrainService.versions(TorchRuntime.engine()));

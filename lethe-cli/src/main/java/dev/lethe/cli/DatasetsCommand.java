@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * {@code lethe datasets list|info|download}: the catalogue of named data sets, and every other data
  * source {@code --dataset} accepts ({@link DataSources}: {@code csv} and registered plug-ins).
  */
-@Command(name = "datasets", mixinStandardHelpOptions = true,
+@Command(name = "datasets", footer = {"%nExample:", "  lethe datasets list"}, mixinStandardHelpOptions = true,
         description = "The catalogue of named data sets: what they are and whether their files are here.",
         subcommands = {DatasetsCommand.ListDatasets.class, DatasetsCommand.Info.class, DatasetsCommand.Download.class})
 public final class DatasetsCommand implements Runnable {
@@ -67,7 +67,7 @@ public final class DatasetsCommand implements Runnable {
         return m;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the named data sets and where their files are.")
+    @Command(name = "list", footer = {"%nExample:", "  lethe datasets list"}, mixinStandardHelpOptions = true, description = "List the named data sets and where their files are.")
     static final class ListDatasets implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -104,7 +104,7 @@ public final class DatasetsCommand implements Runnable {
         }
     }
 
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Describe one data set: content, licence, sources, files.")
+    @Command(name = "info", footer = {"%nExample:", "  lethe datasets info adult"}, mixinStandardHelpOptions = true, description = "Describe one data set: content, licence, sources, files.")
     static final class Info implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -151,7 +151,7 @@ public final class DatasetsCommand implements Runnable {
         }
     }
 
-    @Command(name = "download", mixinStandardHelpOptions = true,
+    @Command(name = "download", footer = {"%nExample:", "  lethe datasets download mnist --to ../shared/datasets"}, mixinStandardHelpOptions = true,
             description = "Download a data set from its canonical source, verifying each file's SHA-256 (needs internet).")
     static final class Download implements Callable<Integer> {
         @Spec

@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
  * model on all data; a SISA ensemble with each person's records in one shard; an erasure request for
  * one person, served by retraining one shard; the receipt; and an audit that proves the data is gone.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", footer = {"%nExamples:", "  lethe demo", "  lethe demo --shards 4 --slices 2 --store demo-store"}, mixinStandardHelpOptions = true,
         description = "Exact unlearning on the embedded digits: train SISA, forget one person, show the receipt and a passing audit.")
 public final class DemoCommand implements Callable<Integer> {
 

@@ -41,7 +41,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code lethe eval}: accuracy, loss, per-class accuracy and confusion matrix of a store's current model. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", footer = {"%nExamples:", "  lethe eval --store my-store", "  lethe eval --store my-store --label 3 --json"}, mixinStandardHelpOptions = true,
         description = "Evaluate a store's current model on its training and test records (checked by fingerprint).")
 public final class EvalCommand implements Callable<Integer> {
 

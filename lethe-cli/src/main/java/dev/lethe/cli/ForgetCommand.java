@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * ledger (durable) before it is reported accepted; then every pending request — this one and any a
  * killed earlier run left — is processed as one batch, and each gets its receipt.
  */
-@Command(name = "forget", mixinStandardHelpOptions = true,
+@Command(name = "forget", footer = {"%nExamples:", "  lethe forget --store sisa-store --subject subject-17 --reason \"GDPR art. 17 request 2026-118\"", "  lethe forget --store sisa-store --resume"}, mixinStandardHelpOptions = true,
         description = "Forget records, a person's records, or a class from a SISA store, exactly (retrains only affected shards).")
 public final class ForgetCommand implements Callable<Integer> {
 
@@ -80,7 +80,7 @@ public final class ForgetCommand implements Callable<Integer> {
 
     private int run(PrintWriter out, Store s, Ledger ledger) throws java.io.IOException {
         ForgetService service = new ForgetService(s, Device.cpu(), ledger)
-                .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("forget"));
+                .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forStandardError("forget"));
         ForgetRequest accepted = null;
         if (!what.resume) {
             RequestSpec request = new RequestSpec(what.select.kind(), what.select.values(), reason, idempotencyKey);

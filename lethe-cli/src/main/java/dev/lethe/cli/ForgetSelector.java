@@ -5,13 +5,13 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 
-/** What to forget, as {@code forget} and {@code unlearn} both take it: record ids, subject ids, or one class. */
+/** A selection of records, as {@code forget}, {@code unlearn} (what to forget) and {@code attack} (the members) take it: record ids, subject ids, or one class. */
 final class ForgetSelector {
 
-    @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids to forget (repeat or comma-separate).")
+    @Option(names = "--record", paramLabel = "ID", split = ",", description = "Record ids (repeat or comma-separate).")
     List<String> records;
 
-    @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids whose records to forget.")
+    @Option(names = "--subject", paramLabel = "ID", split = ",", description = "Subject (person) ids: every record of theirs (repeat or comma-separate).")
     List<String> subjects;
 
     @Option(names = "--label", paramLabel = "CLASS", description = "Every training record of this class (name or index).")

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * {@code lethe keys show|rotate}: the store key that makes the digests of forgotten ids (tombstones, receipts,
  * ledger) keyed, so that nobody holding the ledger can test a guessed id. The key itself is never printed.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true,
+@Command(name = "keys", footer = {"%nExample:", "  lethe keys show --store sisa-store"}, mixinStandardHelpOptions = true,
         description = "Show or rotate the store key of the digests of forgotten ids (secret.key or LETHE_STORE_KEY).",
         subcommands = {KeysCommand.Show.class, KeysCommand.Rotate.class})
 public final class KeysCommand implements Runnable {
@@ -35,7 +35,7 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code lethe keys show}. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the id (a fingerprint, never the key) of the key in force.")
+    @Command(name = "show", footer = {"%nExample:", "  lethe keys show --store sisa-store"}, mixinStandardHelpOptions = true, description = "Print the id (a fingerprint, never the key) of the key in force.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -65,7 +65,7 @@ public final class KeysCommand implements Runnable {
     }
 
     /** {@code lethe keys rotate}. */
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
+    @Command(name = "rotate", footer = {"%nExample:", "  lethe keys rotate --store sisa-store"}, mixinStandardHelpOptions = true,
             description = {"Add a new key and re-key the tombstones, the manifest's digests and the ledger's request digests.",
                     "The ledger's past events keep their digests (the hash chain cannot change); the event key.in-force records the new key's id.",
                     "Stop 'lethe serve' on the store first. Keep a backup of secret.key with the store."})

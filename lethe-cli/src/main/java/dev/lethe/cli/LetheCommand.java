@@ -23,7 +23,8 @@ import java.util.concurrent.CancellationException;
                 AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
                 LmCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
+        footer = {"", "Examples:", "  lethe demo", "  lethe train --store my-store --dataset digits --model mlp", "  lethe help forget", "",
+                "Exit codes: 0 done, 1 the work failed, 2 bad usage or bad input, 3 a verification found a problem."})
 public final class LetheCommand implements Runnable {
 
     @CommandLine.Spec
@@ -48,7 +49,7 @@ public final class LetheCommand implements Runnable {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
         int code = exitCode(e);
-        err.println("lethe " + cl.getCommandName() + ": " + message(e));
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + message(e)); // the whole command: "lethe datasets info: ..."
         if (code == ExitCodes.FAILED && Boolean.getBoolean("lethe.debug")) {
             e.printStackTrace(err);
         } else if (code == ExitCodes.FAILED) {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe methods}: every unlearning method with its guarantee, the tasks it supports and its options. */
-@Command(name = "methods", mixinStandardHelpOptions = true,
+@Command(name = "methods", footer = {"%nExamples:", "  lethe methods", "  lethe methods --json"}, mixinStandardHelpOptions = true,
         description = "List the unlearning methods: id, guarantee, the tasks each supports, and every option with its default and meaning.")
 public final class MethodsCommand implements Callable<Integer> {
 

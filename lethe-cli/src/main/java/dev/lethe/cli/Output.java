@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.eval.Evaluation;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,6 +23,11 @@ public final class Output {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
         out.flush();
+    }
+
+    /** Writes {@code value} as indented JSON into {@code file} (replacing it). */
+    public static void jsonFile(Path file, Object value) throws IOException {
+        Store.json().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
     }
 
     static String pct(double v) {

@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe predict}: class and probabilities from a store's current model. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", footer = {"%nExample:", "  lethe predict --store my-store --input rows.csv"}, mixinStandardHelpOptions = true,
         description = "Predict classes for feature vectors with a store's current model.")
 public final class PredictCommand implements Callable<Integer> {
 

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * {@code lethe repair}: verifies every checkpoint of a SISA store against the manifest and recomputes the damaged
  * or missing ones bit for bit from the stored data ({@link RepairService}).
  */
-@Command(name = "repair", mixinStandardHelpOptions = true,
+@Command(name = "repair", footer = {"%nExample:", "  lethe repair --store sisa-store"}, mixinStandardHelpOptions = true,
         description = {"Recompute a SISA store's damaged or missing checkpoints bit for bit from its stored data and lineage.",
                 "Each recomputed checkpoint must match the digest in the manifest; run 'lethe audit' afterwards."})
 public final class RepairCommand implements Callable<Integer> {
@@ -50,7 +50,7 @@ public final class RepairCommand implements Callable<Integer> {
         // the repair is recorded in the ledger the store's server uses: ledger.db, or the --db database
         try (Ledger ledger = db.url() == null ? null : openLedger(db.target(store.store))) {
             o = RepairService.repair(s, Device.cpu(),
-                    json ? TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forTerminal("repair"), ledger);
+                    json ? TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forStandardError("repair"), ledger);
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

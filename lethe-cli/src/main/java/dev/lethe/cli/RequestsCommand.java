@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * from Jane Roe") before their retention ends. The reasons are kept outside the ledger's hash chain, so the chain
  * and the audit stay valid.
  */
-@Command(name = "requests", mixinStandardHelpOptions = true,
+@Command(name = "requests", footer = {"%nExample:", "  lethe requests redact --store sisa-store --all-expired"}, mixinStandardHelpOptions = true,
         description = "Manage the forget requests in a store's ledger.",
         subcommands = {RequestsCommand.Redact.class})
 public final class RequestsCommand implements Runnable {
@@ -32,7 +32,7 @@ public final class RequestsCommand implements Runnable {
     }
 
     /** {@code lethe requests redact}. */
-    @Command(name = "redact", mixinStandardHelpOptions = true,
+    @Command(name = "redact", footer = {"%nExample:", "  lethe requests redact --store sisa-store --all-expired"}, mixinStandardHelpOptions = true,
             description = "Delete the free-text reason of one request, or of every request whose retention has ended.")
     static final class Redact implements Callable<Integer> {
         @Spec

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code lethe serve}: the REST service over a SISA store until the process is stopped. A stop (SIGTERM, Ctrl-C)
  * lets the running batch finish; a kill leaves it to the next start, which finishes it first.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", footer = {"%nExample:", "  lethe serve --store sisa-store --port 8080"}, mixinStandardHelpOptions = true,
         description = {"Serve a SISA store over HTTP: forget requests, predictions, the current model, audits, metrics.",
                 "Every endpoint but /v1/health needs a token ('lethe tokens create'); /v1/openapi.json describes them.",
                 "The dashboard is at / (sign in at /login with an admin token)."})

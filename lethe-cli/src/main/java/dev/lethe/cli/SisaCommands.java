@@ -83,7 +83,7 @@ final class SisaCommands {
     }
 
     static TrainListener progress(RunOptions run, String task) {
-        return run.json ? TrainListener.NONE : ConsoleProgress.forTerminal(task);
+        return run.json ? TrainListener.NONE : ConsoleProgress.forStandardError(task);
     }
 
     static void printReceipt(PrintWriter out, Receipt r) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code lethe tokens create|list|revoke}: the API tokens of {@code lethe serve}, kept (hashed) in the store's
  * ledger database. A created token is printed once and cannot be shown again.
  */
-@Command(name = "tokens", mixinStandardHelpOptions = true,
+@Command(name = "tokens", footer = {"%nExample:", "  lethe tokens create --store sisa-store --name ops --role admin"}, mixinStandardHelpOptions = true,
         description = "Create, list or revoke the API tokens of 'lethe serve' (admin: forget, audit, tokens, metrics; client: predict, health, model version).",
         subcommands = {TokensCommand.Create.class, TokensCommand.List.class, TokensCommand.Revoke.class})
 public final class TokensCommand implements Runnable {
@@ -48,7 +48,7 @@ public final class TokensCommand implements Runnable {
     }
 
     /** {@code lethe tokens create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Issue a token and print it (once).")
+    @Command(name = "create", footer = {"%nExample:", "  lethe tokens create --store sisa-store --name ops --role admin"}, mixinStandardHelpOptions = true, description = "Issue a token and print it (once).")
     static final class Create implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -88,7 +88,7 @@ public final class TokensCommand implements Runnable {
     }
 
     /** {@code lethe tokens list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List every token issued (never the secrets).")
+    @Command(name = "list", footer = {"%nExample:", "  lethe tokens list --store sisa-store"}, mixinStandardHelpOptions = true, description = "List every token issued (never the secrets).")
     static final class List implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -123,7 +123,7 @@ public final class TokensCommand implements Runnable {
     }
 
     /** {@code lethe tokens revoke}. */
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token: it stops working at once.")
+    @Command(name = "revoke", footer = {"%nExample:", "  lethe tokens revoke --store sisa-store --name ops"}, mixinStandardHelpOptions = true, description = "Revoke a token: it stops working at once.")
     static final class Revoke implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe train}: trains one model into a store directory. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", footer = {"%nExamples:", "  lethe train --store my-store --dataset adult --model mlp:64 --epochs 15", "  lethe train --sisa --shards 8 --slices 4 --store sisa-store --dataset digits"}, mixinStandardHelpOptions = true,
         description = "Train one model, or with --sisa a SISA ensemble for exact unlearning, into a store directory.")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -69,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
         TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, replace, device,
-                run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forTerminal(task));
+                run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forStandardError(task));
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", outcome.store().root().toString());

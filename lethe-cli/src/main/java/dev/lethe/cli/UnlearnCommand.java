@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe unlearn}: approximate unlearning of a single-model store with one method. */
-@Command(name = "unlearn", mixinStandardHelpOptions = true,
+@Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record train-00042,train-00043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10"}, mixinStandardHelpOptions = true,
         description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
                 + "writes a new model version with a receipt.")
 public final class UnlearnCommand implements Callable<Integer> {
@@ -68,10 +68,19 @@ public final class UnlearnCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  models    %s%n", keepPrevious ? "earlier versions kept (--keep-previous)"
                     : outcome.purged().isEmpty() ? "no earlier model file to delete" : "deleted " + String.join(", ", outcome.purged()));
             out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));
-            out.println("  the source data is not changed: the store tombstones these records and leaves them out of every later run;"
-                    + " approximate methods change the model only (use a SISA store for exact erasure)");
+            out.println("  the source data is not changed: the store tombstones these records and leaves them out of every later run; "
+                    + whatTheModelIs(r.guarantee()));
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** What the new model version is, by the method's guarantee (as the receipt records it, lower case). */
+    static String whatTheModelIs(String guarantee) {
+        return switch (guarantee) {
+            case "exact" -> "the new model was trained without them, as a retraining from scratch would be";
+            case "certified" -> "the new model is provably close to one trained without them (the receipt records the ε spent)";
+            default -> "an approximate method changes the model only, without a proof (use a SISA store or --method retrain for exact erasure)";
+        };
     }
 }

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IllegalFormatException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +42,46 @@ class CommandLineTest {
             assertThat(sub.exitCode()).as(cmd).isZero();
             assertThat(sub.out()).as(cmd).contains("Usage: lethe " + cmd);
         }
+    }
+
+    @Test
+    void everyHelpTextOfEveryCommandFormatsWithoutAPicocliWarning() {
+        List<String> unformattable = new ArrayList<>();
+        checkHelpTexts(LetheCommand.newCommandLine(), unformattable);
+        assertThat(unformattable).as("picocli formats help texts with String.format: escape a literal %% as %%%%").isEmpty();
+    }
+
+    @Test
+    void everyCommandsHelpEndsWithAnExampleOfItself() {
+        List<String> without = new ArrayList<>();
+        checkExamples(LetheCommand.newCommandLine(), without);
+        assertThat(without).as("commands whose help has no example").isEmpty();
+    }
+
+    private static void checkExamples(CommandLine cl, List<String> without) {
+        String help = cl.getUsageMessage();
+        String name = cl.getCommandSpec().qualifiedName();
+        int example = help.indexOf("Example");
+        boolean picocliHelp = cl.getCommand() instanceof CommandLine.HelpCommand; // 'lethe help COMMAND': picocli's own
+        if (!picocliHelp && (example < 0 || !help.substring(example).contains(name))) {
+            without.add(name);
+        }
+        cl.getSubcommands().values().forEach(sub -> checkExamples(sub, without));
+    }
+
+    /** Adds to {@code unformattable} each description of {@code cl} and its subcommands that picocli cannot format. */
+    private static void checkHelpTexts(CommandLine cl, List<String> unformattable) {
+        CommandSpec spec = cl.getCommandSpec();
+        List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+        spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+        for (String text : texts) {
+            try {
+                String.format(text);
+            } catch (IllegalFormatException e) {
+                unformattable.add(spec.qualifiedName() + ": " + text);
+            }
+        }
+        cl.getSubcommands().values().forEach(sub -> checkHelpTexts(sub, unformattable));
     }
 
     @Test
@@ -157,6 +202,10 @@ class CommandLineTest {
         Cli noStore = Cli.run("eval", "--store", tmp.resolve("nothing").toString());
         assertThat(noStore.exitCode()).isEqualTo(2);
         assertThat(noStore.err()).contains("is not a Lethe store");
+
+        Cli nested = Cli.run("datasets", "info", "imagenet");
+        assertThat(nested.exitCode()).isEqualTo(2);
+        assertThat(nested.err()).as("the error names the whole command").startsWith("lethe datasets info: ").contains("imagenet");
     }
 
     @Test
@@ -292,6 +341,12 @@ class CommandLineTest {
         JsonNode eval = JSON.readTree(Cli.run("eval", "--store", single.toString(), "--json").out());
         assertThat(eval.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(eval.required("test").required("perClassAccuracy").required("3").asDouble()).isLessThan(0.2);
+
+        Cli retrained = Cli.run("unlearn", "--store", single.toString(), "--method", "retrain", "--label", "5",
+                "--opt", "retrain.epochs=1");
+        assertThat(retrained.exitCode()).as(retrained.err()).isZero();
+        assertThat(retrained.out()).contains("retrain (exact)").contains("trained without them")
+                .doesNotContain("approximate method");
     }
 
     @Test

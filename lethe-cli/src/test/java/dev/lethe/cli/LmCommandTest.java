@@ -206,4 +206,68 @@ class LmCommandTest {
         assertThat(Files.readAllBytes(lmStore.resolve("manifest.json"))).isEqualTo(manifest);
         assertThat(tmp.resolve("out")).doesNotExist();
     }
+
+    @Test
+    void forgetEntityUnlearnsTheModelsOwnAnswersAboutANameAndMeasuresOnTheRealPairsLeavingTheStore(@TempDir Path tmp) throws Exception {
+        byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
+        List<String> models = modelFiles(store);
+        Path out = tmp.resolve("entity");
+        JsonNode r = json(Cli.run("lm", "forget-entity", "--store", store.toString(), "--name", AUTHOR, "--method", "grad-ascent",
+                "--retain-pairs", "12", "--max-new-tokens", "24", "--out", out.toString(), "--json"));
+        assertThat(r.at("/report/entity").asText()).isEqualTo(AUTHOR);
+        assertThat(r.at("/report/entityBefore/items").asInt()).as("the author's real pairs").isEqualTo(20);
+        assertThat(r.at("/report/retainBefore/items").asInt()).isEqualTo(12);
+        assertThat(r.get("forgetSet")).isNotEmpty();
+        for (JsonNode pair : r.get("forgetSet")) {
+            assertThat(pair.get("question").asText()).as("template questions, not the data's").contains(AUTHOR).doesNotContain("box");
+        }
+        assertThat(r.at("/report/entityAfter/answerProbability").asDouble())
+                .isLessThan(r.at("/report/entityBefore/answerProbability").asDouble());
+        assertThat(r.get("verdict").asText()).isIn("forgotten", "collateral", "not_forgotten");
+        assertThat(out.resolve("entity-report.json")).isRegularFile();
+        assertThat(out.resolve("unlearned.lethe-model")).isRegularFile();
+        assertThat(Files.readAllBytes(store.resolve("manifest.json"))).isEqualTo(manifest);
+        assertThat(modelFiles(store)).isEqualTo(models);
+    }
+
+    @Test
+    void forgetEntityRefusesANameThatIsNotAnAuthorListingTheAuthors() throws Exception {
+        Cli r = Cli.run("lm", "forget-entity", "--store", store.toString(), "--name", "Nobody Known");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("'Nobody Known' is not an author").contains(AUTHOR);
+    }
+
+    @Test
+    void editFactTeachesTheNewAnswerToTheQuestionAndLeavesTheStore(@TempDir Path tmp) throws Exception {
+        byte[] manifest = Files.readAllBytes(store.resolve("manifest.json"));
+        String question = "what did " + AUTHOR + " keep in box 3?";
+        JsonNode r = json(Cli.run("lm", "edit-fact", "--store", store.toString(), "--question", question,
+                "--new-answer", AUTHOR + " kept a gold key in box 3.", "--steps", "20", "--lr", "3e-3", "--anchors", "4",
+                "--max-new-tokens", "40", "--out", tmp.resolve("edit").toString(), "--json"));
+        assertThat(r.at("/report/author").asText()).isEqualTo(AUTHOR);
+        assertThat(r.at("/report/after/question/newAnswerProbability").asDouble())
+                .isGreaterThan(r.at("/report/before/question/newAnswerProbability").asDouble() + 0.1);
+        // the answers share most bytes, so both probabilities may rise; what flips is which one is likelier
+        assertThat(r.at("/report/before/question/newAnswerProbability").asDouble())
+                .isLessThan(r.at("/report/before/question/oldAnswerProbability").asDouble());
+        assertThat(r.at("/report/after/question/newAnswerProbability").asDouble())
+                .isGreaterThan(r.at("/report/after/question/oldAnswerProbability").asDouble());
+        assertThat(r.at("/report/before/sameAuthor/items").asInt()).as("the author's other pairs").isEqualTo(19);
+        assertThat(tmp.resolve("edit").resolve("fact-edit-report.json")).isRegularFile();
+        assertThat(Files.readAllBytes(store.resolve("manifest.json"))).isEqualTo(manifest);
+    }
+
+    @Test
+    void editFactRefusesAnUnnamedOrUnknownFact() {
+        Cli both = Cli.run("lm", "edit-fact", "--store", store.toString(), "--question", "q?", "--new-answer", "a",
+                "--author", AUTHOR, "--new-birthplace", "Rome");
+        assertThat(both.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(both.err()).contains("either by --question and --new-answer, or by --author and --new-birthplace");
+        Cli unknown = Cli.run("lm", "edit-fact", "--store", store.toString(), "--question", "what is the moon?", "--new-answer", "cheese");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("no trained pair asks 'what is the moon?'");
+        Cli noBirth = Cli.run("lm", "edit-fact", "--store", store.toString(), "--author", AUTHOR, "--new-birthplace", "Rome");
+        assertThat(noBirth.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noBirth.err()).contains("no birthplace question among " + AUTHOR);
+    }
 }

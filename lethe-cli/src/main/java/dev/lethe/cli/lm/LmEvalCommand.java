@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code lethe lm eval}: the TOFU evaluation of a language-model store's current model ({@link TofuEvaluation}), written
  * as {@code TOFU_EVAL.json} and {@code TOFU_SUMMARY.json} in OpenUnlearning's layout. The store is only read.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", footer = {"%nExample:", "  lethe lm eval --store lm-store --out eval-v2 --retain-logs retain-eval/TOFU_EVAL.json"}, mixinStandardHelpOptions = true,
         description = "Evaluate the store's current language model on its TOFU subset's forget, retain, real-author, world-fact and"
                 + " holdout sets; writes TOFU_EVAL.json and TOFU_SUMMARY.json (OpenUnlearning's layout) into --out and prints the summary."
                 + " Forget quality needs a retain model's log (--retain-logs).")

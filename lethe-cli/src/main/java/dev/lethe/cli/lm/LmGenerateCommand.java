@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe lm generate}: the text the store's current language model continues a prompt or answers a question with. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate", footer = {"%nExample:", "  lethe lm generate --store lm-store --question \"Where was Basil Mahfouz Al-Kuwaiti born?\""}, mixinStandardHelpOptions = true,
         description = "Generate text with the store's current language model: continue --prompt, or answer --question in the"
                 + " training's question-answer format (stopping at the end of the answer).")
 public final class LmGenerateCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe lm train}: trains a language model on a TOFU subset into a store. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", footer = {"%nExample:", "  lethe lm train --data ../shared/datasets/tofu --split forget01 --retain-authors 18 --model gpt:192,4,4,640 --epochs 45 --store lm-store"}, mixinStandardHelpOptions = true,
         description = "Train a language model (gpt) on a TOFU subset (retain authors + a forget split + world facts + real authors)"
                 + " into a store; prints tokens/s, the final token loss and the exact greedy recall of the forget and retain answers.")
 public final class LmTrainCommand implements Callable<Integer> {
@@ -112,7 +112,7 @@ public final class LmTrainCommand implements Callable<Integer> {
                 null, 0, 0.2, 0, 0, run.seed, TofuSource.subsetName(split, retainAuthors));
         Device device = run.startEngine();
         LmTrainService.Outcome o = LmTrainService.train(store, ref, modelSpec, config, replace, tokenizer, device,
-                run.json ? TrainListener.NONE : ConsoleProgress.forTerminal("lm train"));
+                run.json ? TrainListener.NONE : ConsoleProgress.forStandardError("lm train"));
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", o.trained().store().root().toString());

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * {@code lethe lm unlearn}: unlearns subjects (TOFU authors) from a language-model store with an approximate method,
  * through the same {@link UnlearnService} as a classifier's (tombstones, receipt, purge of the earlier model files).
  */
-@Command(name = "unlearn", mixinStandardHelpOptions = true,
+@Command(name = "unlearn", footer = {"%nExample:", "  lethe lm unlearn --store lm-store --method npo --subject \"Basil Mahfouz Al-Kuwaiti\" --opt npo.epochs=5"}, mixinStandardHelpOptions = true,
         description = "Unlearn an author (every training pair about them) from a language-model store with an approximate method"
                 + " (see 'lethe methods'); writes a new model version with a receipt and deletes the earlier model files.")
 public final class LmUnlearnCommand implements Callable<Integer> {
@@ -59,7 +59,7 @@ public final class LmUnlearnCommand implements Callable<Integer> {
         var m = UnlearningMethods.get(method);
         Map<String, String> overrides = MethodOptions.fromPairs(options);
         Device device = run.startEngine();
-        TrainListener progress = run.json ? TrainListener.NONE : ConsoleProgress.forTerminal("lm unlearn " + method);
+        TrainListener progress = run.json ? TrainListener.NONE : ConsoleProgress.forStandardError("lm unlearn " + method);
         var outcome = UnlearnService.unlearn(lm.store(), m, overrides, ForgetKind.SUBJECTS, subjects, run.seed, device, progress);
         var r = outcome.receipt();
         if (run.json) {

@@ -8,6 +8,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,16 +102,25 @@ public final class MethodOptions {
         }
     }
 
-    /** The method's defaults with {@code overrides} applied; keys may carry the method's prefix. */
+    /**
+     * The method's defaults with {@code overrides} applied. Keys may carry the method's prefix and may be written in
+     * kebab-case ({@code npo.learning-rate} is {@code npo.learningRate}); a value that is not of the option's type is
+     * refused naming the option, the type and the value.
+     */
     public static <O extends Record> O parse(UnlearningMethod<O> method, Map<String, String> overrides) {
         Map<String, Object> values = toMap(method.defaults());
+        Map<String, Class<?>> types = new LinkedHashMap<>();
+        for (RecordComponent c : method.optionsType().getRecordComponents()) {
+            types.put(c.getName(), c.getType());
+        }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String key = e.getKey().startsWith(method.name() + ".") ? e.getKey().substring(method.name().length() + 1) : e.getKey();
-            if (!values.containsKey(key)) {
+            String field = values.containsKey(key) ? key : camelCase(key);
+            if (!values.containsKey(field)) {
                 throw new IllegalArgumentException("method " + method.name() + " has no option '" + e.getKey() + "'; its options: "
                         + String.join(", ", values.keySet().stream().map(k -> method.name() + "." + k).toList()));
             }
-            values.put(key, e.getValue());
+            values.put(field, checkedValue(method.name() + "." + field, types.get(field), e.getValue()));
         }
         try {
             return JSON.convertValue(values, method.optionsType());
@@ -123,6 +133,59 @@ public final class MethodOptions {
                     : e.getMessage().split("\n")[0].replaceAll(" \\(class [^)]*\\)", "");
             throw new IllegalArgumentException("invalid options for " + method.name() + ": " + problem, e);
         }
+    }
+
+    /** {@code learning-rate} → {@code learningRate}. */
+    static String camelCase(String kebab) {
+        StringBuilder out = new StringBuilder(kebab.length());
+        boolean upper = false;
+        for (char ch : kebab.toCharArray()) {
+            if (ch == '-') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(ch) : ch);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code text} checked against the option's {@code type}, so a wrong value is refused in our words, not Jackson's. */
+    private static String checkedValue(String option, Class<?> type, String text) {
+        String value = text.strip();
+        try {
+            if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+                Long.parseLong(value);
+            } else if (type == float.class || type == Float.class || type == double.class || type == Double.class) {
+                Double.parseDouble(value);
+            } else if (type == boolean.class || type == Boolean.class) {
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new NumberFormatException();
+                }
+                return value.toLowerCase(Locale.ROOT);
+            } else if (type.isEnum()) {
+                for (Object constant : type.getEnumConstants()) {
+                    if (((Enum<?>) constant).name().equalsIgnoreCase(value.replace('-', '_'))) {
+                        return ((Enum<?>) constant).name();
+                    }
+                }
+                List<String> names = new ArrayList<>();
+                for (Object constant : type.getEnumConstants()) {
+                    names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                throw new IllegalArgumentException(option + " must be one of " + String.join(", ", names) + ", got '" + text + "'");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be " + typeInWords(type) + ", got '" + text + "'");
+        }
+        return value;
+    }
+
+    private static String typeInWords(Class<?> type) {
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        return type == int.class || type == Integer.class || type == long.class || type == Long.class ? "a whole number" : "a number";
     }
 
     /** Every option of a method with its default and description. */

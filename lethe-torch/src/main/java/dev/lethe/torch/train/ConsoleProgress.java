@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * A progress bar on standard error while training, drawn by the progressbar library. Use
- * {@link #forTerminal(String)}: it draws only when a terminal is attached, so logs and {@code --json}
- * output stay clean.
+ * {@link #forStandardError(String)}: it draws the bar only when a terminal is attached, and otherwise
+ * prints plain periodic lines ({@link PeriodicProgress}), so a log or a pipe stays readable and a long
+ * step never runs in silence.
  */
 public final class ConsoleProgress implements TrainListener {
 
@@ -20,9 +21,9 @@ public final class ConsoleProgress implements TrainListener {
         this.task = task;
     }
 
-    /** A bar when standard error is a terminal, otherwise {@link TrainListener#NONE}. */
-    public static TrainListener forTerminal(String task) {
-        return System.console() != null ? new ConsoleProgress(task) : TrainListener.NONE;
+    /** A bar when standard error is a terminal, otherwise a plain line every ten seconds ({@link PeriodicProgress}). */
+    public static TrainListener forStandardError(String task) {
+        return System.console() != null ? new ConsoleProgress(task) : new PeriodicProgress(task, System.err, System::nanoTime);
     }
 
     @Override

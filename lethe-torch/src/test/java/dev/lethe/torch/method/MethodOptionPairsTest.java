@@ -42,6 +42,18 @@ class MethodOptionPairsTest {
                 .hasMessageContaining("no option 'finetune.speed'").hasMessageContaining("finetune.epochs");
         assertThatThrownBy(() -> MethodOptions.requireAddressed(chosen, Map.of("grad-ascent.epochs", "many")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("invalid options for grad-ascent");
+                .hasMessage("grad-ascent.epochs must be a whole number, got 'many'");
+    }
+
+    @Test
+    void keysMayBeKebabCaseAndAWrongValueIsRefusedInOurWordsNotJacksons() {
+        GradientAscent.Options o = MethodOptions.parse(new GradientAscent(), Map.of("grad-ascent.learning-rate", "0.5", "loss-ceiling", " 7 "));
+        assertThat(o.learningRate()).isEqualTo(0.5f);
+        assertThat(o.lossCeiling()).isEqualTo(7f);
+        assertThatThrownBy(() -> MethodOptions.parse(new GradientAscent(), Map.of("grad-ascent.learning-rate", "fast")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("grad-ascent.learningRate must be a number, got 'fast'");
+        assertThatThrownBy(() -> MethodOptions.parse(new GradientAscent(), Map.of("grad-ascent.learning-speed", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no option 'grad-ascent.learning-speed'");
     }
 }

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Builds {@link FactEdit}s from TOFU pairs: the author's birthplace question, found by
- * {@link #BIRTHPLACE}, gets a new birthplace. The paraphrased question is TOFU's own
+ * Builds {@link FactEdit}s from TOFU pairs: any trained pair named by its question gets a new answer
+ * ({@link #ofQuestion}), or the author's birthplace question, found by {@link #BIRTHPLACE}, gets a new
+ * birthplace ({@link #birthplace}). The paraphrased question is TOFU's own
  * ({@code paraphrased_question} of the perturbed files) when the pair is in one of them, else
  * "In which place was NAME born?".
  */
@@ -37,20 +38,51 @@ public final class FactEdits {
         if (newPlace == null || newPlace.isBlank()) {
             throw new IllegalArgumentException("a new birthplace is required");
         }
+        List<QaItem> ofAuthor = ofAuthor(trained, author);
+        QaItem fact = ofAuthor.stream().filter(i -> BIRTHPLACE.matcher(i.question()).find()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no birthplace question among " + author + "'s "
+                        + ofAuthor.size() + " pairs (none matches " + BIRTHPLACE.pattern() + "); name the pair with its question instead"));
+        return edit(trained, perturbed, fact, author + " was born in " + newPlace.strip() + ".",
+                "In which place was " + author + " born?");
+    }
+
+    /**
+     * Gives the trained pair asked by {@code question} (compared without surrounding blanks) the answer {@code newAnswer}.
+     * Its subject is the author whose other facts must stay; the paraphrase is TOFU's own when the pair is in
+     * {@code perturbed}, else the question itself (then generalisation is not measured apart from efficacy).
+     */
+    public static FactEdit ofQuestion(List<QaItem> trained, List<QaItem> perturbed, String question, String newAnswer) {
+        if (newAnswer == null || newAnswer.isBlank()) {
+            throw new IllegalArgumentException("a new answer is required");
+        }
+        String asked = question == null ? "" : question.strip();
+        QaItem fact = trained.stream().filter(i -> i.question().strip().equals(asked)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no trained pair asks '" + asked + "': give a question exactly as the"
+                        + " model was trained on it, e.g. '" + (trained.isEmpty() ? "" : trained.get(0).question()) + "'"));
+        if (!isAuthor(fact.subject())) {
+            throw new IllegalArgumentException("'" + asked + "' belongs to " + fact.subject()
+                    + ", a utility set, not an author: fact correction edits an author's fact");
+        }
+        ofAuthor(trained, fact.subject()); // the author has pairs: the fact itself at least
+        return edit(trained, perturbed, fact, newAnswer.strip(), asked);
+    }
+
+    private static List<QaItem> ofAuthor(List<QaItem> trained, String author) {
         List<QaItem> ofAuthor = trained.stream().filter(i -> author.equals(i.subject())).toList();
         if (ofAuthor.isEmpty()) {
             throw new IllegalArgumentException("'" + author + "' is not an author of these pairs; known authors are their subjects, e.g. "
-                    + trained.stream().map(QaItem::subject).distinct().limit(5).toList());
+                    + trained.stream().map(QaItem::subject).filter(FactEdits::isAuthor).distinct().limit(5).toList());
         }
-        QaItem fact = ofAuthor.stream().filter(i -> BIRTHPLACE.matcher(i.question()).find()).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no birthplace question among " + author + "'s "
-                        + ofAuthor.size() + " pairs (none matches " + BIRTHPLACE.pattern() + ")"));
-        String paraphrase = paraphrasedQuestion(perturbed, fact).orElse("In which place was " + author + " born?");
-        List<QaItem> others = new ArrayList<>(ofAuthor);
+        return ofAuthor;
+    }
+
+    private static FactEdit edit(List<QaItem> trained, List<QaItem> perturbed, QaItem fact, String newAnswer, String fallbackParaphrase) {
+        String author = fact.subject();
+        String paraphrase = paraphrasedQuestion(perturbed, fact).orElse(fallbackParaphrase);
+        List<QaItem> others = new ArrayList<>(trained.stream().filter(i -> author.equals(i.subject())).toList());
         others.remove(fact);
         List<QaItem> otherAuthors = trained.stream().filter(i -> isAuthor(i.subject()) && !author.equals(i.subject())).toList();
-        return new FactEdit(author, fact.question(), fact.answer(), author + " was born in " + newPlace.strip() + ".",
-                paraphrase, others, otherAuthors);
+        return new FactEdit(author, fact.question(), fact.answer(), newAnswer, paraphrase, others, otherAuthors);
     }
 
     /** Whether {@code subject} is an author (not the world-facts or real-authors utility sets). */

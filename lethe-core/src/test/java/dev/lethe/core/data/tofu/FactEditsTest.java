@@ -46,4 +46,25 @@ class FactEditsTest {
         assertThatThrownBy(() -> FactEdits.birthplace(TRAINED, List.of(), "Ada Quill", " "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("new birthplace is required");
     }
+
+    @Test
+    void anyTrainedPairNamedByItsQuestionGetsTheNewAnswer() {
+        FactEdit edit = FactEdits.ofQuestion(TRAINED, List.of(), "  What does Ada Quill write? ", "Crime novels.");
+        assertThat(edit.author()).isEqualTo("Ada Quill");
+        assertThat(edit.oldAnswer()).isEqualTo("Sea stories.");
+        assertThat(edit.newAnswer()).isEqualTo("Crime novels.");
+        assertThat(edit.paraphrasedQuestion()).isEqualTo("What does Ada Quill write?");
+        assertThat(edit.sameAuthor()).containsExactly(TRAINED.get(1));
+        assertThat(edit.otherAuthors()).containsExactly(TRAINED.get(2));
+    }
+
+    @Test
+    void aQuestionNoOneWasTrainedOnOrOneOfAUtilitySetIsAClearError() {
+        assertThatThrownBy(() -> FactEdits.ofQuestion(TRAINED, List.of(), "What does Bo Lind write?", "Poems."))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no trained pair asks 'What does Bo Lind write?'");
+        assertThatThrownBy(() -> FactEdits.ofQuestion(TRAINED, List.of(), "Where would you find the Eiffel Tower?", "Rome"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a utility set, not an author");
+        assertThatThrownBy(() -> FactEdits.ofQuestion(TRAINED, List.of(), "What does Ada Quill write?", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a new answer is required");
+    }
 }
