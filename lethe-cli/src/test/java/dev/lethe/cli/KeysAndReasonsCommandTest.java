@@ -214,6 +214,35 @@ class KeysAndReasonsCommandTest {
     }
 
     @Test
+    void requestsListAndShowTellEachRequestsStateAndReceiptWithoutTheErasedValues() throws Exception {
+        Path store = copy("listing");
+        assertThat(Cli.run("requests", "list", "--store", store.toString()).out()).contains("no requests");
+        forget(store);
+        Cli list = Cli.run("requests", "list", "--store", store.toString());
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("req-").contains("done").contains("subjects").contains("1 value(s)");
+        JsonNode listed = JSON.readTree(Cli.run("requests", "list", "--store", store.toString(), "--status", "DONE", "--json").out());
+        assertThat(listed).hasSize(1);
+        String id = listed.get(0).get("id").asText();
+        assertThat(listed.get(0).get("values")).as("a done request's raw values are erased").isEmpty();
+        assertThat(JSON.readTree(Cli.run("requests", "list", "--store", store.toString(), "--status", "failed", "--json").out())).isEmpty();
+
+        JsonNode shown = JSON.readTree(Cli.run("requests", "show", "--store", store.toString(), "--request", id, "--json").out());
+        assertThat(shown.get("status").asText()).isEqualTo("done");
+        assertThat(shown.get("reason").asText()).isEqualTo(REASON);
+        assertThat(shown.at("/receipt/modelVersion").asInt()).as("the receipt as an object").isEqualTo(2);
+        Cli text = Cli.run("requests", "show", "--store", store.toString(), "--request", id);
+        assertThat(text.out()).contains(id).contains("receipt").doesNotContain(PERSON);
+
+        Cli unknown = Cli.run("requests", "show", "--store", store.toString(), "--request", "req-000000000000");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("no request 'req-000000000000'").contains("lethe requests list");
+        Cli badStatus = Cli.run("requests", "list", "--store", store.toString(), "--status", "finished");
+        assertThat(badStatus.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badStatus.err()).contains("accepted, running, done or failed");
+    }
+
+    @Test
     void aZeroRetentionDeletesTheReasonWhenTheRequestIsDone() throws Exception {
         Path store = copy("retention0");
         forget(store, "--reason-retention-days", "0");
