@@ -20,7 +20,7 @@ import java.util.concurrent.CancellationException;
         description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
                 PredictCommand.class, ForgetCommand.class, AuditCommand.class, RepairCommand.class, MethodsCommand.class, UnlearnCommand.class,
-                AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class,
+                AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class, StoreCommand.class,
                 LmCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lethe demo", "  lethe train --store my-store --dataset digits --model mlp", "  lethe help forget", "",

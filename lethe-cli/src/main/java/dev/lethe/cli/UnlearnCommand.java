@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe unlearn}: approximate unlearning of a single-model store with one method. */
-@Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record train-00042,train-00043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10"}, mixinStandardHelpOptions = true,
+@Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record digits-0042,digits-0043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10"}, mixinStandardHelpOptions = true,
         description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
                 + "writes a new model version with a receipt.")
 public final class UnlearnCommand implements Callable<Integer> {

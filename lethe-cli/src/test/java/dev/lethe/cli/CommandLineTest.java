@@ -85,6 +85,21 @@ class CommandLineTest {
     }
 
     @Test
+    void storeInfoShowsTheModelTheIdFormatWithExamplesAndTheVersions() throws Exception {
+        Cli text = Cli.run("store", "info", "--store", store.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("single model").contains("digits").contains("train ids").contains("digits-0")
+                .contains("v1").contains("trained");
+        JsonNode info = JSON.readTree(Cli.run("store", "info", "--store", store.toString(), "--json").out());
+        assertThat(info.get("kind").asText()).isEqualTo("single");
+        assertThat(info.get("currentVersion").asInt()).isEqualTo(1);
+        assertThat(info.at("/ids/train ids").asText()).matches("digits-\\d{4}, digits-\\d{4}, digits-\\d{4}, \\.\\.\\. digits-\\d{4}");
+        assertThat(info.has("pendingRequests")).as("a single-model store keeps no ledger").isFalse();
+        Cli none = Cli.run("store", "info", "--store", dir.resolve("nothing").toString());
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
     void tokensAreCreatedOnceListedWithoutSecretsAndRevoked() throws Exception {
         Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot", "--role", "admin", "--json");
         assertThat(created.exitCode()).as(created.err()).isZero();

@@ -237,6 +237,14 @@ class KeysAndReasonsCommandTest {
         Cli unknown = Cli.run("requests", "show", "--store", store.toString(), "--request", "req-000000000000");
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unknown.err()).contains("no request 'req-000000000000'").contains("lethe requests list");
+        JsonNode info = JSON.readTree(Cli.run("store", "info", "--store", store.toString(), "--json").out());
+        assertThat(info.get("kind").asText()).isEqualTo("sisa");
+        assertThat(info.get("versions")).hasSize(2);
+        assertThat(info.get("versions").get(1).asText()).startsWith("v2").contains("forgot 1 request(s) exactly");
+        assertThat(info.get("requests").asInt()).isEqualTo(1);
+        assertThat(info.get("pendingRequests")).isEmpty();
+        assertThat(info.get("forgottenRecords").asInt()).isGreaterThanOrEqualTo(personRecords.size());
+        assertThat(info.at("/ids/subjects").asText()).contains("subject-").contains("--subject");
         Cli badStatus = Cli.run("requests", "list", "--store", store.toString(), "--status", "finished");
         assertThat(badStatus.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(badStatus.err()).contains("accepted, running, done or failed");
