@@ -3,6 +3,8 @@ package dev.lethe.cli;
 import dev.lethe.core.data.DatasetRef;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 /** Which data to use and how to read it (docs/ARCHITECTURE.md#cli-conventions shared flags). */
 public final class DatasetOptions {
 
@@ -42,8 +44,13 @@ public final class DatasetOptions {
             description = "Keep only the first N records of each class on each side (0 = all); for quick runs on image sets.")
     int perClass;
 
+    /**
+     * The reference a store records. A {@code --data} path is made absolute, so the store's later commands ({@code eval},
+     * {@code attack}, {@code unlearn}) find the data from any working folder; its fingerprint still guards against other data.
+     */
     DatasetRef toRef(long seed) {
-        return new DatasetRef(dataset, data, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
+        String where = data == null ? null : Path.of(data).toAbsolutePath().normalize().toString();
+        return new DatasetRef(dataset, where, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
                 subjects, testFraction, limit, perClass, seed);
     }
 }

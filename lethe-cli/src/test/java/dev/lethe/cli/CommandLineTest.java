@@ -100,6 +100,22 @@ class CommandLineTest {
     }
 
     @Test
+    void aStoreRecordsItsDataPathAbsoluteSoItWorksFromAnyFolder(@TempDir Path tmp) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            rows.append(i % 7).append(',').append(i % 5).append(',').append(i % 2).append('\n');
+        }
+        Path csv = Files.writeString(tmp.resolve("rows.csv"), rows);
+        Path relative = Path.of("").toAbsolutePath().relativize(csv);
+        Path s = tmp.resolve("csv-store");
+        Cli trained = Cli.run("train", "--store", s.toString(), "--dataset", "csv", "--data", relative.toString(), "--model", "logreg",
+                "--epochs", "1");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        String recorded = JSON.readTree(s.resolve("manifest.json").toFile()).at("/dataset/source/path").asText();
+        assertThat(Path.of(recorded)).isAbsolute().isEqualTo(csv.toAbsolutePath().normalize());
+    }
+
+    @Test
     void tokensAreCreatedOnceListedWithoutSecretsAndRevoked() throws Exception {
         Cli created = Cli.run("tokens", "create", "--store", store.toString(), "--name", "ci-bot", "--role", "admin", "--json");
         assertThat(created.exitCode()).as(created.err()).isZero();
