@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.tofu.TofuSource;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ public final class DatasetOptions {
             description = "Held-out share when the data set has no canonical test split. Default: ${DEFAULT-VALUE}.")
     double testFraction;
 
+    @Option(names = "--subset", paramLabel = "PART",
+            description = "A part of the data set, in its own words: for tofu the forget split and the number of retain authors,"
+                    + " e.g. forget01+18 (the default). Default: the whole data set.")
+    String subset;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training records only (0 = all).")
     int limit;
 
@@ -49,8 +55,11 @@ public final class DatasetOptions {
      * {@code attack}, {@code unlearn}) find the data from any working folder; its fingerprint still guards against other data.
      */
     DatasetRef toRef(long seed) {
+        if (subset != null && !dataset.equals(TofuSource.NAME)) {
+            throw new IllegalArgumentException("--subset applies to --dataset " + TofuSource.NAME + " only, not to '" + dataset + "'");
+        }
         String where = data == null ? null : Path.of(data).toAbsolutePath().normalize().toString();
         return new DatasetRef(dataset, where, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
-                subjects, testFraction, limit, perClass, seed);
+                subjects, testFraction, limit, perClass, seed, subset);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.torch.lm.LmTrainConfig;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
@@ -9,6 +10,10 @@ import java.util.Locale;
 
 /** The model and how to train it. */
 public final class ModelOptions {
+
+    private static final int LM_WARMUP_STEPS = 100;
+    private static final float LM_FLOOR_LEARNING_RATE = 3e-4f;
+    private static final float LM_CLIP_NORM = 1f;
 
     @Option(names = "--model", defaultValue = "mlp",
             description = "logreg, mlp[:w1,w2,...] (default widths 256,128) or cnn[:c1,c2,h] (for images). Default: ${DEFAULT-VALUE}.")
@@ -49,5 +54,16 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + optimizer + "'");
         }
         return new TrainConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, seed);
+    }
+
+    /**
+     * The training of a language model's shards (token data): ../shared/lm-probe.md's recipe ({@link LmTrainConfig}: AdamW,
+     * 100 updates of warm-up to {@code --lr}, cosine to the smaller of 3e-4 and {@code --lr}, gradient-norm clipping at 1,
+     * length-bucketed batches, the loss on every token) with these epochs, batch size and weight decay. A constant-rate
+     * Adam does not memorise TOFU's answers at this model size; the recipe does (docs/BENCHMARKS.md).
+     */
+    TrainConfig languageModelConfig(long seed) {
+        return new LmTrainConfig(epochs, batchSize, learningRate, LM_WARMUP_STEPS, Math.min(LM_FLOOR_LEARNING_RATE, learningRate), weightDecay,
+                LM_CLIP_NORM, seed, true).toTrainConfig();
     }
 }

@@ -29,7 +29,6 @@ final class SisaCommands {
 
     static SisaService.Outcome trainAndReport(PrintWriter out, Path store, DatasetRef ref, ModelOptions model, SisaOptions sisa,
                                               RunOptions run, boolean replace) throws Exception {
-        var trainConfig = model.trainConfig(run.seed);
         var plan = sisa.plan(run.seed);
         var aggregation = sisa.aggregation();
         Device device = run.startEngine();
@@ -38,6 +37,7 @@ final class SisaCommands {
         Tokenizer tokenizer = data.train().content() instanceof TokenSequences ? ByteTokenizer.INSTANCE : null;
         ModelSpec modelSpec = tokenizer == null ? model.spec(data.train().featureShape(), data.train().numClasses())
                 : languageModel(model.model, tokenizer);
+        var trainConfig = tokenizer == null ? model.trainConfig(run.seed) : model.languageModelConfig(run.seed);
         SisaConfig config = new SisaConfig(plan, modelSpec, trainConfig, aggregation, run.threads);
         SisaService.Outcome o = SisaService.train(store, data, config, replace, ShardExecutors.local(), tokenizer, device,
                 progress(run, "sisa train"), e -> {

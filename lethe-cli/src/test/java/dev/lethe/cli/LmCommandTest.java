@@ -270,4 +270,37 @@ class LmCommandTest {
         assertThat(noBirth.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(noBirth.err()).contains("no birthplace question among " + AUTHOR);
     }
+
+    @Test
+    void aSisaStoreShardedByAuthorForgetsAnAuthorExactlyAndLmEvalScoresItsEnsemble(@TempDir Path tmp) throws Exception {
+        Path sisa = tmp.resolve("sisa");
+        Cli trainedSisa = Cli.run("train", "--sisa", "--dataset", "tofu", "--data", tofu.toString(), "--subset", "forget01+1",
+                "--model", MODEL, "--shards", "2", "--slices", "1", "--assign", "subject", "--aggregation", "softmax",
+                "--epochs", Integer.toString(EPOCHS), "--batch-size", "8", "--lr", "0.01", "--seed", "7", "--store", sisa.toString(), "--json");
+        assertThat(trainedSisa.exitCode()).as(trainedSisa.err()).isZero();
+        JsonNode manifest = JSON.readTree(sisa.resolve("manifest.json").toFile());
+        assertThat(manifest.at("/training/optimizer").asText()).as("the language-model recipe").isEqualTo("adamw");
+        assertThat(manifest.at("/training/schedule/warmupSteps").asInt()).isEqualTo(100);
+
+        Path before = tmp.resolve("before");
+        JsonNode eval1 = json(Cli.run("lm", "eval", "--store", sisa.toString(), "--out", before.toString(), "--max-tokens", "24",
+                "--retain-logs", before.toString(), "--json"));
+        assertThat(eval1.at("/summary/" + TofuMetricNames.FORGET_QUALITY).asDouble()).as("its own log").isEqualTo(1.0);
+        double forgetProbability = eval1.at("/summary/forget_Q_A_Prob").asDouble();
+        assertThat(forgetProbability).isPositive();
+
+        json(Cli.run("forget", "--store", sisa.toString(), "--subject", AUTHOR, "--json"));
+        JsonNode eval2 = json(Cli.run("lm", "eval", "--store", sisa.toString(), "--out", tmp.resolve("after").toString(), "--no-generate",
+                "--retain-logs", before.resolve(TofuEvalLog.EVAL_FILE).toString(), "--json"));
+        assertThat(eval2.get("modelVersion").asInt()).isEqualTo(2);
+        assertThat(eval2.at("/summary/forget_Q_A_Prob").asDouble()).as("the author's shard retrained without them")
+                .isLessThan(forgetProbability);
+
+        Cli unlearn = Cli.run("lm", "unlearn", "--store", sisa.toString(), "--method", "npo", "--subject", AUTHOR);
+        assertThat(unlearn.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unlearn.err()).contains("SISA store").contains("lethe forget");
+        Cli wrongSubset = Cli.run("train", "--store", tmp.resolve("x").toString(), "--subset", "forget01+1");
+        assertThat(wrongSubset.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(wrongSubset.err()).contains("--subset applies to --dataset tofu only");
+    }
 }

@@ -9,6 +9,8 @@ import dev.lethe.torch.lm.eval.LmScorer;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import dev.lethe.torch.service.TofuEvaluation;
+import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +25,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code lethe lm eval}: the TOFU evaluation of a language-model store's current model ({@link TofuEvaluation}), written
+ * {@code lethe lm eval}: the TOFU evaluation of a language-model store's current model ({@link TofuEvaluation}) — one model,
+ * or a SISA store's ensemble (the mean of its shards' next-token distributions) — written
  * as {@code TOFU_EVAL.json} and {@code TOFU_SUMMARY.json} in OpenUnlearning's layout. The store is only read.
  */
 @Command(name = "eval", footer = {"%nExample:", "  lethe lm eval --store lm-store --out eval-v2 --retain-logs retain-eval/TOFU_EVAL.json"}, mixinStandardHelpOptions = true,
@@ -62,14 +65,21 @@ public final class LmEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LmStore lm = LmStore.open(store);
+        LmStore lm = LmStore.openSingleOrSisa(store);
         TofuEvaluation evaluation = TofuEvaluation.ofStore(lm.manifest()); // a wrong data folder or malformed file fails here
         LmScorer.Options options = new LmScorer.Options(batchSize, !noGenerate, true, maxTokens);
         Device device = run.startEngine();
         TofuEvalLog log;
         long start = System.nanoTime();
-        try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {
-            log = evaluation.evaluate(model, options, outDir, retainLogs);
+        if (lm.manifest().usesSisa()) {
+            // exact unlearning by author: the mixture of the shards' distributions, scored with the same metrics as one model
+            try (SisaEnsemble ensemble = SisaService.loadEnsemble(lm.store(), device)) {
+                log = evaluation.evaluate(ensemble.asLanguageModel(), options, outDir, retainLogs);
+            }
+        } else {
+            try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {
+                log = evaluation.evaluate(model, options, outDir, retainLogs);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (run.json) {

@@ -16,6 +16,7 @@ import dev.lethe.core.text.Tokenizers;
 import dev.lethe.torch.lm.eval.Answerer;
 import dev.lethe.torch.lm.eval.GreedyAnswerer;
 import dev.lethe.torch.lm.eval.LmScorer;
+import dev.lethe.torch.lm.eval.ScoredLanguageModel;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.io.IOException;
@@ -79,6 +80,11 @@ public final class TofuEvaluation {
      * e.g. an output filter; {@code null}: none).
      */
     public Map<EvalSplit, List<ItemScores>> score(ModelHandle model, LmScorer.Options options, Answerer answerer) {
+        return score(ScoredLanguageModel.of(model), options, answerer);
+    }
+
+    /** As {@link #score(ModelHandle, LmScorer.Options, Answerer)} for any language model: one, or a SISA ensemble's mixture. */
+    public Map<EvalSplit, List<ItemScores>> score(ScoredLanguageModel model, LmScorer.Options options, Answerer answerer) {
         LmScorer scorer = new LmScorer(tokenizer, options);
         // holdout items only feed the membership AUCs (their NLLs); they need no alternatives and no generation
         LmScorer nllOnly = new LmScorer(tokenizer, new LmScorer.Options(options.batchSize(), false, false, options.maxNewTokens()));
@@ -88,7 +94,7 @@ public final class TofuEvaluation {
         for (EvalSplit split : EvalSplit.values()) {
             List<QaItem> splitItems = items.get(split);
             if (!splitItems.isEmpty()) {
-                splits.put(split, split == EvalSplit.HOLDOUT ? nllOnly.score(model, splitItems) : scorer.score(model, splitItems, answerer));
+                splits.put(split, split == EvalSplit.HOLDOUT ? nllOnly.score(model, splitItems, null) : scorer.score(model, splitItems, answerer));
             }
         }
         return splits;
@@ -101,6 +107,11 @@ public final class TofuEvaluation {
      * {@code outDir} itself (a retain model's own row), against itself, as OpenUnlearning's reference rows are.
      */
     public TofuEvalLog evaluate(ModelHandle model, LmScorer.Options options, Path outDir, Path retainLog) {
+        return evaluate(ScoredLanguageModel.of(model), options, outDir, retainLog);
+    }
+
+    /** As {@link #evaluate(ModelHandle, LmScorer.Options, Path, Path)} for any language model: one, or a SISA ensemble's mixture. */
+    public TofuEvalLog evaluate(ScoredLanguageModel model, LmScorer.Options options, Path outDir, Path retainLog) {
         return evaluate(model, options, options.generate() ? new GreedyAnswerer(model, tokenizer, options.maxNewTokens()) : null,
                 outDir, retainLog);
     }
@@ -110,6 +121,11 @@ public final class TofuEvaluation {
      * none): what {@code lethe bench tofu} evaluates a model behind an output filter with.
      */
     public TofuEvalLog evaluate(ModelHandle model, LmScorer.Options options, Answerer answerer, Path outDir, Path retainLog) {
+        return evaluate(ScoredLanguageModel.of(model), options, answerer, outDir, retainLog);
+    }
+
+    /** As {@link #evaluate(ModelHandle, LmScorer.Options, Answerer, Path, Path)} for any language model. */
+    public TofuEvalLog evaluate(ScoredLanguageModel model, LmScorer.Options options, Answerer answerer, Path outDir, Path retainLog) {
         Path ownLog = outDir.resolve(TofuEvalLog.EVAL_FILE).toAbsolutePath().normalize();
         boolean self = retainLog != null && isOwnLog(retainLog.toAbsolutePath().normalize(), ownLog);
         // another model's log is read before the scoring, so that a bad one fails before the slow part

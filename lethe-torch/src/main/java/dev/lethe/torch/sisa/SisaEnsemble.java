@@ -14,6 +14,8 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.lm.GenerationConfig;
+import dev.lethe.torch.lm.GptFamily;
+import dev.lethe.torch.lm.eval.ScoredLanguageModel;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.TaskMetrics;
@@ -180,6 +182,50 @@ public final class SisaEnsemble implements AutoCloseable {
             }
         }
         return tally.result();
+    }
+
+    /**
+     * The ensemble as one language model for scoring and answering ({@link ScoredLanguageModel}): its next-token
+     * log-probabilities are those of the mean of the shards' distributions ({@link ShardMixture#logProbabilities}), and it
+     * generates as {@link #generate} does. This is how {@code lethe lm eval} scores an exact-unlearning ensemble with the
+     * same TOFU metrics as one model. A classifier's ensemble is refused.
+     */
+    public ScoredLanguageModel asLanguageModel() {
+        ModelHandle first = shards.get(0);
+        if (!GptFamily.isGpt(first.spec())) {
+            throw new IllegalArgumentException("this ensemble's shards are " + first.spec().name() + " classifiers, not language models");
+        }
+        return new ScoredLanguageModel() {
+            @Override
+            public NDArray logProbabilities(NDList inputs) {
+                return ShardMixture.logProbabilities(shards, inputs);
+            }
+
+            @Override
+            public int[] generate(int[] prompt, GenerationConfig config) {
+                return SisaEnsemble.this.generate(prompt, config);
+            }
+
+            @Override
+            public NDManager manager() {
+                return first.manager();
+            }
+
+            @Override
+            public int context() {
+                return first.spec().inputShape()[0];
+            }
+
+            @Override
+            public int vocabularySize() {
+                return first.spec().numClasses();
+            }
+
+            @Override
+            public String name() {
+                return "SISA ensemble of " + shards.size() + " x " + first.spec().name();
+            }
+        };
     }
 
     /** Predicted classes for every record of {@code records}. */

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
 import dev.lethe.core.text.QaFormat;
-import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
 
@@ -50,7 +49,7 @@ final class AnswerPositions {
      * The values of every pair in {@code encoded}, in order; {@code withMoments} false skips μ and σ²
      * (their arrays are then empty), which is all the truth ratio's alternative answers need.
      */
-    static List<Values> measure(ModelHandle model, int vocabularySize, List<QaFormat.Encoded> encoded, int batchSize,
+    static List<Values> measure(ScoredLanguageModel model, int vocabularySize, List<QaFormat.Encoded> encoded, int batchSize,
                                 boolean withMoments) {
         int n = encoded.size();
         if (n == 0) {
@@ -81,9 +80,8 @@ final class AnswerPositions {
     }
 
     /** NLL, argmax (as float: exact below 2^24 ids) and, if asked, μ and σ², stacked as {@code [planes, b, T]} and read back once. */
-    private static float[] planes(ModelHandle model, Batch batch, boolean withMoments) {
-        NDArray logits = model.forward(batch.inputs(), false).singletonOrThrow();
-        NDArray logProbabilities = logits.logSoftmax(2);
+    private static float[] planes(ScoredLanguageModel model, Batch batch, boolean withMoments) {
+        NDArray logProbabilities = model.logProbabilities(batch.inputs());
         NDArray targets = batch.targets().singletonOrThrow();
         NDArray nll = logProbabilities.gather(targets.expandDims(2), 2).squeeze(2).neg();
         NDArray argmax = logProbabilities.argMax(2).toType(DataType.FLOAT32, false);

@@ -3,7 +3,6 @@ package dev.lethe.torch.lm.eval;
 import dev.lethe.core.text.QaFormat;
 import dev.lethe.core.text.Tokenizer;
 import dev.lethe.torch.lm.GenerationConfig;
-import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.util.Arrays;
@@ -25,13 +24,18 @@ import java.util.Arrays;
  */
 public final class GreedyAnswerer implements Answerer {
 
-    private final ModelHandle model;
+    private final ScoredLanguageModel model;
     private final Tokenizer tokenizer;
     private final int maxNewTokens;
     private final int stopToken;
 
     /** Answers with {@code model} through {@code tokenizer}, generating at most {@code maxNewTokens} tokens. */
     public GreedyAnswerer(ModelHandle model, Tokenizer tokenizer, int maxNewTokens) {
+        this(ScoredLanguageModel.of(model), tokenizer, maxNewTokens);
+    }
+
+    /** Answers with {@code model} (one model, or a SISA ensemble's mixture) through {@code tokenizer}. */
+    public GreedyAnswerer(ScoredLanguageModel model, Tokenizer tokenizer, int maxNewTokens) {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be at least 1, got " + maxNewTokens);
         }
@@ -54,7 +58,7 @@ public final class GreedyAnswerer implements Answerer {
     @Override
     public String answer(String question) {
         int[] prompt = tokenizer.encode(QaFormat.prompt(question));
-        return tokenizer.decode(Generator.generate(model, prompt, GenerationConfig.greedy(room(question, prompt), stopToken)));
+        return tokenizer.decode(model.generate(prompt, GenerationConfig.greedy(room(question, prompt), stopToken)));
     }
 
     @Override
@@ -79,7 +83,7 @@ public final class GreedyAnswerer implements Answerer {
         }
         int[] continued = Arrays.copyOf(prompt, prompt.length + n);
         System.arraycopy(known, 0, continued, prompt.length, n);
-        int[] rest = Generator.generate(model, continued, GenerationConfig.greedy(room - n, stopToken));
+        int[] rest = model.generate(continued, GenerationConfig.greedy(room - n, stopToken));
         int[] all = Arrays.copyOf(known, n + rest.length);
         System.arraycopy(rest, 0, all, n, rest.length);
         return tokenizer.decode(all);
@@ -87,7 +91,7 @@ public final class GreedyAnswerer implements Answerer {
 
     /** How many tokens an answer to {@code question} may have: the option's bound, within the model's context. */
     private int room(String question, int[] prompt) {
-        int context = model.spec().inputShape()[0];
+        int context = model.context();
         int room = Math.min(maxNewTokens, context - prompt.length);
         if (room < 1) {
             throw new IllegalArgumentException("the prompt of \"" + question + "\" has " + prompt.length

@@ -83,6 +83,11 @@ public final class LmScorer {
      * ({@code null}: none, whatever the options say).
      */
     public List<ItemScores> score(ModelHandle model, List<QaItem> items, Answerer answerer) {
+        return score(ScoredLanguageModel.of(model), items, answerer);
+    }
+
+    /** Scores {@code items} on {@code model} (one model, or a SISA ensemble's mixture), answers from {@code answerer} ({@code null}: none). */
+    public List<ItemScores> score(ScoredLanguageModel model, List<QaItem> items, Answerer answerer) {
         checkVocabulary(model);
         int vocabulary = tokenizer.vocabularySize();
         List<QaFormat.Encoded> answers = new ArrayList<>(items.size());
@@ -129,9 +134,9 @@ public final class LmScorer {
         return pairs;
     }
 
-    private void checkVocabulary(ModelHandle model) {
-        if (model.spec().numClasses() != tokenizer.vocabularySize()) {
-            throw new IllegalArgumentException("model " + model.spec().name() + " predicts " + model.spec().numClasses()
+    private void checkVocabulary(ScoredLanguageModel model) {
+        if (model.vocabularySize() != tokenizer.vocabularySize()) {
+            throw new IllegalArgumentException("model " + model.name() + " predicts " + model.vocabularySize()
                     + " tokens but tokenizer " + tokenizer.name() + " has " + tokenizer.vocabularySize()
                     + ": score a language model with the tokenizer it was trained with");
         }
