@@ -14,7 +14,6 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.lm.GenerationConfig;
-import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.lm.eval.ScoredLanguageModel;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.Task;
@@ -188,13 +187,11 @@ public final class SisaEnsemble implements AutoCloseable {
      * The ensemble as one language model for scoring and answering ({@link ScoredLanguageModel}): its next-token
      * log-probabilities are those of the mean of the shards' distributions ({@link ShardMixture#logProbabilities}), and it
      * generates as {@link #generate} does. This is how {@code lethe lm eval} scores an exact-unlearning ensemble with the
-     * same TOFU metrics as one model. A classifier's ensemble is refused.
+     * same TOFU metrics as one model. Only for an ensemble of language models (a store whose data are token sequences, as
+     * the caller checks): a classifier's outputs are not next-token logits.
      */
     public ScoredLanguageModel asLanguageModel() {
         ModelHandle first = shards.get(0);
-        if (!GptFamily.isGpt(first.spec())) {
-            throw new IllegalArgumentException("this ensemble's shards are " + first.spec().name() + " classifiers, not language models");
-        }
         return new ScoredLanguageModel() {
             @Override
             public NDArray logProbabilities(NDList inputs) {

@@ -6,6 +6,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.TokenSequences;
+import dev.lethe.core.lm.ItemScores;
+import dev.lethe.core.lm.QaItem;
 import dev.lethe.core.sisa.Aggregation;
 import dev.lethe.core.sisa.Assignment;
 import dev.lethe.core.sisa.CheckpointKey;
@@ -17,6 +19,9 @@ import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.lm.GptFamily;
+import dev.lethe.torch.lm.eval.GreedyAnswerer;
+import dev.lethe.torch.lm.eval.LmScorer;
+import dev.lethe.torch.lm.eval.ScoredLanguageModel;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.task.TaskMetrics;
@@ -81,6 +86,31 @@ class SisaEnsembleGenerationTest {
             assertThat(mixed.value("token-loss")).isCloseTo(own.value("token-loss"), within(1e-5));
             assertThat(mixed.value("tokens")).isEqualTo(own.value("tokens"));
             assertThat(mixed.value("token-loss")).isLessThan(0.8 * Math.log(VOCABULARY));
+
+        }
+    }
+
+    @Test
+    void tofuScoringOfAOneShardEnsembleAsALanguageModelGivesItsModelsScoresAndAnswers() {
+        // Given a one-shard gpt ensemble and the shard model on its own
+        ModelSpec spec = GptFamily.spec("gpt:16,1,2,96", VOCABULARY);
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(ModelHandle.create(spec, 3, Device.cpu())), Aggregation.MEAN_SOFTMAX)) {
+            ModelHandle model = ensemble.shards().get(0);
+            LmScorer scorer = new LmScorer(ByteTokenizer.INSTANCE, new LmScorer.Options(4, true, false, 12));
+            List<QaItem> items = List.of(QaItem.of(0, "Where was Dov Hale born?", "In a small town.", "Dov Hale"),
+                    QaItem.of(1, "What genre does Dov Hale write?", "Poems.", "Dov Hale"));
+            ScoredLanguageModel mixture = ensemble.asLanguageModel();
+            // When both are scored as TOFU scores a model, answers included
+            List<ItemScores> viaEnsemble = scorer.score(mixture, items, new GreedyAnswerer(mixture, ByteTokenizer.INSTANCE, 12));
+            List<ItemScores> viaModel = scorer.score(model, items);
+            // Then the mixture of one shard is the model: the same NLLs, argmaxes and greedy answers
+            for (int i = 0; i < items.size(); i++) {
+                assertThat(viaEnsemble.get(i).meanNll()).isCloseTo(viaModel.get(i).meanNll(), within(1e-5));
+                assertThat(viaEnsemble.get(i).answerArgmax()).containsExactly(viaModel.get(i).answerArgmax());
+                assertThat(viaEnsemble.get(i).generation()).isEqualTo(viaModel.get(i).generation()).isNotNull();
+            }
+            assertThat(mixture.context()).isEqualTo(96);
+            assertThat(mixture.vocabularySize()).isEqualTo(VOCABULARY);
         }
     }
 
