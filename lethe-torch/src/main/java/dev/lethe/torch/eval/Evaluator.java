@@ -3,6 +3,8 @@ package dev.lethe.torch.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.ClassificationTask;
 import dev.lethe.torch.task.Task;
@@ -19,6 +21,13 @@ import java.util.function.BiConsumer;
  * probabilities, logits and {@link Evaluation} (confusion matrix) are the classification view.
  */
 public final class Evaluator {
+
+    /**
+     * The most sequences of token data per forward pass, whatever the batch size: a language model's activations grow
+     * with the sequence length squared (attention scores), so the classifier default of 1,024 records would be 617 TOFU
+     * pairs of up to 640 tokens at once, which took 24 GB and was killed at the end of a 20-author {@code lm train}.
+     */
+    static final int MAX_SEQUENCES_PER_BATCH = 16;
 
     private final int batchSize;
 
@@ -88,11 +97,17 @@ public final class Evaluator {
         return tally;
     }
 
+    /** Records per forward pass for {@code records}: the batch size, at most {@link #MAX_SEQUENCES_PER_BATCH} for token data. */
+    int batchSize(RecordSet records) {
+        return records.content() instanceof TokenSequences ? Math.min(batchSize, MAX_SEQUENCES_PER_BATCH) : batchSize;
+    }
+
     /** Runs {@code body} on each batch of consecutive records, with the batch's first position; frees each batch's arrays after it. */
     private void forEachBatch(TensorData data, BiConsumer<Batch, Integer> body) {
         int n = data.size();
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
+        int step = batchSize(data.records());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
             try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
                 body.accept(data.range(from, to, scratch), from);
             }
