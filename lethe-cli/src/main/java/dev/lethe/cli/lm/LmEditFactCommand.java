@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,19 +111,13 @@ public final class LmEditFactCommand implements Callable<Integer> {
             doc.put("paraphrasedQuestion", edit.paraphrasedQuestion());
             doc.put("efficacious", report.efficacious());
             doc.put("report", report);
-            if (outDir != null) {
-                Files.createDirectories(outDir);
-                result.model().save(outDir.resolve(MODEL_FILE));
-                Output.jsonFile(outDir.resolve(REPORT_FILE), doc);
-            }
+            WhatIfOutput.write(outDir, result.model(), MODEL_FILE, REPORT_FILE, doc);
             if (run.json) {
                 Output.json(out, doc);
             } else {
                 out.printf(Locale.ROOT, "  model     version %d of %s (left as it was)%n", lm.manifest().currentVersion(), lm.store().root());
                 out.println("  " + report.summary().replace("\n", "\n  "));
-                if (outDir != null) {
-                    out.printf(Locale.ROOT, "  written   %s, %s in %s%n", REPORT_FILE, MODEL_FILE, outDir);
-                }
+                WhatIfOutput.printWritten(out, outDir, MODEL_FILE, REPORT_FILE);
                 out.flush();
             }
         }

@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,11 +116,7 @@ public final class LmForgetEntityCommand implements Callable<Integer> {
             doc.put("verdict", report.kind().name().toLowerCase(Locale.ROOT));
             doc.put("report", report);
             doc.put("forgetSet", result.forgetSet().items());
-            if (outDir != null) {
-                Files.createDirectories(outDir);
-                result.model().save(outDir.resolve(MODEL_FILE));
-                Output.jsonFile(outDir.resolve(REPORT_FILE), doc);
-            }
+            WhatIfOutput.write(outDir, result.model(), MODEL_FILE, REPORT_FILE, doc);
             if (run.json) {
                 Output.json(out, doc);
             } else {
@@ -129,9 +124,7 @@ public final class LmForgetEntityCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %s on %d self-generated pairs about '%s', %.1f s%n", result.run().method(),
                         result.forgetSet().items().size(), entity, result.run().seconds());
                 out.println("  " + report.verdict());
-                if (outDir != null) {
-                    out.printf(Locale.ROOT, "  written   %s, %s in %s%n", REPORT_FILE, MODEL_FILE, outDir);
-                }
+                WhatIfOutput.printWritten(out, outDir, MODEL_FILE, REPORT_FILE);
                 out.flush();
             }
         }
