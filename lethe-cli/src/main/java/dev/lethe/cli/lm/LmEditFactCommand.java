@@ -66,7 +66,7 @@ public final class LmEditFactCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Full-batch AdamW updates. Default: 20.")
     Integer steps;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "AdamW's step size. Default: 3e-3.")
+    @Option(names = "--lr", paramLabel = "RATE", description = "AdamW's step size. Default: 3e-4.")
     Float learningRate;
 
     @Option(names = "--anchors", paramLabel = "N", description = "Other authors' pairs rehearsed for locality (the rest measure it). Default: 8.")
