@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
  * entity's real TOFU pairs, which the method never sees, and on other authors' pairs. A what-if: the store is only read;
  * {@code --out} receives the report and the unlearned model's weights.
  */
-@Command(name = "forget-entity", footer = {"%nExample:", "  lethe lm forget-entity --store lm-store --name \"Basil Mahfouz Al-Kuwaiti\" --method npo --out entity-run"}, mixinStandardHelpOptions = true,
+@Command(name = "forget-entity", footer = {"%nExample:", "  lethe lm forget-entity --store lm-store --name \"Basil Mahfouz Al-Kuwaiti\" --method npo --opt npo.learningRate=1e-3 --opt npo.epochs=5 --out entity-run"}, mixinStandardHelpOptions = true,
         description = "Unlearn an entity from its name only: the forget set is the model's own answers to template questions about the"
                 + " name; the result is measured on the entity's real pairs (never given to the method) and other authors' pairs."
                 + " The store is only read.")
