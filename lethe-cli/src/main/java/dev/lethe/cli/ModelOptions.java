@@ -11,10 +11,6 @@ import java.util.Locale;
 /** The model and how to train it. */
 public final class ModelOptions {
 
-    private static final int LM_WARMUP_STEPS = 100;
-    private static final float LM_FLOOR_LEARNING_RATE = 3e-4f;
-    private static final float LM_CLIP_NORM = 1f;
-
     @Option(names = "--model", defaultValue = "mlp",
             description = "logreg, mlp[:w1,w2,...] (default widths 256,128) or cnn[:c1,c2,h] (for images). Default: ${DEFAULT-VALUE}.")
     String model;
@@ -63,7 +59,8 @@ public final class ModelOptions {
      * Adam does not memorise TOFU's answers at this model size; the recipe does (docs/BENCHMARKS.md).
      */
     TrainConfig languageModelConfig(long seed) {
-        return new LmTrainConfig(epochs, batchSize, learningRate, LM_WARMUP_STEPS, Math.min(LM_FLOOR_LEARNING_RATE, learningRate), weightDecay,
-                LM_CLIP_NORM, seed, true).toTrainConfig();
+        LmTrainConfig recipe = LmTrainConfig.defaults(epochs, seed); // warm-up, floor and clipping as 'lethe lm train' has them
+        return new LmTrainConfig(epochs, batchSize, learningRate, recipe.warmupSteps(), Math.min(recipe.floorLearningRate(), learningRate),
+                weightDecay, recipe.clipNorm(), seed, recipe.wholeSequenceLoss()).toTrainConfig();
     }
 }
