@@ -85,6 +85,13 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     float weightDecay;
 
+    @Option(names = "--utility-pairs", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Train on the world-facts and real-author pairs too (the default), so that model utility has general"
+                    + " knowledge to keep; --no-utility-pairs trains on the authors' pairs only (model utility still asks about"
+                    + " them). The 20 authors alone (400 pairs) are memorised exactly in 45 epochs; with the 217 utility pairs"
+                    + " they are not (docs/BENCHMARKS.md).")
+    boolean utilityPairs;
+
     /** Which tokens the training loss counts. */
     enum LossOn { all, answers }
 
@@ -109,7 +116,7 @@ public final class LmTrainCommand implements Callable<Integer> {
         TrainConfig config = new LmTrainConfig(epochs, batchSize, learningRate, warmupSteps, floorLearningRate, weightDecay, clipNorm,
                 run.seed, lossOn == LossOn.all).toTrainConfig();
         DatasetRef ref = new DatasetRef(dataset, data == null ? null : data.toAbsolutePath().normalize().toString(), null, null, null,
-                null, 0, 0.2, 0, 0, run.seed, TofuSource.subsetName(split, retainAuthors));
+                null, 0, 0.2, 0, 0, run.seed, TofuSource.subsetName(split, retainAuthors, utilityPairs));
         Device device = run.startEngine();
         LmTrainService.Outcome o = LmTrainService.train(store, ref, modelSpec, config, replace, tokenizer, device,
                 run.json ? TrainListener.NONE : ConsoleProgress.forStandardError("lm train"));

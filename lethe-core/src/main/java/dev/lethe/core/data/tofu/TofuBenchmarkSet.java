@@ -21,7 +21,9 @@ import java.util.Set;
  * forget split, and the {@code world_facts} and {@code real_authors} sets as plain question–answer pairs
  * (so that model utility has general knowledge to keep); it is then asked to forget the split's authors.
  * The default, {@link #twentyAuthors}, is the 20-author benchmark: 18 retain authors plus forget01's two
- * (400 author pairs) plus 117 world facts and 100 real-author facts.
+ * (400 author pairs) plus 117 world facts and 100 real-author facts. Without the utility pairs
+ * ({@code utilityPairs = false}) the model trains on the author pairs only, as ../shared/lm-probe.md did: those 400 pairs
+ * are memorised exactly in 45 epochs, while the 617 pairs with the utility sets are not (docs/BENCHMARKS.md).
  *
  * <p>Record ids: {@code tofu-0042} (the pair's position in {@code full.json}), {@code wf-007} and
  * {@code ra-012} (positions in {@code world_facts.json} and {@code real_authors.json}). Subjects: the
@@ -66,14 +68,22 @@ public record TofuBenchmarkSet(String forgetSplit, int retainAuthors, List<Strin
         return of(tofuDir, DEFAULT_SPLIT, DEFAULT_RETAIN_AUTHORS, tokenizer);
     }
 
+    /** {@link #of(Path, String, int, boolean, Tokenizer)} with the utility pairs in the training set. */
+    public static TofuBenchmarkSet of(Path tofuDir, String forgetSplit, int retainAuthors, Tokenizer tokenizer) throws IOException {
+        return of(tofuDir, forgetSplit, retainAuthors, true, tokenizer);
+    }
+
     /**
      * Builds the subset from the TOFU files in {@code tofuDir}.
      *
      * @param forgetSplit {@code forget01}, {@code forget05} or {@code forget10}
      * @param retainAuthors the first N authors of {@code full.json} to train as retain authors (they may
      *                      not reach the forget split's authors, which are the last ones)
+     * @param utilityPairs whether world facts and real authors are trained too (the benchmark's default); without them
+     *                     model utility still asks about them, as TOFU asks a pretrained model
      */
-    public static TofuBenchmarkSet of(Path tofuDir, String forgetSplit, int retainAuthors, Tokenizer tokenizer) throws IOException {
+    public static TofuBenchmarkSet of(Path tofuDir, String forgetSplit, int retainAuthors, boolean utilityPairs, Tokenizer tokenizer)
+            throws IOException {
         Integer forgetCount = SPLITS.get(forgetSplit);
         if (forgetCount == null) {
             throw new IllegalArgumentException("unknown TOFU forget split '" + forgetSplit + "'; use one of forget01, forget05, forget10");
@@ -96,9 +106,9 @@ public record TofuBenchmarkSet(String forgetSplit, int retainAuthors, List<Strin
         Set<String> forgetNames = new LinkedHashSet<>();
         forgetPairs.forEach(item -> forgetNames.add(item.subject()));
 
-        String name = "tofu/" + forgetSplit + "+" + retainAuthors;
-        RecordSet training = RecordSet.concat(name, List.of(
-                QaRecords.of(name, authorPairs, item -> RecordIds.indexed("tofu", item.index(), full.size()), tokenizer),
+        String name = "tofu/" + TofuSource.subsetName(forgetSplit, retainAuthors, utilityPairs);
+        RecordSet authorRecords = QaRecords.of(name, authorPairs, item -> RecordIds.indexed("tofu", item.index(), full.size()), tokenizer);
+        RecordSet training = !utilityPairs ? authorRecords : RecordSet.concat(name, List.of(authorRecords,
                 QaRecords.of(name, TofuFiles.read(tofuDir.resolve("world_facts.json"), authors),
                         item -> RecordIds.indexed("wf", item.index(), WORLD_FACTS_ID_SPACE), tokenizer),
                 QaRecords.of(name, TofuFiles.read(tofuDir.resolve("real_authors.json"), authors),

@@ -78,21 +78,36 @@ public final class TofuSource implements DataSource {
     public TofuBenchmarkSet benchmark(DatasetRef ref) throws IOException {
         String split = forgetSplit;
         int retain = retainAuthors;
+        boolean utilityPairs = true;
         if (ref.subset() != null) {
-            String[] parts = ref.subset().split("\\+", -1);
+            String subset = ref.subset();
+            if (subset.endsWith(AUTHORS_ONLY)) {
+                utilityPairs = false;
+                subset = subset.substring(0, subset.length() - AUTHORS_ONLY.length());
+            }
+            String[] parts = subset.split("\\+", -1);
             if (parts.length != 2 || !parts[1].matches("\\d{1,4}")) {
-                throw new IllegalArgumentException("TOFU subset '" + ref.subset() + "' is not SPLIT+RETAIN_AUTHORS, e.g. "
-                        + subsetName(TofuBenchmarkSet.DEFAULT_SPLIT, TofuBenchmarkSet.DEFAULT_RETAIN_AUTHORS));
+                throw new IllegalArgumentException("TOFU subset '" + ref.subset() + "' is not SPLIT+RETAIN_AUTHORS[" + AUTHORS_ONLY + "], e.g. "
+                        + subsetName(TofuBenchmarkSet.DEFAULT_SPLIT, TofuBenchmarkSet.DEFAULT_RETAIN_AUTHORS) + " or "
+                        + subsetName(TofuBenchmarkSet.DEFAULT_SPLIT, TofuBenchmarkSet.DEFAULT_RETAIN_AUTHORS, false));
             }
             split = parts[0];
             retain = Integer.parseInt(parts[1]);
         }
-        return TofuBenchmarkSet.of(folder(ref), split, retain, tokenizer);
+        return TofuBenchmarkSet.of(folder(ref), split, retain, utilityPairs, tokenizer);
     }
+
+    /** The suffix of a subset trained on its authors' pairs only, without world facts and real authors. */
+    public static final String AUTHORS_ONLY = ":authors";
 
     /** How a {@link DatasetRef#subset() data reference} names a subset: {@code forget01+18}. */
     public static String subsetName(String forgetSplit, int retainAuthors) {
-        return forgetSplit + "+" + retainAuthors;
+        return subsetName(forgetSplit, retainAuthors, true);
+    }
+
+    /** The name of a subset with or without the utility pairs: {@code forget01+18}, or {@code forget01+18:authors} without. */
+    public static String subsetName(String forgetSplit, int retainAuthors, boolean utilityPairs) {
+        return forgetSplit + "+" + retainAuthors + (utilityPairs ? "" : AUTHORS_ONLY);
     }
 
     /** The TOFU folder {@code ref} names: its path (the folder itself or one with {@code tofu/}), else the configured data folder's {@code tofu/}. */

@@ -146,6 +146,22 @@ class TofuSharedDataTest {
     }
 
     @Test
+    void withoutTheUtilityPairsTheSubsetTrainsOnTheAuthorsPairsOnlyAndStillAsksAboutThem() throws IOException {
+        DatasetRef ref = new DatasetRef("tofu", tofu.getParent().toString(), null, null, null, null, 0, 0.2, 0, 0, 1,
+                TofuSource.subsetName("forget01", 18, false));
+        assertThat(ref.subset()).isEqualTo("forget01+18:authors");
+        TofuBenchmarkSet set = new TofuSource().benchmark(ref);
+        assertThat(set.training().size()).isEqualTo(400);
+        assertThat(set.training().ids()).allMatch(id -> id.startsWith("tofu-"));
+        assertThat(set.training().name()).isEqualTo("tofu/forget01+18:authors");
+        assertThat(set.retainOnly().size()).isEqualTo(360);
+        assertThat(set.worldFacts()).hasSize(117);
+        assertThat(set.realAuthors()).hasSize(100);
+        assertThat(set.training().fingerprint()).isNotEqualTo(twenty.training().fingerprint());
+        assertThat(ref.load().train().fingerprint()).isEqualTo(set.training().fingerprint());
+    }
+
+    @Test
     void theTofuSourceLoadsTheTwentyAuthorSetWithTheHoldoutAuthorsAsTest() throws IOException {
         DatasetRef ref = new DatasetRef("tofu", tofu.getParent().toString(), null, null, null, null, 0, 0.2, 0, 0, 1);
         DatasetRef.Loaded loaded = ref.load();

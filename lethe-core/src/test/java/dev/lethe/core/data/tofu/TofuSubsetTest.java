@@ -31,7 +31,7 @@ class TofuSubsetTest {
     void aMalformedSubsetIsRefusedSayingTheForm() {
         assertThatThrownBy(() -> new TofuSource().benchmark(tofu("forget05")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'forget05' is not SPLIT+RETAIN_AUTHORS, e.g. forget01+18");
+                .hasMessageContaining("'forget05' is not SPLIT+RETAIN_AUTHORS[:authors], e.g. forget01+18 or forget01+18:authors");
         assertThatThrownBy(() -> new TofuSource().benchmark(tofu("forget05+ten")))
                 .hasMessageContaining("not SPLIT+RETAIN_AUTHORS");
         assertThatThrownBy(() -> tofu(" ")).hasMessageContaining("must not be blank");
