@@ -18,6 +18,8 @@ import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.TrainService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
+import dev.lethe.torch.train.ConsoleProgress;
+import dev.lethe.torch.train.StageProgress;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -124,7 +126,7 @@ public final class AttackCommand implements Callable<Integer> {
         AttackSuite.Report report;
         try (ModelHandle model = StoredModel.loadCurrent(s, device)) {
             report = AttackSuite.run(attack, model, train, test, rest == null ? null : members, rest,
-                    TrainService.originalConfig(manifest), shadows, run.seed);
+                    TrainService.originalConfig(manifest), shadows, run.seed, progress());
         }
         AttackResult result = report.result();
         Double efficacy = report.miaEfficacy();
@@ -158,6 +160,11 @@ public final class AttackCommand implements Callable<Integer> {
 
     private static final String U_LIRA = "u-lira";
 
+    /** Shadow and U-LiRA training runs on standard error (bars, or plain lines when piped); none with --json. */
+    private StageProgress progress() {
+        return run.json ? StageProgress.NONE : ConsoleProgress.stagesOnStandardError("attack " + attack);
+    }
+
     /** The ids {@code --attack} lists in its help: those of {@link MembershipInferenceAttacks}, plug-ins included. */
     static final class AttackIds implements Iterable<String> {
         @Override
@@ -174,7 +181,7 @@ public final class AttackCommand implements Callable<Integer> {
             modelSpec = model.spec();
         }
         ULira.Options options = new ULira.Options(shadows == null ? 8 : shadows, true, run.seed);
-        ULiraResult r = new ULira(modelSpec, TrainService.originalConfig(manifest), options).run(method, methodOptions, forget, pool);
+        ULiraResult r = new ULira(modelSpec, TrainService.originalConfig(manifest), options).progress(progress()).run(method, methodOptions, forget, pool);
         doc.put("attack", U_LIRA);
         doc.put("method", method);
         doc.put("shadows", r.shadows());

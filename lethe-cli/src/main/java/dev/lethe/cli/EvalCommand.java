@@ -154,7 +154,8 @@ public final class EvalCommand implements Callable<Integer> {
         try (ModelHandle model = StoredModel.loadCurrent(s, device);
              ModelHandle referenceModel = StoredModel.loadCurrent(ref, device);
              ModelHandle original = ModelHandle.load(originalFile, device)) {
-            c = RetrainComparison.compare(model, referenceModel, original, sets, data.test(), config, RetrainComparison.Options.defaults(run.seed));
+            c = RetrainComparison.compare(model, referenceModel, original, sets, data.test(), config, RetrainComparison.Options.defaults(run.seed),
+                    StageLog.forStandardError("eval --reference", run.json));
         }
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();

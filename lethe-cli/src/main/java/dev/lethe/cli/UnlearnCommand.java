@@ -67,12 +67,23 @@ public final class UnlearnCommand implements Callable<Integer> {
                     r.excludedEarlier());
             out.printf(Locale.ROOT, "  models    %s%n", keepPrevious ? "earlier versions kept (--keep-previous)"
                     : outcome.purged().isEmpty() ? "no earlier model file to delete" : "deleted " + String.join(", ", outcome.purged()));
+            printCertificate(out, r);
             out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));
             out.println("  the source data is not changed: the store tombstones these records and leaves them out of every later run; "
                     + whatTheModelIs(r.guarantee()));
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** A certified removal's budget: the ε the series of removals from the trained model has spent and what is left. */
+    private static void printCertificate(PrintWriter out, dev.lethe.core.store.UnlearningReceipt r) {
+        if (r.report() == null || !(r.report().get("certified.epsilonSpent") instanceof Number spent)
+                || !(r.options().get("epsilon") instanceof Number epsilon)) {
+            return;
+        }
+        out.printf(Locale.ROOT, "  certificate  ε spent %.4g of %s, %.4g left (δ %s); the next certified removal starts from here%n",
+                spent.doubleValue(), epsilon, Math.max(0, epsilon.doubleValue() - spent.doubleValue()), r.options().get("delta"));
     }
 
     /** What the new model version is, by the method's guarantee (as the receipt records it, lower case). */

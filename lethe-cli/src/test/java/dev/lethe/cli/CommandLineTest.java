@@ -381,7 +381,7 @@ class CommandLineTest {
     }
 
     @Test
-    void certifiedRemovalThroughTheCommandLineSpendsPartOfItsBudgetOnce(@TempDir Path tmp) throws Exception {
+    void certifiedRemovalsThroughTheCommandLineShareOneBudget(@TempDir Path tmp) throws Exception {
         Path store = tmp.resolve("logreg");
         Cli trained = Cli.run("train", "--store", store.toString(), "--model", "logreg", "--weight-decay", "0.1", "--perturbation", "10",
                 "--epochs", "300", "--batch-size", "4096", "--lr", "0.01");
@@ -413,8 +413,32 @@ class CommandLineTest {
         assertThat(receipt.get("purged")).extracting(JsonNode::asText)
                 .containsExactly("models/model-v1.lethe-model", "models/model-v1.lethe-model.certified");
         assertThat(JSON.readTree(store.resolve("manifest.json").toFile()).at("/models/0/metrics/certifiedPrepareSeconds").asDouble()).isPositive();
+        // a second removal from the same trained model continues the certificate: it starts from the residual the first
+        // spent, keeps its ε and δ, and its receipt accounts for the whole series
         Cli again = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0003");
-        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(again.err()).contains("certified removal applies once");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).containsPattern("certificate {2}ε spent \\S+ of 1\\.0, \\S+ left \\(δ 1\\.0E-4\\)");
+        JsonNode second = JSON.readTree(store.resolve("manifest.json").toFile()).at("/models/2/unlearning");
+        assertThat(second.at("/options/priorResidual").asDouble()).isEqualTo(receipt.at("/report/certified.residualBound").asDouble());
+        double spentAfterTwo = second.at("/report/certified.epsilonSpent").asDouble();
+        assertThat(spentAfterTwo).isGreaterThan(spent).isLessThan(1.0);
+        // the series keeps one ε; a request that needs more than is left is refused with what is left, and the store is unchanged
+        Cli otherEpsilon = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--record", "digits-0004",
+                "--opt", "certified.epsilon=2");
+        assertThat(otherEpsilon.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(otherEpsilon.err()).contains("certified with ε=1.0; a later removal keeps it");
+        byte[] manifestBefore = Files.readAllBytes(store.resolve("manifest.json"));
+        Cli tooMany = Cli.run("unlearn", "--store", store.toString(), "--method", "certified", "--label", "3");
+        assertThat(tooMany.exitCode()).as(tooMany.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(tooMany.err()).containsPattern("needs a residual bound of \\S+, and \\S+ of the budget \\S+ for ε=1\\.0, δ=1\\.0E-4")
+                .contains("earlier removals spent");
+        assertThat(Files.readAllBytes(store.resolve("manifest.json"))).isEqualTo(manifestBefore);
+        // another method's version ends the certificate
+        Cli approximate = Cli.run("unlearn", "--store", damaged.toString(), "--method", "grad-ascent", "--record", "digits-0005",
+                "--opt", "grad-ascent.epochs=1");
+        assertThat(approximate.exitCode()).as(approximate.err()).isZero();
+        Cli afterApproximate = Cli.run("unlearn", "--store", damaged.toString(), "--method", "certified", "--record", "digits-0006");
+        assertThat(afterApproximate.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(afterApproximate.err()).contains("model version 3 was made by 'grad-ascent', not by a certified removal");
     }
 }

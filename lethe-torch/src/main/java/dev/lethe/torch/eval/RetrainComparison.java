@@ -10,6 +10,7 @@ import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * An unlearned model measured against the model retrained without the forget set — the gold
@@ -91,6 +92,16 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
      */
     public static RetrainComparison compare(ModelHandle model, ModelHandle reference, ModelHandle original, UnlearningData data,
                                             RecordSet test, TrainConfig config, Options options) {
+        return compare(model, reference, original, data, test, config, options, stage -> { });
+    }
+
+    /**
+     * {@link #compare(ModelHandle, ModelHandle, ModelHandle, UnlearningData, RecordSet, TrainConfig, Options)}, telling
+     * {@code stages} the name of each measurement as it begins (relearning and probes take tens of seconds), so a
+     * caller can show where the comparison is.
+     */
+    public static RetrainComparison compare(ModelHandle model, ModelHandle reference, ModelHandle original, UnlearningData data,
+                                            RecordSet test, TrainConfig config, Options options, Consumer<String> stages) {
         if (test == null || test.size() == 0) {
             throw new IllegalArgumentException("a retrain comparison needs a non-empty test set");
         }
@@ -102,6 +113,7 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         MetricInput onModel = new MetricInput(new ModelClassifier(model), original == null ? null : new ModelClassifier(original),
                 referenceClassifier, data.forget(), data.retain(), test, null, -1, options.seed(), config);
         MetricInput onReference = onModel.withSubject(referenceClassifier);
+        stages.accept("accuracy and loss-attack AUC of both models");
         UnlearningMetric scores = new ModelScores.Metric();
         ModelScores m = ModelScores.Metric.of(scores.measure(onModel));
         ModelScores r = ModelScores.Metric.of(scores.measure(onReference));
@@ -113,16 +125,21 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         RelearnTime referenceRelearn = null;
         if (options.relearn()) {
             UnlearningMetric relearn = new RelearnTime.Metric(options.relearnMaxSteps(), options.relearnLearningRate());
+            stages.accept("relearn time of the model (at most " + options.relearnMaxSteps() + " fine-tuning steps)");
             modelRelearn = RelearnTime.Metric.of(relearn.measure(onModel));
+            stages.accept("relearn time of the reference");
             referenceRelearn = RelearnTime.Metric.of(relearn.measure(onReference));
         }
         LinearProbe modelProbe = null;
         LinearProbe referenceProbe = null;
         if (options.probe()) {
             UnlearningMetric probe = new LinearProbe.Metric(options.probeEpochs());
+            stages.accept("linear probe on the model's features (" + options.probeEpochs() + " epochs)");
             modelProbe = LinearProbe.Metric.of(probe.measure(onModel));
+            stages.accept("linear probe on the reference's features");
             referenceProbe = LinearProbe.Metric.of(probe.measure(onReference));
         }
+        stages.accept("output divergence and weight distance");
         Map<String, Double> divergence = new OutputDivergence().measure(onModel).figures();
         double weightDistance = new WeightDistance().measure(onModel).figures().getOrDefault("weight-l2", Double.NaN);
         return new RetrainComparison(m, r, fGap, rGap, tGap, aGap, (fGap + rGap + tGap + aGap) / 4,

@@ -135,8 +135,8 @@ public final class MethodOptions {
         }
     }
 
-    /** {@code learning-rate} → {@code learningRate}. */
-    static String camelCase(String kebab) {
+    /** An option key in kebab-case as its field name: {@code learning-rate} → {@code learningRate}. */
+    public static String camelCase(String kebab) {
         StringBuilder out = new StringBuilder(kebab.length());
         boolean upper = false;
         for (char ch : kebab.toCharArray()) {

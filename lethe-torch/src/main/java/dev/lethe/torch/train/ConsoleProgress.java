@@ -26,6 +26,11 @@ public final class ConsoleProgress implements TrainListener {
         return System.console() != null ? new ConsoleProgress(task) : new PeriodicProgress(task, System.err, System::nanoTime);
     }
 
+    /** One {@link #forStandardError} line or bar per training run of a multi-run job, named "{@code task} {@code stage}". */
+    public static StageProgress stagesOnStandardError(String task) {
+        return stage -> forStandardError(task + " " + stage);
+    }
+
     @Override
     public void onStart(long totalSteps) {
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)

@@ -67,8 +67,14 @@ class RetrainComparisonTest {
     @Test
     void theOriginalKeepsItsGapsRelearnsAtOnceAndItsFeaturesStillKnowTheForgetSet() throws Exception {
         try (ModelHandle original = Overfit.model(); ModelHandle ref = reference()) {
+            java.util.List<String> stages = new java.util.ArrayList<>();
             RetrainComparison c = RetrainComparison.compare(original, ref, original, DATA, Overfit.TEST, Overfit.CONFIG,
-                    RetrainComparison.Options.defaults(Spread.seed(3)));
+                    RetrainComparison.Options.defaults(Spread.seed(3)), stages::add);
+            // each measurement announced itself as it began, for the command line's progress lines
+            assertThat(stages).containsExactly("accuracy and loss-attack AUC of both models",
+                    "relearn time of the model (at most 200 fine-tuning steps)", "relearn time of the reference",
+                    "linear probe on the model's features (30 epochs)", "linear probe on the reference's features",
+                    "output divergence and weight distance");
             System.out.println("identity vs retrain: " + dev.lethe.core.store.Store.json().writeValueAsString(c));
             assertThat(c.model().forgetAccuracy()).isEqualTo(1.0);
             assertThat(c.forgetAccuracyGap()).isEqualTo(1.0 - c.reference().forgetAccuracy()).isPositive();

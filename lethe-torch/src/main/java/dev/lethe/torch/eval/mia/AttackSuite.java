@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.mia.AttackResult;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.StageProgress;
 import dev.lethe.torch.train.TrainConfig;
 
 /**
@@ -54,10 +55,16 @@ public final class AttackSuite {
      */
     public static Report run(String attack, ModelHandle model, RecordSet train, RecordSet test, RecordSet subset, RecordSet rest,
                              TrainConfig config, Integer shadows, long seed) {
+        return run(attack, model, train, test, subset, rest, config, shadows, seed, StageProgress.NONE);
+    }
+
+    /** {@link #run(String, ModelHandle, RecordSet, RecordSet, RecordSet, RecordSet, TrainConfig, Integer, long)}, showing shadow training on {@code progress}. */
+    public static Report run(String attack, ModelHandle model, RecordSet train, RecordSet test, RecordSet subset, RecordSet rest,
+                             TrainConfig config, Integer shadows, long seed, StageProgress progress) {
         SuiteAttack chosen = MembershipInferenceAttacks.get(attack);
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("shadows must be at least 1, got " + shadows);
         }
-        return chosen.run(new AttackTarget(model, train, test, subset, rest, config, shadows, seed));
+        return chosen.run(new AttackTarget(model, train, test, subset, rest, config, shadows, seed, progress));
     }
 }

@@ -5,6 +5,7 @@ import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.ModelOutputs;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.StageProgress;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.List;
@@ -57,6 +58,7 @@ public final class Lira implements MembershipInferenceAttack {
     private final TrainConfig config;
     private final Options options;
     private final Variant variant;
+    private StageProgress progress = StageProgress.NONE;
 
     /**
      * @param config how the target was trained (the shadows are trained the same way, with their own seeds)
@@ -67,6 +69,12 @@ public final class Lira implements MembershipInferenceAttack {
         this.config = config;
         this.options = options;
         this.variant = variant;
+    }
+
+    /** Shows each shadow training run on {@code newProgress} (none by default); returns this attack. */
+    public Lira progress(StageProgress newProgress) {
+        this.progress = java.util.Objects.requireNonNull(newProgress);
+        return this;
     }
 
     @Override
@@ -100,7 +108,8 @@ public final class Lira implements MembershipInferenceAttack {
         double[][] phi = new double[k][];
         for (int s = 0; s < k; s++) {
             RecordSet half = ShadowModels.subset(population, in[s], true, "lira-shadow-" + s);
-            try (ModelHandle shadow = ShadowModels.train(target.spec(), config, half, Seeds.derive(options.seed(), "lira-shadow", s))) {
+            try (ModelHandle shadow = ShadowModels.train(target.spec(), config, half, Seeds.derive(options.seed(), "lira-shadow", s),
+                    progress.stage("shadow " + (s + 1) + "/" + k))) {
                 phi[s] = phis(shadow, population);
             }
         }

@@ -67,14 +67,14 @@ public final class MembershipInferenceAttacks {
     private static AttackSuite.Report shadow(AttackTarget t) {
         int k = t.shadows() == null ? 4 : t.shadows();
         AttackResult r = new ShadowModelAttack(t.config(), RecordSet.concat("shadow-pool", List.of(t.train(), t.test())),
-                new ShadowModelAttack.Options(k, AttackClassifier.Options.defaults(), t.seed())).run(t.model(), t.members(), t.test());
+                new ShadowModelAttack.Options(k, AttackClassifier.Options.defaults(), t.seed())).progress(t.progress()).run(t.model(), t.members(), t.test());
         return new AttackSuite.Report(ShadowModelAttack.NAME, r, null, null, k);
     }
 
     /** Shadows (default 8, at least 2) trained on halves of members ∪ test ∪ the other training records. */
     private static AttackSuite.Report lira(String name, AttackTarget t) {
         LiraResult r = new Lira(t.config(), new Lira.Options(Math.max(2, t.shadows() == null ? 8 : t.shadows()), true, t.seed()),
-                Lira.Variant.ONLINE).runBoth(t.model(), t.members(), t.test(), t.rest());
+                Lira.Variant.ONLINE).progress(t.progress()).runBoth(t.model(), t.members(), t.test(), t.rest());
         return new AttackSuite.Report(name, name.equals(LIRA_ONLINE) ? r.online() : r.offline(), null, null, r.shadows());
     }
 }

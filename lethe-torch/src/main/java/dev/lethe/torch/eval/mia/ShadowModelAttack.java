@@ -5,6 +5,7 @@ import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.eval.ModelOutputs;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.StageProgress;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class ShadowModelAttack implements MembershipInferenceAttack {
     private final TrainConfig config;
     private final RecordSet shadowPool;
     private final Options options;
+    private StageProgress progress = StageProgress.NONE;
 
     /**
      * @param config how the target was trained (shadows are trained the same way, with their own seeds)
@@ -61,6 +63,12 @@ public final class ShadowModelAttack implements MembershipInferenceAttack {
         this.config = config;
         this.shadowPool = shadowPool;
         this.options = options;
+    }
+
+    /** Shows each shadow training run on {@code newProgress} (none by default); returns this attack. */
+    public ShadowModelAttack progress(StageProgress newProgress) {
+        this.progress = java.util.Objects.requireNonNull(newProgress);
+        return this;
     }
 
     @Override
@@ -80,7 +88,8 @@ public final class ShadowModelAttack implements MembershipInferenceAttack {
         for (int s = 0; s < options.shadows(); s++) {
             boolean[] half = ShadowModels.randomHalf(shadowPool, Seeds.derive(options.seed(), "shadow-half", s));
             RecordSet train = ShadowModels.subset(shadowPool, half, true, "shadow-" + s);
-            try (ModelHandle shadow = ShadowModels.train(target.spec(), config, train, Seeds.derive(options.seed(), "shadow-model", s))) {
+            try (ModelHandle shadow = ShadowModels.train(target.spec(), config, train, Seeds.derive(options.seed(), "shadow-model", s),
+                    progress.stage("shadow " + (s + 1) + "/" + options.shadows()))) {
                 float[][] p = ModelOutputs.probabilities(shadow, shadowPool);
                 for (int i = 0; i < p.length; i++) {
                     float[] f = AttackFeatures.sortedLogProbabilities(p[i]);

@@ -7,6 +7,7 @@ import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainListener;
 import dev.lethe.torch.train.TrainLoop;
 
 import java.util.SplittableRandom;
@@ -27,9 +28,14 @@ public final class ShadowModels {
      * shuffles drawn from {@code seed} (the caller closes it).
      */
     public static ModelHandle train(ModelSpec spec, TrainConfig config, RecordSet data, long seed) {
+        return train(spec, config, data, seed, TrainListener.NONE);
+    }
+
+    /** {@link #train(ModelSpec, TrainConfig, RecordSet, long)}, reporting its steps to {@code listener}. */
+    public static ModelHandle train(ModelSpec spec, TrainConfig config, RecordSet data, long seed, TrainListener listener) {
         ModelHandle model = ModelHandle.create(spec, Seeds.derive(seed, "shadow-init"));
         try (TensorData tensors = TensorData.of(data, model.manager())) {
-            new TrainLoop(config.withSeed(Seeds.derive(seed, "shadow-train"))).run(model, tensors, Objectives.crossEntropy());
+            new TrainLoop(config.withSeed(Seeds.derive(seed, "shadow-train"))).listener(listener).run(model, tensors, Objectives.crossEntropy());
         }
         return model;
     }

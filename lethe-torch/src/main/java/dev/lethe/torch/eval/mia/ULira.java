@@ -9,6 +9,7 @@ import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.train.StageProgress;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.List;
@@ -60,6 +61,7 @@ public final class ULira {
     private final ModelSpec spec;
     private final TrainConfig config;
     private final Options options;
+    private StageProgress progress = StageProgress.NONE;
 
     /**
      * @param spec the architecture of every shadow
@@ -70,6 +72,12 @@ public final class ULira {
         this.spec = spec;
         this.config = config;
         this.options = options;
+    }
+
+    /** Shows each shadow training run on {@code newProgress} (none by default); returns this attack. */
+    public ULira progress(StageProgress newProgress) {
+        this.progress = java.util.Objects.requireNonNull(newProgress);
+        return this;
     }
 
     /** {@link #run(UnlearningMethod, Map, RecordSet, RecordSet)} for the registered method with this id. */
@@ -90,13 +98,15 @@ public final class ULira {
             boolean[] half = ShadowModels.randomHalf(pool, Seeds.derive(options.seed(), "ulira-half", s));
             RecordSet retain = ShadowModels.subset(pool, half, true, "ulira-retain-" + s);
             RecordSet trainSet = RecordSet.concat("ulira-original-" + s, List.of(retain, forget));
-            try (ModelHandle original = ShadowModels.train(spec, config, trainSet, Seeds.derive(options.seed(), "ulira-original", s));
+            try (ModelHandle original = ShadowModels.train(spec, config, trainSet, Seeds.derive(options.seed(), "ulira-original", s),
+                    progress.stage("pair " + (s + 1) + "/" + k + ", original"));
                  UnlearningRun run = UnlearningRun.run(method, overrides, original,
                          new UnlearningData(forget, retain, ShadowModels.subset(pool, half, false, "ulira-validation-" + s)),
                          UnlearningContext.of(Seeds.derive(options.seed(), "ulira-unlearn", s), config))) {
                 unlearned[s] = Lira.phis(run.model(), forget);
             }
-            try (ModelHandle retrain = ShadowModels.train(spec, config, retain, Seeds.derive(options.seed(), "ulira-retrain", s))) {
+            try (ModelHandle retrain = ShadowModels.train(spec, config, retain, Seeds.derive(options.seed(), "ulira-retrain", s),
+                    progress.stage("pair " + (s + 1) + "/" + k + ", retrained"))) {
                 retrained[s] = Lira.phis(retrain, forget);
             }
         }

@@ -39,8 +39,8 @@ import java.util.SplittableRandom;
  * objective of {@link #perturbedObjective} and then {@link #polish}ed to its exact minimiser
  * ({@code lethe train --model logreg --weight-decay λ --perturbation σ} does both), when a deletion
  * must come with a provable bound and retraining is too slow. Anything else is refused: an MLP or
- * CNN ({@link IllegalArgumentException}), and a removal whose bound exceeds the budget
- * ({@link IllegalStateException} — retrain instead).
+ * CNN, and a removal whose bound exceeds what is left of the budget (both {@link IllegalArgumentException}, naming
+ * what is left — retrain instead).
  *
  * <p>The model, the paper's own MNIST setting: K independent one-vs-rest binary logistic
  * regressions, {@code θ = [W | b]} ({@code K × (d+1)}, row k the classifier of class k),
@@ -249,9 +249,13 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
             NewtonRemoval removal = NewtonRemoval.of(state, data.forget(), SOLVE_TOLERANCE * budget, context.cancellation(), work);
             double accumulated = options.priorResidual() + removal.bound();
             if (!(accumulated <= budget)) {
-                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                        "certified: the gradient residual bound %.4g exceeds the budget %.4g for ε=%s, δ=%s (σ=%s); retrain instead",
-                        accumulated, budget, options.epsilon(), options.delta(), options.perturbation()));
+                // bad input rather than a failure: the request asks for more than the certificate has left
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "certified: removing these %d records needs a residual bound of %.4g, and %.4g of the budget %.4g for ε=%s,"
+                                + " δ=%s (σ=%s) is left (earlier removals spent %.4g); remove fewer records, or retrain the store"
+                                + " (lethe train --replace) to remove more", data.forget().size(), removal.bound(),
+                        Math.max(0, budget - options.priorResidual()), budget, options.epsilon(), options.delta(),
+                        options.perturbation(), options.priorResidual()));
             }
             LogregWeights.write(model, removal.weights());
             context.report().put("certified.removed", data.forget().size());

@@ -5,6 +5,7 @@ import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.store.SingleModelVersion;
 import dev.lethe.core.store.Store;
 import dev.lethe.core.store.StoreManifest;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.method.UnlearningContext;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -84,26 +86,67 @@ final class CertifiedTraining implements TrainingHook {
     }
 
     /**
-     * Certified removal needs the σ the model was trained with (taken from the manifest unless given),
-     * and applies to the trained model itself: the theorem's D' must be all remaining records, and a
-     * single-model store does not keep the records earlier versions removed, so a second removal — or
-     * one after another method changed the model — is refused (a retrained store, whose training left the
-     * tombstoned records out, starts again at version 1).
+     * Certified removal needs the σ the model was trained with (taken from the manifest unless given), and applies to
+     * the trained model or to one that only certified removals changed since ({@link CertifiedHistory}): a later removal
+     * starts from the residual bound the earlier ones spent ({@code priorResidual}) and keeps their ε and δ, so the
+     * receipts account for one certificate over the whole series. A spent budget, or an ε or δ other than the series',
+     * is refused before any work, naming what is left.
      */
     @Override
     public Map<String, String> unlearnOptions(Map<String, String> overrides, StoreManifest manifest) {
-        if (manifest.currentVersion() != 1) {
-            throw new IllegalStateException("certified: the current model (version " + manifest.currentVersion() + ") is not the trained model;"
-                    + " certified removal applies once to a model trained with --perturbation — retrain the store to remove more");
-        }
+        CertifiedHistory history = CertifiedHistory.of(manifest);
+        Map<String, String> resolved = new LinkedHashMap<>(overrides);
         Double sigma = manifest.training().perturbation();
-        boolean given = overrides.containsKey(PERTURBATION) || overrides.containsKey(CertifiedRemoval.NAME + "." + PERTURBATION);
-        if (given || sigma == null) {
-            return overrides;
+        if (given(overrides, PERTURBATION) == null && sigma != null) {
+            resolved.put(PERTURBATION, String.valueOf(sigma));
         }
-        Map<String, String> withSigma = new LinkedHashMap<>(overrides);
-        withSigma.put(PERTURBATION, String.valueOf(sigma));
-        return withSigma;
+        if (history.removals().isEmpty()) {
+            return resolved;
+        }
+        keepSeries(resolved, "epsilon", "ε", history.epsilon());
+        keepSeries(resolved, "delta", "δ", history.delta());
+        if (!(history.budgetLeft() > 0)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "certified: the certificate is spent: %d earlier removal(s) used"
+                    + " the whole residual budget %.4g (ε %s of %s spent, 0 left); retrain the store (lethe train --replace) to remove more",
+                    history.removals().size(), history.budget(), round(history.epsilonSpent()), history.epsilon()));
+        }
+        String prior = given(overrides, "priorResidual");
+        if (prior == null || Double.parseDouble(prior) < history.residualBound()) {
+            resolved.keySet().removeIf(k -> optionField(k).equals("priorResidual"));
+            resolved.put("priorResidual", String.valueOf(history.residualBound()));
+        }
+        return resolved;
+    }
+
+    /** Sets the series' value of {@code field}, or refuses a different one (the certificate covers every removal at once). */
+    private static void keepSeries(Map<String, String> resolved, String field, String symbol, double series) {
+        String value = given(resolved, field);
+        if (value == null) {
+            resolved.put(field, String.valueOf(series));
+        } else if (Double.parseDouble(value) != series) {
+            throw new IllegalArgumentException("certified: the earlier removals from this model were certified with " + symbol + "=" + series
+                    + "; a later removal keeps it (one certificate covers the series), so leave out --opt certified." + field
+                    + " or retrain the store to start a new certificate");
+        }
+    }
+
+    /** The value given for option {@code field} under any of its spellings (bare, {@code certified.}-prefixed, kebab-case). */
+    private static String given(Map<String, String> overrides, String field) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (optionField(e.getKey()).equals(field)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String optionField(String key) {
+        String bare = key.startsWith(CertifiedRemoval.NAME + ".") ? key.substring(CertifiedRemoval.NAME.length() + 1) : key;
+        return MethodOptions.camelCase(bare);
+    }
+
+    private static String round(double value) {
+        return String.format(Locale.ROOT, "%.3g", value);
     }
 
     /**

@@ -5,9 +5,12 @@ import dev.lethe.core.mia.AttackResult;
 import dev.lethe.core.mia.PopulationScore;
 import dev.lethe.torch.eval.Overfit;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.train.TrainListener;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -53,8 +56,20 @@ class AttacksTest {
     void shadowModelAttackSeesTheMembers() {
         long start = System.nanoTime();
         try (ModelHandle model = Overfit.model()) {
-            AttackResult shadow = new ShadowModelAttack(Overfit.CONFIG, Overfit.HELD_OUT_B.filter("pool", i -> i < 300), ShadowModelAttack.Options.defaults(Spread.seed(4)))
+            ShadowModelAttack.Options options = ShadowModelAttack.Options.defaults(Spread.seed(4));
+            Map<String, long[]> stepsByStage = new LinkedHashMap<>();
+            AttackResult shadow = new ShadowModelAttack(Overfit.CONFIG, Overfit.HELD_OUT_B.filter("pool", i -> i < 300), options)
+                    .progress(stage -> new TrainListener() {
+                        @Override
+                        public void onStep(long step, float loss) {
+                            stepsByStage.computeIfAbsent(stage, k -> new long[1])[0]++;
+                        }
+                    })
                     .run(model, Overfit.MEMBERS, Overfit.HELD_OUT_A);
+            // every shadow's training showed its steps under its own name
+            assertThat(stepsByStage.keySet()).containsExactlyElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, options.shadows()).mapToObj(k -> "shadow " + k + "/" + options.shadows()).toList());
+            assertThat(stepsByStage.values()).allSatisfy(steps -> assertThat(steps[0]).isPositive());
             System.out.printf("shadow AUC %.4f TPR@1%% %.4f (%.1f s)%n", shadow.auc(), shadow.tprAt1PercentFpr(), (System.nanoTime() - start) / 1e9);
             // measured 0.616..0.648 over seeds and instruction sets (docs/TESTING.md)
             assertThat(Spread.measure("shadow AUC", shadow.auc())).isGreaterThanOrEqualTo(0.59);

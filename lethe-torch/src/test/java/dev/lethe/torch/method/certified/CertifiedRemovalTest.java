@@ -159,14 +159,15 @@ class CertifiedRemovalTest {
             assertThatThrownBy(() -> UnlearningRun.run(new CertifiedRemoval(),
                     Map.of("certified.perturbation", String.valueOf(SIGMA), "certified.epsilon", "0.001"), original, DATA,
                     UnlearningContext.of(3, CONFIG)))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageMatching("certified: the gradient residual bound \\S+ exceeds the budget \\S+ for ε=0\\.001, δ=1\\.0E-4 "
-                            + "\\(σ=10\\.0\\); retrain instead");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageMatching("certified: removing these \\d+ records needs a residual bound of \\S+, and \\S+ of the budget \\S+"
+                            + " for ε=0\\.001, δ=1\\.0E-4 \\(σ=10\\.0\\) is left \\(earlier removals spent 0\\.000\\); remove fewer records,"
+                            + " or retrain the store \\(lethe train --replace\\) to remove more");
             // what earlier removals spent counts too
             assertThatThrownBy(() -> UnlearningRun.run(new CertifiedRemoval(),
                     Map.of("certified.perturbation", String.valueOf(SIGMA), "certified.priorResidual", "2.28"), original, DATA,
                     UnlearningContext.of(3, CONFIG)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("retrain instead");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("earlier removals spent 2.280");
             assertThat(original.manager().getManagedArrays()).hasSize(arraysBefore);
         }
     }
