@@ -1,7 +1,7 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
-import dev.lethe.core.data.DataFormatException;
+import dev.lethe.core.data.encoding.InputEncoding;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.eval.Predictions;
 import dev.lethe.torch.model.ModelHandle;
@@ -15,12 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +24,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code lethe predict}: class and probabilities from a store's current model. */
-@Command(name = "predict", footer = {"%nExample:", "  lethe predict --store my-store --input rows.csv"}, mixinStandardHelpOptions = true,
-        description = "Predict classes for feature vectors with a store's current model.")
+/**
+ * {@code lethe predict}: class and probabilities from a store's current model, for records in their data set's own
+ * form (encoded with the store's {@link dev.lethe.core.data.encoding.InputEncoding}, as training did) or for feature
+ * vectors that are already encoded ({@code --encoded}).
+ */
+@Command(name = "predict", footer = {"%nExample:", "  lethe predict --store my-store --input rows.csv --header --id-column id --json"},
+        mixinStandardHelpOptions = true,
+        description = {"Predict classes with a store's current model. Records are taken in the data set's own form — a raw CSV row"
+                + " (by column name with --header, else in column order), raw pixel values — and encoded with the encoding the"
+                + " store kept from training (scales, category tables, means and deviations: 'lethe store info' shows it).",
+                "With --encoded, the values are feature vectors that are already encoded, passed to the model as they are."})
 public final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -45,16 +48,23 @@ public final class PredictCommand implements Callable<Integer> {
 
     static final class Inputs {
         @Option(names = "--features", paramLabel = "V1,V2,...",
-                description = "One feature vector, comma-separated (repeat for several).")
+                description = "One record, comma-separated, in column order (repeat for several).")
         List<String> vectors;
 
         @Option(names = "--input", paramLabel = "FILE",
-                description = "A CSV file with one feature vector per line, features only (no label); '-' reads stdin.")
+                description = "A CSV file with one record per line (no label); '-' reads stdin.")
         String file;
     }
 
-    @Option(names = "--header", description = "--input: skip the first line.")
+    @Option(names = "--header", description = "--input: the first line names the columns; records are matched to the encoding by name.")
     boolean header;
+
+    @Option(names = "--id-column", paramLabel = "NAME", description = "--input with --header: the column that names each record"
+            + " (left out of the features; the output carries it).")
+    String idColumn;
+
+    @Option(names = "--encoded", description = "The values are encoded feature vectors, not raw records: pass them to the model as they are.")
+    boolean encoded;
 
     @Mixin
     RunOptions run;
@@ -62,11 +72,14 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        float[][] vectors = inputs.vectors != null ? parseVectors(inputs.vectors) : readFile(inputs.file, header);
         Store s = Store.open(store);
         if (s.readManifest().dataset().holdsTokens()) {
             throw new IllegalArgumentException(store + " holds a language model, which predicts text, not classes: use 'lethe lm generate'");
         }
+        InputEncoding encoding = s.readManifest().dataset().encoding();
+        PredictInputs.Rows records = inputs.vectors != null ? PredictInputs.fromValues(inputs.vectors, encoding, encoded)
+                : PredictInputs.fromFile(inputs.file, header, idColumn, encoding, encoded);
+        float[][] vectors = records.vectors();
         Device device = run.startEngine();
         int version = s.readManifest().currentVersion();
         List<String> classNames = s.readManifest().dataset().classNames();
@@ -90,6 +103,9 @@ public final class PredictCommand implements Callable<Integer> {
             for (int i = 0; i < probs.length; i++) {
                 float[] p = probs[i];
                 Map<String, Object> row = new LinkedHashMap<>();
+                if (records.ids() != null) {
+                    row.put("id", records.ids().get(i));
+                }
                 int c = classes[i];
                 row.put("class", classNames.get(c));
                 row.put("label", c);
@@ -98,6 +114,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("modelVersion", version);
+            doc.put("input", encoded ? "encoded" : "raw");
             doc.put("classNames", classNames);
             doc.put("predictions", rows);
             doc.put("scoreKind", s.readManifest().usesSisa() ? s.readManifest().sisa().aggregation() : "softmax-probabilities");
@@ -106,53 +123,11 @@ public final class PredictCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  model version %d of %s%n", version, s.root());
             for (int i = 0; i < probs.length; i++) {
                 int c = classes[i];
-                out.printf(Locale.ROOT, "  %4d  class %-10s score %.4f%n", i, classNames.get(c), probs[i][c]);
+                out.printf(Locale.ROOT, "  %-12s class %-10s score %.4f%n", records.ids() != null ? records.ids().get(i) : Integer.toString(i),
+                        classNames.get(c), probs[i][c]);
             }
             out.flush();
         }
         return ExitCodes.OK;
-    }
-
-    private static float[][] parseVectors(List<String> texts) {
-        float[][] v = new float[texts.size()][];
-        for (int i = 0; i < texts.size(); i++) {
-            v[i] = parseRow(texts.get(i), "--features", "vector " + (i + 1));
-        }
-        return v;
-    }
-
-    private static float[][] readFile(String file, boolean header) throws IOException {
-        List<float[]> rows = new ArrayList<>();
-        String source = file.equals("-") ? "stdin" : file;
-        try (BufferedReader r = file.equals("-")
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if ((header && lineNo == 1) || line.isBlank()) {
-                    continue;
-                }
-                rows.add(parseRow(line, source, "line " + lineNo));
-            }
-        }
-        if (rows.isEmpty()) {
-            throw new DataFormatException(source, "", "no feature vectors found");
-        }
-        return rows.toArray(new float[0][]);
-    }
-
-    private static float[] parseRow(String text, String source, String where) {
-        String[] parts = text.split(",");
-        float[] v = new float[parts.length];
-        for (int j = 0; j < parts.length; j++) {
-            try {
-                v[j] = Float.parseFloat(parts[j].trim());
-            } catch (NumberFormatException e) {
-                throw new DataFormatException(source, where + ", column " + (j + 1), "'" + parts[j].trim() + "' is not a number");
-            }
-        }
-        return v;
     }
 }

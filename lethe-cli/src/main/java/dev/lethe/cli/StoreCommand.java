@@ -80,6 +80,9 @@ public final class StoreCommand implements Runnable {
             doc.put("trainRecords", m.dataset().trainRecords());
             doc.put("testRecords", m.dataset().testRecords());
             doc.put("forgottenRecords", m.tombstones() == null ? 0 : m.tombstones().size());
+            if (m.dataset().encoding() != null) {
+                doc.put("inputEncoding", m.dataset().encoding());
+            }
             doc.put("ids", ids(store));
             doc.put("currentVersion", m.currentVersion());
             List<String> versions = new ArrayList<>();
@@ -104,6 +107,7 @@ public final class StoreCommand implements Runnable {
                     m.dataset().fingerprint().substring(0, Math.min(12, m.dataset().fingerprint().length())), m.dataset().trainRecords(),
                     m.dataset().testRecords(), (Integer) doc.get("forgottenRecords"));
             ((Map<?, ?>) doc.get("ids")).forEach((k, v) -> out.printf(Locale.ROOT, "  %-9s %s%n", k, v));
+            printEncoding(out, m.dataset().encoding());
             out.printf(Locale.ROOT, "  versions  current %d of %d%n", m.currentVersion(), versions.size());
             versions.forEach(v -> out.println("    " + v));
             if (doc.containsKey("pendingRequests")) {
@@ -153,7 +157,26 @@ public final class StoreCommand implements Runnable {
             return String.join(", ", shown) + (set.size() > EXAMPLES ? ", ... " + set.id(set.size() - 1) : "");
         }
 
-        private static String describe(StoreManifest.ModelVersion v) {
+        /** What 'lethe predict' takes: the raw columns and what each becomes. */
+    private static void printEncoding(PrintWriter out, dev.lethe.core.data.encoding.InputEncoding encoding) {
+        if (encoding == null) {
+            out.printf(Locale.ROOT, "  input     encoded feature vectors only (no input encoding kept: predict --encoded)%n");
+            return;
+        }
+        List<String> raw = encoding.rawColumns();
+        out.printf(Locale.ROOT, "  input     %d raw columns (%s) → %d features, encoded as in training; predict takes raw records%n",
+                raw.size(), raw.size() <= 6 ? String.join(", ", raw) : String.join(", ", raw.subList(0, 3)) + ", …, " + raw.get(raw.size() - 1),
+                encoding.featureWidth());
+        for (dev.lethe.core.data.encoding.InputEncoding.Column c : encoding.columns().subList(0, Math.min(4, encoding.columns().size()))) {
+            out.printf(Locale.ROOT, "            %s%n", c.isCategorical() ? c.name() + ": one-hot over " + c.categories().size() + " categories"
+                    : String.format(Locale.ROOT, "%s%s: (x − %.6g) × %.6g", c.name(), c.count() > 1 ? "-0…" + (c.count() - 1) : "", c.offset(), c.scale()));
+        }
+        if (encoding.columns().size() > 4) {
+            out.printf(Locale.ROOT, "            … %d more (store info --json lists them all)%n", encoding.columns().size() - 4);
+        }
+    }
+
+    private static String describe(StoreManifest.ModelVersion v) {
             String how;
             if (v instanceof SingleModelVersion s) {
                 how = s.unlearning() == null ? "trained" : String.format(Locale.ROOT, "unlearned %d %s record(s) with %s (%s)",

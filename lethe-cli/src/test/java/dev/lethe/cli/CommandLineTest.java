@@ -189,13 +189,68 @@ class CommandLineTest {
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
 
-        Cli wrong = Cli.run("predict", "--store", store.toString(), "--features", "1,2,3");
+        Cli wrong = Cli.run("predict", "--store", store.toString(), "--features", "1,2,3", "--encoded");
         assertThat(wrong.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(wrong.err()).contains("input 0 has 3 features; the model takes 64");
+        Cli wrongRaw = Cli.run("predict", "--store", store.toString(), "--features", "1,2,3");
+        assertThat(wrongRaw.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(wrongRaw.err()).contains("record 1: expected 64 raw values (pixel-0, pixel-1, pixel-2, …, pixel-63 (64)), found 3")
+                .contains("--encoded");
 
-        Cli notNumber = Cli.run("predict", "--store", store.toString(), "--features", "1,x,3");
+        Cli notNumber = Cli.run("predict", "--store", store.toString(), "--features", "1,x,3", "--encoded");
         assertThat(notNumber.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(notNumber.err()).contains("column 2").contains("'x' is not a number");
+        Cli notNumberRaw = Cli.run("predict", "--store", store.toString(), "--features", "1,x" + ",3".repeat(62));
+        assertThat(notNumberRaw.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notNumberRaw.err()).contains("column pixel-1: 'x' is not a number");
+    }
+
+    @Test
+    void predictEncodesRawRecordsAsTrainingDidAndNamesThemByTheirIds(@TempDir Path tmp) throws Exception {
+        // the store kept the digits' encoding: 64 pixel counts 0..16, scaled by 1/16
+        JsonNode encoding = JSON.readTree(store.resolve("manifest.json").toFile()).at("/dataset/encoding/columns/0");
+        assertThat(encoding.get("name").asText()).isEqualTo("pixel");
+        assertThat(encoding.get("count").asInt()).isEqualTo(64);
+        assertThat(encoding.get("scale").asDouble()).isEqualTo(1 / 16.0);
+        // a raw row (the scikit-learn file's own values) answers exactly as its encoded vector does
+        StringBuilder raw = new StringBuilder();
+        StringBuilder encoded = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            int count = (i * 7) % 17;
+            raw.append(i == 0 ? "" : ",").append(count);
+            encoded.append(i == 0 ? "" : ",").append(count / 16f);
+        }
+        JsonNode fromRaw = JSON.readTree(Cli.run("predict", "--store", store.toString(), "--features", raw.toString(), "--json").out());
+        JsonNode fromEncoded = JSON.readTree(Cli.run("predict", "--store", store.toString(), "--features", encoded.toString(), "--encoded",
+                "--json").out());
+        assertThat(fromRaw.at("/predictions/0/probabilities")).isEqualTo(fromEncoded.at("/predictions/0/probabilities"));
+        assertThat(fromRaw.get("input").asText()).isEqualTo("raw");
+        // by column name, in any order, with the ids of an id column carried to the output
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 63; i >= 0; i--) {
+            names.add("pixel-" + i);
+        }
+        String[] values = raw.toString().split(",");
+        StringBuilder reversed = new StringBuilder();
+        for (int i = 63; i >= 0; i--) {
+            reversed.append(",").append(values[i]);
+        }
+        Path input = tmp.resolve("raw.csv");
+        Files.writeString(input, "case," + String.join(",", names) + "\nalice" + reversed + "\nbob" + reversed + "\n");
+        Cli byName = Cli.run("predict", "--store", store.toString(), "--input", input.toString(), "--header", "--id-column", "case", "--json");
+        assertThat(byName.exitCode()).as(byName.err()).isZero();
+        JsonNode rows = JSON.readTree(byName.out()).get("predictions");
+        assertThat(rows.findValuesAsText("id")).containsExactly("alice", "bob");
+        // (a batch of two takes other kernels than a single row: equal to float rounding)
+        for (int k = 0; k < 10; k++) {
+            assertThat(rows.get(0).get("probabilities").get(k).asDouble())
+                    .isCloseTo(fromRaw.at("/predictions/0/probabilities").get(k).asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+        }
+        // a header that misses a column says which
+        Files.writeString(input, "case," + String.join(",", names.subList(1, 64)) + "\nalice" + reversed.substring(reversed.indexOf(",", 1)) + "\n");
+        Cli missing = Cli.run("predict", "--store", store.toString(), "--input", input.toString(), "--header", "--id-column", "case");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("line 2: missing column(s) pixel-63");
     }
 
     @Test

@@ -296,6 +296,13 @@ class LmCommandTest {
         assertThat(eval2.at("/summary/forget_Q_A_Prob").asDouble()).as("the author's shard retrained without them")
                 .isLessThan(forgetProbability);
 
+        // the ensemble answers a question, greedy and so the same twice, from the version the forget made
+        String[] ask = {"lm", "generate", "--store", sisa.toString(), "--question", "Where was " + AUTHOR + " born?", "--max-tokens", "24", "--json"};
+        JsonNode answer = json(Cli.run(ask));
+        assertThat(answer.get("modelVersion").asInt()).isEqualTo(2);
+        assertThat(answer.get("tokens").asInt()).isBetween(1, 24);
+        assertThat(json(Cli.run(ask)).get("text").asText()).isEqualTo(answer.get("text").asText());
+
         Cli unlearn = Cli.run("lm", "unlearn", "--store", sisa.toString(), "--method", "npo", "--subject", AUTHOR);
         assertThat(unlearn.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unlearn.err()).contains("SISA store").contains("lethe forget");

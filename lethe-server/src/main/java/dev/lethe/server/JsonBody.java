@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,6 +68,15 @@ final class JsonBody {
         if (v.isArray()) {
             for (int i = 0; i < v.size(); i++) {
                 requireShortStrings(v.get(i), field + "[" + i + "]");
+            }
+        }
+        if (v.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().length() > MAX_STRING) {
+                    throw ApiException.badRequest(field, "a key in '" + field + "' holds " + e.getKey().length() + " characters; at most " + MAX_STRING);
+                }
+                requireShortStrings(e.getValue(), field + "." + e.getKey());
             }
         }
     }
@@ -140,6 +150,62 @@ final class JsonBody {
             out.add(v.get(i).asText());
         }
         return out;
+    }
+
+    /**
+     * A record in its data set's own form: by column name, or as values in column order (exactly one is set).
+     *
+     * @param byName column name → raw value, or null
+     * @param inOrder raw values in column order, or null
+     */
+    record RawRecord(Map<String, String> byName, List<String> inOrder) {
+    }
+
+    /** A non-empty array of raw records (objects or arrays of strings and numbers), at most {@code max} of them. */
+    List<RawRecord> rawRecords(String field, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw ApiException.badRequest(field, "'" + field + "' must be a non-empty array of records (objects or arrays)");
+        }
+        if (v.size() > max) {
+            throw ApiException.badRequest(field, "'" + field + "' holds " + v.size() + " records; at most " + max + " per request");
+        }
+        List<RawRecord> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode r = v.get(i);
+            String at = field + "[" + i + "]";
+            if (r.isObject()) {
+                Map<String, String> byName = new java.util.LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    byName.put(e.getKey(), scalar(e.getValue(), at + "." + e.getKey()));
+                }
+                out.add(new RawRecord(byName, null));
+            } else if (r.isArray()) {
+                List<String> values = new ArrayList<>(r.size());
+                for (int k = 0; k < r.size(); k++) {
+                    values.add(scalar(r.get(k), at + "[" + k + "]"));
+                }
+                out.add(new RawRecord(null, values));
+            } else {
+                throw ApiException.badRequest(at, "'" + at + "' must be an object (column → value) or an array of values");
+            }
+        }
+        return out;
+    }
+
+    /** A raw value: a string, a number (as written) or null (missing). */
+    private static String scalar(JsonNode x, String field) {
+        if (x.isNull()) {
+            return "";
+        }
+        if (x.isTextual()) {
+            return x.textValue();
+        }
+        if (x.isNumber()) {
+            return x.asText();
+        }
+        throw ApiException.badRequest(field, "'" + field + "' must be a string, a number or null");
     }
 
     /** One vector of numbers, of exactly {@code width} elements. */

@@ -168,7 +168,7 @@ public final class LetheServer implements AutoCloseable {
             // a store answers predictions or generates text, as its data says; the other endpoint says why not
             boolean languageModel = manifest.dataset().holdsTokens();
             endpoints.addAll(new PredictApi(served, manifest.dataset().classNames(), width, manifest.sisa().aggregation(),
-                    config.maxPredictBatch(), pending, languageModel ? "this store serves a language model ("
+                    config.maxPredictBatch(), pending, manifest.dataset().encoding(), languageModel ? "this store serves a language model ("
                     + manifest.model().spec() + "): it predicts no classes; ask POST /v1/generate with a prompt" : null).endpoints());
             endpoints.addAll(new GenerateApi(served, languageModel ? SisaService.tokenizer(manifest) : null,
                     "this store serves a classifier (" + manifest.model().spec() + "): it generates no text; ask POST /v1/predict"

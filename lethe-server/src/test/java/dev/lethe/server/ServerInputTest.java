@@ -86,6 +86,24 @@ class ServerInputTest {
     }
 
     @Test
+    void rawRecordsAreEncodedAsTrainingDidAndRefusedNamingTheRecord() {
+        Api api = server.client();
+        // the digits' raw form: 64 pixel counts 0..16, which the store's encoding scales by 1/16
+        String raw = IntStream.range(0, 64).mapToObj(i -> Integer.toString(i % 17)).collect(Collectors.joining(",", "[", "]"));
+        String encoded = IntStream.range(0, 64).mapToObj(i -> Float.toString((i % 17) / 16f)).collect(Collectors.joining(",", "[", "]"));
+        String named = IntStream.range(0, 64).mapToObj(i -> "\"pixel-" + i + "\": \"" + (i % 17) + "\"").collect(Collectors.joining(",", "{", "}"));
+        Api.Response inOrder = api.post("/v1/predict", "{\"records\": [" + raw + ", " + named + "]}");
+        assertThat(inOrder.status()).as(inOrder.body()).isEqualTo(200);
+        JsonNode asEncoded = api.post("/v1/predict", "{\"features\": " + encoded + "}").json();
+        assertThat(inOrder.json().at("/predictions/0/probabilities")).isEqualTo(asEncoded.at("/predictions/0/probabilities"))
+                .isEqualTo(inOrder.json().at("/predictions/1/probabilities"));
+        assertRefused(api.post("/v1/predict", "{\"records\": [" + raw + ", [1, 2]]}"), 400, "records[1]");
+        assertRefused(api.post("/v1/predict", "{\"records\": [{\"pixel-0\": \"x\"}]}"), 400, "records[0]");
+        assertRefused(api.post("/v1/predict", "{\"records\": [true]}"), 400, "records[0]");
+        assertRefused(api.post("/v1/predict", "{\"records\": [" + raw + "], \"features\": " + encoded + "}"), 400, "features");
+    }
+
+    @Test
     void anOversizedBodyIs413() {
         String ids = IntStream.range(0, 2_000).mapToObj(i -> "\"record-" + i + "\"").collect(Collectors.joining(","));
         Api.Response r = forget("{\"recordIds\": [" + ids + "]}");

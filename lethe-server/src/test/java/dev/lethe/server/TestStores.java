@@ -62,7 +62,7 @@ final class TestStores {
             template = scratch.resolve("store");
             DatasetRef.Loaded d = DatasetRef.digits(42).load();
             DatasetRef.Loaded data = new DatasetRef.Loaded(d.ref(), PseudoSubjects.assign(d.train(), 60, 42),
-                    PseudoSubjects.assign(d.test(), 60, 42), d.fingerprint());
+                    PseudoSubjects.assign(d.test(), 60, 42), d.fingerprint(), d.encoding());
             SisaService.train(template, data, CONFIG, Device.cpu(), TrainListener.NONE, e -> {
             });
         }

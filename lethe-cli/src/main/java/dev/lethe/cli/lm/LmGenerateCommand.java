@@ -9,6 +9,8 @@ import dev.lethe.torch.lm.GenerationConfig;
 import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
+import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,14 +26,15 @@ import java.util.concurrent.Callable;
 
 /** {@code lethe lm generate}: the text the store's current language model continues a prompt or answers a question with. */
 @Command(name = "generate", footer = {"%nExample:", "  lethe lm generate --store lm-store --question \"Where was Basil Mahfouz Al-Kuwaiti born?\""}, mixinStandardHelpOptions = true,
-        description = "Generate text with the store's current language model: continue --prompt, or answer --question in the"
-                + " training's question-answer format (stopping at the end of the answer).")
+        description = "Generate text with the store's current language model (or a SISA store's ensemble, the mean of its shards'"
+                + " next-token distributions): continue --prompt, or answer --question in the training's question-answer format"
+                + " (stopping at the end of the answer).")
 public final class LmGenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "A store made by 'lethe lm train'.")
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "A store made by 'lethe lm train', or a SISA store trained on token data.")
     Path store;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -63,15 +66,22 @@ public final class LmGenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LmStore lm = LmStore.open(store);
+        LmStore lm = LmStore.openSingleOrSisa(store);
         boolean answering = input.question != null;
         int[] prompt = lm.tokenizer().encode(answering ? QaFormat.prompt(input.question) : input.prompt);
         int stop = answering ? endOfAnswer(lm) : -1;
         GenerationConfig config = new GenerationConfig(maxTokens, temperature, topK, run.seed, stop, true);
         Device device = run.startEngine();
         int[] generated;
-        try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {
-            generated = Generator.generate(model, prompt, config);
+        if (lm.manifest().usesSisa()) {
+            // the ensemble decodes from the mean of its shards' next-token distributions, with a KV cache per shard
+            try (SisaEnsemble ensemble = SisaService.loadEnsemble(lm.store(), device)) {
+                generated = ensemble.asLanguageModel().generate(prompt, config);
+            }
+        } else {
+            try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {
+                generated = Generator.generate(model, prompt, config);
+            }
         }
         String text = lm.tokenizer().decode(generated);
         if (run.json) {

@@ -3,6 +3,7 @@ package dev.lethe.core.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.core.data.catalog.DataSources;
 import dev.lethe.core.data.catalog.LoadedDataset;
+import dev.lethe.core.data.encoding.InputEncoding;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
@@ -87,7 +88,7 @@ public record DatasetRef(String name, String path, String labelColumn, String id
             int[] first = java.util.stream.IntStream.range(0, trainLimit).toArray();
             train = train.select(train.name(), first);
         }
-        return new Loaded(this, train, test, combinedFingerprint(train, test));
+        return new Loaded(this, train, test, combinedFingerprint(train, test), loaded.encoding());
     }
 
     private LoadedDataset loadRaw() throws IOException {
@@ -105,7 +106,13 @@ public record DatasetRef(String name, String path, String labelColumn, String id
      * @param train the records to train on
      * @param test the held-out records
      * @param fingerprint SHA-256 over both sides' fingerprints
+     * @param encoding how a raw record becomes features ({@link LoadedDataset#encoding()}); null when there is none
      */
-    public record Loaded(DatasetRef ref, RecordSet train, RecordSet test, String fingerprint) {
+    public record Loaded(DatasetRef ref, RecordSet train, RecordSet test, String fingerprint, InputEncoding encoding) {
+
+        /** Loaded data without an input encoding. */
+        public Loaded(DatasetRef ref, RecordSet train, RecordSet test, String fingerprint) {
+            this(ref, train, test, fingerprint, null);
+        }
     }
 }

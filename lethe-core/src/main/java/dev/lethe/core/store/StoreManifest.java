@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.encoding.InputEncoding;
 
 import java.util.List;
 import java.util.Map;
@@ -200,13 +201,23 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      * @param tokenizer the {@link dev.lethe.core.text.Tokenizers tokenizer} that turned the records' text into token ids, by
      *                  name: how a language-model store turns a prompt into ids and ids back into text; null for a classifier
      *                  (and then absent from the JSON, so a classifier's manifest is written as before)
+     * @param encoding how a raw record of the data set becomes the model's features, fitted on the training data
+     *                 ({@link InputEncoding}): what {@code predict} applies to raw input; null for token data, images and
+     *                 stores trained before the store kept it (absent from the JSON then)
      */
     public record DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizer) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizer,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) InputEncoding encoding) {
 
-        /** A classifier's data: no tokenizer. */
+        /** A classifier's data: no tokenizer, no input encoding. */
         public DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames) {
-            this(source, fingerprint, trainRecords, testRecords, classNames, null);
+            this(source, fingerprint, trainRecords, testRecords, classNames, null, null);
+        }
+
+        /** Data without an input encoding. */
+        public DatasetInfo(DatasetRef source, String fingerprint, int trainRecords, int testRecords, List<String> classNames,
+                           String tokenizer) {
+            this(source, fingerprint, trainRecords, testRecords, classNames, tokenizer, null);
         }
 
         /** Whether the store holds a language model's token data (it records the tokenizer of its text). */

@@ -174,7 +174,8 @@ public final class TrainService {
 
     static StoreManifest.DatasetInfo datasetInfo(DatasetRef.Loaded data, Tokenizer tokenizer) {
         return new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), data.train().size(), data.test().size(),
-                tokenizer == null ? data.train().classNames() : List.of(), tokenizer == null ? null : tokenizer.name());
+                tokenizer == null ? data.train().classNames() : List.of(), tokenizer == null ? null : tokenizer.name(),
+                tokenizer == null ? data.encoding() : null);
     }
 
     static StoreManifest.ModelInfo modelInfo(ModelSpec spec, ModelHandle model) {

@@ -177,7 +177,7 @@ public final class SisaService {
         ShardPlan plan = config.plan();
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(),
-                        classifier ? train.classNames() : List.of(), classifier ? null : tokenizer.name()),
+                        classifier ? train.classNames() : List.of(), classifier ? null : tokenizer.name(), classifier ? data.encoding() : null),
                 new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
                 TrainService.trainingConfig(config.train(), device).withCarriedTombstones(history.tombstones().size()), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),

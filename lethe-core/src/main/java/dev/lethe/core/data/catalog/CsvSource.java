@@ -2,6 +2,7 @@ package dev.lethe.core.data.catalog;
 
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.encoding.InputEncoding;
 import dev.lethe.core.data.load.CsvLoader;
 import dev.lethe.core.data.load.CsvOptions;
 
@@ -43,6 +44,7 @@ public final class CsvSource implements DataSource {
             options = options.withSubjectColumn(ref.subjectColumn());
         }
         RecordSet all = CsvLoader.load(Path.of(ref.path()), options);
-        return new LoadedDataset(ref.perClass() > 0 ? all.firstPerClass(ref.perClass()) : all, null);
+        InputEncoding encoding = InputEncoding.scaled(CsvLoader.featureColumns(Path.of(ref.path()), options), options.featureScale());
+        return new LoadedDataset(ref.perClass() > 0 ? all.firstPerClass(ref.perClass()) : all, null, encoding);
     }
 }

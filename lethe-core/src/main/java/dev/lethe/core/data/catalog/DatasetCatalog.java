@@ -2,6 +2,7 @@ package dev.lethe.core.data.catalog;
 
 import dev.lethe.core.data.DataFormatException;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.encoding.InputEncoding;
 import dev.lethe.core.data.load.AdultLoader;
 import dev.lethe.core.data.load.CsvLoader;
 import dev.lethe.core.data.load.CsvOptions;
@@ -105,7 +106,8 @@ public final class DatasetCatalog {
                     } else {
                         set = CsvLoader.load(existing(folder, "digits.csv.gz", "digits.csv"), options).renamed("digits");
                     }
-                    return new LoadedDataset(RecordSets.withIndexedIds(set, "digits"), null);
+                    // raw rows are the 64 pixel counts 0..16 of scikit-learn's file
+                    return new LoadedDataset(RecordSets.withIndexedIds(set, "digits"), null, InputEncoding.uniform("pixel", 64, 1 / 16f));
                 })
                 .build();
     }
@@ -126,7 +128,8 @@ public final class DatasetCatalog {
                     // scikit-learn's first line is "569,30,malignant,benign"; labels are 0 = malignant, 1 = benign.
                     CsvOptions options = CsvOptions.defaults().withSkipLines(1).withClassNames(List.of("malignant", "benign"));
                     RecordSet set = CsvLoader.load(existing(folder, "breast_cancer.csv", "breast_cancer.csv.gz"), options);
-                    return new LoadedDataset(RecordSets.standardised(RecordSets.withIndexedIds(set.renamed("breast-cancer"), "breast-cancer")), null);
+                    RecordSets.Standardised z = RecordSets.standardised(RecordSets.withIndexedIds(set.renamed("breast-cancer"), "breast-cancer"));
+                    return new LoadedDataset(z.records(), null, z.encoding("feature"));
                 })
                 .build();
     }
@@ -155,7 +158,8 @@ public final class DatasetCatalog {
                         IdxLoader.load(existing(folder, "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"),
                                 existing(folder, "train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte"), "train", "mnist/train"),
                         IdxLoader.load(existing(folder, "t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"),
-                                existing(folder, "t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"), "test", "mnist/test")))
+                                existing(folder, "t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"), "test", "mnist/test"),
+                        InputEncoding.uniform("pixel", 28 * 28, 1 / 255f)))
                 .build();
     }
 
@@ -206,7 +210,7 @@ public final class DatasetCatalog {
                     Path plain = folder.resolve("bangkok");
                     RecordSet set = Files.exists(plain) ? CsvLoader.load(plain, options).renamed("location")
                             : readTarEntry(folder.resolve("dataset_location.tgz"), "bangkok", "location", options);
-                    return new LoadedDataset(RecordSets.withIndexedIds(set, "location"), null);
+                    return new LoadedDataset(RecordSets.withIndexedIds(set, "location"), null, InputEncoding.uniform("feature", 446, 1));
                 })
                 .build();
     }
@@ -229,9 +233,9 @@ public final class DatasetCatalog {
                 .requires("adult.data.gz", "adult.data")
                 .requires("adult.test.gz", "adult.test")
                 .reader((folder, limit) -> {
-                    RecordSet.Split split = AdultLoader.load(existing(folder, "adult.data.gz", "adult.data"),
+                    AdultLoader.Encoded adult = AdultLoader.loadEncoded(existing(folder, "adult.data.gz", "adult.data"),
                             existing(folder, "adult.test.gz", "adult.test"));
-                    return new LoadedDataset(split.train(), split.test());
+                    return new LoadedDataset(adult.train(), adult.test(), adult.encoding());
                 })
                 .build();
     }

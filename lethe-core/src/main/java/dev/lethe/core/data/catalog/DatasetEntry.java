@@ -167,7 +167,7 @@ public final class DatasetEntry implements DataSource {
             return loaded;
         }
         return new LoadedDataset(loaded.train().firstPerClass(limitPerClass),
-                loaded.hasTest() ? loaded.test().firstPerClass(limitPerClass) : null);
+                loaded.hasTest() ? loaded.test().firstPerClass(limitPerClass) : null, loaded.encoding());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lethe.core.data.load;
 
 import dev.lethe.core.data.DataFormatException;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.encoding.InputEncoding;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -80,11 +81,35 @@ public final class AdultLoader {
 
     /** Loads both files, standardising with the training file's statistics. */
     public static RecordSet.Split load(Path trainFile, Path testFile) throws IOException {
+        Encoded data = loadEncoded(trainFile, testFile);
+        return new RecordSet.Split(data.train(), data.test());
+    }
+
+    /**
+     * Both files and the encoding fitted on the training file.
+     *
+     * @param train the training records
+     * @param test the test records
+     * @param encoding the 14 attributes as raw columns: one-hot categories, numbers standardised with the training
+     *                 file's mean and deviation (a missing number is the mean)
+     */
+    public record Encoded(RecordSet train, RecordSet test, InputEncoding encoding) {
+    }
+
+    /** {@link #load}, with the encoding a raw census row takes to become the same features. */
+    public static Encoded loadEncoded(Path trainFile, Path testFile) throws IOException {
         List<Row> train = parse(trainFile);
         List<Row> test = parse(testFile);
         double[][] meanStd = meanAndStd(train);
-        return new RecordSet.Split(encode("adult/train", "train", train, meanStd),
-                encode("adult/test", "test", test, meanStd));
+        List<InputEncoding.Column> columns = new ArrayList<>();
+        for (int a = 0; a < ATTRIBUTES.size(); a++) {
+            Attribute attribute = ATTRIBUTES.get(a);
+            columns.add(attribute.numeric()
+                    ? new InputEncoding.Column(attribute.name(), 1, List.of(), meanStd[a][0], 1 / meanStd[a][1], true)
+                    : InputEncoding.Column.categorical(attribute.name(), attribute.categories()));
+        }
+        return new Encoded(encode("adult/train", "train", train, meanStd), encode("adult/test", "test", test, meanStd),
+                new InputEncoding(columns));
     }
 
     /** The feature names in order: a numeric attribute's name, or {@code attribute=category}. */

@@ -48,6 +48,30 @@ public final class CsvLoader {
     }
 
     /**
+     * The names of the feature columns {@link #load} reads from {@code file} with {@code options}, in order: the header's
+     * names, or {@code column-N} (N the 1-based column number) without a header. What a raw row of the file holds
+     * once the label, id, subject and ignored columns are taken out.
+     */
+    public static List<String> featureColumns(Path file, CsvOptions options) throws IOException {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8))) {
+            int lineNo = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (lineNo > options.skipLines() && !line.isBlank()) {
+                    List<String> fields = splitFields(line, options.delimiter(), file.toString(), lineNo);
+                    List<String> header = options.hasHeader() ? fields : null;
+                    Layout layout = Layout.resolve(header, fields.size(), options, file.toString(), lineNo);
+                    return IntStream.of(layout.features()).mapToObj(c -> header != null ? header.get(c) : "column-" + (c + 1)).toList();
+                }
+            }
+        }
+        throw new DataFormatException(file.toString(), "", "the file is empty");
+    }
+
+    /**
      * Reads CSV from a stream (gzip or plain), which it does not close.
      *
      * @param source what to call the input in error messages (a file, or an archive entry)
@@ -79,7 +103,7 @@ public final class CsvLoader {
      *
      * @throws DataFormatException for an unclosed quote or text after a closing quote
      */
-    static List<String> splitFields(String line, char delimiter, String source, int lineNo) {
+    public static List<String> splitFields(String line, char delimiter, String source, int lineNo) {
         List<String> fields = new ArrayList<>();
         int n = line.length();
         int i = 0;

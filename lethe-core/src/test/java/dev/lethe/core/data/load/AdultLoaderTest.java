@@ -3,6 +3,7 @@ package dev.lethe.core.data.load;
 import dev.lethe.core.data.DataFiles;
 import dev.lethe.core.data.DataFormatException;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.encoding.InputEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,45 @@ class AdultLoaderTest {
 
     private static float feature(RecordSet set, int record, String name) {
         return set.featuresView()[record * set.featureSize() + AdultLoader.featureNames().indexOf(name)];
+    }
+
+    @Test
+    void theFittedEncodingTurnsARawRowIntoTheLoadedFeatures() throws IOException {
+        // Given both files loaded with the encoding fitted on the training file
+        AdultLoader.Encoded adult = AdultLoader.loadEncoded(train(), test(TEST));
+        InputEncoding encoding = adult.encoding();
+        assertThat(encoding.rawColumns()).hasSize(14).startsWith("age", "workclass", "fnlwgt");
+        assertThat(encoding.featureWidth()).isEqualTo(AdultLoader.featureNames().size());
+        // When the test file's first row is encoded in its raw form, by position and by name
+        List<String> raw = List.of("25", "Private", "226802", "11th", "7", "Never-married", "Machine-op-inspct", "Own-child", "Black",
+                "Male", "0", "0", "40", "United-States");
+        float[] byPosition = encoding.encode(raw, "row 1");
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        for (int i = raw.size() - 1; i >= 0; i--) {
+            named.put(encoding.rawColumns().get(i), raw.get(i));
+        }
+        // Then it is the loaded record, the numbers standardised with the training statistics
+        float[] loaded = java.util.Arrays.copyOfRange(adult.test().featuresView(), 0, adult.test().featureSize());
+        assertThat(byPosition).containsExactly(loaded, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(encoding.encode(named, "row 1")).containsExactly(byPosition);
+        // and a missing value encodes as the loader does it: an all-zero block, the mean for a number
+        List<String> missing = new java.util.ArrayList<>(raw);
+        missing.set(1, "?");
+        missing.set(0, "?");
+        float[] withMissing = encoding.encode(missing, "row 2");
+        assertThat(withMissing[AdultLoader.featureNames().indexOf("age")]).isZero();
+        assertThat(AdultLoader.featureNames().stream().filter(n -> n.startsWith("workclass="))
+                .mapToDouble(n -> withMissing[AdultLoader.featureNames().indexOf(n)])).containsOnly(0.0);
+        // and bad raw input is refused saying what is wrong
+        List<String> unknown = new java.util.ArrayList<>(raw);
+        unknown.set(1, "Pirate");
+        assertThatThrownBy(() -> encoding.encode(unknown, "row 3")).isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith("row 3: 'Pirate' is not a category of workclass; its categories: Private, Self-emp-not-inc");
+        assertThatThrownBy(() -> encoding.encode(raw.subList(0, 13), "row 4"))
+                .hasMessageContaining("row 4: expected 14 raw values (age, workclass, fnlwgt, …, native-country (14)), found 13");
+        named.remove("sex");
+        named.put("gender", "Male");
+        assertThatThrownBy(() -> encoding.encode(named, "row 5")).hasMessageContaining("unknown column(s) [gender]");
     }
 
     @Test
