@@ -95,7 +95,7 @@ public final class AttackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Store s = Store.open(store.store);
+        Store s = store.open();
         StoreManifest manifest = s.readManifest();
         if (manifest.usesSisa()) {
             throw new StoreException("this is a SISA store: attacks run on single-model stores");

@@ -57,6 +57,11 @@ public final class EvalCommand implements Callable<Integer> {
                     + "relearn time, linear probe) of this store's current model against it.")
     Path reference;
 
+    @Option(names = "--data", paramLabel = "PATH", description = "Where the data a single-model store was trained on is now (a file"
+            + " or folder), when it moved since training; refused unless it is the same data (the manifest's fingerprint)."
+            + " Default: the path the store recorded. (A SISA store keeps its data in the store.)")
+    Path data;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Forget set (with --reference):%n")
     ForgetSelector what;
 
@@ -67,9 +72,12 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Device device = run.startEngine();
-        Store s = Store.open(store);
+        Store s = Store.open(store).withData(data);
         PendingNote.print(spec.commandLine().getErr(), s);
         if (s.readManifest().usesSisa()) {
+            if (data != null) {
+                throw new IllegalArgumentException("--data applies to single-model stores: a SISA store keeps its records in the store");
+            }
             return evaluateEnsemble(out, s, device);
         }
         if (s.readManifest().dataset().holdsTokens()) {
@@ -122,7 +130,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reference needs the forget set: --record, --subject or --label");
         }
         StoreManifest manifest = s.readManifest();
-        Store ref = Store.open(reference);
+        Store ref = Store.open(reference).withData(data);
         if (manifest.usesSisa() || ref.readManifest().usesSisa()) {
             throw new StoreException("the retrain comparison runs on single-model stores");
         }

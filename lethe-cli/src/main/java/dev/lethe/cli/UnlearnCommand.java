@@ -52,7 +52,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var m = UnlearningMethods.get(method);
         Map<String, String> overrides = MethodOptions.fromPairs(options);
-        Store s = Store.open(store.store);
+        Store s = store.open();
         Device device = run.startEngine();
         var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, device,
                 SisaCommands.progress(run, method));

@@ -56,6 +56,12 @@ public record DatasetRef(String name, String path, String labelColumn, String id
         }
     }
 
+    /** The same data at another place: a file or folder that moved since the reference was recorded. */
+    public DatasetRef withPath(String newPath) {
+        return new DatasetRef(name, newPath, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass,
+                seed, subset);
+    }
+
     /** A reference to the whole of a source (its default subset). */
     public DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
                       Boolean header, int subjects, double testFraction, int trainLimit, int perClass, long seed) {

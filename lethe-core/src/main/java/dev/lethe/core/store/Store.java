@@ -45,9 +45,29 @@ public final class Store {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path root;
+    private final Path dataOverride;
 
     private Store(Path root) {
+        this(root, null);
+    }
+
+    private Store(Path root, Path dataOverride) {
         this.root = root.toAbsolutePath().normalize();
+        this.dataOverride = dataOverride == null ? null : dataOverride.toAbsolutePath().normalize();
+    }
+
+    /**
+     * This store, loading its source data from {@code data} instead of the path its manifest recorded (the data moved,
+     * or the store was copied to another machine); {@link StoreData#load} still refuses data whose fingerprint is not
+     * the manifest's. Null keeps the recorded path.
+     */
+    public Store withData(Path data) {
+        return new Store(root, data);
+    }
+
+    /** Where {@link #withData} says the source data is now, or null for the manifest's path. */
+    public Path dataOverride() {
+        return dataOverride;
     }
 
     /** Opens an existing store, refusing a folder that is not one. */

@@ -24,11 +24,22 @@ public record StoreData(DatasetRef.Loaded data, DatasetRef.Loaded source, int ex
     /** Loads {@code store}'s source data, refuses data that is not what the store was trained on, and applies its tombstones. */
     public static StoreData load(Store store) throws IOException {
         StoreManifest manifest = store.readManifest();
-        DatasetRef.Loaded source = manifest.dataset().source().load();
+        DatasetRef ref = manifest.dataset().source();
+        if (store.dataOverride() != null) {
+            ref = ref.withPath(store.dataOverride().toString());
+        }
+        DatasetRef.Loaded source;
+        try {
+            source = ref.load();
+        } catch (java.nio.file.NoSuchFileException | dev.lethe.core.data.catalog.DatasetNotFoundException e) {
+            throw new StoreException("the data store " + store.root() + " was trained on is not at "
+                    + (ref.path() == null ? "the data folder (" + ref.name() + ")" : ref.path()) + " any more (" + e.getMessage()
+                    + "); pass --data with where it is now (its fingerprint must be " + manifest.dataset().fingerprint() + ")");
+        }
         if (!source.fingerprint().equals(manifest.dataset().fingerprint())) {
             throw new StoreException("the data at " + (source.ref().path() == null ? source.ref().name() : source.ref().path())
                     + " is not what store " + store.root() + " was trained on (fingerprint " + source.fingerprint()
-                    + ", manifest " + manifest.dataset().fingerprint() + "); pass --dataset/--data to evaluate on other data");
+                    + ", manifest " + manifest.dataset().fingerprint() + "); pass --data with the data it was trained on");
         }
         DatasetRef.Loaded kept = Tombstones.of(manifest, dev.lethe.core.keys.StoreKeys.forReading(store)).exclude(source);
         return new StoreData(kept, source, source.train().size() - kept.train().size(), source.test().size() - kept.test().size());
