@@ -9,12 +9,14 @@ import dev.lethe.core.store.StoreData;
 import dev.lethe.core.store.StoreException;
 import dev.lethe.core.store.StoreManifest;
 import dev.lethe.torch.eval.mia.AttackSuite;
+import dev.lethe.torch.eval.mia.LearnedAttack;
 import dev.lethe.torch.eval.mia.MembershipInferenceAttacks;
 import dev.lethe.torch.eval.mia.ULira;
 import dev.lethe.torch.eval.mia.ULiraResult;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.scenario.report.CsvTables;
 import dev.lethe.torch.service.TrainService;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +74,11 @@ public final class AttackCommand implements Callable<Integer> {
     @Option(names = "--opt", paramLabel = "KEY=VALUE", description = "u-lira: a method option, e.g. --opt grad-diff.epochs=3 (repeatable).")
     List<String> methodOptions = new ArrayList<>();
 
+    @Option(names = "--per-record", paramLabel = "FILE.csv", description = "Write each scored record's membership score to FILE"
+            + " (id, subject, member, score; higher = more likely a member): the members, then the test records. Not for"
+            + " learned or u-lira, which score held-out halves or shadow pairs rather than each record once.")
+    Path perRecord;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Members (default: every training record):%n")
     ForgetSelector what;
 
@@ -90,6 +98,10 @@ public final class AttackCommand implements Callable<Integer> {
         Map<String, String> overrides = MethodOptions.fromPairs(methodOptions);
         if (uLira) {
             MethodOptions.parse(UnlearningMethods.get(method), overrides);
+        }
+        if (perRecord != null && (uLira || attack.equals(LearnedAttack.NAME))) {
+            throw new IllegalArgumentException("--per-record: " + attack + " does not score each record once (it scores held-out halves or"
+                    + " shadow pairs); use loss, confidence, entropy, modified-entropy, shadow or lira-* for per-record scores");
         }
         if (shadows != null && shadows < 1) {
             throw new IllegalArgumentException("--shadows must be at least 1, got " + shadows);
@@ -129,6 +141,10 @@ public final class AttackCommand implements Callable<Integer> {
                     TrainService.originalConfig(manifest), shadows, run.seed, progress());
         }
         AttackResult result = report.result();
+        if (perRecord != null) {
+            writePerRecord(perRecord, members, test, result);
+            doc.put("perRecord", perRecord.toAbsolutePath().toString());
+        }
         Double efficacy = report.miaEfficacy();
         doc.put("attack", attack);
         if (report.heldOut() != null) {
@@ -159,6 +175,26 @@ public final class AttackCommand implements Callable<Integer> {
     }
 
     private static final String U_LIRA = "u-lira";
+
+    /** Each member's and test record's score, as the attack gave them, by id (written atomically). */
+    private static void writePerRecord(Path file, RecordSet members, RecordSet nonMembers, AttackResult result) throws java.io.IOException {
+        if (result.memberScores() == null || result.memberScores().length != members.size()
+                || result.nonMemberScores().length != nonMembers.size()) {
+            throw new IllegalStateException("the attack's scores do not line up with its " + members.size() + " members and "
+                    + nonMembers.size() + " test records; no per-record file written");
+        }
+        StringBuilder csv = new StringBuilder("id,subject,member,score\n");
+        for (int pass = 0; pass < 2; pass++) {
+            RecordSet records = pass == 0 ? members : nonMembers;
+            double[] scores = pass == 0 ? result.memberScores() : result.nonMemberScores();
+            for (int i = 0; i < records.size(); i++) {
+                String subject = records.subject(i);
+                csv.append(CsvTables.quoted(records.id(i))).append(',').append(subject == null ? "" : CsvTables.quoted(subject)).append(',')
+                        .append(pass == 0).append(',').append(scores[i]).append('\n');
+            }
+        }
+        dev.lethe.core.store.AtomicFiles.write(file.toAbsolutePath(), csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 
     /** Shadow and U-LiRA training runs on standard error (bars, or plain lines when piped); none with --json. */
     private StageProgress progress() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,31 @@ class AttackCommandTest {
         assertThat(doc.at("/result/members").asInt()).isGreaterThan(1000);
         assertThat(doc.at("/result/nonMembers").asInt()).isGreaterThan(300);
         assertThat(doc.at("/result/tprAtTenthPercentFpr").isNumber()).isTrue();
+
+        // each record's score, by id: the members (the selected label), then the test records; the file gives the same AUC
+        Path perRecord = dir.resolve("loss-scores.csv");
+        Cli scored = Cli.run("attack", "--store", store.toString(), "--attack", "loss", "--label", "3", "--per-record", perRecord.toString(),
+                "--json");
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        JsonNode scoredDoc = JSON.readTree(scored.out());
+        java.util.List<String> lines = Files.readAllLines(perRecord);
+        assertThat(lines.get(0)).isEqualTo("id,subject,member,score");
+        int memberCount = scoredDoc.at("/result/members").asInt();
+        assertThat(lines).hasSize(1 + memberCount + scoredDoc.at("/result/nonMembers").asInt());
+        java.util.List<Double> in = new java.util.ArrayList<>();
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            (Boolean.parseBoolean(f[2]) ? in : out).add(Double.parseDouble(f[3]));
+        }
+        assertThat(in).hasSize(memberCount);
+        assertThat(lines.get(1)).startsWith("digits-");
+        double auc = dev.lethe.core.metrics.RocCurve.of(in.stream().mapToDouble(Double::doubleValue).toArray(),
+                out.stream().mapToDouble(Double::doubleValue).toArray()).auc();
+        assertThat(auc).isEqualTo(scoredDoc.at("/result/auc").asDouble());
+        Cli notPerRecord = Cli.run("attack", "--store", store.toString(), "--attack", "learned", "--per-record", perRecord.toString());
+        assertThat(notPerRecord.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notPerRecord.err()).contains("does not score each record once");
 
         Cli people = Cli.run("attack", "--store", store.toString(), "--attack", "modified-entropy");
         assertThat(people.exitCode()).as(people.err()).isZero();
