@@ -118,7 +118,8 @@ class ScenarioBenchTest {
         while (m.find()) {
             sources.add(m.group(1));
         }
-        assertThat(sources).contains("plots/gaps.png", "plots/roc-loss.png", "plots/time-vs-gap.png", "plots/per-class.png", "plots/cost.png");
+        assertThat(sources).contains("plots/gaps.png", "plots/roc-loss.png", "plots/time-vs-gap.png", "plots/per-class.png")
+                .as("one request has no cumulative cost to plot").doesNotContain("plots/cost.png");
         for (String src : sources) {
             Path png = out.resolve(src);
             assertThat(png).exists();
@@ -126,6 +127,35 @@ class ScenarioBenchTest {
             assertThat(head).as(src + " is a PNG").containsExactly(0x89, 'P', 'N', 'G');
         }
         assertThat(html).contains(first.folder().configHash()).contains("dataFingerprint").contains("pytorch");
+    }
+
+    @Test
+    void theReportNamesWhatRanAndEveryPlotSaysWhatItShowsAndWhichWayIsBetter() throws IOException {
+        String html = Files.readString(files.html());
+        assertThat(html).contains("<title>Lethe scenario report: random on digits</title>")
+                .contains("<h1>Lethe scenario report: random on digits</h1>");
+        Matcher captions = Pattern.compile("<figcaption><b>[^<]+</b> ([^<]*)</figcaption>").matcher(html);
+        int figures = 0;
+        while (captions.find()) {
+            figures++;
+            assertThat(captions.group(1)).as("caption %d", figures).containsAnyOf("better", "target");
+        }
+        assertThat(figures).isEqualTo(4);
+    }
+
+    @Test
+    void aMethodKeepsItsPaletteColourInEveryPlotAndNoneIsJFreeChartsDefault() throws IOException {
+        // finetune and grad-ascent are the report's second and third methods: Okabe–Ito blue and vermillion
+        for (String plot : List.of("plots/roc-loss.png", "plots/per-class.png", "plots/time-vs-gap.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(out.resolve(plot).toFile());
+            java.util.Set<Integer> colours = new java.util.HashSet<>();
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    colours.add(image.getRGB(x, y) & 0xFFFFFF);
+                }
+            }
+            assertThat(colours).as(plot).contains(0x0072B2, 0xD55E00).doesNotContain(0xFF5555, 0x5555FF, 0xFFFF55);
+        }
     }
 
     @Test
@@ -194,9 +224,23 @@ class ScenarioBenchTest {
 
     @Test
     void aDifferentConfigurationInTheSameFolderIsRefused() {
-        assertThatThrownBy(() -> bench(config(List.of("finetune"))).run(out))
+        ScenarioBenchConfig c = config(List.of("finetune", "grad-ascent"));
+        ScenarioBenchConfig otherEpochs = new ScenarioBenchConfig(c.dataset(), c.scenario(), c.methods(), c.seeds(), c.model(), c.epochs() + 1,
+                c.batchSize(), c.learningRate(), c.sisa(), c.threads(), c.device());
+        assertThatThrownBy(() -> bench(otherEpochs).run(out))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds a scenario run with another configuration").hasMessageContaining("--out");
+    }
+
+    @Test
+    void addingAMethodToAFinishedRunComputesOnlyItsRows(@TempDir Path copy) throws IOException {
+        org.apache.commons.io.FileUtils.copyDirectory(out.toFile(), copy.toFile());
+        ScenarioBench.Outcome more = bench(config(List.of("finetune", "grad-ascent", "random-label"))).run(copy);
+        // the new method's two seeds; original, retrain, finetune, grad-ascent and sisa come from the first run
+        assertThat(more.computed()).isEqualTo(2);
+        assertThat(more.reused()).isEqualTo(10);
+        assertThat(more.results()).containsAll(first.results());
+        assertThat(Store.json().readTree(copy.resolve("config.json").toFile()).at("/config/methods").toString()).contains("random-label");
     }
 
     private static String[] cells(String line) {

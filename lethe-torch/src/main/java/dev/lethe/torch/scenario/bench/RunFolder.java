@@ -22,7 +22,9 @@ import java.util.Optional;
  *   report.json, results.csv, report.md, report.html, plots/*.png   the report ({@code ScenarioReport})
  * </pre>
  * Opening a folder that holds another configuration's run is refused: its results would be mixed
- * with results they cannot be compared with.
+ * with results they cannot be compared with. The list of methods is not part of the configuration hash: each
+ * result depends only on its seed, its method and the rest of the configuration, so a run that adds a method to a
+ * finished one computes only the new method's rows and reuses the others.
  */
 public final class RunFolder {
 
@@ -40,16 +42,20 @@ public final class RunFolder {
      * non-empty folder without one.
      */
     public static RunFolder open(Path dir, Map<String, Object> config) throws IOException {
-        String json = Store.json().writeValueAsString(config);
-        String hash = DigestUtils.sha256Hex(json);
+        String hash = hash(config);
         Path file = dir.resolve("config.json");
         if (Files.isRegularFile(file)) {
             JsonNode existing = Store.json().readTree(file.toFile());
             String old = existing.path("configHash").asText();
-            if (!old.equals(hash)) {
+            // a folder written before the hash left the methods out carries the hash of the whole document
+            boolean legacy = old.equals(DigestUtils.sha256Hex(Store.json().writeValueAsString(config)));
+            if (!old.equals(hash) && !legacy) {
                 throw new IllegalArgumentException(dir + " holds a scenario run with another configuration (config hash "
                         + abbreviate(old) + ", this one " + abbreviate(hash) + "): its results cannot be mixed with these. "
                         + "Use another --out folder, or delete " + dir + " to start over.");
+            }
+            if (legacy || !existing.path("config").path("methods").equals(Store.json().valueToTree(config).path("config").path("methods"))) {
+                writeConfig(file, hash, config); // the methods this run reports
             }
             return new RunFolder(dir, hash);
         }
@@ -61,11 +67,24 @@ public final class RunFolder {
                 }
             }
         }
+        writeConfig(file, hash, config);
+        return new RunFolder(dir, hash);
+    }
+
+    /** SHA-256 of the configuration document without its list of methods ({@code config.methods}). */
+    private static String hash(Map<String, Object> config) throws IOException {
+        JsonNode tree = Store.json().valueToTree(config);
+        if (tree.path("config") instanceof com.fasterxml.jackson.databind.node.ObjectNode settings) {
+            settings.remove("methods");
+        }
+        return DigestUtils.sha256Hex(Store.json().writeValueAsString(tree));
+    }
+
+    private static void writeConfig(Path file, String hash, Map<String, Object> config) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("configHash", hash);
         doc.putAll(config);
         AtomicFiles.write(file, Store.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
-        return new RunFolder(dir, hash);
     }
 
     /** SHA-256 of the resolved configuration and the data fingerprint. */

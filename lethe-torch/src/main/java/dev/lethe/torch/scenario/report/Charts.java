@@ -9,6 +9,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
@@ -18,6 +19,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +32,9 @@ import java.util.Map;
  * method, ROC curves of the loss attack, wall time against the average gap, per-class test accuracy,
  * the cumulative cost of the requests (SISA included when it ran) and, for sequential scenarios, the
  * drift of test accuracy per request. Each method returns the file name it wrote, or {@code null} when
- * the report has nothing to plot there.
+ * the report has nothing to plot there. A method keeps one colour in every plot (the Okabe–Ito palette, which
+ * colour-blind readers can tell apart, without its yellow, which is unreadable on white), and every plot has a
+ * {@link #caption} that says what it shows and which way is better.
  */
 public final class Charts {
 
@@ -43,13 +47,45 @@ public final class Charts {
         }
     }
 
+    /** Okabe–Ito without yellow, then darker shades: distinct on white and for colour-blind readers. */
+    private static final Color[] PALETTE = {new Color(0x000000), new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+            new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xE69F00), new Color(0x6A3D9A), new Color(0x8C510A),
+            new Color(0x01665E), new Color(0x999999)};
+
+    private static final Map<String, String> CAPTIONS = Map.of(
+            "gaps.png", "Each bar is how far a method's figure is from the model retrained without the forget set: lower is better, 0 = as if retrained.",
+            "roc-loss.png", "True- against false-positive rate of the loss-threshold membership attack on the forget set against test records, both axes"
+                    + " logarithmic so that the low-FPR region (the attack's confident calls) can be read: closer to the diagonal is better"
+                    + " (the attack cannot tell forgotten records from unseen ones).",
+            "time-vs-gap.png", "Each point is a method: wall time of unlearning against its average gap to the retrained model; lower left is"
+                    + " better (fast and close to retraining).",
+            "per-class.png", "Test accuracy per class for each method: higher is better, except on a forgotten class, where the retrained model's"
+                    + " bar is the target.",
+            "cost.png", "Cumulative seconds spent forgetting after each request of a sequential scenario: lower is better.",
+            "drift.png", "Test accuracy after each request minus the original model's: closer to 0 is better (utility kept).");
+
     private final ScenarioReport report;
     private final Path dir;
+    private final Map<String, Color> colours = new LinkedHashMap<>();
 
     /** Charts of {@code report}, written into {@code dir}. */
     public Charts(ScenarioReport report, Path dir) {
         this.report = report;
         this.dir = dir;
+        for (MethodResult r : report.results()) {
+            colours.computeIfAbsent(r.method(), m -> PALETTE[colours.size() % PALETTE.length]);
+        }
+        report.summary().rows().keySet().forEach(row -> colours.computeIfAbsent(row, m -> PALETTE[colours.size() % PALETTE.length]));
+    }
+
+    /** What the plot in {@code file} (a name, or a path ending in one) shows and which direction is better. */
+    public static String caption(String file) {
+        return CAPTIONS.getOrDefault(file.substring(file.lastIndexOf('/') + 1), "");
+    }
+
+    /** The colour of {@code method} in every plot of this report. */
+    Color colour(String method) {
+        return colours.getOrDefault(method, Color.GRAY);
     }
 
     /** Every chart that applies, title → file name (relative to {@code dir}). */
@@ -100,12 +136,42 @@ public final class Charts {
         if (data.getSeriesCount() == 0) {
             return null;
         }
+        // log axes cannot show 0: the curves start at the smallest non-zero rate any of them reaches
+        double smallest = 1;
+        for (int k = 0; k < data.getSeriesCount(); k++) {
+            XYSeries series = data.getSeries(k);
+            for (int i = series.getItemCount() - 1; i >= 0; i--) {
+                if (series.getX(i).doubleValue() <= 0 || series.getY(i).doubleValue() <= 0) {
+                    series.remove(i);
+                } else {
+                    smallest = Math.min(smallest, Math.min(series.getX(i).doubleValue(), series.getY(i).doubleValue()));
+                }
+            }
+        }
+        double low = Math.max(1e-4, smallest);
         XYSeries chance = new XYSeries("chance", false, true);
-        chance.add(0, 0);
+        chance.add(low, low);
         chance.add(1, 1);
         data.addSeries(chance);
-        return save("roc-loss.png", ChartFactory.createXYLineChart("loss-threshold attack, seed " + first, "false-positive rate",
-                "true-positive rate", data, PlotOrientation.VERTICAL, true, false, false));
+        JFreeChart chart = ChartFactory.createXYLineChart("loss-threshold attack, seed " + first, "false-positive rate (log)",
+                "true-positive rate (log)", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = (XYPlot) chart.getPlot();
+        for (String axis : new String[]{"x", "y"}) {
+            LogAxis log = new LogAxis(axis.equals("x") ? "false-positive rate (log)" : "true-positive rate (log)");
+            log.setBase(10);
+            log.setRange(low, 1);
+            log.setNumberFormatOverride(new java.text.DecimalFormat("0.####"));
+            if (axis.equals("x")) {
+                plot.setDomainAxis(log);
+            } else {
+                plot.setRangeAxis(log);
+            }
+        }
+        coloured(plot);
+        plot.getRenderer().setSeriesPaint(data.getSeriesCount() - 1, Color.GRAY);
+        plot.getRenderer().setSeriesStroke(data.getSeriesCount() - 1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[]{6f, 4f}, 0f));
+        return save("roc-loss.png", chart);
     }
 
     String costAgainstGap() throws IOException {
@@ -120,8 +186,10 @@ public final class Charts {
         if (data.getSeriesCount() == 0) {
             return null;
         }
-        return save("time-vs-gap.png", ChartFactory.createScatterPlot("wall time of unlearning against average gap (mean over seeds)", "seconds",
-                "average gap to retrain", data, PlotOrientation.VERTICAL, true, false, false));
+        JFreeChart chart = ChartFactory.createScatterPlot("wall time of unlearning against average gap (mean over seeds)", "seconds",
+                "average gap to retrain", data, PlotOrientation.VERTICAL, true, false, false);
+        coloured((XYPlot) chart.getPlot());
+        return save("time-vs-gap.png", chart);
     }
 
     String perClass() throws IOException {
@@ -134,10 +202,19 @@ public final class Charts {
         if (data.getColumnCount() == 0) {
             return null;
         }
-        return save("per-class.png", ChartFactory.createBarChart("test accuracy per class", "class", "accuracy", data));
+        JFreeChart chart = ChartFactory.createBarChart("test accuracy per class", "class", "accuracy", data);
+        CategoryPlot plot = (CategoryPlot) chart.getPlot();
+        for (int k = 0; k < data.getRowCount(); k++) {
+            plot.getRenderer().setSeriesPaint(k, colour((String) data.getRowKey(k)));
+        }
+        return save("per-class.png", chart);
     }
 
     String cost() throws IOException {
+        // one request has no cumulative cost to show: its time is in the tables
+        if (report.results().stream().noneMatch(r -> r.steps().size() > 1)) {
+            return null;
+        }
         XYSeriesCollection data = stepSeries(true);
         if (data.getSeriesCount() == 0) {
             return null;
@@ -178,10 +255,18 @@ public final class Charts {
         return data;
     }
 
-    /** Whole request numbers on the x axis. */
-    private static JFreeChart perRequest(JFreeChart chart) {
+    /** Whole request numbers on the x axis, each method in its colour. */
+    private JFreeChart perRequest(JFreeChart chart) {
         ((XYPlot) chart.getPlot()).getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        coloured((XYPlot) chart.getPlot());
         return chart;
+    }
+
+    /** Each series of {@code plot} named after a method in that method's colour. */
+    private void coloured(XYPlot plot) {
+        for (int k = 0; k < plot.getDataset().getSeriesCount(); k++) {
+            plot.getRenderer().setSeriesPaint(k, colour(plot.getDataset().getSeriesKey(k).toString()));
+        }
     }
 
     /** White background, light grid, and slanted category labels so that method names are not cut. */

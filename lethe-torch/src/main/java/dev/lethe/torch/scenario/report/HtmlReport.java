@@ -18,11 +18,12 @@ public final class HtmlReport {
 
     /** The page; {@code plots} maps each plot's title to its path relative to the page. */
     public static String of(ScenarioReport report, Map<String, String> plots) {
-        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Lethe scenario report</title>\n")
+        String title = "Lethe scenario report: " + escape(subject(report));
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title + "</title>\n")
                 .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}")
                 .append("pre{background:#f6f6f6;padding:1em;overflow:auto}img{max-width:100%}</style>\n</head>\n<body>\n");
-        h.append("<h1>Lethe scenario report</h1>\n");
+        h.append("<h1>").append(title).append("</h1>\n");
         h.append("<p>Config hash <code>").append(escape(report.configHash())).append("</code>. Figures are mean ± sample standard ")
                 .append("deviation over the seeds; <em>gap</em> figures are |method − retrain|, <em>avg-gap</em> their mean.</p>\n");
         h.append("<h2>Summary</h2>\n").append(table(MarkdownTables.summaryTable(report)));
@@ -40,11 +41,23 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         h.append("<h2>Plots</h2>\n");
-        plots.forEach((title, file) -> h.append("<figure><img src=\"").append(escape(file)).append("\" alt=\"").append(escape(title))
-                .append("\"><figcaption>").append(escape(title)).append("</figcaption></figure>\n"));
+        plots.forEach((plot, file) -> h.append("<figure><img src=\"").append(escape(file)).append("\" alt=\"").append(escape(plot))
+                .append("\"><figcaption><b>").append(escape(plot)).append(".</b> ").append(escape(Charts.caption(file)))
+                .append("</figcaption></figure>\n"));
         h.append("<h2>Configuration</h2>\n<pre>").append(escape(json(report.config()))).append("</pre>\n");
         h.append("<h2>Versions</h2>\n<pre>").append(escape(json(report.versions()))).append("</pre>\n");
         return h.append("</body>\n</html>\n").toString();
+    }
+
+    /** What was run, for the title: the scenario and the data set ("class-forgetting on digits"), from the configuration. */
+    static String subject(ScenarioReport report) {
+        com.fasterxml.jackson.databind.JsonNode config = Store.json().valueToTree(report.config()).path("config");
+        String scenario = config.path("scenario").path("name").asText("");
+        String dataset = config.path("dataset").path("name").asText("");
+        if (scenario.isEmpty() && dataset.isEmpty()) {
+            return "config " + report.configHash();
+        }
+        return (scenario.isEmpty() ? "scenario" : scenario) + " on " + (dataset.isEmpty() ? "data" : dataset);
     }
 
     /** A Markdown table (as {@link MarkdownTables} writes it) as an HTML table. */
