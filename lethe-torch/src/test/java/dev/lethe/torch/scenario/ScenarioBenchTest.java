@@ -144,6 +144,27 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void aHeadlessBrowserShowsTheReportWithItsPlots() throws Exception {
+        // read as a reader would: the page rendered by Chromium, where the machine has it (CI's does)
+        Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium), "no /usr/bin/chromium here");
+        Path shot = out.resolve("screenshot.png");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless=new", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
+                "--window-size=1000,3000", "--screenshot=" + shot, files.html().toUri().toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(shot.toFile());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.add(image.getRGB(x, y) & 0xFFFFFF);
+            }
+        }
+        // the plots loaded in the page: their method colours are on screen, beside the text
+        assertThat(colours).contains(0x0072B2, 0xD55E00).hasSizeGreaterThan(50);
+    }
+
+    @Test
     void aMethodKeepsItsPaletteColourInEveryPlotAndNoneIsJFreeChartsDefault() throws IOException {
         // finetune and grad-ascent are the report's second and third methods: Okabe–Ito blue and vermillion
         for (String plot : List.of("plots/roc-loss.png", "plots/per-class.png", "plots/time-vs-gap.png")) {

@@ -11,6 +11,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
@@ -117,7 +118,12 @@ public final class Charts {
         if (data.getColumnCount() == 0) {
             return null;
         }
-        return save("gaps.png", ChartFactory.createBarChart("|method − retrain| per figure", "method", "absolute gap", data));
+        JFreeChart chart = ChartFactory.createBarChart("|method − retrain| per figure", "method", "absolute gap", data);
+        // the series here are figures, not methods: palette colours from the far end, so none is yellow
+        for (int k = 0; k < data.getRowCount(); k++) {
+            ((CategoryPlot) chart.getPlot()).getRenderer().setSeriesPaint(k, PALETTE[PALETTE.length - 1 - (k % (PALETTE.length - 1))]);
+        }
+        return save("gaps.png", chart);
     }
 
     String roc() throws IOException {
@@ -160,6 +166,9 @@ public final class Charts {
             LogAxis log = new LogAxis(axis.equals("x") ? "false-positive rate (log)" : "true-positive rate (log)");
             log.setBase(10);
             log.setRange(low, 1);
+            log.setTickUnit(new NumberTickUnit(1)); // one tick per decade
+            log.setMinorTickCount(9);
+            log.setMinorTickMarksVisible(true);
             log.setNumberFormatOverride(new java.text.DecimalFormat("0.####"));
             if (axis.equals("x")) {
                 plot.setDomainAxis(log);
