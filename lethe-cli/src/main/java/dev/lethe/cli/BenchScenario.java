@@ -83,7 +83,9 @@ final class BenchScenario implements Callable<Integer> {
     @Mixin
     BenchModelOptions bench;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs of the original model and of retrain (per slice for SISA). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs of the original model and of retrain (per slice for SISA). Default: ${DEFAULT-VALUE}, fewer than"
+            + " train's 30 because a scenario trains an original and a reference per seed and runs every method; --epochs 30"
+            + " --batch-size 64 trains the model 'lethe train' would.")
     int epochs;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
