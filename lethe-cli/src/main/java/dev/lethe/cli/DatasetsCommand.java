@@ -49,6 +49,7 @@ public final class DatasetsCommand implements Runnable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", source.name());
         m.put("description", source.description());
+        m.put("ids", source.idFormat());
         return m;
     }
 
@@ -56,6 +57,7 @@ public final class DatasetsCommand implements Runnable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", e.name());
         m.put("description", e.description());
+        m.put("ids", e.idFormat());
         m.put("trainRecords", e.trainSize());
         m.put("testRecords", e.hasTestSplit() ? e.testSize() : null);
         m.put("featureShape", e.featureShape());
@@ -124,6 +126,9 @@ public final class DatasetsCommand implements Runnable {
                     Output.json(out, describe(source));
                 } else {
                     out.printf(Locale.ROOT, "  %s — %s%n", source.name(), source.description());
+                    if (!source.idFormat().isEmpty()) {
+                        out.printf(Locale.ROOT, "  ids       %s%n", source.idFormat());
+                    }
                     out.flush();
                 }
                 return ExitCodes.OK;
@@ -138,6 +143,7 @@ public final class DatasetsCommand implements Runnable {
                     : e.trainSize() + " (split by --test-fraction)");
             out.printf(Locale.ROOT, "  features  %s, %d classes: %s%n", Arrays.toString(e.featureShape()), e.classNames().size(),
                     e.classNames().size() <= 12 ? String.join(", ", e.classNames()) : e.classNames().subList(0, 12) + "…");
+            out.printf(Locale.ROOT, "  ids       %s%n", e.idFormat());
             out.printf(Locale.ROOT, "  licence   %s%n", e.citation());
             for (RemoteFile f : e.downloads()) {
                 out.printf(Locale.ROOT, "  source    %s (sha256 %s)%n", f.url(), f.sha256());

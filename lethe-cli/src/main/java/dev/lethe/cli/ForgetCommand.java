@@ -78,13 +78,38 @@ public final class ForgetCommand implements Callable<Integer> {
         }
     }
 
+    /** What a repeated idempotency key gets: the original request, when it was accepted, its state, and its receipt. */
+    private int repeated(PrintWriter out, ForgetRequest original) throws java.io.IOException {
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("accepted", original.id());
+            doc.put("repeated", true);
+            doc.put("acceptedAt", original.acceptedAt().toString());
+            doc.put("status", original.status().name().toLowerCase(java.util.Locale.ROOT));
+            doc.put("receipt", original.receiptJson() == null ? null : dev.lethe.core.store.Store.json().readTree(original.receiptJson()));
+            Output.json(out, doc);
+            return ExitCodes.OK;
+        }
+        out.printf(java.util.Locale.ROOT, "  already accepted  %s at %s (this idempotency key), %s%s%n", original.id(), original.acceptedAt(),
+                original.status().name().toLowerCase(java.util.Locale.ROOT), original.receiptJson() == null ? ""
+                        : ", receipt: " + dev.lethe.core.store.Store.json().readTree(original.receiptJson()).path("outcome").asText());
+        out.printf("  nothing new was accepted; 'lethe requests show --store %s --request %s' has the whole receipt%n", store.store, original.id());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     private int run(PrintWriter out, Store s, Ledger ledger) throws java.io.IOException {
         ForgetService service = new ForgetService(s, Device.cpu(), ledger)
                 .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forStandardError("forget"));
         ForgetRequest accepted = null;
         if (!what.resume) {
             RequestSpec request = new RequestSpec(what.select.kind(), what.select.values(), reason, idempotencyKey);
-            accepted = service.accept(request, SisaService.LOCAL_PRINCIPAL);
+            dev.lethe.core.ledger.Ledger.Acceptance acceptance = service.submit(request, SisaService.LOCAL_PRINCIPAL);
+            accepted = acceptance.request();
+            if (!acceptance.created()) {
+                // a repeated idempotency key: the original request, whatever became of it
+                return repeated(out, accepted);
+            }
             if (!json) {
                 out.printf("  accepted  %s (%s, %d value(s)); durable in %s%n", accepted.id(), accepted.kind().name().toLowerCase(java.util.Locale.ROOT),
                         accepted.valuesCount(), s.ledgerFile().getFileName());

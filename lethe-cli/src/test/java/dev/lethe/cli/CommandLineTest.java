@@ -314,7 +314,7 @@ class CommandLineTest {
     }
 
     @Test
-    void datasetsListShowsTheCatalogueAndInfoExplainsOne() {
+    void datasetsListShowsTheCatalogueAndInfoExplainsOne() throws Exception {
         Cli list = Cli.run("datasets", "list");
         assertThat(list.exitCode()).isZero();
         assertThat(list.out()).contains("digits").contains("embedded").contains("mnist").contains("cifar10")
@@ -322,6 +322,13 @@ class CommandLineTest {
         Cli info = Cli.run("datasets", "info", "mnist");
         assertThat(info.exitCode()).isZero();
         assertThat(info.out()).contains("60000").contains("sha256");
+        assertThat(info.out()).contains("ids       train-00000 … train-59999 and test-0000 … test-9999");
+        // the format a data set documents is the one its records have
+        Cli digits = Cli.run("datasets", "info", "digits");
+        assertThat(digits.out()).contains("ids       digits-0000 … digits-1796");
+        java.util.List<String> ids = new java.util.ArrayList<>(dev.lethe.core.data.DatasetRef.digits(1).load().train().ids());
+        ids.addAll(dev.lethe.core.data.DatasetRef.digits(1).load().test().ids());
+        assertThat(ids).contains("digits-0000", "digits-1796").hasSize(1797).allMatch(id -> id.matches("digits-\\d{4}"));
         Cli unknown = Cli.run("datasets", "info", "nope");
         assertThat(unknown.exitCode()).isEqualTo(2);
     }

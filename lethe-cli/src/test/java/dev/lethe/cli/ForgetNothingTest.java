@@ -88,5 +88,22 @@ class ForgetNothingTest {
         assertThat(audit.exitCode()).as(audit.out()).isZero();
         assertThat(audit.out()).contains("4 request(s) done, all applied");
         assertThat(Store.open(store).readManifest().current().requests()).hasSize(1);
+
+        // the same key again: the original request, done, with its receipt, and nothing new in the ledger
+        Cli keyed = Cli.run("forget", "--store", store.toString(), "--subject", "subject-9", "--idempotency-key", "ticket-42", "--json");
+        assertThat(keyed.exitCode()).as(keyed.err()).isZero();
+        String keyedId = JSON.readTree(keyed.out()).get("accepted").asText();
+        Cli repeated = Cli.run("forget", "--store", store.toString(), "--subject", "subject-9", "--idempotency-key", "ticket-42");
+        assertThat(repeated.exitCode()).as(repeated.err()).isZero();
+        assertThat(repeated.out()).contains("already accepted  " + keyedId + " at ").contains("(this idempotency key), done, receipt: removed ")
+                .contains("lethe requests show --store").doesNotContain("nothing pending");
+        JsonNode repeatedJson = JSON.readTree(Cli.run("forget", "--store", store.toString(), "--subject", "subject-9", "--idempotency-key",
+                "ticket-42", "--json").out());
+        assertThat(repeatedJson.get("repeated").asBoolean()).isTrue();
+        assertThat(repeatedJson.get("accepted").asText()).isEqualTo(keyedId);
+        assertThat(repeatedJson.at("/receipt/requestId").asText()).isEqualTo(keyedId);
+        try (Ledger ledger = Ledger.open(store.resolve("ledger.db"))) {
+            assertThat(ledger.list(null, 0, 100).stream().filter(r -> r.id().equals(keyedId))).hasSize(1);
+        }
     }
 }

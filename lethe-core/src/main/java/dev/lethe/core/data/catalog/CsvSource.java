@@ -29,6 +29,11 @@ public final class CsvSource implements DataSource {
     }
 
     @Override
+    public String idFormat() {
+        return "the values of --id-column, or row-1, row-2, … (the 1-based data row) without one";
+    }
+
+    @Override
     public LoadedDataset read(DatasetRef ref) throws IOException {
         if (ref.path() == null) {
             throw new IllegalArgumentException("--dataset csv needs --data FILE (the CSV file to load)");

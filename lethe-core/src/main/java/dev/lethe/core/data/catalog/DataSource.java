@@ -19,6 +19,14 @@ public interface DataSource {
     String description();
 
     /**
+     * How its record ids look and what they mean ("{@code digits-0042}: the record's 0-based position in the file"), which
+     * is what {@code forget --record} and {@code unlearn --record} take; empty when the source does not say.
+     */
+    default String idFormat() {
+        return "";
+    }
+
+    /**
      * Reads the records {@code ref} names: its {@link DatasetRef#path()} (a folder or file; null for the
      * configured data folder or an embedded copy), CSV columns where they apply, and
      * {@link DatasetRef#perClass()}. Splitting, pseudo-subjects and the training limit are applied by

@@ -81,6 +81,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry digits() {
         return DatasetEntry.named("digits")
+                .ids("digits-0000 … digits-1796: the record's 0-based position in scikit-learn's file")
                 .description("8x8 handwritten digits, 1,797 x 64 features (pixel intensities 0..16, scaled to [0, 1]), 10 classes")
                 .citation("Alpaydin and Kaynak, Optical Recognition of Handwritten Digits, UCI Machine Learning Repository"
                         + " (1998), CC BY 4.0; the copy bundled with scikit-learn")
@@ -114,6 +115,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry breastCancer() {
         return DatasetEntry.named("breast-cancer")
+                .ids("breast-cancer-000 … breast-cancer-568: the record's 0-based position in the file")
                 .description("Wisconsin diagnostic breast cancer, 569 x 30 features (z-scored over the file), 2 classes")
                 .citation("Wolberg, Street and Mangasarian, Breast Cancer Wisconsin (Diagnostic), UCI Machine Learning"
                         + " Repository (1995), CC BY 4.0; the copy bundled with scikit-learn")
@@ -136,6 +138,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry mnist() {
         return DatasetEntry.named("mnist")
+                .ids("train-00000 … train-59999 and test-0000 … test-9999: the image's 0-based position in its IDX file")
                 .description("MNIST handwritten digits, 28x28 grey images scaled to [0, 1], 60,000 train + 10,000 test, 10 classes")
                 .citation("LeCun, Cortes and Burges, The MNIST database of handwritten digits (1998)")
                 .folder("mnist")
@@ -165,6 +168,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry cifar10() {
         return DatasetEntry.named("cifar10")
+                .ids("train/<class>/<file name> and test/<class>/<file name>: the image's path in the archive or folder")
                 .description("CIFAR-10 (JPEG), 32x32 colour images scaled to [0, 1], 50,000 train + 10,000 test, 10 classes")
                 .citation("Krizhevsky, Learning Multiple Layers of Features from Tiny Images (2009); JPEG re-encoding,"
                         + " so pixel values differ slightly from the binary batches: report results as \"CIFAR-10 (JPEG)\"")
@@ -193,6 +197,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry location() {
         return DatasetEntry.named("location")
+                .ids("location-0000 … location-5009: the row's 0-based position in the file")
                 .description("Location (Foursquare check-ins, Bangkok), 5,010 x 446 binary features, 30 classes;"
                         + " the membership-inference benchmark of Shokri et al.")
                 .citation("Shokri, Stronati, Song and Shmatikov, Membership Inference Attacks against Machine Learning"
@@ -217,6 +222,7 @@ public final class DatasetCatalog {
 
     private static DatasetEntry adult() {
         return DatasetEntry.named("adult")
+                .ids("train-1 … train-32561 and test-1 … test-16281: the 1-based data row of adult.data and adult.test")
                 .description("UCI Adult census income, 32,561 train + 16,281 test, 14 attributes as 105 features"
                         + " (one-hot categories, standardised numbers), 2 classes")
                 .citation("Becker and Kohavi, Adult, UCI Machine Learning Repository (1996), CC BY 4.0")

@@ -44,6 +44,7 @@ public final class DatasetEntry implements DataSource {
     private final List<String> classNames;
     private final List<List<String>> requiredFiles;
     private final boolean embedded;
+    private final String idFormat;
     private final Reader reader;
 
     private DatasetEntry(Builder b) {
@@ -61,6 +62,7 @@ public final class DatasetEntry implements DataSource {
         this.requiredFiles = List.copyOf(b.requiredFiles);
         this.embedded = b.embedded;
         this.reader = Objects.requireNonNull(b.reader);
+        this.idFormat = b.idFormat;
     }
 
     static Builder named(String name) {
@@ -77,6 +79,11 @@ public final class DatasetEntry implements DataSource {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public String idFormat() {
+        return idFormat;
     }
 
     /** Who made it, how to cite it, and its licence. */
@@ -238,8 +245,14 @@ public final class DatasetEntry implements DataSource {
         private boolean embedded;
         private Reader reader;
 
+        private String idFormat = "";
         private Builder(String name) {
             this.name = name;
+        }
+
+        Builder ids(String value) {
+            idFormat = value;
+            return this;
         }
 
         Builder description(String value) {

@@ -55,6 +55,11 @@ public final class TinyShakespeareSource implements DataSource {
     }
 
     @Override
+    public String idFormat() {
+        return "shakespeare-000000, …: the record's 0-based position over the speaker turns (a turn longer than the context is split); subjects are the speakers";
+    }
+
+    @Override
     public String description() {
         return "tiny-shakespeare as plain text, one record per speaker turn, subject = the speaker: --dataset tinyshakespeare --data DIR";
     }

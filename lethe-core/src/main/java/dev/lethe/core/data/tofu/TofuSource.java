@@ -64,6 +64,12 @@ public final class TofuSource implements DataSource {
     }
 
     @Override
+    public String idFormat() {
+        return "tofu-0000 … tofu-3999 (the pair's position in full.json), wf-000 and ra-000 (world facts, real authors),"
+                + " holdout-00 (the split's holdout authors); subjects are author names";
+    }
+
+    @Override
     public LoadedDataset read(DatasetRef ref) throws IOException {
         TofuBenchmarkSet set = benchmark(ref);
         int holdoutCount = set.holdout().size();
