@@ -68,8 +68,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (one model, for approximate unlearning) or 'lethe train --sisa --model gpt:... --assign subject' (exact unlearning by author)");
         }
         ModelSpec modelSpec = model.spec(data.train().featureShape(), data.train().numClasses());
-        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, replace, device,
-                run.json ? dev.lethe.torch.train.TrainListener.NONE : ConsoleProgress.forStandardError(task));
+        dev.lethe.torch.train.TrainListener progress = run.json ? dev.lethe.torch.train.TrainListener.NONE
+                : ConsoleProgress.forStandardError(task);
+        if (!run.json && model.perturbation > 0) {
+            progress = thenSays(progress, task + ": training done; preparing certified removal (a Newton polish to the exact minimiser, then"
+                    + " the Hessians kept next to the model, so that 'unlearn --method certified' need not pass over the data)…");
+        }
+        TrainService.Outcome outcome = TrainService.train(store, data, modelSpec, config, model.perturbation, replace, device, progress);
         if (run.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("store", outcome.store().root().toString());
@@ -83,6 +88,33 @@ public final class TrainCommand implements Callable<Integer> {
             printSummary(out, data, modelSpec, outcome, run);
         }
         return outcome;
+    }
+
+    /** {@code listener}, then a line on standard error when training ends: what the long step after it is doing. */
+    private static dev.lethe.torch.train.TrainListener thenSays(dev.lethe.torch.train.TrainListener listener, String line) {
+        return new dev.lethe.torch.train.TrainListener() {
+            @Override
+            public void onStart(long totalSteps) {
+                listener.onStart(totalSteps);
+            }
+
+            @Override
+            public void onStep(long step, float loss) {
+                listener.onStep(step, loss);
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, double meanLoss) {
+                listener.onEpochEnd(epoch, meanLoss);
+            }
+
+            @Override
+            public void onFinish() {
+                listener.onFinish();
+                System.err.println(line);
+                System.err.flush();
+            }
+        };
     }
 
     static void printSummary(PrintWriter out, DatasetRef.Loaded data, ModelSpec modelSpec, TrainService.Outcome o, RunOptions run) {
@@ -99,6 +131,13 @@ public final class TrainCommand implements Callable<Integer> {
                 cfg.batchSize(), run.seed, run.threads);
         out.printf(Locale.ROOT, "  training  %.1f s, %,.0f samples/s, final loss %.4f%n",
                 o.result().seconds(), o.result().samplesPerSecond(), o.result().finalLoss());
+        Map<String, Double> metrics = o.manifest().currentSingle().metrics();
+        if (metrics.containsKey("certifiedPrepareSeconds")) {
+            out.printf(Locale.ROOT, "  certified %.1f s more: polish %.1f s (gradient norm %.3g), removal state %.1f s, kept next to the model%n",
+                    metrics.getOrDefault("certifiedPolishSeconds", 0.0) + metrics.get("certifiedPrepareSeconds"),
+                    metrics.getOrDefault("certifiedPolishSeconds", 0.0), metrics.getOrDefault("trainingGradientNorm", Double.NaN),
+                    metrics.get("certifiedPrepareSeconds"));
+        }
         out.printf(Locale.ROOT, "  accuracy  train %s   test %s   (test loss %.4f)%n",
                 Output.pct(o.train().accuracy()), Output.pct(o.test().accuracy()), o.test().meanLoss());
         Output.perClass(out, o.test());

@@ -448,6 +448,8 @@ class CommandLineTest {
         Cli trained = Cli.run("train", "--store", store.toString(), "--model", "logreg", "--weight-decay", "0.1", "--perturbation", "10",
                 "--epochs", "300", "--batch-size", "4096", "--lr", "0.01");
         assertThat(trained.exitCode()).as(trained.err()).isZero();
+        // the preparation after training is in the summary, not hidden in "training N s"
+        assertThat(trained.out()).containsPattern("certified \\d+\\.\\d s more: polish \\d+\\.\\d s \\(gradient norm \\S+\\), removal state \\d+\\.\\d s");
         // a copy whose kept state is damaged (truncated) by the time it is used
         Path damaged = tmp.resolve("damaged");
         dev.lethe.core.store.Store.open(store).copyTo(damaged);
