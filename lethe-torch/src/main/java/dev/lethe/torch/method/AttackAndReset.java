@@ -8,10 +8,10 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ParameterValues;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Objectives;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -162,7 +162,7 @@ public final class AttackAndReset extends MethodBase<AttackAndReset.Options> {
                     }
                 }
                 if (changed) {
-                    w.set(FloatBuffer.wrap(values));
+                    ParameterValues.assign(w, values);
                 }
             }
             return count;

@@ -9,6 +9,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ParameterValues;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Objectives;
 
@@ -103,7 +104,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
                         // the torch generator is global: seed it right before the draw (docs/ARCHITECTURE.md#djl-and-pytorch)
                         TorchRuntime.engine().setRandomSeed((int) (Seeds.derive(seed, "layer", l) & 0x7fffffff));
                         NDArray fresh = xavier.initialize(scratch, w.getShape(), w.getDataType());
-                        w.set(fresh.toFloatArray());
+                        ParameterValues.assign(w, fresh.toFloatArray());
                     }
                 } else {
                     w.subi(w);

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ParameterValues;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -65,7 +65,7 @@ final class LogregWeights {
         for (Pair<String, Parameter> p : model.parameters()) {
             NDArray a = p.getValue().getArray();
             NDArray part = p.getKey().endsWith("weight") ? theta.get(":, :" + inputs) : theta.get(":, " + inputs);
-            a.set(FloatBuffer.wrap(part.toType(DataType.FLOAT32, false).toFloatArray()));
+            ParameterValues.assign(a, part.toType(DataType.FLOAT32, false).toFloatArray());
         }
     }
 
