@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.core.data.encoding.InputEncoding;
 import dev.lethe.core.ledger.ForgetRequest;
 import dev.lethe.core.ledger.Ledger;
 import dev.lethe.core.store.SingleModelVersion;
@@ -107,7 +108,9 @@ public final class StoreCommand implements Runnable {
                     m.dataset().fingerprint().substring(0, Math.min(12, m.dataset().fingerprint().length())), m.dataset().trainRecords(),
                     m.dataset().testRecords(), (Integer) doc.get("forgottenRecords"));
             ((Map<?, ?>) doc.get("ids")).forEach((k, v) -> out.printf(Locale.ROOT, "  %-9s %s%n", k, v));
-            printEncoding(out, m.dataset().encoding());
+            if (!m.dataset().holdsTokens()) { // a language model takes text
+                printEncoding(out, m.dataset().encoding());
+            }
             out.printf(Locale.ROOT, "  versions  current %d of %d%n", m.currentVersion(), versions.size());
             versions.forEach(v -> out.println("    " + v));
             if (doc.containsKey("pendingRequests")) {
@@ -158,25 +161,24 @@ public final class StoreCommand implements Runnable {
         }
 
         /** What 'lethe predict' takes: the raw columns and what each becomes. */
-    private static void printEncoding(PrintWriter out, dev.lethe.core.data.encoding.InputEncoding encoding) {
-        if (encoding == null) {
-            out.printf(Locale.ROOT, "  input     encoded feature vectors only (no input encoding kept: predict --encoded)%n");
-            return;
+        private static void printEncoding(PrintWriter out, InputEncoding encoding) {
+            if (encoding == null) {
+                out.printf(Locale.ROOT, "  input     encoded feature vectors only (no input encoding kept: predict --encoded)%n");
+                return;
+            }
+            out.printf(Locale.ROOT, "  input     %d raw columns (%s) → %d features, encoded as in training; predict takes raw records%n",
+                    encoding.rawColumns().size(), InputEncoding.abbreviated(encoding.rawColumns()), encoding.featureWidth());
+            for (InputEncoding.Column c : encoding.columns().subList(0, Math.min(4, encoding.columns().size()))) {
+                out.printf(Locale.ROOT, "            %s%n", c.isCategorical() ? c.name() + ": one-hot over " + c.categories().size() + " categories"
+                        : String.format(Locale.ROOT, "%s%s: (x − %.6g) × %.6g", c.name(), c.count() > 1 ? "-0…" + (c.count() - 1) : "", c.offset(),
+                        c.scale()));
+            }
+            if (encoding.columns().size() > 4) {
+                out.printf(Locale.ROOT, "            … %d more (store info --json lists them all)%n", encoding.columns().size() - 4);
+            }
         }
-        List<String> raw = encoding.rawColumns();
-        out.printf(Locale.ROOT, "  input     %d raw columns (%s) → %d features, encoded as in training; predict takes raw records%n",
-                raw.size(), raw.size() <= 6 ? String.join(", ", raw) : String.join(", ", raw.subList(0, 3)) + ", …, " + raw.get(raw.size() - 1),
-                encoding.featureWidth());
-        for (dev.lethe.core.data.encoding.InputEncoding.Column c : encoding.columns().subList(0, Math.min(4, encoding.columns().size()))) {
-            out.printf(Locale.ROOT, "            %s%n", c.isCategorical() ? c.name() + ": one-hot over " + c.categories().size() + " categories"
-                    : String.format(Locale.ROOT, "%s%s: (x − %.6g) × %.6g", c.name(), c.count() > 1 ? "-0…" + (c.count() - 1) : "", c.offset(), c.scale()));
-        }
-        if (encoding.columns().size() > 4) {
-            out.printf(Locale.ROOT, "            … %d more (store info --json lists them all)%n", encoding.columns().size() - 4);
-        }
-    }
 
-    private static String describe(StoreManifest.ModelVersion v) {
+        private static String describe(StoreManifest.ModelVersion v) {
             String how;
             if (v instanceof SingleModelVersion s) {
                 how = s.unlearning() == null ? "trained" : String.format(Locale.ROOT, "unlearned %d %s record(s) with %s (%s)",

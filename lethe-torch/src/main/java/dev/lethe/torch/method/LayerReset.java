@@ -104,7 +104,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
                         // the torch generator is global: seed it right before the draw (docs/ARCHITECTURE.md#djl-and-pytorch)
                         TorchRuntime.engine().setRandomSeed((int) (Seeds.derive(seed, "layer", l) & 0x7fffffff));
                         NDArray fresh = xavier.initialize(scratch, w.getShape(), w.getDataType());
-                        ParameterValues.assign(w, fresh.toFloatArray());
+                        ParameterValues.assign(w, fresh);
                     }
                 } else {
                     w.subi(w);

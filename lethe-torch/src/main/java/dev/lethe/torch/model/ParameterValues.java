@@ -14,15 +14,22 @@ public final class ParameterValues {
     private ParameterValues() {
     }
 
-    /** {@code target[:] = values}, exactly ({@code values} has {@code target}'s shape). */
+    /** {@code target[:] = values}, exactly ({@code values} has {@code target}'s shape; it is converted to its data type). */
+    public static void assign(NDArray target, NDArray values) {
+        if (!values.getShape().equals(target.getShape())) {
+            throw new IllegalArgumentException("a parameter of shape " + target.getShape() + " cannot take values of shape " + values.getShape());
+        }
+        target.set(new NDIndex(":"), values.toType(target.getDataType(), false));
+    }
+
+    /** {@link #assign(NDArray, NDArray)} from host values in row-major order. */
     public static void assign(NDArray target, float[] values) {
         if (values.length != target.getShape().size()) {
             throw new IllegalArgumentException("a parameter of shape " + target.getShape() + " takes " + target.getShape().size()
                     + " values, got " + values.length);
         }
         try (NDManager scratch = target.getManager().newSubManager()) {
-            NDArray source = scratch.create(values, target.getShape()).toType(target.getDataType(), false);
-            target.set(new NDIndex(":"), source);
+            assign(target, scratch.create(values, target.getShape()));
         }
     }
 }

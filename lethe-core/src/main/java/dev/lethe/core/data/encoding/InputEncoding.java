@@ -3,6 +3,7 @@ package dev.lethe.core.data.encoding;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.core.data.DataFormatException;
+import dev.lethe.core.data.load.CsvLoader;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +126,7 @@ public record InputEncoding(List<Column> columns) {
     public float[] encode(List<String> values, String where) {
         List<String> names = rawColumns();
         if (values.size() != names.size()) {
-            throw new DataFormatException(where, "", "expected " + names.size() + " raw values (" + summary(names) + "), found "
+            throw new DataFormatException(where, "", "expected " + names.size() + " raw values (" + abbreviated(names) + "), found "
                     + values.size() + "; pass encoded feature vectors with --encoded (or 'features' in the REST API) instead");
         }
         float[] out = new float[featureWidth()];
@@ -163,11 +164,11 @@ public record InputEncoding(List<Column> columns) {
         List<String> names = rawColumns();
         List<String> unknown = byName.keySet().stream().filter(k -> !names.contains(k)).toList();
         if (!unknown.isEmpty()) {
-            throw new DataFormatException(where, "", "unknown column(s) " + unknown + "; the columns are " + summary(names));
+            throw new DataFormatException(where, "", "unknown column(s) " + unknown + "; the columns are " + abbreviated(names));
         }
         List<String> missing = names.stream().filter(n -> !byName.containsKey(n)).toList();
         if (!missing.isEmpty()) {
-            throw new DataFormatException(where, "", "missing column(s) " + summary(missing) + " (write " + MISSING
+            throw new DataFormatException(where, "", "missing column(s) " + abbreviated(missing) + " (write " + MISSING
                     + " for a missing categorical value)");
         }
         List<String> values = new ArrayList<>(names.size());
@@ -189,20 +190,23 @@ public record InputEncoding(List<Column> columns) {
         return byName;
     }
 
+    /** A raw number as the CSV loader reads one: plain decimal notation only, finite. */
     private static double number(String text, String column, String where) {
         String t = text.trim();
+        double v;
         try {
-            double v = Double.parseDouble(t);
-            if (Double.isFinite(v)) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            v = CsvLoader.isDecimal(t) ? Double.parseDouble(t) : Double.NaN;
+        } catch (NumberFormatException e) { // decimal characters, not a decimal number ("1e", "--1")
+            v = Double.NaN;
         }
-        throw new DataFormatException(where, "", "column " + column + ": '" + text + "' is not a number");
+        if (!Double.isFinite(v)) {
+            throw new DataFormatException(where, "", "column " + column + ": '" + text + "' is not a number");
+        }
+        return v;
     }
 
-    private static String summary(List<String> names) {
+    /** Column names for a message: all of up to eight, else the first three, the last and the count. */
+    public static String abbreviated(List<String> names) {
         return names.size() <= 8 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 3)) + ", …, " + names.get(names.size() - 1) + String.format(Locale.ROOT, " (%d)", names.size());
     }

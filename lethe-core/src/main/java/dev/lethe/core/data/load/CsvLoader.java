@@ -305,7 +305,7 @@ public final class CsvLoader {
     }
 
     /** Only plain decimal notation: digits, sign, point, exponent (no NaN, Infinity, hex or 'f' suffix). */
-    static boolean isDecimal(String text) {
+    public static boolean isDecimal(String text) {
         if (text.isEmpty()) {
             return false;
         }

@@ -54,5 +54,10 @@ class InputEncodingTest {
                 .isInstanceOf(DataFormatException.class).hasMessage("row 7: column pixel-1 has no value");
         assertThatThrownBy(() -> encoding.encode(List.of("2", "4", "6", "old", "blue"), "row 8"))
                 .hasMessage("row 8: column age: 'old' is not a number");
+        // numbers are read as the CSV loader reads training data: plain decimals only
+        for (String notDecimal : List.of("1f", "0x10", "NaN", "1e", "--1")) {
+            assertThatThrownBy(() -> encoding.encode(List.of("2", "4", "6", notDecimal, "blue"), "row 9"))
+                    .hasMessage("row 9: column age: '" + notDecimal + "' is not a number");
+        }
     }
 }

@@ -65,7 +65,7 @@ final class LogregWeights {
         for (Pair<String, Parameter> p : model.parameters()) {
             NDArray a = p.getValue().getArray();
             NDArray part = p.getKey().endsWith("weight") ? theta.get(":, :" + inputs) : theta.get(":, " + inputs);
-            ParameterValues.assign(a, part.toType(DataType.FLOAT32, false).toFloatArray());
+            ParameterValues.assign(a, part);
         }
     }
 
