@@ -18,13 +18,13 @@ public final class DatasetOptions {
                     + "Default: $LETHE_DATASETS/<name>; digits is embedded.")
     String data;
 
-    @Option(names = "--label-column", description = "CSV: label column, a header name or a column number counted from 1. Default: the last column.")
+    @Option(names = "--label-column", description = "CSV: label column, a header name or a column number counted from 1 (default: the last column); Parquet: a column name (default: label).")
     String labelColumn;
 
-    @Option(names = "--id-column", description = "CSV: record-id column (name or number from 1). Default: row numbers (row-1, row-2, ...).")
+    @Option(names = "--id-column", description = "CSV: record-id column (name or number from 1; default: row numbers row-1, row-2, ...); Parquet: a column name (default: id if the file has it, else row numbers).")
     String idColumn;
 
-    @Option(names = "--subject-column", description = "CSV: subject (person) id column (name or number from 1). Default: none.")
+    @Option(names = "--subject-column", description = "CSV: subject (person) id column (name or number from 1; default: none); Parquet: a column name (default: subject if the file has it).")
     String subjectColumn;
 
     @Option(names = "--header", description = "CSV: the first line is a header.")

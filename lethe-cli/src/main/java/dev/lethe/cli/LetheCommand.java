@@ -19,7 +19,7 @@ import java.util.concurrent.CancellationException;
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = LetheCommand.Version.class,
         description = "Machine unlearning for the JVM: train, forget, and show the evidence.",
         subcommands = {DemoCommand.class, DatasetsCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, ForgetCommand.class, AuditCommand.class, RepairCommand.class, MethodsCommand.class, UnlearnCommand.class,
+                PredictCommand.class, ImportCommand.class, ExportCommand.class, ForgetCommand.class, AuditCommand.class, RepairCommand.class, MethodsCommand.class, UnlearnCommand.class,
                 AttackCommand.class, BenchCommand.class, ServeCommand.class, TokensCommand.class, KeysCommand.class, RequestsCommand.class, StoreCommand.class,
                 LmCommand.class,
                 CommandLine.HelpCommand.class},

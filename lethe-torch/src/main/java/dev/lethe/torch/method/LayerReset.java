@@ -65,6 +65,11 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
     }
 
     @Override
+    public java.util.Optional<String> needsNamedLayers() {
+        return java.util.Optional.of("it re-initialises the model's first or last k layers");
+    }
+
+    @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         List<ParameterList> layers = trainableLayers(original);
         if (options.layers() > layers.size()) {

@@ -110,6 +110,11 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     }
 
     @Override
+    public java.util.Optional<String> needsNamedLayers() {
+        return java.util.Optional.of("it steers the activations after a chosen inner layer L");
+    }
+
+    @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         int layers = original.layerCount();
         int layer = options.layer() == -1 ? layers - 2 : options.layer();

@@ -43,6 +43,15 @@ public interface UnlearningMethod<O extends Record> {
     }
 
     /**
+     * Why this method cannot run on models of a family without named inner layers ({@link
+     * dev.lethe.torch.model.ModelFamily#hasNamedLayers()}, an imported TorchScript module), or empty when it can (the
+     * default): a method that works at a layer (resets it, steers its activations) says what it needs there.
+     */
+    default Optional<String> needsNamedLayers() {
+        return Optional.empty();
+    }
+
+    /**
      * Computes, once per trained model, what {@link #unlearn} needs that does not depend on the
      * forget set ({@link Prepared}); {@code training} is all of the model's training data. Empty for
      * methods with nothing to precompute (the default). The result belongs to the caller; pass it

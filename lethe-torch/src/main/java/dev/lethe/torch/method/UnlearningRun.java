@@ -45,7 +45,9 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
 
     private static <O extends Record> UnlearningRun runTyped(UnlearningMethod<O> method, Map<String, String> overrides,
                                                             ModelHandle original, UnlearningData data, UnlearningContext context) {
-        requireTask(method, Tasks.of(data.forget()));
+        Task task = Tasks.of(data.forget());
+        requireTask(method, task);
+        requireLayers(method, original, task);
         O options = MethodOptions.parse(method, overrides);
         UnlearningContext run = context.withFreshReport();
         long start = System.nanoTime();
@@ -62,6 +64,17 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
         List<String> able = UnlearningMethods.all().stream().filter(m -> m.tasks().contains(task)).map(UnlearningMethod::name).toList();
         throw new IllegalArgumentException("method '" + method.name() + "' does not support the " + task.name() + " task (it supports "
                 + String.join(", ", method.tasks().stream().map(Task::name).toList()) + "); methods that do: " + String.join(", ", able));
+    }
+
+    /** Refuses, before any work, a method that works at a named layer on a model whose family has none (an opaque module). */
+    static void requireLayers(UnlearningMethod<?> method, ModelHandle model, Task task) {
+        Optional<String> need = method.needsNamedLayers();
+        if (need.isPresent() && !model.spec().family().hasNamedLayers()) {
+            throw new IllegalArgumentException("method '" + method.name() + "' cannot run on a " + model.spec().family().name()
+                    + " model: " + need.get() + ", and the module is one opaque layer to Lethe; methods that need only the loss and"
+                    + " the parameters run on it: " + String.join(", ", UnlearningMethods.all().stream()
+                    .filter(m -> m.needsNamedLayers().isEmpty() && m.tasks().contains(task)).map(UnlearningMethod::name).toList()));
+        }
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The registry of model families: the four built-in ones (logreg, mlp, cnn, gpt), then every {@link ModelFamily} that a jar on the
+ * The registry of model families: the five built-in ones (logreg, mlp, cnn, gpt, torchscript), then every {@link ModelFamily} that a jar on the
  * class path names in {@code META-INF/services/dev.lethe.torch.model.ModelFamily} (a {@link Registry}).
  *
  * <p>Plug-ins come through the service file rather than a register call because a family's name is
@@ -21,7 +21,7 @@ import java.util.Optional;
 public final class ModelFamilies {
 
     private static final Registry<ModelFamily> FAMILIES = new Registry<>("model family", "families", ModelFamily::name,
-            List.of(new LogregFamily(), new MlpFamily(), new CnnFamily(), new GptFamily()), ModelFamily.class);
+            List.of(new LogregFamily(), new MlpFamily(), new CnnFamily(), new GptFamily(), new TorchScriptFamily()), ModelFamily.class);
 
     private ModelFamilies() {
     }

@@ -1,5 +1,10 @@
 package dev.lethe.torch.model;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
@@ -44,6 +49,36 @@ public interface ModelFamily {
 
     /** A new, uninitialised block for {@code spec} (whose family is this one). */
     Block build(ModelSpec spec);
+
+    /**
+     * A new block for {@code spec} whose arrays will live in {@code manager}, ready for {@code loadParameters}: by default
+     * {@link #build(ModelSpec)}. A family whose blocks are bound to a manager when made (a TorchScript module) overrides it.
+     */
+    default Block build(ModelSpec spec, NDManager manager) {
+        return build(spec);
+    }
+
+    /** A new block for {@code spec} in {@code manager} that {@link #initialize} will give fresh weights: by default {@link #build(ModelSpec, NDManager)}. */
+    default Block buildFresh(ModelSpec spec, NDManager manager) {
+        return build(spec, manager);
+    }
+
+    /**
+     * Gives {@code block} (from {@link #buildFresh}) its initial weights, drawn from the torch generator the caller has
+     * just seeded: by default DJL's Xavier initialisation for weights and zeros for biases, at {@link #initializationShapes}.
+     */
+    default void initialize(Block block, ModelSpec spec, NDManager manager) {
+        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        block.initialize(manager, DataType.FLOAT32, initializationShapes(spec));
+    }
+
+    /**
+     * Whether {@link #layers} names the model's inner layers (true by default): methods that work at a layer (layer reset,
+     * RMU, linear probes) need them. False for an opaque module, which is one layer.
+     */
+    default boolean hasNamedLayers() {
+        return true;
+    }
 
     /**
      * The shapes the block is initialised with, one per model input, batch axis first; by default one

@@ -7,12 +7,10 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.core.store.AtomicFiles;
@@ -61,7 +59,7 @@ public final class ModelHandle implements AutoCloseable {
     private final ModelLayers layers;
     private final ParameterStore parameterStore;
 
-    private ModelHandle(ModelSpec spec, NDManager manager, Block block) {
+    ModelHandle(ModelSpec spec, NDManager manager, Block block) {
         this.spec = spec;
         this.manager = manager;
         this.block = block;
@@ -73,12 +71,17 @@ public final class ModelHandle implements AutoCloseable {
     public static ModelHandle create(ModelSpec spec, long seed, Device device) {
         var engine = TorchRuntime.engine();
         NDManager manager = engine.newBaseManager(device);
-        Block block = spec.buildBlock();
-        block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
-        // The torch generator is global: seed it from (seed, "init") right before the draws, so the
-        // initial weights do not depend on anything drawn earlier in the process.
-        engine.setRandomSeed((int) (Seeds.derive(seed, "init") & 0x7fffffff));
-        block.initialize(manager, DataType.FLOAT32, spec.family().initializationShapes(spec));
+        Block block;
+        try {
+            block = spec.family().buildFresh(spec, manager);
+            // The torch generator is global: seed it from (seed, "init") right before the draws, so the
+            // initial weights do not depend on anything drawn earlier in the process.
+            engine.setRandomSeed((int) (Seeds.derive(seed, "init") & 0x7fffffff));
+            spec.family().initialize(block, spec, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
         return new ModelHandle(spec, manager, block);
     }
 
@@ -195,7 +198,7 @@ public final class ModelHandle implements AutoCloseable {
         }
         ModelSpec spec = ModelSpecCodec.decode(dis.readUTF(), source);
         NDManager manager = TorchRuntime.engine().newBaseManager(device);
-        Block block = spec.buildBlock();
+        Block block = spec.family().build(spec, manager);
         try {
             block.loadParameters(manager, dis);
         } catch (MalformedModelException | IOException | RuntimeException e) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * What a model is: its {@link ModelFamily}, the family's parameters, the shape of one input and the
  * number of classes (the size of the output). A spec is plain data: its text form
  * ({@link #name()}, e.g. {@code mlp:256,128}) goes into model files, manifests and receipts, and
- * {@link #buildBlock()} asks the family for a DJL {@link Block}.
+ * its family builds the DJL {@link Block} ({@link ModelFamily#build}).
  *
  * <p>The built-in families are {@code logreg}, {@code mlp[:w1,w2,...]} and {@code cnn[:c1,c2,h]}
  * ({@link LogregFamily}, {@link MlpFamily}, {@link CnnFamily}, which describe their layers); others
@@ -81,11 +81,6 @@ public record ModelSpec(ModelFamily family, ModelFamily.Parameters parameters, i
             dims[i + 1] = inputShape[i];
         }
         return new Shape(dims);
-    }
-
-    /** A new, uninitialised block with this spec's layers, built by its family. */
-    public Block buildBlock() {
-        return family.build(this);
     }
 
     @Override

@@ -319,7 +319,7 @@ public final class CsvLoader {
     }
 
     /** The distinct values, in numeric order when all are integers, else in string order. */
-    private static List<String> distinctSorted(List<String> values) {
+    static List<String> distinctSorted(List<String> values) {
         boolean allIntegers = values.stream().allMatch(v -> v.matches("[-+]?\\d{1,18}"));
         Comparator<String> order = allIntegers
                 ? Comparator.<String>comparingLong(Long::parseLong).thenComparing(Comparator.naturalOrder())
