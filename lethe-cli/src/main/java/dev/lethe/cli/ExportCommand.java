@@ -55,7 +55,7 @@ public final class ExportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (ModelHandle model = StoredModel.loadCurrent(s, run.startEngine())) {
             if (format.equals("torchscript")) {
-                if (!model.spec().family().name().equals("torchscript")) {
+                if (!(model.spec().family() instanceof dev.lethe.torch.model.TorchScriptFamily)) {
                     throw new IllegalArgumentException("this store's model is " + model.spec().name() + ", built by Lethe: only a model"
                             + " imported from TorchScript ('lethe import') goes out as TorchScript; use --format lethe for this one");
                 }

@@ -1,5 +1,13 @@
 package dev.lethe.cli;
 
+import ai.djl.Device;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.TorchScriptFamily;
+import dev.lethe.torch.model.TorchScriptModules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.lethe.torch.lm.LmTrainConfig;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.train.OptimizerKind;
@@ -12,7 +20,7 @@ import java.util.Locale;
 public final class ModelOptions {
 
     @Option(names = "--model", defaultValue = "mlp",
-            description = "logreg, mlp[:w1,w2,...] (default widths 256,128) or cnn[:c1,c2,h] (for images). Default: ${DEFAULT-VALUE}.")
+            description = "logreg, mlp[:w1,w2,...] (default widths 256,128), cnn[:c1,c2,h] (for images), or torchscript:FILE.pt (your own architecture, a TorchScript classifier from Python, trained here from fresh weights). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
@@ -38,7 +46,21 @@ public final class ModelOptions {
                     + "can certify removals (logreg with --weight-decay > 0). Default: none.")
     double perturbation;
 
-    ModelSpec spec(int[] inputShape, int numClasses) {
+    /**
+     * The model for records of {@code inputShape} and {@code numClasses} classes. {@code torchscript:FILE.pt} is a user's
+     * architecture: the module is checked to be a classifier for the data and named by its SHA-256; the training gives it
+     * fresh weights from the seed.
+     */
+    ModelSpec spec(int[] inputShape, int numClasses) throws IOException {
+        String prefix = TorchScriptFamily.NAME + ":";
+        if (model.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            Path file = Path.of(model.substring(prefix.length()));
+            if (Files.isRegularFile(file)) {
+                try (ModelHandle checked = TorchScriptModules.open(Files.readAllBytes(file), file.toString(), inputShape, numClasses, Device.cpu())) {
+                    return checked.spec();
+                }
+            }
+        }
         return ModelSpec.parse(model, inputShape, numClasses);
     }
 

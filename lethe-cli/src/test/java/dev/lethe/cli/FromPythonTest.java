@@ -82,6 +82,26 @@ class FromPythonTest {
     }
 
     @Test
+    void sisaTrainsFreshCopiesOfAPythonArchitectureAndAnotherProcessForgetsAPersonExactly() throws Exception {
+        Path store = dir.resolve("sisa");
+        Cli trained = Cli.run("train", "--sisa", "--model", "torchscript:" + model, "--dataset", "csv", "--data", data.toString(), "--header",
+                "--label-column", "label", "--id-column", "id", "--subject-column", "subject", "--shards", "2", "--slices", "2",
+                "--assign", "subject", "--epochs", "2", "--lr", "0.01", "--store", store.toString(), "--json");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("\"spec\" : \"torchscript:");
+        // the store keeps the architecture (fresh weights), so a process that never saw model.pt retrains a shard from it
+        try (var files = Files.list(store)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("torchscript-") && n.endsWith(".pt"));
+        }
+        Process forget = new ProcessBuilder(ChildJvm.command(List.of("-Dai.djl.pytorch.num_threads=2", "-Xmx1g"),
+                List.of("forget", "--store", store.toString(), "--subject", "subject-3"))).redirectErrorStream(true).start();
+        String output = new String(forget.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(forget.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(forget.exitValue()).as(output).isZero();
+        assertThat(output).contains("retrained slices 0..").contains("model version 2 (exact");
+    }
+
+    @Test
     void aModuleThatIsNotAClassifierForTheDataOrNotAModuleLeavesNoStore() throws Exception {
         // three classes in the data, ten logits from the module
         Path threeClasses = Files.writeString(dir.resolve("three.csv"), Files.readAllLines(data).stream()

@@ -16,7 +16,6 @@ import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,17 +32,11 @@ import java.util.Map;
  *
  * <p>The manifest records the module file's SHA-256 (the model's name, {@code torchscript:<sha256>}) and the training
  * settings the user states for it (methods fine-tune with its batch size and rate; a retraining reference uses all of
- * it). The store also keeps the module's graph as a template for fresh copies ({@link #templateFileName}) — with its
- * weights re-drawn from a fixed seed, so no weight trained on the data stays there once version 1 is superseded.
+ * it). The store also keeps the module's graph for fresh copies ({@link TorchScriptTemplates}).
  */
 public final class ImportService {
 
     private ImportService() {
-    }
-
-    /** The store file that keeps module {@code digest}'s graph, with weights drawn from a seed, for fresh copies. */
-    public static String templateFileName(String digest) {
-        return "torchscript-" + digest + ".pt";
     }
 
     /**
@@ -74,10 +67,9 @@ public final class ImportService {
             Evaluation trainEval = evaluator.evaluate(model, train);
             Evaluation testEval = evaluator.evaluate(model, test);
             String digest = TorchScriptModules.digest(module);
-            byte[] template = freshTemplate(model, config.seed());
 
             Store store = Store.create(storeDir);
-            Files.write(store.root().resolve(templateFileName(digest)), template);
+            TorchScriptTemplates.keep(store, model.spec(), config.seed());
             String modelFile = Store.modelFileName(1);
             model.save(store.root().resolve(modelFile));
             String now = Instant.now().toString();
@@ -103,15 +95,6 @@ public final class ImportService {
             KeyRotation.forWriting(store, null);
             return new TrainService.Outcome(store, store.readManifest(), null, evaluator.metrics(model, train), evaluator.metrics(model, test),
                     trainEval, testEval, reportFile, 0);
-        }
-    }
-
-    /** The module's graph with weights drawn from {@code seed}: what fresh copies start from, free of the imported weights. */
-    private static byte[] freshTemplate(ModelHandle imported, long seed) throws IOException {
-        try (ModelHandle fresh = ModelHandle.create(imported.spec(), seed, imported.device())) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            TorchScriptModules.write(fresh, out);
-            return out.toByteArray();
         }
     }
 }

@@ -1,10 +1,5 @@
 package dev.lethe.torch.service;
 
-import dev.lethe.torch.model.ModelSpec;
-import dev.lethe.torch.model.TorchScriptFamily;
-import dev.lethe.torch.model.TorchScriptModules;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
@@ -23,19 +18,8 @@ public final class StoredModel {
     /** Loads the current model version after verifying its file digest. */
     public static ModelHandle loadCurrent(Store store, Device device) throws IOException {
         ModelHandle model = ModelHandle.load(store.currentModelFile(), device);
-        rememberTemplate(store, model.spec());
+        TorchScriptTemplates.remember(store, model.spec()); // an imported model's graph, for fresh copies
         return model;
-    }
-
-    /** For an imported TorchScript model, keeps the store's template of its graph for the process, so fresh copies can be made. */
-    static void rememberTemplate(Store store, ModelSpec spec) throws IOException {
-        if (spec.family() instanceof TorchScriptFamily) {
-            String digest = spec.parameters(TorchScriptFamily.ModuleDigest.class).digest();
-            Path template = store.root().resolve(ImportService.templateFileName(digest));
-            if (Files.isRegularFile(template)) {
-                TorchScriptModules.remember(digest, Files.readAllBytes(template));
-            }
-        }
     }
 
     /**

@@ -115,6 +115,7 @@ public final class TrainService {
         DatasetRef.Loaded data = history.tombstones().exclude(source);
         int excludedEarlier = source.train().size() + source.test().size() - data.train().size() - data.test().size();
         Store store = Store.create(storeDir);
+        TorchScriptTemplates.keep(store, spec, config.seed()); // a user's architecture, for fresh copies later
         Engine engine = TorchRuntime.engine();
         try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
              TensorData train = TensorData.of(data.train(), model.manager());

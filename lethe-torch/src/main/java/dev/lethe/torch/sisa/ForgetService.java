@@ -208,7 +208,7 @@ public final class ForgetService {
         return withLedger(ledger -> {
             IdDigest digest = KeyRotation.forWriting(store, ledger); // keys a store that has no key yet
             StoreManifest manifest = store.readManifest();
-            SisaConfig config = SisaService.config(manifest);
+            SisaConfig config = SisaService.config(store);
             List<Receipt> receipts = new ArrayList<>();
             List<ForgetRequest> pending = ledger.pending();
             Set<String> applied = new HashSet<>(manifest.current().requests());

@@ -81,7 +81,7 @@ public final class RepairService {
         Store store = storage.store();
         try (StoreLock lock = StoreLock.acquire(store)) {
             StoreManifest manifest = store.readManifest();
-            SisaConfig config = SisaService.config(manifest);
+            SisaConfig config = SisaService.config(store);
             requireIntactData(store, manifest);
             VerifiedCheckpointStore checkpoints = storage.checkpoints(manifest);
             List<ShardJob> jobs = new ArrayList<>();

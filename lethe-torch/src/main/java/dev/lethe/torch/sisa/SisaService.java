@@ -1,5 +1,7 @@
 package dev.lethe.torch.sisa;
 
+import dev.lethe.torch.service.TorchScriptTemplates;
+
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
@@ -140,6 +142,7 @@ public final class SisaService {
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
         Store store = Store.create(storeDir);
+        TorchScriptTemplates.keep(store, config.model(), config.train().seed()); // a user's architecture, for shards retrained later
         RecordSet train = data.train();
         Lineage lineage = config.plan().place(train);
         StoreManifest.DataFiles dataFiles = ShardFiles.writeAll(store, train, lineage, data.test(), 1);
@@ -211,6 +214,16 @@ public final class SisaService {
             KeyRotation.forWriting(store, ledger); // the store's key (secret.key, 0600) is made with the store
         }
         return new Outcome(store, store.readManifest(), test, seconds, events, testMetrics);
+    }
+
+    /**
+     * The SISA configuration {@code store} was trained with, ready to train fresh shards: a user's TorchScript architecture
+     * is made known to this process from the store ({@link TorchScriptTemplates}).
+     */
+    public static SisaConfig config(Store store) throws IOException {
+        SisaConfig config = config(store.readManifest());
+        TorchScriptTemplates.remember(store, config.model());
+        return config;
     }
 
     /** The SISA configuration a store was trained with. */

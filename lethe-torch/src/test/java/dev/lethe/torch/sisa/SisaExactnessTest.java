@@ -38,7 +38,11 @@ class SisaExactnessTest {
     private static final TrainConfig PER_SLICE = new TrainConfig(2, 32, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42);
 
     private static SisaConfig config(Assignment assignment) {
-        return new SisaConfig(new ShardPlan(4, 3, assignment, 42), SPEC, PER_SLICE, Aggregation.MAJORITY_VOTE, 2);
+        return config(assignment, SPEC);
+    }
+
+    private static SisaConfig config(Assignment assignment, ModelSpec spec) {
+        return new SisaConfig(new ShardPlan(4, 3, assignment, 42), spec, PER_SLICE, Aggregation.MAJORITY_VOTE, 2);
     }
 
     /** Forgets {@code forgotten} positions from a full training and checks equality with training on D \ X. */
@@ -88,6 +92,20 @@ class SisaExactnessTest {
             forgotten.add(random.nextInt(TRAIN.size()));
         }
         assertForgetEqualsRetraining(config(Assignment.UNIFORM), forgotten);
+    }
+
+    @Test
+    void onAUsersTorchScriptArchitectureForgettingEqualsRetrainingToo() throws Exception {
+        // the architecture of a module scripted in Python (src/test/resources/torchscript), each shard from fresh weights
+        byte[] module;
+        try (var in = SisaExactnessTest.class.getResourceAsStream("/torchscript/mlp-64-10.pt")) {
+            module = in.readAllBytes();
+        }
+        ModelSpec spec;
+        try (var imported = dev.lethe.torch.model.TorchScriptModules.open(module, "mlp-64-10.pt", new int[]{64}, 10, Device.cpu())) {
+            spec = imported.spec();
+        }
+        assertForgetEqualsRetraining(config(Assignment.UNIFORM, spec), Set.of(3, 100, 700));
     }
 
     @Test
