@@ -86,7 +86,7 @@ class FromPythonTest {
         Path store = dir.resolve("sisa");
         Cli trained = Cli.run("train", "--sisa", "--model", "torchscript:" + model, "--dataset", "csv", "--data", data.toString(), "--header",
                 "--label-column", "label", "--id-column", "id", "--subject-column", "subject", "--shards", "2", "--slices", "2",
-                "--assign", "subject", "--epochs", "2", "--lr", "0.01", "--store", store.toString(), "--json");
+                "--assign", "subject", "--aggregation", "softmax", "--epochs", "2", "--lr", "0.01", "--store", store.toString(), "--json");
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         assertThat(trained.out()).contains("\"spec\" : \"torchscript:");
         // the store keeps the architecture (fresh weights), so a process that never saw model.pt retrains a shard from it
@@ -99,6 +99,15 @@ class FromPythonTest {
         assertThat(forget.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(forget.exitValue()).as(output).isZero();
         assertThat(output).contains("retrained slices 0..").contains("model version 2 (exact");
+
+        // the ensemble goes out as its shard modules and a note on how they combine; Python's mean of their
+        // probabilities is what lethe predict answers
+        Path exported = dir.resolve("ensemble");
+        Cli export = Cli.run("export", "--store", store.toString(), "--out", exported.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(Files.readString(exported.resolve("ensemble.json"))).contains("\"aggregation\" : \"mean-softmax\"")
+                .contains("shard-000.pt").contains("shard-001.pt").contains("\"modelVersion\" : 2");
+        assertThat(maxDifference(pythonPredicts(exported), lethePredicts(store))).isLessThan(1e-5);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The registry of data sources: every {@link DatasetCatalog} entry, then {@code csv} and {@code parquet}, the language-model
+ * The registry of data sources: every {@link DatasetCatalog} entry, then {@code csv}, {@code parquet} and {@code images}, the language-model
  * sources {@code tofu} and {@code tinyshakespeare}, then whatever
  * was {@link #register registered}. {@code --dataset NAME} and {@code lethe datasets} go through it, so a
  * source added here is loadable and listed without an edit to this class or to the built-in sources.
@@ -24,6 +24,7 @@ public final class DataSources {
         List<DataSource> sources = new ArrayList<>(DatasetCatalog.all());
         sources.add(new CsvSource());
         sources.add(new ParquetSource());
+        sources.add(new ImageFolderSource());
         sources.add(new TofuSource());
         sources.add(new TinyShakespeareSource());
         return sources;

@@ -41,9 +41,9 @@ class DataSourcesTest {
     @Test
     void theCatalogueCsvAndTheTextSourcesAreTheBuiltInSources() {
         assertThat(DataSources.all()).extracting(DataSource::name)
-                .containsExactly("digits", "breast-cancer", "mnist", "cifar10", "location", "adult", "csv", "tofu", "tinyshakespeare");
+                .containsExactly("digits", "breast-cancer", "mnist", "cifar10", "location", "adult", "csv", "parquet", "images", "tofu", "tinyshakespeare");
         assertThatThrownBy(() -> DataSources.get("minst")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown data set 'minst'; known: digits, breast-cancer, mnist, cifar10, location, adult, csv, tofu, tinyshakespeare");
+                .hasMessage("unknown data set 'minst'; known: digits, breast-cancer, mnist, cifar10, location, adult, csv, parquet, images, tofu, tinyshakespeare");
     }
 
     @Test

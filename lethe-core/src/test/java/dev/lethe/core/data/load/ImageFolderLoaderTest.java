@@ -145,6 +145,25 @@ class ImageFolderLoaderTest {
     }
 
     @Test
+    void theImagesSourceReadsAFolderOrItsTrainAndTestFolders() throws IOException {
+        // one folder: split by --test-fraction; ids are the paths below it
+        var loaded = new dev.lethe.core.data.DatasetRef("images", root.toString(), null, null, null, null, 0, 0.34, 0, 0, 1).load();
+        assertThat(loaded.train().size() + loaded.test().size()).isEqualTo(3);
+        assertThat(loaded.train().classNames()).containsExactly("cat", "dog");
+        assertThat(loaded.train().featureShape()).containsExactly(3, 3, 4);
+
+        // train/ and test/ folders: the two sides as they are
+        Path split = dir.resolve("split");
+        DataFiles.write(split.resolve("train/cat/a.png"), png(1));
+        DataFiles.write(split.resolve("train/dog/b.png"), png(2));
+        DataFiles.write(split.resolve("test/cat/c.png"), png(3));
+        DataFiles.write(split.resolve("test/dog/d.png"), png(4));
+        var sides = new dev.lethe.core.data.DatasetRef("images", split.toString(), null, null, null, null, 0, 0.2, 0, 0, 1).load();
+        assertThat(sides.train().ids()).containsExactly("train/cat/a.png", "train/dog/b.png");
+        assertThat(sides.test().ids()).containsExactly("test/cat/c.png", "test/dog/d.png");
+    }
+
+    @Test
     void rejectsAnImageOfAnotherSizeNamingIt() throws IOException {
         // Given a 5x3 image among 4x3 ones
         Path odd = DataFiles.write(root.resolve("dog/d.png"), encode(new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB), "png"));
