@@ -82,6 +82,28 @@ class FromPythonTest {
     }
 
     @Test
+    void theReadmesFromPythonBlockRunsAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String section = readme.substring(readme.indexOf("<!-- from-python:begin -->"), readme.indexOf("<!-- from-python:end -->"));
+        String block = section.substring(section.indexOf("```bash") + "```bash".length(), section.lastIndexOf("```"));
+        Path work = Files.createDirectories(dir.resolve("readme"));
+        Files.copy(data, work.resolve("people.csv"));
+        Files.createSymbolicLink(work.resolve("docs"), SCRIPTS.getParent());
+        // 'lethe' is this build's CLI in a JVM of its own, 'python3' is Debian's
+        String lethe = String.join(" ", ChildJvm.command(List.of("-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Xmx1g"), List.of()).stream().map(a -> "'" + a + "'").toList());
+        String script = "set -euo pipefail\nexport PATH=/usr/bin:$PATH\nlethe() { " + lethe + " \"$@\"; }\n" + block;
+        Process p = new ProcessBuilder("bash", "-c", script).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        int rows = Files.readAllLines(data).size() - 1;
+        assertThat(Files.readAllLines(work.resolve("unlearned-scores.csv"))).hasSize(rows);
+        assertThat(Files.readAllLines(work.resolve("ensemble-scores.csv"))).hasSize(rows);
+        assertThat(output).contains("sha256 ").contains("model version 2 (exact").contains("ensemble.json");
+    }
+
+    @Test
     void sisaTrainsFreshCopiesOfAPythonArchitectureAndAnotherProcessForgetsAPersonExactly() throws Exception {
         Path store = dir.resolve("sisa");
         Cli trained = Cli.run("train", "--sisa", "--model", "torchscript:" + model, "--dataset", "csv", "--data", data.toString(), "--header",

@@ -75,6 +75,7 @@ public final class TorchScriptFamily implements ModelFamily {
      */
     @Override
     public Block build(ModelSpec spec, NDManager manager) {
+        TorchScriptModules.runUnoptimised();
         return new TorchScriptBlock(new PtSymbolBlock((PtNDManager) manager));
     }
 

@@ -99,11 +99,7 @@ public final class TorchScriptModules {
     }
 
     private static TorchScriptBlock load(byte[] module, String source, NDManager manager) {
-        // TorchScript's profiling executor specialises and fuses a module's graph after its first runs: the fused graph can
-        // differ in the last bits (no bit-exact retraining), and one specialised for training runs again in evaluation mode,
-        // under libtorch's inference mode, and fails there ("Inference tensors cannot be saved for backward"). Lethe runs
-        // every module unoptimised: process-wide, as libtorch's switch is, for every module.
-        JniUtils.setGraphExecutorOptimize(false);
+        runUnoptimised();
         PtSymbolBlock block;
         try {
             block = JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(module), true, false);
@@ -113,6 +109,16 @@ public final class TorchScriptModules {
         }
         block.freezeParameters(false); // trainable, as DJL's loadParameters leaves them frozen
         return new TorchScriptBlock(block);
+    }
+
+    /**
+     * Turns TorchScript's graph optimiser off, before any module runs in this process. Its profiling executor specialises
+     * and fuses a module's graph after the first runs: a fused graph can differ in the last bits (no bit-exact retraining),
+     * and one specialised for training runs again in evaluation mode, under libtorch's inference mode, and fails there
+     * ("Inference tensors cannot be saved for backward"). The switch is libtorch's, process-wide.
+     */
+    static void runUnoptimised() {
+        JniUtils.setGraphExecutorOptimize(false);
     }
 
     private static void checkClassifier(ModelHandle model, String source) {
