@@ -39,7 +39,7 @@ public final class MethodsCommand implements Callable<Integer> {
                 d.put("guarantee", m.guarantee().name().toLowerCase(Locale.ROOT));
                 d.put("summary", m.summary());
                 d.put("tasks", m.tasks().stream().map(Task::name).toList());
-                d.put("importedModules", m.needsNamedLayers().map(why -> "no: " + why).orElse("yes"));
+                d.put("importedModules", m.whyNotOnOpaqueModules().map(why -> "no: " + why).orElse("yes"));
                 d.put("options", MethodOptions.describe(m));
                 all.add(d);
             }
@@ -49,7 +49,7 @@ public final class MethodsCommand implements Callable<Integer> {
         for (UnlearningMethod<?> m : UnlearningMethods.all()) {
             out.printf(Locale.ROOT, "%-16s %-11s %s%n", m.name(), m.guarantee().name().toLowerCase(Locale.ROOT), m.summary());
             out.printf(Locale.ROOT, "    tasks: %s%n", String.join(", ", m.tasks().stream().map(Task::name).toList()));
-            m.needsNamedLayers().ifPresent(why -> out.printf(Locale.ROOT, "    not for imported TorchScript models: %s, and Lethe sees such a module as one opaque layer%n", why));
+            m.whyNotOnOpaqueModules().ifPresent(why -> out.printf(Locale.ROOT, "    not for TorchScript models (opaque to Lethe): %s%n", why));
             for (MethodOptions.Info o : MethodOptions.describe(m)) {
                 out.printf(Locale.ROOT, "    --opt %s=%s  (%s) %s%n", o.key(), o.defaultValue(), o.type(), o.description());
             }

@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * @param weightDistance ‖θ − θ_reference‖₂; NaN when the architectures differ
  * @param modelRelearn the model's relearn time; null when not measured
  * @param referenceRelearn the reference's relearn time; null when not measured
- * @param modelProbe the probe on the model's features; null when not measured
+ * @param modelProbe the probe on the model's features; null when not measured (or the model is an opaque module)
  * @param referenceProbe the probe on the reference's features; null when not measured
  */
 public record RetrainComparison(ModelScores model, ModelScores reference, double forgetAccuracyGap, double retainAccuracyGap,
@@ -132,7 +132,8 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         }
         LinearProbe modelProbe = null;
         LinearProbe referenceProbe = null;
-        if (options.probe()) {
+        // an opaque module (TorchScript) has no penultimate layer Lethe can read: its 'features' would be the inputs
+        if (options.probe() && model.spec().family().hasNamedLayers()) {
             UnlearningMetric probe = new LinearProbe.Metric(options.probeEpochs());
             stages.accept("linear probe on the model's features (" + options.probeEpochs() + " epochs)");
             modelProbe = LinearProbe.Metric.of(probe.measure(onModel));

@@ -65,7 +65,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
     }
 
     @Override
-    public java.util.Optional<String> needsNamedLayers() {
+    public java.util.Optional<String> whyNotOnOpaqueModules() {
         return java.util.Optional.of("it re-initialises the model's first or last k layers");
     }
 

@@ -110,7 +110,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
     }
 
     @Override
-    public java.util.Optional<String> needsNamedLayers() {
+    public java.util.Optional<String> whyNotOnOpaqueModules() {
         return java.util.Optional.of("it steers the activations after a chosen inner layer L");
     }
 

@@ -43,11 +43,12 @@ public interface UnlearningMethod<O extends Record> {
     }
 
     /**
-     * Why this method cannot run on models of a family without named inner layers ({@link
-     * dev.lethe.torch.model.ModelFamily#hasNamedLayers()}, an imported TorchScript module), or empty when it can (the
-     * default): a method that works at a layer (resets it, steers its activations) says what it needs there.
+     * Why this method cannot run on an opaque module — a model whose family has no named inner layers ({@link
+     * dev.lethe.torch.model.ModelFamily#hasNamedLayers()}: an imported TorchScript module) — or empty when it can (the
+     * default): a method that works at a layer (resets it, steers its activations), or on one architecture of Lethe's
+     * own, says what it needs.
      */
-    default Optional<String> needsNamedLayers() {
+    default Optional<String> whyNotOnOpaqueModules() {
         return Optional.empty();
     }
 

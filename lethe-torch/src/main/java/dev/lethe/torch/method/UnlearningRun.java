@@ -68,12 +68,12 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
 
     /** Refuses, before any work, a method that works at a named layer on a model whose family has none (an opaque module). */
     static void requireLayers(UnlearningMethod<?> method, ModelHandle model, Task task) {
-        Optional<String> need = method.needsNamedLayers();
+        Optional<String> need = method.whyNotOnOpaqueModules();
         if (need.isPresent() && !model.spec().family().hasNamedLayers()) {
             throw new IllegalArgumentException("method '" + method.name() + "' cannot run on a " + model.spec().family().name()
-                    + " model: " + need.get() + ", and the module is one opaque layer to Lethe; methods that need only the loss and"
-                    + " the parameters run on it: " + String.join(", ", UnlearningMethods.all().stream()
-                    .filter(m -> m.needsNamedLayers().isEmpty() && m.tasks().contains(task)).map(UnlearningMethod::name).toList()));
+                    + " model, a module opaque to Lethe: " + need.get() + "; methods that need only the loss and the parameters run on it: "
+                    + String.join(", ", UnlearningMethods.all().stream()
+                    .filter(m -> m.whyNotOnOpaqueModules().isEmpty() && m.tasks().contains(task)).map(UnlearningMethod::name).toList()));
         }
     }
 

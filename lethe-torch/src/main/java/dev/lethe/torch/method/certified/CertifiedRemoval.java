@@ -194,6 +194,11 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
      * {@code training}); one pass over the data and K products of {@code (d+1) × n × (d+1)}.
      */
     @Override
+    public Optional<String> whyNotOnOpaqueModules() {
+        return Optional.of("it certifies Lethe's own logreg, whose per-class Hessians it computes in closed form");
+    }
+
+    @Override
     public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {
         requireL2Logreg(original, context.original());
         return Optional.of(RemovalState.prepare(original, training, context.original(), options.perturbation()));
