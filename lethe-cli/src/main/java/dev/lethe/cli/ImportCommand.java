@@ -6,7 +6,6 @@ import dev.lethe.core.data.TokenSequences;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.service.ImportService;
 import dev.lethe.torch.service.TrainService;
-import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,13 +63,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        OptimizerKind kind;
-        try {
-            kind = OptimizerKind.valueOf(optimizer.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + optimizer + "'");
-        }
-        TrainConfig config = new TrainConfig(epochs, batchSize, kind, learningRate, 0f, 0f, run.seed);
+        TrainConfig config = new TrainConfig(epochs, batchSize, ModelOptions.optimizerKind(optimizer), learningRate, 0f, 0f, run.seed);
         Device device = run.startEngine();
         DatasetRef.Loaded data = dataset.toRef(run.seed).load();
         if (data.train().content() instanceof TokenSequences) {

@@ -65,13 +65,16 @@ public final class ModelOptions {
     }
 
     TrainConfig trainConfig(long seed) {
-        OptimizerKind kind;
+        return new TrainConfig(epochs, batchSize, optimizerKind(optimizer), learningRate, momentum, weightDecay, seed);
+    }
+
+    /** The {@code --optimizer} value as an update rule: adam or sgd. */
+    static OptimizerKind optimizerKind(String option) {
         try {
-            kind = OptimizerKind.valueOf(optimizer.toUpperCase(Locale.ROOT));
+            return OptimizerKind.valueOf(option.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + optimizer + "'");
+            throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + option + "'");
         }
-        return new TrainConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, seed);
     }
 
     /**

@@ -48,7 +48,7 @@ class ModelFamilyPlugInTest {
     @Test
     void theRegistryFindsThePlugInAfterTheBuiltInsAndParsesItsText() {
         // Given the service file in test resources; when the registry is asked
-        assertThat(ModelFamilies.all()).extracting(ModelFamily::name).containsExactly("logreg", "mlp", "cnn", "gpt", "residual", "tiny-lm", "prefix-lm");
+        assertThat(ModelFamilies.all()).extracting(ModelFamily::name).containsExactly("logreg", "mlp", "cnn", "gpt", "torchscript", "residual", "tiny-lm", "prefix-lm");
         assertThat(ModelFamilies.get("residual")).isInstanceOf(ResidualFamily.class);
         // Then the plug-in's text parses with its own defaults and prints back canonically, as the built-ins' do
         assertThat(ModelSpec.parse("residual", new int[]{64}, 10).name()).isEqualTo("residual:16");
@@ -60,8 +60,8 @@ class ModelFamilyPlugInTest {
         assertThatThrownBy(() -> ModelSpec.parse("residual:0", new int[]{64}, 10)).hasMessageContaining("the width must be positive, got 0");
         // and an unknown name lists every registered family
         assertThatThrownBy(() -> ModelSpec.parse("transformer", new int[]{64}, 10))
-                .hasMessage("unknown model 'transformer': use logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], residual[:width], tiny-lm[:width] or prefix-lm[:width,hidden]");
-        assertThatThrownBy(() -> ModelFamilies.get("transformer")).hasMessageContaining("logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], residual[:width], tiny-lm[:width] or prefix-lm[:width,hidden]");
+                .hasMessage("unknown model 'transformer': use logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], torchscript:FILE.pt, residual[:width], tiny-lm[:width] or prefix-lm[:width,hidden]");
+        assertThatThrownBy(() -> ModelFamilies.get("transformer")).hasMessageContaining("logreg, mlp[:w1,w2,...], cnn[:c1,c2,h], gpt[:width,layers,heads,context], torchscript:FILE.pt, residual[:width], tiny-lm[:width] or prefix-lm[:width,hidden]");
     }
 
     @Test
