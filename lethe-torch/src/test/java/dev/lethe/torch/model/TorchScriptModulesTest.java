@@ -92,6 +92,13 @@ class TorchScriptModulesTest {
                  TensorData test = TensorData.of(split.test(), run.model().manager())) {
                 assertThat(new Evaluator().evaluate(run.model(), test).accuracy()).isGreaterThan(0.5);
             }
+            // an input attack differentiates through the module in evaluation mode (DJL's own evaluation path would run it
+            // under libtorch's inference mode: no gradient, "element 0 of tensors does not require grad")
+            try (var run = UnlearningRun.run(UnlearningMethods.get("amun"), java.util.Map.of("amun.epochs", "1"), model,
+                    new UnlearningData(split.train().filter("forget", i -> i < 20), split.train().filter("retain", i -> i >= 20), split.test()),
+                    new UnlearningContext(1, new TrainConfig(1, 64, OptimizerKind.ADAM, 1e-2f, 0f, 0f, 1), TrainListener.NONE, new Cancellation()))) {
+                assertThat(run.model().weightsDigest()).isNotEqualTo(model.weightsDigest());
+            }
 
             // the TorchScript it writes loads again with the trained weights
             ByteArrayOutputStream out = new ByteArrayOutputStream();
