@@ -3,7 +3,8 @@
 usage: python3 train.py DATA.csv MODEL.pt
 
 DATA.csv has a header; the columns id, subject and label are the record id, the person and the class (an integer),
-every other column is a number. The model is an MLP (inputs -> 32 -> ReLU -> classes), trained full-batch with Adam.
+every other column is a number. The model is an MLP (inputs -> 32 -> ReLU -> classes), trained full-batch with Adam,
+that exports its features and its head (see the class).
 """
 import csv
 import sys
@@ -13,12 +14,24 @@ import torch.nn as nn
 
 
 class Classifier(nn.Module):
+    """An MLP whose representation before the head Lethe can reach: features(x) and classify(h) are exported with the
+    module, and forward is classify(features(x)) (without them the module still imports, as one opaque layer)."""
+
     def __init__(self, inputs: int, classes: int):
         super().__init__()
-        self.body = nn.Sequential(nn.Linear(inputs, 32), nn.ReLU(), nn.Linear(32, classes))
+        self.body = nn.Sequential(nn.Linear(inputs, 32), nn.ReLU())
+        self.head = nn.Linear(32, classes)
+
+    @torch.jit.export
+    def features(self, x):
+        return self.body(x.flatten(1))
+
+    @torch.jit.export
+    def classify(self, h):
+        return self.head(h)
 
     def forward(self, x):
-        return self.body(x.flatten(1))
+        return self.classify(self.features(x))
 
 
 def read(path):

@@ -49,7 +49,7 @@ public final class MethodsCommand implements Callable<Integer> {
         for (UnlearningMethod<?> m : UnlearningMethods.all()) {
             out.printf(Locale.ROOT, "%-16s %-11s %s%n", m.name(), m.guarantee().name().toLowerCase(Locale.ROOT), m.summary());
             out.printf(Locale.ROOT, "    tasks: %s%n", String.join(", ", m.tasks().stream().map(Task::name).toList()));
-            m.whyNotOnOpaqueModules().ifPresent(why -> out.printf(Locale.ROOT, "    not for TorchScript models (opaque to Lethe): %s%n", why));
+            m.whyNotOnOpaqueModules().ifPresent(why -> out.printf(Locale.ROOT, "    not for a TorchScript model without features/classify methods (opaque to Lethe): %s%n", why));
             for (MethodOptions.Info o : MethodOptions.describe(m)) {
                 out.printf(Locale.ROOT, "    --opt %s=%s  (%s) %s%n", o.key(), o.defaultValue(), o.type(), o.description());
             }

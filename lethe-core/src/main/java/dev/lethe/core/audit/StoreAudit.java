@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -120,6 +121,7 @@ public final class StoreAudit {
         if (manifest.checkpointDigests() != null) {
             checks.add(checkpointsIntact(manifest, checkpoints, validList));
         }
+        graphIntact(store, manifest).ifPresent(checks::add);
         checks.add(serversCurrent(store));
         return new AuditReport(store.root().toString(), checks);
     }
@@ -141,9 +143,23 @@ public final class StoreAudit {
                 ? "only the current model" + (kept > 0 ? " and " + kept + " earlier version(s) kept explicitly (--keep-previous)" : "")
                 : stale.size() + " file(s) not justified by the manifest (a purge was interrupted, or a run never switched to them): "
                 + String.join(", ", stale.subList(0, Math.min(5, stale.size()))) + "; the next 'lethe unlearn' on this store deletes them"));
+        graphIntact(store, manifest).ifPresent(checks::add);
         checks.add(tombstonesKept(manifest, store.history()));
         checks.add(singleModelKey(store, manifest));
         return new AuditReport(store.root().toString(), checks);
+    }
+
+    /** A model whose architecture the store keeps (a user's TorchScript module): that file matches the manifest. */
+    private static Optional<AuditCheck> graphIntact(Store store, StoreManifest manifest) throws IOException {
+        if (manifest.model().graphFile() == null) {
+            return Optional.empty();
+        }
+        try {
+            store.verifiedGraphFile(manifest);
+            return Optional.of(new AuditCheck("the model's architecture file matches the manifest", true, manifest.model().graphFile()));
+        } catch (StoreException e) {
+            return Optional.of(new AuditCheck("the model's architecture file matches the manifest", false, e.getMessage()));
+        }
     }
 
     /** The tombstones count every record that the training carried over and each receipt forgot. */

@@ -18,6 +18,11 @@ public final class FileShardDataStore implements ShardDataStore {
         this.store = store;
     }
 
+    /** The store folder the data files' paths are relative to (absolute). */
+    public Path root() {
+        return store.root().toAbsolutePath();
+    }
+
     @Override
     public TrainingDataFile.Content read(String file) throws IOException {
         return TrainingDataFile.read(store.root().resolve(file));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -306,6 +307,28 @@ public final class Store {
                     + current.sha256() + "): the model file is corrupt; retrain the store");
         }
         return file;
+    }
+
+    /**
+     * The file that keeps the model's architecture ({@link StoreManifest.ModelInfo#graphFile}), after checking its bytes
+     * against the manifest's digest; empty when the model needs none.
+     */
+    public Optional<Path> verifiedGraphFile(StoreManifest manifest) throws IOException {
+        StoreManifest.ModelInfo model = manifest.model();
+        if (model.graphFile() == null) {
+            return Optional.empty();
+        }
+        Path file = root.resolve(model.graphFile());
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(file + " is missing: the store is damaged (it keeps the architecture of model " + model.spec()
+                    + "); import or train the store again");
+        }
+        String actual = sha256(file);
+        if (!actual.equals(model.graphSha256())) {
+            throw new StoreException(file + " does not match the manifest (sha256 " + actual + ", expected " + model.graphSha256()
+                    + "): the model's architecture file is corrupt; import or train the store again");
+        }
+        return Optional.of(file);
     }
 
     /** SHA-256 of a file's bytes, hex. */

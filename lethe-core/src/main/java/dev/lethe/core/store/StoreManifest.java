@@ -231,8 +231,38 @@ public record StoreManifest(int schemaVersion, String createdAt, Map<String, Str
      * @param inputShape shape of one input
      * @param numClasses output classes
      * @param parameters number of scalar parameters
+     * @param graphFile a model whose architecture the store must keep to build fresh copies (a user's TorchScript
+     *                  module): the file, relative to the store, that holds it; null for Lethe's own families
+     * @param graphSha256 SHA-256 of {@code graphFile}: the file is refused when it differs (null with it)
      */
-    public record ModelInfo(String spec, int[] inputShape, int numClasses, long parameters) {
+    public record ModelInfo(String spec, int[] inputShape, int numClasses, long parameters,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String graphFile,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String graphSha256) {
+
+        public ModelInfo {
+            if ((graphFile == null) != (graphSha256 == null)) {
+                throw new IllegalArgumentException("a model's graph file and its SHA-256 go together");
+            }
+        }
+
+        /** A model that Lethe builds from its spec alone. */
+        public ModelInfo(String spec, int[] inputShape, int numClasses, long parameters) {
+            this(spec, inputShape, numClasses, parameters, null, null);
+        }
+
+        /** This model with the file that keeps its architecture; {@code graph} null leaves it as it is. */
+        public ModelInfo withGraph(StoredFile graph) {
+            return graph == null ? this : new ModelInfo(spec, inputShape, numClasses, parameters, graph.file(), graph.sha256());
+        }
+    }
+
+    /**
+     * A file of the store and the SHA-256 it must have.
+     *
+     * @param file relative to the store
+     * @param sha256 SHA-256 of its bytes, hex
+     */
+    public record StoredFile(String file, String sha256) {
     }
 
     /**

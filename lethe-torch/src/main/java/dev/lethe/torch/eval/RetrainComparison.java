@@ -132,8 +132,8 @@ public record RetrainComparison(ModelScores model, ModelScores reference, double
         }
         LinearProbe modelProbe = null;
         LinearProbe referenceProbe = null;
-        // an opaque module (TorchScript) has no penultimate layer Lethe can read: its 'features' would be the inputs
-        if (options.probe() && model.spec().family().hasNamedLayers()) {
+        // an opaque module (TorchScript without a feature output) has no penultimate layer Lethe can read: its 'features' would be the inputs
+        if (options.probe() && !model.isOpaque()) {
             UnlearningMetric probe = new LinearProbe.Metric(options.probeEpochs());
             stages.accept("linear probe on the model's features (" + options.probeEpochs() + " epochs)");
             modelProbe = LinearProbe.Metric.of(probe.measure(onModel));

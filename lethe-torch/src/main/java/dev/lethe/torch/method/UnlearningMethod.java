@@ -43,8 +43,8 @@ public interface UnlearningMethod<O extends Record> {
     }
 
     /**
-     * Why this method cannot run on an opaque module — a model whose family has no named inner layers ({@link
-     * dev.lethe.torch.model.ModelFamily#hasNamedLayers()}: an imported TorchScript module) — or empty when it can (the
+     * Why this method cannot run on an opaque module — a model that is one layer to Lethe (an imported TorchScript module
+     * without a feature output, {@link dev.lethe.torch.model.ModelHandle#isOpaque()}) — or empty when it can (the
      * default): a method that works at a layer (resets it, steers its activations), or on one architecture of Lethe's
      * own, says what it needs.
      */

@@ -66,12 +66,13 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
                 + String.join(", ", method.tasks().stream().map(Task::name).toList()) + "); methods that do: " + String.join(", ", able));
     }
 
-    /** Refuses, before any work, a method that works at a named layer on a model whose family has none (an opaque module). */
+    /** Refuses, before any work, a method that works at an inner layer on a model that is one layer to Lethe (an opaque module). */
     static void requireLayers(UnlearningMethod<?> method, ModelHandle model, Task task) {
         Optional<String> need = method.whyNotOnOpaqueModules();
-        if (need.isPresent() && !model.spec().family().hasNamedLayers()) {
+        if (need.isPresent() && model.isOpaque()) {
             throw new IllegalArgumentException("method '" + method.name() + "' cannot run on a " + model.spec().family().name()
-                    + " model, a module opaque to Lethe: " + need.get() + "; methods that need only the loss and the parameters run on it: "
+                    + " model, a module opaque to Lethe: " + need.get() + " (a module that exports features(x) and classify(h) opens"
+                    + " its inner layer: see README, \"From Python\"); methods that need only the loss and the parameters run on it: "
                     + String.join(", ", UnlearningMethods.all().stream()
                     .filter(m -> m.whyNotOnOpaqueModules().isEmpty() && m.tasks().contains(task)).map(UnlearningMethod::name).toList()));
         }

@@ -73,14 +73,6 @@ public interface ModelFamily {
     }
 
     /**
-     * Whether {@link #layers} names the model's inner layers (true by default): methods that work at a layer (layer reset,
-     * RMU, linear probes) need them. False for an opaque module, which is one layer.
-     */
-    default boolean hasNamedLayers() {
-        return true;
-    }
-
-    /**
      * The shapes the block is initialised with, one per model input, batch axis first; by default one
      * input of {@link ModelSpec#batchShape} with a batch of 1.
      */

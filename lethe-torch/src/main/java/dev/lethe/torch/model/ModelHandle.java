@@ -149,6 +149,11 @@ public final class ModelHandle implements AutoCloseable {
         return forwardLayers(inputs, 0, layer + 1, training);
     }
 
+    /** Whether the model is one layer opaque to Lethe ({@link ModelLayers#opaque()}): no inner layer to work at or probe. */
+    public boolean isOpaque() {
+        return layers.opaque();
+    }
+
     /** The parameters that belong to layer {@code layer}; empty for a layer without any. */
     public ParameterList layerParameters(int layer) {
         return layers.parameters(layer);

@@ -22,4 +22,12 @@ public interface ModelLayers {
 
     /** The parameters that belong to layer {@code layer}; empty for a layer without any (an activation, a flatten, a pooling). */
     ParameterList parameters(int layer);
+
+    /**
+     * Whether the model is one opaque layer whose inside Lethe cannot reach (an imported TorchScript module without a feature
+     * output): methods that work at an inner layer and linear probes do not apply. False for every family that names its layers.
+     */
+    default boolean opaque() {
+        return false;
+    }
 }

@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +21,10 @@ import java.util.regex.Pattern;
  * PyTorch engine runs the module as a {@link PtSymbolBlock} (in a {@link TorchScriptBlock}) and trains its parameters like any other block, so every method
  * that needs only the forward pass, the loss and the parameters works on it unchanged.
  *
- * <p>The module is opaque: Lethe sees one layer (the whole module, its head included), so methods that work inside a model
- * at a named layer (layer reset, RMU, linear probes) do not apply ({@link #hasNamedLayers()}). A model file of this
+ * <p>A module with only {@code forward} is opaque: Lethe sees one layer (the whole module, its head included), so methods that
+ * work inside a model at a layer (layer reset, RMU, linear probes) do not apply. A module that also exports
+ * {@code features(x)} and {@code classify(h)} (with {@code @torch.jit.export}, {@code forward(x) == classify(features(x))})
+ * has two layers, the feature extractor and the head ({@link #layers}), and those methods run on it. A model file of this
  * family holds the whole module (graph and weights), so it loads without anything else; a <em>fresh</em> copy (retraining,
  * SISA shards) is the imported module's graph with weights drawn from the seed ({@link #initialize}).
  */
@@ -76,12 +79,12 @@ public final class TorchScriptFamily implements ModelFamily {
     @Override
     public Block build(ModelSpec spec, NDManager manager) {
         TorchScriptModules.runUnoptimised();
-        return new TorchScriptBlock(new PtSymbolBlock((PtNDManager) manager));
+        return new TorchScriptBlock(new PtSymbolBlock((PtNDManager) manager), spec.inputShape());
     }
 
     @Override
     public Block buildFresh(ModelSpec spec, NDManager manager) {
-        return TorchScriptModules.instantiate(spec.parameters(ModuleDigest.class).digest(), manager);
+        return TorchScriptModules.instantiate(spec.parameters(ModuleDigest.class).digest(), spec.inputShape(), manager);
     }
 
     /**
@@ -114,14 +117,40 @@ public final class TorchScriptFamily implements ModelFamily {
         }
     }
 
+    /**
+     * One opaque layer, or — for a module that exports {@code features(x)} and {@code classify(h)} — two: the feature
+     * extractor (every parameter the head does not use) and the head.
+     */
     @Override
     public ModelLayers layers(Block block) {
-        return new WholeModule(block);
+        return new Resolved((TorchScriptBlock) block);
     }
 
-    @Override
-    public boolean hasNamedLayers() {
-        return false;
+    /** Which of the two it is, decided when first asked (after the module is loaded and checked, not when the handle is made). */
+    private record Resolved(TorchScriptBlock block) implements ModelLayers {
+        private ModelLayers layers() {
+            return block.head().<ModelLayers>map(head -> new FeaturesAndHead(block, head)).orElseGet(() -> new WholeModule(block));
+        }
+
+        @Override
+        public int count() {
+            return layers().count();
+        }
+
+        @Override
+        public NDList forward(ParameterStore parameterStore, NDList inputs, int from, int to, boolean training) {
+            return layers().forward(parameterStore, inputs, from, to, training);
+        }
+
+        @Override
+        public ParameterList parameters(int layer) {
+            return layers().parameters(layer);
+        }
+
+        @Override
+        public boolean opaque() {
+            return layers().opaque();
+        }
     }
 
     /** The module as one layer: its forward pass, all its parameters. */
@@ -137,7 +166,8 @@ public final class TorchScriptFamily implements ModelFamily {
                 return inputs;
             }
             if (from != 0 || to != 1) {
-                throw new IllegalArgumentException("a TorchScript module is one opaque layer: layers " + from + ".." + to + " do not exist");
+                throw new IllegalArgumentException("a TorchScript module without features/classify methods is one opaque layer: layers "
+                        + from + ".." + to + " do not exist");
             }
             return block.forward(parameterStore, inputs, training);
         }
@@ -145,9 +175,52 @@ public final class TorchScriptFamily implements ModelFamily {
         @Override
         public ParameterList parameters(int layer) {
             if (layer != 0) {
-                throw new IllegalArgumentException("a TorchScript module is one opaque layer, 0; there is no layer " + layer);
+                throw new IllegalArgumentException("a TorchScript module without features/classify methods is one opaque layer, 0; there is no layer " + layer);
             }
             return block.getParameters();
+        }
+
+        @Override
+        public boolean opaque() {
+            return true;
+        }
+    }
+
+    /** Layer 0 is {@code features(x)}, layer 1 {@code classify(h)}; together, the module's forward pass. */
+    private record FeaturesAndHead(TorchScriptBlock block, Set<String> head) implements ModelLayers {
+        @Override
+        public int count() {
+            return 2;
+        }
+
+        @Override
+        public NDList forward(ParameterStore parameterStore, NDList inputs, int from, int to, boolean training) {
+            if (from < 0 || to > 2 || from > to) {
+                throw new IllegalArgumentException("a TorchScript module with a feature output has layers 0 (features) and 1 (classify): "
+                        + from + ".." + to + " do not exist");
+            }
+            if (from == to) {
+                return inputs;
+            }
+            if (from == 0 && to == 2) {
+                return block.forward(parameterStore, inputs, training);
+            }
+            NDArray x = inputs.singletonOrThrow();
+            return new NDList(from == 0 ? block.features(x, training) : block.classify(x, training));
+        }
+
+        @Override
+        public ParameterList parameters(int layer) {
+            if (layer != 0 && layer != 1) {
+                throw new IllegalArgumentException("a TorchScript module with a feature output has layers 0 and 1; there is no layer " + layer);
+            }
+            ParameterList chosen = new ParameterList();
+            for (Pair<String, Parameter> p : block.module().getDirectParameters()) {
+                if (head.contains(p.getKey()) == (layer == 1)) {
+                    chosen.add(p);
+                }
+            }
+            return chosen;
         }
     }
 }

@@ -62,9 +62,10 @@ public final class TorchScriptModules {
         ModelSpec spec = new ModelSpec(new TorchScriptFamily(), new TorchScriptFamily.ModuleDigest(digest), inputShape, numClasses);
         NDManager manager = TorchRuntime.engine().newBaseManager(device);
         try {
-            TorchScriptBlock block = load(module, source, manager);
+            TorchScriptBlock block = load(module, source, inputShape, manager);
             ModelHandle model = new ModelHandle(spec, manager, block);
             checkClassifier(model, source);
+            checkFeatureOutput(model, block, source);
             remember(module);
             return model;
         } catch (RuntimeException e) {
@@ -78,14 +79,14 @@ public final class TorchScriptModules {
         KNOWN.putIfAbsent(digest, module.clone());
     }
 
-    /** A new copy of the remembered module {@code digest} in {@code manager}, with the weights it was imported with. */
-    static Block instantiate(String digest, NDManager manager) {
+    /** A new copy of the remembered module {@code digest} (for inputs of {@code inputShape}) in {@code manager}, with the weights it was imported with. */
+    static Block instantiate(String digest, int[] inputShape, NDManager manager) {
         byte[] module = KNOWN.get(digest);
         if (module == null) {
             throw new IllegalStateException("the TorchScript module " + digest.substring(0, 12) + "… is not known to this process:"
                     + " open the store it was imported into (it keeps the module) or import it again");
         }
-        return load(module, "module " + digest.substring(0, 12), manager);
+        return load(module, "module " + digest.substring(0, 12), inputShape, manager);
     }
 
     /** Writes {@code model}'s module, with its current weights, as a TorchScript file that {@code torch.jit.load} reads. */
@@ -98,7 +99,7 @@ public final class TorchScriptModules {
         out.flush();
     }
 
-    private static TorchScriptBlock load(byte[] module, String source, NDManager manager) {
+    private static TorchScriptBlock load(byte[] module, String source, int[] inputShape, NDManager manager) {
         runUnoptimised();
         PtSymbolBlock block;
         try {
@@ -108,7 +109,7 @@ public final class TorchScriptModules {
                     + " can load (" + firstLine(e) + "); save it with torch.jit.script(model).save(path) or torch.jit.trace", e);
         }
         block.freezeParameters(false); // trainable, as DJL's loadParameters leaves them frozen
-        return new TorchScriptBlock(block);
+        return new TorchScriptBlock(block, inputShape);
     }
 
     /**
@@ -141,6 +142,35 @@ public final class TorchScriptModules {
             if (!logits.getShape().equals(expected)) {
                 throw new IllegalArgumentException(source + " returns logits of shape " + logits.getShape() + " for a batch of 2; the data set has "
                         + model.spec().numClasses() + " classes, so a classifier for it returns " + expected);
+            }
+        }
+    }
+
+    /**
+     * For a module that exports {@code features} and {@code classify}: {@code classify(features(x))} must be what
+     * {@code forward(x)} returns (to 1e-4, on a fixed batch), or the layers Lethe works at would not be the model's.
+     */
+    private static void checkFeatureOutput(ModelHandle model, TorchScriptBlock block, String source) {
+        if (block.head().isEmpty()) {
+            return;
+        }
+        Shape batch = model.spec().batchShape(2);
+        try (NDManager scratch = model.manager().newSubManager()) {
+            // a fixed, varied batch: x[i] = ((i mod 17) / 16), no random draw
+            NDArray x = scratch.arange(0f, (float) batch.size()).mod(17f).div(16f).reshape(batch);
+            NDArray whole = model.forward(x, false);
+            NDArray split;
+            try {
+                split = block.classify(block.features(x, false), false);
+            } catch (EngineException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + " exports features and classify, but classify(features(x)) fails ("
+                        + firstLine(e) + "); classify must take what features returns", e);
+            }
+            float gap = split.getShape().equals(whole.getShape()) ? whole.sub(split).abs().max().getFloat() : Float.POSITIVE_INFINITY;
+            if (!(gap <= 1e-4f)) {
+                throw new IllegalArgumentException(source + " exports features and classify, but classify(features(x)) is not forward(x)"
+                        + (Float.isInfinite(gap) ? " (shape " + split.getShape() + ", not " + whole.getShape() + ")" : " (they differ by " + gap + ")")
+                        + ": forward must be classify(features(x)) for Lethe to work at the layer between them");
             }
         }
     }

@@ -69,7 +69,7 @@ public final class ImportService {
             String digest = TorchScriptModules.digest(module);
 
             Store store = Store.create(storeDir);
-            TorchScriptTemplates.keep(store, model.spec(), config.seed());
+            StoreManifest.StoredFile graph = TorchScriptTemplates.keep(store, model.spec(), config.seed());
             String modelFile = Store.modelFileName(1);
             model.save(store.root().resolve(modelFile));
             String now = Instant.now().toString();
@@ -81,7 +81,7 @@ public final class ImportService {
             metrics.put("importSeconds", (System.nanoTime() - start) / 1e9);
             TrainingSettings training = TrainService.trainingConfig(config, device);
             StoreManifest manifest = StoreManifest.single(now, TrainService.versions(TorchRuntime.engine()),
-                    TrainService.datasetInfo(data, null), TrainService.modelInfo(model.spec(), model), training,
+                    TrainService.datasetInfo(data, null), TrainService.modelInfo(model.spec(), model).withGraph(graph), training,
                     new SingleModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("kind", "import");

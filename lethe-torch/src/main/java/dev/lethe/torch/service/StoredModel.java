@@ -18,7 +18,12 @@ public final class StoredModel {
     /** Loads the current model version after verifying its file digest. */
     public static ModelHandle loadCurrent(Store store, Device device) throws IOException {
         ModelHandle model = ModelHandle.load(store.currentModelFile(), device);
-        TorchScriptTemplates.remember(store, model.spec()); // an imported model's graph, for fresh copies
+        try {
+            TorchScriptTemplates.remember(store, store.readManifest()); // an imported model's graph, for fresh copies
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
         return model;
     }
 

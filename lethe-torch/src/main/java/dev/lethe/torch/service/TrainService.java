@@ -115,7 +115,7 @@ public final class TrainService {
         DatasetRef.Loaded data = history.tombstones().exclude(source);
         int excludedEarlier = source.train().size() + source.test().size() - data.train().size() - data.test().size();
         Store store = Store.create(storeDir);
-        TorchScriptTemplates.keep(store, spec, config.seed()); // a user's architecture, for fresh copies later
+        StoreManifest.StoredFile graph = TorchScriptTemplates.keep(store, spec, config.seed()); // a user's architecture, for fresh copies later
         Engine engine = TorchRuntime.engine();
         try (ModelHandle model = ModelHandle.create(spec, config.seed(), device);
              TensorData train = TensorData.of(data.train(), model.manager());
@@ -152,7 +152,7 @@ public final class TrainService {
                 metrics.putAll(finishMetrics);
                 metrics.putAll(hook.keepState(store.root(), modelFile, model, data.train(), config, perturbation));
             }
-            StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data, tokenizer), modelInfo(spec, model),
+            StoreManifest manifest = StoreManifest.single(now, versions(engine), datasetInfo(data, tokenizer), modelInfo(spec, model).withGraph(graph),
                     training, new SingleModelVersion(1, modelFile, Store.sha256(store.root().resolve(modelFile)), now, metrics))
                     .withTombstones(history.tombstones().sorted(), history.digestKey());
             Map<String, Object> report = new LinkedHashMap<>();

@@ -142,7 +142,7 @@ public final class SisaService {
         history.checkReplace(storeDir, replace);
         DatasetRef.Loaded data = history.tombstones().exclude(source);
         Store store = Store.create(storeDir);
-        TorchScriptTemplates.keep(store, config.model(), config.train().seed()); // a user's architecture, for shards retrained later
+        StoreManifest.StoredFile graph = TorchScriptTemplates.keep(store, config.model(), config.train().seed()); // a user's architecture, for shards retrained later
         RecordSet train = data.train();
         Lineage lineage = config.plan().place(train);
         StoreManifest.DataFiles dataFiles = ShardFiles.writeAll(store, train, lineage, data.test(), 1);
@@ -181,7 +181,7 @@ public final class SisaService {
         StoreManifest manifest = new StoreManifest(Store.SCHEMA_VERSION, now, TrainService.versions(TorchRuntime.engine()),
                 new StoreManifest.DatasetInfo(data.ref(), data.fingerprint(), train.size(), data.test().size(),
                         classifier ? train.classNames() : List.of(), classifier ? null : tokenizer.name(), classifier ? data.encoding() : null),
-                new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters),
+                new StoreManifest.ModelInfo(config.model().name(), config.model().inputShape(), config.model().numClasses(), parameters).withGraph(graph),
                 TrainService.trainingConfig(config.train(), device).withCarriedTombstones(history.tombstones().size()), 1, List.of(first),
                 new StoreManifest.SisaInfo(plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                         config.train().epochs(), config.aggregation().name().toLowerCase(Locale.ROOT), config.fingerprint(), plan.seed()),
@@ -221,8 +221,9 @@ public final class SisaService {
      * is made known to this process from the store ({@link TorchScriptTemplates}).
      */
     public static SisaConfig config(Store store) throws IOException {
-        SisaConfig config = config(store.readManifest());
-        TorchScriptTemplates.remember(store, config.model());
+        StoreManifest manifest = store.readManifest();
+        SisaConfig config = config(manifest);
+        TorchScriptTemplates.remember(store, manifest);
         return config;
     }
 

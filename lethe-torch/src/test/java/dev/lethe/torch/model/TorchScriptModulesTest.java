@@ -110,6 +110,73 @@ class TorchScriptModulesTest {
     }
 
     @Test
+    void aModuleWithAFeatureOutputOpensItsInnerLayerToRmuLayerResetAndProbes() throws Exception {
+        var split = Digits.split();
+        UnlearningData data = new UnlearningData(split.train().filter("forget", i -> i < 40), split.train().filter("retain", i -> i >= 40), split.test());
+        UnlearningContext context = new UnlearningContext(1, new TrainConfig(1, 64, OptimizerKind.ADAM, 1e-2f, 0f, 0f, 1), TrainListener.NONE,
+                new Cancellation());
+        try (ModelHandle model = TorchScriptModules.open(fixture("mlp-64-10-features.pt"), "mlp-64-10-features.pt", new int[]{64}, 10, Device.cpu())) {
+            // features(x) and classify(h) make two layers; autograd found which parameters the head uses
+            assertThat(model.layerCount()).isEqualTo(2);
+            assertThat(names(model.layerParameters(1))).containsExactlyInAnyOrder("head.weight", "head.bias");
+            assertThat(names(model.layerParameters(0))).containsExactlyInAnyOrder("body.0.weight", "body.0.bias");
+            try (TensorData train = TensorData.of(split.train(), model.manager())) {
+                new TrainLoop(new TrainConfig(5, 64, OptimizerKind.ADAM, 1e-2f, 0f, 0f, 1)).run(model, train, Objectives.crossEntropy());
+            }
+            // the layers compose to the forward pass
+            try (NDManager scratch = model.manager().newSubManager()) {
+                NDArray h = model.activations(new NDList(inputs(scratch)), 0, false).singletonOrThrow();
+                assertThat(h.getShape()).isEqualTo(new Shape(4, 32));
+                float[] composed = model.forwardLayers(new NDList(h), 1, 2, false).singletonOrThrow().toFloatArray();
+                float[] whole = logits(model);
+                for (int i = 0; i < whole.length; i++) {
+                    assertThat(composed[i]).isCloseTo(whole[i], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+            // RMU steers the features: their parameters move, the head's stay bit for bit
+            try (var run = UnlearningRun.run(UnlearningMethods.get("rmu"), java.util.Map.of("rmu.epochs", "2"), model, data, context)) {
+                assertThat(digest(run.model().layerParameters(0))).isNotEqualTo(digest(model.layerParameters(0)));
+                assertThat(digest(run.model().layerParameters(1))).isEqualTo(digest(model.layerParameters(1)));
+            }
+            // layer reset re-draws the head and fine-tunes it back on the retain set
+            try (var run = UnlearningRun.run(UnlearningMethods.get("layer-reset"), java.util.Map.of("layer-reset.epochs", "3"), model, data, context);
+                 TensorData test = TensorData.of(split.test(), run.model().manager())) {
+                assertThat(new Evaluator().evaluate(run.model(), test).accuracy()).isGreaterThan(0.8);
+            }
+            // a linear probe reads the 32 features, not the 64 inputs
+            assertThat(dev.lethe.torch.eval.LinearProbe.measure(model, split.train(), data.forget(), 3, 1).featureSize()).isEqualTo(32);
+            // a copy (a model file's round trip) keeps the two layers
+            try (ModelHandle copy = model.copy()) {
+                assertThat(copy.layerCount()).isEqualTo(2);
+                assertThat(names(copy.layerParameters(1))).containsExactlyInAnyOrder("head.weight", "head.bias");
+            }
+        }
+        // a module with only forward stays one opaque layer, and RMU says what would open it
+        try (ModelHandle opaque = TorchScriptModules.open(fixture("mlp-64-10.pt"), "mlp-64-10.pt", new int[]{64}, 10, Device.cpu())) {
+            assertThat(opaque.layerCount()).isEqualTo(1);
+            assertThat(opaque.isOpaque()).isTrue();
+            assertThatThrownBy(() -> UnlearningRun.run(UnlearningMethods.get("rmu"), java.util.Map.of(), opaque, data, context))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features(x) and classify(h)");
+        }
+        // features and classify that do not make up forward are refused at the door
+        assertThatThrownBy(() -> TorchScriptModules.open(fixture("mlp-64-10-bad-features.pt"), "bad.pt", new int[]{64}, 10, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("classify(features(x)) is not forward(x)")
+                .hasMessageContaining("differ by 1.0");
+    }
+
+    private static List<String> names(ai.djl.nn.ParameterList parameters) {
+        return parameters.keys();
+    }
+
+    private static String digest(ai.djl.nn.ParameterList parameters) {
+        StringBuilder all = new StringBuilder();
+        for (var p : parameters) {
+            all.append(Arrays.toString(p.getValue().getArray().toFloatArray()));
+        }
+        return org.apache.commons.codec.digest.DigestUtils.sha256Hex(all.toString());
+    }
+
+    @Test
     void freshCopiesOfTheArchitectureAreAPureFunctionOfTheSeed() throws Exception {
         byte[] module = fixture("mlp-64-10.pt");
         try (ModelHandle imported = TorchScriptModules.open(module, "mlp-64-10.pt", new int[]{64}, 10, Device.cpu());
