@@ -57,6 +57,9 @@ public final class ForgetCommand implements Callable<Integer> {
     @Mixin
     ReasonRetentionOption reasonRetention;
 
+    @Mixin
+    EngineOptions engine;
+
     @Option(names = "--idempotency-key", description = "A repeated key returns the original request instead of a second one.")
     String idempotencyKey;
 
@@ -99,7 +102,8 @@ public final class ForgetCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, Store s, Ledger ledger) throws java.io.IOException {
-        ForgetService service = new ForgetService(s, Device.cpu(), ledger)
+        dev.lethe.torch.sisa.ShardExecutor executor = engine.executor();
+        ForgetService service = new ForgetService(s, Device.cpu(), ledger).executor(executor)
                 .listener(json ? dev.lethe.torch.train.TrainListener.NONE : dev.lethe.torch.train.ConsoleProgress.forStandardError("forget"));
         ForgetRequest accepted = null;
         if (!what.resume) {
@@ -116,6 +120,10 @@ public final class ForgetCommand implements Callable<Integer> {
                 out.flush();
             }
             CrashPoints.reach("after-accept");
+        }
+        if (!json && engine.chosen()) {
+            out.printf("  engine    %s%n", EngineOptions.describe(executor));
+            out.flush();
         }
         List<Receipt> receipts = service.process();
         if (json) {

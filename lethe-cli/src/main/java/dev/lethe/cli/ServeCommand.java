@@ -40,6 +40,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     LedgerDbOptions db;
 
+    @Mixin
+    EngineOptions engine;
+
     @Option(names = "--max-ids", defaultValue = "1000", description = "Most ids one forget request may name. Default: ${DEFAULT-VALUE}.")
     int maxIds;
 
@@ -89,7 +92,12 @@ public final class ServeCommand implements Callable<Integer> {
                         .withMinBodyBytesPerSecond(minBodyBytesPerSecond).withMaxAuthFailures(maxAuthFailures)
                         .withTls(tlsCert, tlsKey).withTrustedProxies(trustedProxies).withInsecureCookies(insecureCookies))
                 .withReasonRetention(retention);
-        LetheServer server = LetheServer.start(config);
+        dev.lethe.torch.sisa.ShardExecutor executor = engine.executor();
+        LetheServer server = LetheServer.start(config, executor);
+        if (engine.chosen()) {
+            out.printf("shards retrain on engine %s%n", EngineOptions.describe(executor));
+            out.flush();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

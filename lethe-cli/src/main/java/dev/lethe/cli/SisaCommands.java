@@ -9,6 +9,7 @@ import dev.lethe.torch.lm.GptFamily;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.sisa.Receipt;
+import dev.lethe.torch.sisa.ShardExecutor;
 import dev.lethe.torch.sisa.ShardExecutors;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaService;
@@ -28,7 +29,7 @@ final class SisaCommands {
     }
 
     static SisaService.Outcome trainAndReport(PrintWriter out, Path store, DatasetRef ref, ModelOptions model, SisaOptions sisa,
-                                              RunOptions run, boolean replace) throws Exception {
+                                              ShardExecutor executor, RunOptions run, boolean replace) throws Exception {
         var plan = sisa.plan(run.seed);
         var aggregation = sisa.aggregation();
         Device device = run.startEngine();
@@ -39,7 +40,7 @@ final class SisaCommands {
                 : languageModel(model.model, tokenizer);
         var trainConfig = tokenizer == null ? model.trainConfig(run.seed) : model.languageModelConfig(run.seed);
         SisaConfig config = new SisaConfig(plan, modelSpec, trainConfig, aggregation, run.threads);
-        SisaService.Outcome o = SisaService.train(store, data, config, replace, ShardExecutors.local(), tokenizer, device,
+        SisaService.Outcome o = SisaService.train(store, data, config, replace, executor, tokenizer, device,
                 progress(run, "sisa train"), e -> {
                 });
         if (run.json) {
@@ -60,7 +61,8 @@ final class SisaCommands {
             out.printf(Locale.ROOT, "  sisa      %d shards × %d slices, %s assignment, %s aggregation, %s per shard, %d epochs per slice%n",
                     plan.shards(), plan.slices(), plan.assignment().name().toLowerCase(Locale.ROOT),
                     aggregation.name().toLowerCase(Locale.ROOT).replace('_', ' '), modelSpec.name(), trainConfig.epochs());
-            out.printf(Locale.ROOT, "  training  %.1f s for %d checkpoints%n", o.seconds(), o.slices().size());
+            out.printf(Locale.ROOT, "  training  %.1f s for %d checkpoints%s%n", o.seconds(), o.slices().size(),
+                    executor.name().equals(ShardExecutors.local().name()) ? "" : " (engine " + EngineOptions.describe(executor) + ")");
             if (o.test() != null) {
                 out.printf(Locale.ROOT, "  accuracy  ensemble test %s%n", Output.pct(o.test().accuracy()));
             } else {

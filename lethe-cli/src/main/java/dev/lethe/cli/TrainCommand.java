@@ -7,6 +7,7 @@ import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.service.TrainService;
 import dev.lethe.torch.train.ConsoleProgress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,14 +45,21 @@ public final class TrainCommand implements Callable<Integer> {
     SisaOptions sisa;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     RunOptions run;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (sisa.enabled) {
-            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, run, replace);
+            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, engine.executor(), run, replace);
         } else {
+            if (engine.chosen()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--engine and --master choose where SISA shards train:"
+                        + " use them with --sisa (one model always trains in this process)");
+            }
             trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train", replace);
         }
         return ExitCodes.OK;

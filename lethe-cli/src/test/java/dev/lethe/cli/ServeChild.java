@@ -23,8 +23,14 @@ record ServeChild(Process process, int port, StringBuffer output) {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/v1");
 
     static ServeChild serve(Path store, List<String> jvmOptions) throws Exception {
-        Process p = new ProcessBuilder(ChildJvm.command(jvmOptions,
-                List.of("serve", "--store", store.toString(), "--port", "0", "--batch-window-ms", "1500"))).redirectErrorStream(true).start();
+        return serve(store, jvmOptions, List.of());
+    }
+
+    /** A server with {@code options} added to its command line ({@code --engine spark}, ...). */
+    static ServeChild serve(Path store, List<String> jvmOptions, List<String> options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--store", store.toString(), "--port", "0", "--batch-window-ms", "1500"));
+        args.addAll(options);
+        Process p = new ProcessBuilder(ChildJvm.command(jvmOptions, args)).redirectErrorStream(true).start();
         StringBuffer output = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

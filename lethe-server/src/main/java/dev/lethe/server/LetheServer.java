@@ -13,6 +13,8 @@ import dev.lethe.server.auth.TokenStore;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.sisa.ForgetService;
 import dev.lethe.torch.sisa.SisaConfig;
+import dev.lethe.torch.sisa.ShardExecutor;
+import dev.lethe.torch.sisa.ShardExecutors;
 import dev.lethe.torch.sisa.SisaService;
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
@@ -110,9 +112,14 @@ public final class LetheServer implements AutoCloseable {
 
     /**
      * Opens the store, its ledger and tokens, loads the current model, starts the worker (which first finishes
-     * whatever a previous process left pending) and listens.
+     * whatever a previous process left pending) and listens; the worker retrains shards in this process.
      */
     public static LetheServer start(ServerConfig config) throws IOException {
+        return start(config, ShardExecutors.local());
+    }
+
+    /** {@link #start(ServerConfig)}, with the worker's shard retraining done by {@code executor} (a Spark cluster, ...). */
+    public static LetheServer start(ServerConfig config, ShardExecutor executor) throws IOException {
         Store store = Store.open(config.store());
         if (config.jdbcUrl() == null) {
             // the ledger holds request reasons (often names, e-mail addresses): refuse one that others can read
@@ -145,7 +152,7 @@ public final class LetheServer implements AutoCloseable {
             tokens = TokenStore.open(config.ledgerTarget());
             models = new ServedModels(store, device);
             ServedModels served = models;
-            ForgetService service = new ForgetService(store, device, ledger).onSwitch(served::refresh);
+            ForgetService service = new ForgetService(store, device, ledger).executor(executor).onSwitch(served::refresh);
             ServerMetrics metrics = new ServerMetrics(() -> ledger.pending().size(), served::version);
             PendingRequests pending = new PendingRequests(ledger);
             // only the lease holder processes batches: a server that lost its lease to another one leaves them to it
