@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bring-your-own-model figures (docs/BENCHMARKS.md, "Bring your own model"): a ResNet-style CNN trained in Python PyTorch
 # on a CIFAR-10 subset (bench/byom_cifar_resnet.py), imported into Lethe, unlearned by every method that runs on an opaque
-# module, each compared with the same architecture retrained without the forget set (lethe unlearn --method retrain);
+# module (and rmu and layer-reset, which the model's features/classify methods open up), each compared with the same architecture retrained without the forget set (lethe unlearn --method retrain);
 # import and export times.
 #
 # Usage: bench/byom-cifar.sh OUT_DIR [PER_CLASS (300)] [EPOCHS (10)] [METHODS (all that apply)]
@@ -9,7 +9,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$1"; PER="${2:-300}"; EPOCHS="${3:-10}"
-METHODS="${4:-finetune grad-ascent random-label grad-diff kl scrub npo simnpo salun prune-finetune ssd noise amun aru}"
+METHODS="${4:-finetune grad-ascent random-label grad-diff kl scrub npo simnpo salun prune-finetune ssd noise amun aru rmu layer-reset}"
 DATA="${LETHE_DATASETS:-$ROOT/../shared/datasets}/cifar10"
 lethe() { "$ROOT/lethe" "$@"; }
 seconds() { python3 -c "import time,sys; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$1"; }

@@ -6,6 +6,8 @@ The images are the ones `lethe ... --dataset cifar10 --per-class N` loads, in th
 (sorted by name) of each class (classes sorted by name) of train/ in the JPEG copy, RGB as floats in [0, 1], channel
 first. Network: a 3x3 stem (16), two residual blocks at 16 channels and 32x32, one at 32 channels and 16x16 (stride 2,
 1x1 projection), global average pooling, a linear head; BatchNorm after every convolution. Adam, batch 64, 2 threads.
+The module exports features(x) (the pooled representation) and classify(h) (the head), so Lethe reaches the layer before
+the head (rmu, layer-reset, linear probes).
 
 Usage: byom_cifar_resnet.py CIFAR_TAR_GZ PER_CLASS EPOCHS OUT.pt   (prints one JSON object)
 """
@@ -61,8 +63,17 @@ class ResNetish(nn.Module):
         self.blocks = nn.Sequential(Residual(16, 16, 1), Residual(16, 16, 1), Residual(16, 32, 2))
         self.head = nn.Linear(32, classes)
 
+    @torch.jit.export
+    def features(self, x):
+        """The pooled representation the head reads: Lethe's layer for rmu, layer-reset and linear probes."""
+        return self.blocks(self.stem(x)).mean(dim=(2, 3))
+
+    @torch.jit.export
+    def classify(self, h):
+        return self.head(h)
+
     def forward(self, x):
-        return self.head(self.blocks(self.stem(x)).mean(dim=(2, 3)))
+        return self.classify(self.features(x))
 
 
 def main(archive, per_class, epochs, out):

@@ -109,6 +109,16 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
         return Tasks.all();
     }
 
+    /**
+     * The steering norm c, from a nudge to a push far outside the activations' range: the digits-calibrated c = 50 is not
+     * every model's, so when the user sets no c it is calibrated on held-out forget and retain records
+     * ({@link StrengthCalibration}; classification only).
+     */
+    @Override
+    public java.util.Optional<Strength> strength() {
+        return java.util.Optional.of(new Strength(NAME + ".steeringScale", List.of("5", "10", "20", "50", "100", "200")));
+    }
+
     @Override
     public java.util.Optional<String> whyNotOnOpaqueModules() {
         return java.util.Optional.of("it steers the activations after a chosen inner layer L");

@@ -76,6 +76,15 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
                 Guarantee.APPROXIMATE, new Options(DEFAULT_ALPHA, DEFAULT_LAMBDA, 64, 2048, 512), Options.class);
     }
 
+    /**
+     * α, from selecting almost nothing to selecting much: the useful range is model-dependent (see the class comment), so
+     * when the user sets no α it is calibrated on held-out forget and retain records ({@link StrengthCalibration}).
+     */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(new Strength(NAME + ".alpha", List.of("200", "100", "50", "25", "10", "5", "2")));
+    }
+
     /** {@code I_D} on a seeded sample of {@code training}: it depends on the model and its data only, not on what is forgotten. */
     @Override
     public Optional<Prepared> prepare(ModelHandle original, RecordSet training, UnlearningContext context, Options options) {

@@ -53,6 +53,15 @@ public interface UnlearningMethod<O extends Record> {
     }
 
     /**
+     * The option that sets how hard this method forgets, with the values to try, weakest first: when the user does not
+     * set it, {@link StrengthCalibration} picks one on a held-out part of the forget/retain split before the run. Empty
+     * (the default) for a method whose defaults hold across data sets.
+     */
+    default Optional<Strength> strength() {
+        return Optional.empty();
+    }
+
+    /**
      * Computes, once per trained model, what {@link #unlearn} needs that does not depend on the
      * forget set ({@link Prepared}); {@code training} is all of the model's training data. Empty for
      * methods with nothing to precompute (the default). The result belongs to the caller; pass it

@@ -48,9 +48,17 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
         Task task = Tasks.of(data.forget());
         requireTask(method, task);
         requireLayers(method, original, task);
-        O options = MethodOptions.parse(method, overrides);
-        UnlearningContext run = context.withFreshReport();
         long start = System.nanoTime();
+        // the method's strength from the data, when the user set none (StrengthCalibration)
+        Optional<StrengthCalibration.Choice> calibrated = StrengthCalibration.choose(method, overrides, original, data, context);
+        Map<String, String> resolved = overrides;
+        if (calibrated.isPresent()) {
+            resolved = new java.util.HashMap<>(overrides);
+            resolved.put(calibrated.get().option(), calibrated.get().value());
+        }
+        O options = MethodOptions.parse(method, resolved);
+        UnlearningContext run = context.withFreshReport();
+        calibrated.ifPresent(c -> run.report().put(method.name() + ".calibration", c.toReport()));
         ModelHandle model = method.unlearn(original, data, run, options);
         return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
                 (System.nanoTime() - start) / 1e9, run.report().values());

@@ -1,0 +1,109 @@
+package dev.lethe.torch.method;
+
+import dev.lethe.core.data.catalog.DatasetCatalog;
+import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.eval.Evaluation;
+import dev.lethe.torch.eval.Evaluator;
+import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.train.Objectives;
+import dev.lethe.torch.train.OptimizerKind;
+import dev.lethe.torch.train.TensorData;
+import dev.lethe.torch.train.TrainConfig;
+import dev.lethe.torch.train.TrainLoop;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Class forgetting with every method that declares a {@link Strength}, on three data sets of different kinds that no
+ * default was tuned on together — the embedded digits, the Location check-ins (tabular, 446 binary features, 30 classes)
+ * and MNIST images (300 per class) — with no option set: the calibrated run must bring the forgotten class to at most
+ * 0.05 test accuracy and keep the other classes within 3 points of the original. The two larger sets come from
+ * LETHE_DATASETS; without it those cases skip.
+ */
+class StrengthCalibrationTest {
+
+    static Stream<Arguments> cases() {
+        return Stream.of("digits", "location", "mnist").flatMap(data -> UnlearningMethods.all().stream()
+                .filter(m -> m.strength().isPresent())
+                .map(m -> Arguments.of(Named.of(data, data), Named.of(m.name(), m))));
+    }
+
+    @ParameterizedTest(name = "[{0} {1}]")
+    @MethodSource("cases")
+    void defaultsSetFromTheDataForgetTheClassAndKeepTheRest(String dataSet, UnlearningMethod<?> method) {
+        DatasetRef.Loaded data = load(dataSet);
+        int forgotten = 2;
+        RecordSet train = data.train();
+        UnlearningData split = new UnlearningData(train.filter("forget", i -> train.label(i) == forgotten),
+                train.filter("retain", i -> train.label(i) != forgotten), null);
+        TrainConfig config = new TrainConfig(20, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 42);
+        try (ModelHandle original = original(dataSet, train, config)) {
+            double[] before = accuracies(original, data.test(), forgotten);
+            try (UnlearningRun run = UnlearningRun.run(method, Map.of(), original, split, UnlearningContext.of(1, config))) {
+                double[] after = accuracies(run.model(), data.test(), forgotten);
+                assertThat(run.report()).containsKey(method.name() + ".calibration");
+                assertThat(after[0]).as("[%s %s] forgotten class (was %.3f)", dataSet, method.name(), before[0]).isLessThanOrEqualTo(0.05);
+                assertThat(before[1] - after[1]).as("[%s %s] drop of the other classes (%.3f -> %.3f)", dataSet, method.name(), before[1], after[1])
+                        .isLessThanOrEqualTo(0.03);
+            }
+        }
+    }
+
+    private static final Map<String, byte[]> ORIGINALS = new java.util.HashMap<>();
+
+    /** The MLP trained on all of {@code train}, once per data set (the methods share it). */
+    static synchronized ModelHandle original(String dataSet, RecordSet train, TrainConfig config) {
+        byte[] bytes = ORIGINALS.computeIfAbsent(dataSet, k -> {
+            try (ModelHandle model = ModelHandle.create(ModelSpec.parse("mlp", train.featureShape(), train.numClasses()), 42);
+                 TensorData all = TensorData.of(train, model.manager())) {
+                new TrainLoop(config).run(model, all, Objectives.crossEntropy());
+                return model.toBytes();
+            }
+        });
+        try {
+            return ModelHandle.read(new java.io.ByteArrayInputStream(bytes), dataSet, ai.djl.Device.cpu());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static DatasetRef.Loaded load(String name) {
+        try {
+            if (name.equals("digits")) {
+                return DatasetRef.digits(42).load();
+            }
+            assumeTrue(DatasetCatalog.configuredDataDir().isPresent(), "skipped: set LETHE_DATASETS for " + name);
+            int perClass = name.equals("mnist") ? 300 : 0;
+            return new DatasetRef(name, null, null, null, null, null, 0, 0.2, 0, perClass, 42).load();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Test accuracy on the forgotten class and on the other classes. */
+    static double[] accuracies(ModelHandle model, RecordSet test, int forgotten) {
+        try (TensorData data = TensorData.of(test, model.manager())) {
+            Evaluation e = new Evaluator().evaluate(model, data);
+            long[][] c = e.confusion().counts();
+            long right = 0;
+            long total = 0;
+            for (int t = 0; t < c.length; t++) {
+                if (t != forgotten) {
+                    right += c[t][t];
+                    total += java.util.Arrays.stream(c[t]).sum();
+                }
+            }
+            return new double[]{e.perClassAccuracy()[forgotten], (double) right / total};
+        }
+    }
+}
