@@ -67,6 +67,16 @@ final class StandaloneCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Kills (SIGKILL) the executor JVMs that worker {@code worker} runs, as a lost machine would; returns how many there
+     * were. The worker itself stays, so the master can give the application a new executor there.
+     */
+    int killExecutors(int worker) {
+        List<ProcessHandle> executors = processes.get(1 + worker).descendants().filter(ProcessHandle::isAlive).toList();
+        executors.forEach(ProcessHandle::destroyForcibly);
+        return executors.size();
+    }
+
     private void launch(String name, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -66,4 +66,32 @@ class StandaloneClusterTest {
         SisaStores.assertSameCheckpoints(remote, local, 6);
         assertThat(StoreAudit.run(remote).passed()).as(StoreAudit.run(remote).toString()).isTrue();
     }
+
+    @Test
+    void anExecutorLostMidJobIsReplacedAndTheStoreIsStillTheLocalEngines() throws Exception {
+        // Given training on the cluster, whose first worker loses its executor JVM while the job runs
+        SparkShardExecutor spark = new SparkShardExecutor(cluster.masterUrl());
+        Store local = SisaStores.train(dir.resolve("local-lost"), ShardExecutors.local());
+        java.util.concurrent.ExecutorService driver = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Store> training = driver.submit(() -> SisaStores.train(dir.resolve("lost"), spark));
+            int killed = 0;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (killed == 0 && !training.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                if (!cluster.executorDirs(0).isEmpty()) {
+                    Thread.sleep(1500); // the executor has registered and is starting its first task (libtorch loads)
+                    killed = cluster.killExecutors(0);
+                }
+            }
+            assertThat(killed).as("an executor of worker 0 was killed while the job ran").isPositive();
+
+            // Then Spark reruns the lost tasks, and the checkpoints are the local engine's all the same
+            Store remote = training.get(180, java.util.concurrent.TimeUnit.SECONDS);
+            SisaStores.assertSameCheckpoints(remote, local, 6);
+            assertThat(StoreAudit.run(remote).passed()).as(StoreAudit.run(remote).toString()).isTrue();
+        } finally {
+            driver.shutdownNow();
+        }
+    }
 }
