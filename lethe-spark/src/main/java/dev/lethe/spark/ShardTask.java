@@ -4,9 +4,11 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.ShardJob;
 import dev.lethe.core.store.StoreException;
+import dev.lethe.torch.model.TorchScriptModules;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.sisa.SisaConfig;
 import dev.lethe.torch.sisa.SisaTrainer;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.spark.SparkEnv;
 
 import java.io.IOException;
@@ -38,6 +40,7 @@ final class ShardTask {
             SisaConfig config = SisaConfigJson.read(spec.config());
             ShardJob job = spec.job(config.plan());
             HadoopFiles files = HadoopFiles.at(spec.storeUri());
+            knowGraph(spec.graph(), files);
             HadoopCheckpointStore checkpoints = new HadoopCheckpointStore(files, spec.trusted());
             RecordSet records = new HadoopShardDataStore(files).read(job.dataFile()).records();
             if (!records.ids().equals(spec.ids())) {
@@ -59,6 +62,20 @@ final class ShardTask {
             }
             return new ShardTaskResult(job.shard(), last.relativePath(), (System.nanoTime() - start) / 1e9, slices, digests, executor());
         }
+    }
+
+    /** Makes a user's TorchScript architecture known to this JVM from the store, after checking the driver's digest. */
+    private static void knowGraph(ShardTaskSpec.Graph graph, HadoopFiles files) throws IOException {
+        if (graph == null) {
+            return;
+        }
+        byte[] bytes = files.readAllBytes(graph.file());
+        String sha = DigestUtils.sha256Hex(bytes);
+        if (!sha.equals(graph.sha256())) {
+            throw new StoreException(graph.file() + " under " + files.uri() + " has SHA-256 " + sha + " where the driver read "
+                    + graph.sha256() + ": the executor sees another store, or the file changed under the job");
+        }
+        TorchScriptModules.remember(graph.moduleDigest(), bytes);
     }
 
     private static String executor() {

@@ -31,11 +31,19 @@ import java.util.Map;
  *            listener ({@link LocalProgress})
  */
 record ShardTaskSpec(String config, String storeUri, int shard, int fromSlice, String dataFile, ArrayList<String> ids, int[] slices,
-                     String configFingerprint, java.util.HashMap<String, String> trusted, int threads, String device, String run)
+                     String configFingerprint, java.util.HashMap<String, String> trusted, int threads, String device, String run,
+                     Graph graph)
         implements Serializable {
 
+    /**
+     * A user's TorchScript architecture, which an executor JVM does not know: the store file that keeps it (graph with
+     * seed-drawn weights, {@code TorchScriptTemplates}), the SHA-256 the driver read, and the module digest it stands for.
+     */
+    record Graph(String moduleDigest, String file, String sha256) implements Serializable {
+    }
+
     static ShardTaskSpec of(ShardJob job, String config, String storeUri, Map<String, String> trusted, int threads, String device,
-                           String run) {
+                           String run, Graph graph) {
         Lineage lineage = job.lineage();
         ArrayList<String> ids = new ArrayList<>(lineage.size());
         int[] slices = new int[lineage.size()];
@@ -44,7 +52,7 @@ record ShardTaskSpec(String config, String storeUri, int shard, int fromSlice, S
             slices[i] = lineage.placement(i).slice();
         }
         return new ShardTaskSpec(config, storeUri, job.shard(), job.fromSlice(), job.dataFile(), ids, slices, job.configFingerprint(),
-                new java.util.HashMap<>(trusted), threads, device, run);
+                new java.util.HashMap<>(trusted), threads, device, run, graph);
     }
 
     /** The job again, under {@code plan}. */

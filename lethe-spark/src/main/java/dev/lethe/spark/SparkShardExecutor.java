@@ -4,6 +4,9 @@ import ai.djl.Device;
 import dev.lethe.core.sisa.CheckpointKey;
 import dev.lethe.core.sisa.CheckpointStore;
 import dev.lethe.core.sisa.ShardJob;
+import dev.lethe.core.store.StoreException;
+import dev.lethe.torch.model.TorchScriptFamily;
+import dev.lethe.torch.service.TorchScriptTemplates;
 import dev.lethe.torch.sisa.ShardContext;
 import dev.lethe.torch.sisa.ShardExecutor;
 import dev.lethe.torch.sisa.ShardResult;
@@ -85,9 +88,10 @@ public final class SparkShardExecutor implements ShardExecutor {
         int threads = taskThreads(context.config());
         String device = deviceName(context.device());
         String run = UUID.randomUUID().toString();
+        ShardTaskSpec.Graph graph = graph(context.config(), storeUri);
         List<ShardTaskSpec> specs = new ArrayList<>(jobs.size());
         for (ShardJob job : jobs) {
-            specs.add(ShardTaskSpec.of(job, config, storeUri, trusted(job, context.checkpoints()), threads, device, run));
+            specs.add(ShardTaskSpec.of(job, config, storeUri, trusted(job, context.checkpoints()), threads, device, run, graph));
         }
         List<ShardTaskResult> results;
         synchronized (ONE_APPLICATION) {
@@ -121,6 +125,24 @@ public final class SparkShardExecutor implements ShardExecutor {
             }
         }
         return trusted;
+    }
+
+    /**
+     * For a user's TorchScript architecture, the store file that keeps it and its SHA-256 as the driver reads it, so that an
+     * executor JVM that never saw the module builds the same fresh copies; null for Lethe's own families.
+     */
+    private static ShardTaskSpec.Graph graph(SisaConfig config, String storeUri) throws IOException {
+        if (!(config.model().family() instanceof TorchScriptFamily)) {
+            return null;
+        }
+        String digest = config.model().parameters(TorchScriptFamily.ModuleDigest.class).digest();
+        String file = TorchScriptTemplates.fileName(digest);
+        HadoopFiles files = HadoopFiles.at(storeUri);
+        if (!files.isFile(file)) {
+            throw new StoreException(file + " is missing from " + storeUri + ": the store keeps the TorchScript architecture there for"
+                    + " fresh shard copies; train the store again");
+        }
+        return new ShardTaskSpec.Graph(digest, file, files.sha256(file));
     }
 
     /**

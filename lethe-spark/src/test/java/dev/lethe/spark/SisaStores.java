@@ -69,6 +69,22 @@ final class SisaStores {
         }).store();
     }
 
+    /**
+     * The same store with a user's architecture: the TorchScript MLP that lethe-torch's tests script in Python
+     * (lethe-torch/src/test/resources/torchscript/mlp-64-10.pt), fresh weights per shard.
+     */
+    static Store trainTorchScript(Path dir, ShardExecutor executor) throws IOException {
+        byte[] module = Files.readAllBytes(Path.of("..", "lethe-torch", "src", "test", "resources", "torchscript", "mlp-64-10.pt"));
+        data();
+        ModelSpec spec;
+        try (var imported = dev.lethe.torch.model.TorchScriptModules.open(module, "mlp-64-10.pt", new int[]{64}, 10, Device.cpu())) {
+            spec = imported.spec();
+        }
+        SisaConfig config = new SisaConfig(CONFIG.plan(), spec, CONFIG.train(), CONFIG.aggregation(), THREADS);
+        return SisaService.train(dir, data(), config, false, executor, Device.cpu(), TrainListener.NONE, e -> {
+        }).store();
+    }
+
     static Receipt forget(Store store, ShardExecutor executor, ForgetKind kind, List<String> values) throws IOException {
         ForgetService service = new ForgetService(ShardStorage.of(store), Device.cpu(), null).executor(executor);
         service.accept(new RequestSpec(kind, values, null, null), "tester");

@@ -68,6 +68,15 @@ class StandaloneClusterTest {
     }
 
     @Test
+    void aUsersTorchScriptArchitectureTrainsOnExecutorsThatNeverSawIt() throws Exception {
+        // the executors are other JVMs: they know the module only from the store's architecture file
+        Store local = SisaStores.trainTorchScript(dir.resolve("ts-local"), ShardExecutors.local());
+        Store remote = SisaStores.trainTorchScript(dir.resolve("ts-remote"), new SparkShardExecutor(cluster.masterUrl()));
+        assertThat(local.readManifest().model().spec()).startsWith("torchscript:");
+        SisaStores.assertSameCheckpoints(remote, local, 6);
+    }
+
+    @Test
     void anExecutorLostMidJobIsReplacedAndTheStoreIsStillTheLocalEngines() throws Exception {
         // Given training on the cluster, whose first worker loses its executor JVM while the job runs
         SparkShardExecutor spark = new SparkShardExecutor(cluster.masterUrl());
