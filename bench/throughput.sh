@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Side-by-side training throughput: Lethe (DJL + PyTorch 2.7.1 natives) against plain Python PyTorch
-# (Debian's python3-torch), same model, data, batch and optimizer, with 1 and 2 threads, REPEATS runs
-# each (median reported), peak RSS from /usr/bin/time. Prints a Markdown table for docs/BENCHMARKS.md.
+# Side-by-side training throughput: Lethe (DJL + PyTorch 2.7.1 natives) against plain Python PyTorch (Debian's
+# python3-torch), same model, data, batch and optimizer, at 1 and at 2 threads, REPEATS runs of each configuration
+# (medians reported), peak RSS from /usr/bin/time. Each side in its best configuration, found by trying them all:
+#   Lethe:  ./lethe as shipped (on AMD CPUs with native/mkl-intel-cpu.c preloaded), and with LETHE_NO_MKL_SHIM=1;
+#   Python: torch.set_num_threads x OPENBLAS_NUM_THREADS (at most the thread budget each), x OPENBLAS_CORETYPE as
+#           detected and forced to SkylakeX (AVX-512 kernels, which OpenBLAS 0.3.21 does not pick on newer AMD CPUs).
+# Prints every configuration, then the ratio of the best of each side per thread count, as Markdown.
 #
 #   bench/throughput.sh [MNIST_DIR] [REPEATS]
 #
@@ -12,40 +16,47 @@ MNIST="${1:-${LETHE_DATASETS:-$ROOT/../shared/datasets}/mnist}"
 REPEATS="${2:-3}"
 OUT="${BENCH_OUT:-$ROOT/bench-out}"
 PY=/usr/bin/python3
-mkdir -p "$OUT"
+rm -rf "$OUT"; mkdir -p "$OUT"
 [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || { echo "MNIST not found in $MNIST (pass its folder as the first argument)" >&2; exit 2; }
-"$ROOT/lethe" --version >/dev/null   # builds the CLI once, outside the timings
+"$ROOT/lethe" --version >/dev/null   # builds the CLI (and the MKL library) once, outside the timings
 
-run() { # name threads rep command...
-  local name=$1 threads=$2 rep=$3; shift 3
-  /usr/bin/time -v -o "$OUT/$name-t$threads-r$rep.time" "$@" > "$OUT/$name-t$threads-r$rep.json"
+run() { # label budget rep command... (environment set by the caller)
+  local label=$1 budget=$2 rep=$3; shift 3
+  /usr/bin/time -v -o "$OUT/$label~$budget~$rep.time" "$@" > "$OUT/$label~$budget~$rep.json"
 }
 for rep in $(seq 1 "$REPEATS"); do
   for t in 1 2; do
-    run lethe "$t" "$rep" "$ROOT/lethe" bench throughput --dataset mnist --data "$MNIST" --threads "$t" --json
-    run torch "$t" "$rep" "$PY" "$ROOT/bench/throughput_torch.py" --data "$MNIST" --threads "$t"
+    run "lethe" "$t" "$rep" "$ROOT/lethe" bench throughput --dataset mnist --data "$MNIST" --threads "$t" --json
+    LETHE_NO_MKL_SHIM=1 run "lethe, MKL left on AVX2" "$t" "$rep" "$ROOT/lethe" bench throughput --dataset mnist --data "$MNIST" --threads "$t" --json
+  done
+  for core in detected SkylakeX; do
+    coretype=(); [ "$core" = detected ] || coretype=(OPENBLAS_CORETYPE=$core)
+    for cfg in "1 1 1" "2 2 1" "2 1 2" "2 2 2"; do   # budget, torch threads, OpenBLAS threads
+      set -- $cfg
+      env "${coretype[@]}" OPENBLAS_NUM_THREADS=$3 bash -c "$(declare -f run); OUT='$OUT' run 'python, torch $2, OpenBLAS $3 ($core)' $1 $rep $PY '$ROOT/bench/throughput_torch.py' --data '$MNIST' --threads $2"
+    done
   done
 done
 
-"$PY" - "$OUT" "$REPEATS" <<'PYEOF'
-import json, re, statistics, sys, os
-out, reps = sys.argv[1], int(sys.argv[2])
-def rss_mb(path):
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path).read())
-    return int(m.group(1)) / 1024
-rows = {}
-for name in ("lethe", "torch"):
-    for t in (1, 2):
-        runs = [json.load(open(f"{out}/{name}-t{t}-r{r}.json")) for r in range(1, reps + 1)]
-        rss = [rss_mb(f"{out}/{name}-t{t}-r{r}.time") for r in range(1, reps + 1)]
-        med = lambda k: statistics.median(x[k] for x in runs)
-        rows[(name, t)] = dict(sps=med("samplesPerSecond"), save=med("checkpointSaveMs"), load=med("checkpointLoadMs"),
-                               rss=statistics.median(rss), version=runs[0]["pytorch"], all=[x["samplesPerSecond"] for x in runs])
-print("| implementation | PyTorch | threads | samples/s (median of %d) | runs | peak RSS MiB | checkpoint save ms | load ms |" % reps)
-print("|---|---|---|---|---|---|---|---|")
-for (name, t), r in rows.items():
-    label = "Lethe (DJL 0.36)" if name == "lethe" else "Python PyTorch (Debian)"
-    print(f"| {label} | {r['version']} | {t} | {r['sps']:,.0f} | {', '.join(f'{v:,.0f}' for v in r['all'])} | {r['rss']:,.0f} | {r['save']:.2f} | {r['load']:.2f} |")
-for t in (1, 2):
-    print(f"\nthreads {t}: Lethe / PyTorch = {rows[('lethe', t)]['sps'] / rows[('torch', t)]['sps']:.2f}x")
+"$PY" - "$OUT" <<'PYEOF'
+import glob, json, os, re, statistics, sys
+out = sys.argv[1]
+runs = {}
+for path in glob.glob(f"{out}/*.json"):
+    label, budget, rep = os.path.basename(path)[:-5].split("~")
+    doc = json.load(open(path))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path[:-5] + ".time").read()).group(1)) / 1024
+    runs.setdefault((label, int(budget)), []).append((doc["samplesPerSecond"], rss, doc.get("pytorch", "?")))
+print("| configuration | thread budget | PyTorch | samples/s (median) | runs | peak RSS MiB |")
+print("|---|---|---|---|---|---|")
+best = {}
+for (label, budget), rs in sorted(runs.items(), key=lambda kv: (kv[0][1], not kv[0][0].startswith("lethe"), kv[0][0])):
+    med = statistics.median(r[0] for r in rs)
+    side = "lethe" if label.startswith("lethe") else "python"
+    if med > best.get((side, budget), (0, ""))[0]:
+        best[(side, budget)] = (med, label)
+    print(f"| {label} | {budget} | {rs[0][2]} | {med:,.0f} | {', '.join(f'{r[0]:,.0f}' for r in sorted(rs))} | {statistics.median(r[1] for r in rs):,.0f} |")
+for budget in (1, 2):
+    l, p = best[("lethe", budget)], best[("python", budget)]
+    print(f"\n{budget} thread(s): best Lethe ({l[1]}) {l[0]:,.0f} / best Python ({p[1]}) {p[0]:,.0f} = {l[0] / p[0]:.2f}x")
 PYEOF
