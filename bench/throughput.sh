@@ -7,7 +7,9 @@
 #           detected and forced to SkylakeX (AVX-512 kernels, which OpenBLAS 0.3.21 does not pick on newer AMD CPUs).
 # Prints every configuration, then the ratio of the best of each side per thread count, as Markdown.
 #
-#   bench/throughput.sh [MNIST_DIR] [REPEATS]
+#   bench/throughput.sh [MNIST_DIR] [REPEATS]                      the MLP on MNIST
+#   MODEL=cnn PER_CLASS=500 bench/throughput.sh [MNIST_DIR] [REPEATS]   the cnn on CIFAR-10 (the first PER_CLASS images
+#                                                                    of each class, from $LETHE_DATASETS/cifar10), batch 64
 #
 # Needs: apt-get install python3-torch libopenblas0-pthread time
 set -euo pipefail
@@ -19,6 +21,14 @@ PY=/usr/bin/python3
 rm -rf "$OUT"; mkdir -p "$OUT"
 [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || { echo "MNIST not found in $MNIST (pass its folder as the first argument)" >&2; exit 2; }
 "$ROOT/lethe" --version >/dev/null   # builds the CLI (and the MKL library) once, outside the timings
+if [ "${MODEL:-mlp}" = cnn ]; then
+  CIFAR="${LETHE_DATASETS:-$ROOT/../shared/datasets}/cifar10"
+  LETHE_JOB=(--dataset cifar10 --data "$CIFAR" --per-class "${PER_CLASS:-500}" --model cnn --batch-size 64)
+  PY_JOB="--model cnn --cifar '$CIFAR/cifar10-jpeg.tar.gz' --per-class ${PER_CLASS:-500} --batch-size 64"
+else
+  LETHE_JOB=(--dataset mnist --data "$MNIST")
+  PY_JOB="--data '$MNIST'"
+fi
 
 run() { # label budget rep command... (environment set by the caller)
   local label=$1 budget=$2 rep=$3; shift 3
@@ -26,14 +36,14 @@ run() { # label budget rep command... (environment set by the caller)
 }
 for rep in $(seq 1 "$REPEATS"); do
   for t in 1 2; do
-    run "lethe" "$t" "$rep" "$ROOT/lethe" bench throughput --dataset mnist --data "$MNIST" --threads "$t" --json
-    LETHE_NO_MKL_SHIM=1 run "lethe, MKL left on AVX2" "$t" "$rep" "$ROOT/lethe" bench throughput --dataset mnist --data "$MNIST" --threads "$t" --json
+    run "lethe" "$t" "$rep" "$ROOT/lethe" bench throughput "${LETHE_JOB[@]}" --threads "$t" --json
+    LETHE_NO_MKL_SHIM=1 run "lethe, MKL left on AVX2" "$t" "$rep" "$ROOT/lethe" bench throughput "${LETHE_JOB[@]}" --threads "$t" --json
   done
   for core in detected SkylakeX; do
     coretype=(); [ "$core" = detected ] || coretype=(OPENBLAS_CORETYPE=$core)
     for cfg in "1 1 1" "2 2 1" "2 1 2" "2 2 2"; do   # budget, torch threads, OpenBLAS threads
       set -- $cfg
-      env "${coretype[@]}" OPENBLAS_NUM_THREADS=$3 bash -c "$(declare -f run); OUT='$OUT' run 'python, torch $2, OpenBLAS $3 ($core)' $1 $rep $PY '$ROOT/bench/throughput_torch.py' --data '$MNIST' --threads $2"
+      env "${coretype[@]}" OPENBLAS_NUM_THREADS=$3 bash -c "$(declare -f run); OUT='$OUT' run 'python, torch $2, OpenBLAS $3 ($core)' $1 $rep $PY '$ROOT/bench/throughput_torch.py' $PY_JOB --threads $2"
     done
   done
 done

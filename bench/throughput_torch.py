@@ -7,7 +7,12 @@ fresh random permutation, the batch gathered by index, the loss read back (.item
 exactly what Lethe's TrainLoop does. Checkpoint: model + optimizer state_dict saved with torch.save
 (fsync'd) and loaded with torch.load, median of repeats.
 
+With --model cnn --cifar TAR --per-class N: Lethe's cnn (conv 3x3 32, ReLU, max-pool 2; conv 3x3 64, ReLU, max-pool
+2; dense 128, ReLU; 10 logits) on the first N training images of each CIFAR-10 class, loaded as bench/byom_cifar_resnet.py
+loads them (the images `lethe --dataset cifar10 --per-class N` trains on), batch 64 as in the throughput table.
+
 Usage: throughput_torch.py --data DIR/mnist --threads N [--timed-epochs 2] [--checkpoint-repeats 20]
+       throughput_torch.py --model cnn --cifar DIR/cifar10/cifar10-jpeg.tar.gz --per-class N --threads N
 Prints one JSON object.
 """
 import argparse
@@ -35,7 +40,10 @@ def read_idx(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", required=True, help="folder with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz")
+    ap.add_argument("--data", help="folder with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz (mlp)")
+    ap.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
+    ap.add_argument("--cifar", help="the CIFAR-10 JPEG archive (cnn)")
+    ap.add_argument("--per-class", type=int, default=500)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--timed-epochs", type=int, default=2)
     ap.add_argument("--checkpoint-repeats", type=int, default=20)
@@ -46,18 +54,25 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(args.seed)
-    images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
-    labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"))
-    x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
-    y = torch.from_numpy(labels.astype(np.int64))
+    if args.model == "mlp":
+        images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
+        labels = read_idx(os.path.join(args.data, "train-labels-idx1-ubyte.gz"))
+        x = torch.from_numpy(images.reshape(len(images), -1).astype(np.float32) / 255.0)
+        y = torch.from_numpy(labels.astype(np.int64))
+        model = torch.nn.Sequential(
+            torch.nn.Linear(784, 256), torch.nn.ReLU(),
+            torch.nn.Linear(256, 128), torch.nn.ReLU(),
+            torch.nn.Linear(128, 10))
+    else:
+        from byom_cifar_resnet import load
+        x, y = load(args.cifar, "train", args.per_class)
+        model = torch.nn.Sequential(
+            torch.nn.Conv2d(3, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Flatten(), torch.nn.Linear(64 * 8 * 8, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
     n = len(x)
-
-    model = torch.nn.Sequential(
-        torch.nn.Linear(784, 256), torch.nn.ReLU(),
-        torch.nn.Linear(256, 128), torch.nn.ReLU(),
-        torch.nn.Linear(128, 10))
     for m in model:
-        if isinstance(m, torch.nn.Linear):
+        if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)):
             torch.nn.init.xavier_uniform_(m.weight)
             torch.nn.init.zeros_(m.bias)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -108,6 +123,7 @@ def main():
 
     print(json.dumps({
         "impl": "pytorch-python",
+        "model": args.model,
         "pytorch": torch.__version__,
         "threads": args.threads,
         "records": n,
