@@ -112,71 +112,96 @@ public final class StrengthCalibration {
         if (!classForgetting && (data.validation() == null || data.validation().size() == 0)) {
             return Optional.empty();
         }
-        RecordSet forgetFit = data.forget();
-        RecordSet forgetCheck = data.forget();
         RecordSet retain = RecordSamples.shuffled(data.retain(), 0, context.seed("calibration-retain"));
         int retainHeld = Math.min(RETAIN_HOLDOUT_MAX, Math.max(1, retain.size() / 5));
         RecordSet retainCheck = retain.filter("calibration-retain-check", i -> i < retainHeld);
         RecordSet retainFit = retain.filter("calibration-retain-fit", i -> i >= retainHeld);
-        UnlearningData fit = new UnlearningData(forgetFit, retainFit, data.validation(), data.tokenizer());
-
-        double originalRetain = accuracy(original, retainCheck);
-        double target = classForgetting ? 0 : accuracy(original, data.validation());
+        UnlearningData fit = new UnlearningData(data.forget(), retainFit, data.validation(), data.tokenizer());
+        Bounds bounds = new Bounds(classForgetting ? 0 : accuracy(original, data.validation()), accuracy(original, retainCheck));
+        String option = strength.get().option();
         // the run's own seed: a trial draws what the real run draws (RMU's direction, every sample), so the value chosen is
         // judged on the run it is chosen for, not on another seed's luck
         UnlearningContext trialContext = new UnlearningContext(context.seed(), context.original(), context.listener(),
                 context.cancellation(), new RunReport(), null);
         Optional<Prepared> prepared = UnlearningRun.prepare(method, overrides, original,
-                RecordSet.concat("calibration-training", List.of(retainFit, forgetFit)), trialContext);
+                RecordSet.concat("calibration-training", List.of(retainFit, data.forget())), trialContext);
         try {
-            UnlearningContext withState = trialContext.withPrepared(prepared.orElse(null));
-            List<Trial> trials = new ArrayList<>();
+            Trials trials = new Trials(method, overrides, option, original, fit, retainCheck, trialContext.withPrepared(prepared.orElse(null)),
+                    new ArrayList<>());
             List<String> values = strength.get().weakToStrong();
             for (int i = 0; i < values.size(); i++) {
-                Trial trial = trial(method, overrides, strength.get().option(), values.get(i), original, fit, forgetCheck, retainCheck, withState);
-                trials.add(trial);
-                if (meets(trial, target, originalRetain)) {
+                if (bounds.met(trials.run(values.get(i)))) {
                     // the first value that passes sits at the edge: a run on all of the data can fall back over it. One step
                     // stronger, when that passes too, is the margin
-                    String chosen = trial.value();
-                    if (i + 1 < values.size()) {
-                        Trial stronger = trial(method, overrides, strength.get().option(), values.get(i + 1), original, fit, forgetCheck,
-                                retainCheck, withState);
-                        trials.add(stronger);
-                        if (meets(stronger, target, originalRetain)) {
-                            chosen = stronger.value();
-                        }
+                    String chosen = values.get(i);
+                    if (i + 1 < values.size() && bounds.met(trials.run(values.get(i + 1)))) {
+                        chosen = values.get(i + 1);
                     }
-                    return Optional.of(new Choice(strength.get().option(), chosen, true, target, originalRetain, trials));
+                    return Optional.of(bounds.choice(option, chosen, true, trials.done()));
                 }
             }
-            Optional<Trial> between = refine(method, overrides, strength.get().option(), trials, target, originalRetain, original, fit,
-                    forgetCheck, retainCheck, withState);
+            Optional<Trial> between = refine(trials, bounds);
             if (between.isPresent()) {
-                return Optional.of(new Choice(strength.get().option(), between.get().value(), true, target, originalRetain, trials));
+                return Optional.of(bounds.choice(option, between.get().value(), true, trials.done()));
             }
-            return Optional.of(new Choice(strength.get().option(), fallback(trials, target, originalRetain).value(), false, target,
-                    originalRetain, trials));
+            return Optional.of(bounds.choice(option, fallback(trials.done(), bounds).value(), false, trials.done()));
         } finally {
             prepared.ifPresent(Prepared::close);
+        }
+    }
+
+    /** What a value must do: forget down to {@code target} (+ tolerance), keep the held-out retain records near {@code originalRetain}. */
+    private record Bounds(double target, double originalRetain) {
+        boolean forgets(Trial t) {
+            return t.forgetAccuracy() <= target + FORGET_TOLERANCE;
+        }
+
+        boolean keeps(Trial t) {
+            return originalRetain - t.retainAccuracy() <= RETAIN_DROP;
+        }
+
+        boolean met(Trial t) {
+            return forgets(t) && keeps(t);
+        }
+
+        /** How far a trial is from both bounds. */
+        double shortfall(Trial t) {
+            return Math.max(0, t.forgetAccuracy() - target - FORGET_TOLERANCE) + Math.max(0, originalRetain - t.retainAccuracy() - RETAIN_DROP);
+        }
+
+        Choice choice(String option, String value, boolean met, List<Trial> trials) {
+            return new Choice(option, value, met, target, originalRetain, trials);
+        }
+    }
+
+    /** The trial runs of one calibration: each runs the method with one value of the option and is judged; {@code done} keeps them in order. */
+    private record Trials(UnlearningMethod<?> method, Map<String, String> overrides, String option, ModelHandle original, UnlearningData fit,
+                          RecordSet retainCheck, UnlearningContext context, List<Trial> done) {
+        Trial run(String value) {
+            Map<String, String> tried = new HashMap<>(overrides);
+            tried.put(option, value);
+            try (ModelHandle model = unlearn(method, tried, original, fit, context.withFreshReport())) {
+                Trial trial = new Trial(value, accuracy(model, fit.forget()), accuracy(model, retainCheck));
+                done.add(trial);
+                return trial;
+            }
         }
     }
 
     /**
      * When one value keeps the retain set but does not forget and the next stronger forgets but does not keep (a method
      * that turns from too weak to too strong within one step of the grid, as SSD's α does on a confident model), tries
-     * values between them, numeric ones only: up to {@value #REFINE_STEPS} geometric midpoints. Adds every trial to
-     * {@code trials}; returns the first that meets both bounds.
+     * values between them, numeric ones only: up to {@value #REFINE_STEPS} geometric midpoints. Returns the first that
+     * meets both bounds.
      */
-    private static Optional<Trial> refine(UnlearningMethod<?> method, Map<String, String> overrides, String option, List<Trial> trials,
-                                          double target, double originalRetain, ModelHandle original, UnlearningData fit,
-                                          RecordSet forgetCheck, RecordSet retainCheck, UnlearningContext context) {
+    private static Optional<Trial> refine(Trials trials, Bounds bounds) {
+        List<Trial> grid = List.copyOf(trials.done());
         Trial weak = null;
         Trial strong = null;
-        for (int i = 0; i + 1 < trials.size(); i++) {
-            if (keeps(trials.get(i), originalRetain) && forgets(trials.get(i + 1), target)) {
-                weak = trials.get(i);
-                strong = trials.get(i + 1);
+        for (int i = 0; i + 1 < grid.size(); i++) {
+            if (bounds.keeps(grid.get(i)) && bounds.forgets(grid.get(i + 1))) {
+                weak = grid.get(i);
+                strong = grid.get(i + 1);
                 break;
             }
         }
@@ -185,15 +210,13 @@ public final class StrengthCalibration {
         }
         for (int step = 0; step < REFINE_STEPS; step++) {
             double mid = Math.sqrt(Double.parseDouble(weak.value()) * Double.parseDouble(strong.value()));
-            Trial t = trial(method, overrides, option, String.format(java.util.Locale.ROOT, "%.4g", mid), original, fit, forgetCheck,
-                    retainCheck, context);
-            trials.add(t);
-            if (meets(t, target, originalRetain)) {
+            Trial t = trials.run(String.format(java.util.Locale.ROOT, "%.4g", mid));
+            if (bounds.met(t)) {
                 return Optional.of(t);
             }
-            if (forgets(t, target)) {
+            if (bounds.forgets(t)) {
                 strong = t;
-            } else if (keeps(t, originalRetain)) {
+            } else if (bounds.keeps(t)) {
                 weak = t;
             } else {
                 return Optional.empty();
@@ -210,40 +233,19 @@ public final class StrengthCalibration {
         }
     }
 
-    private static Trial trial(UnlearningMethod<?> method, Map<String, String> overrides, String option, String value, ModelHandle original,
-                               UnlearningData fit, RecordSet forgetCheck, RecordSet retainCheck, UnlearningContext context) {
-        Map<String, String> tried = new HashMap<>(overrides);
-        tried.put(option, value);
-        try (ModelHandle model = unlearn(method, tried, original, fit, context.withFreshReport())) {
-            return new Trial(value, accuracy(model, forgetCheck), accuracy(model, retainCheck));
-        }
-    }
-
     private static <O extends Record> ModelHandle unlearn(UnlearningMethod<O> method, Map<String, String> overrides, ModelHandle original,
                                                          UnlearningData data, UnlearningContext context) {
         return method.unlearn(original, data, context, MethodOptions.parse(method, overrides));
-    }
-
-    private static boolean meets(Trial t, double target, double originalRetain) {
-        return forgets(t, target) && keeps(t, originalRetain);
-    }
-
-    private static boolean forgets(Trial t, double target) {
-        return t.forgetAccuracy() <= target + FORGET_TOLERANCE;
-    }
-
-    private static boolean keeps(Trial t, double originalRetain) {
-        return originalRetain - t.retainAccuracy() <= RETAIN_DROP;
     }
 
     /**
      * No value met both bounds: the one that forgets most among those that keep the retain set (the model is never damaged
      * silently), or — when every value breaks the retain bound — the one closest to both.
      */
-    private static Trial fallback(List<Trial> trials, double target, double originalRetain) {
+    private static Trial fallback(List<Trial> trials, Bounds bounds) {
         Trial best = null;
         for (Trial t : trials) {
-            if (keeps(t, originalRetain) && (best == null || t.forgetAccuracy() < best.forgetAccuracy())) {
+            if (bounds.keeps(t) && (best == null || t.forgetAccuracy() < best.forgetAccuracy())) {
                 best = t;
             }
         }
@@ -252,15 +254,11 @@ public final class StrengthCalibration {
         }
         Trial closest = trials.get(0);
         for (Trial t : trials) {
-            if (shortfall(t, target, originalRetain) < shortfall(closest, target, originalRetain)) {
+            if (bounds.shortfall(t) < bounds.shortfall(closest)) {
                 closest = t;
             }
         }
         return closest;
-    }
-
-    private static double shortfall(Trial t, double target, double originalRetain) {
-        return Math.max(0, t.forgetAccuracy() - target - FORGET_TOLERANCE) + Math.max(0, originalRetain - t.retainAccuracy() - RETAIN_DROP);
     }
 
     /** Whether no class of {@code forget} occurs in {@code retain}: class forgetting. */
