@@ -8,6 +8,7 @@
 #   bench/test-spread.sh "0 1 2 3 4" "MethodContractTest,ScenarioBenchTest" /tmp/spread.tsv
 #   SPREAD_SETTINGS="avx2 sse" bench/test-spread.sh "0 1 2"
 #
+# SPREAD_METHODS=undial,npo limits MethodContractTest to those methods.
 # Settings: cpu, the CPU's own kernels; avx2, libtorch held to AVX2 (an AVX2-only CPU such as Zen 3); sse,
 # libtorch's portable kernels with MKL held to SSE4.2. A shift N adds 1000·N to every seed the tests train with.
 set -euo pipefail
@@ -31,7 +32,7 @@ for name in $SETTINGS; do
     # OMP_WAIT_POLICY=PASSIVE: OpenMP threads sleep instead of spinning while they wait; the results do not
     # change (same threads, same partition of the work), but a shared machine is not burnt by spinning
     env OMP_WAIT_POLICY=PASSIVE $setting ./mvnw -B -q -o test -pl lethe-torch -am -Dtest="$TESTS" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Dlethe.test.seed="$shift" -Dlethe.test.measurements="$(realpath "$OUT")" -Dmaven.test.failure.ignore=true >/dev/null 2>&1 \
+      -Dlethe.test.seed="$shift" -Dlethe.test.methods="${SPREAD_METHODS:-}" -Dlethe.test.measurements="$(realpath "$OUT")" -Dmaven.test.failure.ignore=true >/dev/null 2>&1 \
       || echo "spread: the run failed to start or crashed (see lethe-torch/target/surefire-reports)" >&2
   done
 done

@@ -126,6 +126,17 @@ class LmCommandTest {
     }
 
     @Test
+    void shardWeightingIsRefusedOnASingleModelStore(@TempDir Path tmp) {
+        Cli r = Cli.run("lm", "eval", "--store", store.toString(), "--out", tmp.resolve("out").toString(), "--shard-weighting", "posterior");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("--shard-weighting applies to a SISA store").contains("leave the option out");
+        Cli unknown = Cli.run("lm", "eval", "--store", store.toString(), "--out", tmp.resolve("out").toString(), "--shard-weighting", "max");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("unknown shard weighting 'max': use mean or posterior");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void aPromptLongerThanTheContextIsRefusedWithTheLengths() {
         Cli r = Cli.run("lm", "generate", "--store", store.toString(), "--prompt", "x".repeat(300));
         assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -295,6 +306,11 @@ class LmCommandTest {
         assertThat(eval2.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(eval2.at("/summary/forget_Q_A_Prob").asDouble()).as("the author's shard retrained without them")
                 .isLessThan(forgetProbability);
+        // the same shards weighed by their posterior: the retained authors' answers come from the shard that holds them
+        JsonNode posterior = json(Cli.run("lm", "eval", "--store", sisa.toString(), "--out", tmp.resolve("posterior").toString(),
+                "--no-generate", "--shard-weighting", "posterior", "--retain-logs", before.resolve(TofuEvalLog.EVAL_FILE).toString(), "--json"));
+        assertThat(posterior.at("/summary/retain_Q_A_Prob").asDouble()).as("posterior vs mean weighting, retain answers")
+                .isGreaterThan(eval2.at("/summary/retain_Q_A_Prob").asDouble());
 
         // the ensemble answers a question, greedy and so the same twice, from the version the forget made
         String[] ask = {"lm", "generate", "--store", sisa.toString(), "--question", "Where was " + AUTHOR + " born?", "--max-tokens", "24", "--json"};

@@ -10,6 +10,7 @@ import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import dev.lethe.torch.service.TofuEvaluation;
 import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.ShardWeighting;
 import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +57,12 @@ public final class LmEvalCommand implements Callable<Integer> {
             description = "The most tokens a generated answer may have (also bounded by the context). Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 
+    @Option(names = "--shard-weighting", defaultValue = "mean", paramLabel = "mean|posterior",
+            description = "For a SISA store: weigh the shards equally at every position (mean, SISA's aggregation) or by their"
+                    + " posterior given the text so far (posterior: the mixture of whole sequences; the shard trained on a"
+                    + " question answers it). The shards, and so exactness, are the same. Default: ${DEFAULT-VALUE}.")
+    String shardWeighting;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "Sequences per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
@@ -65,7 +72,12 @@ public final class LmEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ShardWeighting weighting = ShardWeighting.parse(shardWeighting);
         LmStore lm = LmStore.openSingleOrSisa(store);
+        if (weighting != ShardWeighting.MEAN && !lm.manifest().usesSisa()) {
+            throw new IllegalArgumentException("--shard-weighting applies to a SISA store, and " + store
+                    + " holds one model: leave the option out");
+        }
         TofuEvaluation evaluation = TofuEvaluation.ofStore(lm.manifest()); // a wrong data folder or malformed file fails here
         LmScorer.Options options = new LmScorer.Options(batchSize, !noGenerate, true, maxTokens);
         Device device = run.startEngine();
@@ -74,7 +86,7 @@ public final class LmEvalCommand implements Callable<Integer> {
         if (lm.manifest().usesSisa()) {
             // exact unlearning by author: the mixture of the shards' distributions, scored with the same metrics as one model
             try (SisaEnsemble ensemble = SisaService.loadEnsemble(lm.store(), device)) {
-                log = evaluation.evaluate(ensemble.asLanguageModel(), options, outDir, retainLogs);
+                log = evaluation.evaluate(ensemble.asLanguageModel(weighting), options, outDir, retainLogs);
             }
         } else {
             try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.store.TrainSchedule;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
@@ -46,5 +47,16 @@ public final class Phases {
         TrainSchedule constantRate = recipe == null ? null
                 : new TrainSchedule(0, learningRate, recipe.clipNorm(), recipe.bucketJitterTokens());
         return original.withLearningRate(learningRate).withEpochs(epochs).withSeed(context.seed(purpose)).withSchedule(constantRate);
+    }
+
+    /**
+     * The repair phase some methods end with: {@code epochs} epochs of the task's loss on the retain set (nothing when
+     * 0), at {@code learningRate} — the "unlearn, then fine-tune on what is kept" recipe of Golatkar et al.'s and
+     * Jia et al.'s baselines, here after a forget phase whose collateral on the retained answers it undoes.
+     */
+    static void repair(ModelHandle model, UnlearningData data, UnlearningContext context, float learningRate, int epochs, String purpose) {
+        if (epochs > 0) {
+            train(model, data.retain(), config(context, learningRate, epochs, purpose + "-repair"), Tasks.of(data.retain()).objective(), context);
+        }
     }
 }

@@ -40,19 +40,22 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
                           @JsonPropertyDescription("inverse temperature of the preference loss (β)") float beta,
                           @JsonPropertyDescription("loss margin in nats per counted target (δ; the paper's γ/β) past which a record's push fades")
                           float delta,
-                          @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight) {
+                          @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight,
+                          @JsonPropertyDescription("epochs of fine-tuning on the retain set after the forget phase, at the same rate; 0 = none")
+                          int repairEpochs) {
         public Options {
             MethodOptions.require(epochs >= 1, "simnpo.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "simnpo.learningRate", learningRate, "> 0");
             MethodOptions.require(beta > 0 && Float.isFinite(beta), "simnpo.beta", beta, "a positive number");
             MethodOptions.require(delta >= 0 && Float.isFinite(delta), "simnpo.delta", delta, ">= 0");
             MethodOptions.require(retainWeight >= 0, "simnpo.retainWeight", retainWeight, ">= 0");
+            MethodOptions.require(repairEpochs >= 0, "simnpo.repairEpochs", repairEpochs, ">= 0");
         }
     }
 
     public SimNpo() {
         super(NAME, "simple NPO: reference-free, length-normalised, self-slowing ascent on the forget set (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.7f, 0f, 0.1f), Options.class);
+                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.7f, 0f, 0.1f, 0), Options.class);
     }
 
     @Override
@@ -78,6 +81,7 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "simnpo"), objective,
                     context);
+            Phases.repair(model, data, context, options.learningRate(), options.repairEpochs(), NAME);
         }
     }
 }

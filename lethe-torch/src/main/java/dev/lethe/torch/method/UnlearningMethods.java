@@ -19,6 +19,7 @@ public final class UnlearningMethods {
             new Scrub(),
             new Npo(),
             new SimNpo(),
+            new Undial(),
             new SalUn(),
             new PruneFinetune(),
             new LayerReset(),

@@ -34,7 +34,7 @@ final class EnsembleGeneration {
     }
 
     /** The tokens that follow {@code prompt} (the stop token excluded); see {@link SisaEnsemble#generate}. */
-    static int[] generate(List<ModelHandle> shards, int[] prompt, GenerationConfig config) {
+    static int[] generate(List<ModelHandle> shards, int[] prompt, GenerationConfig config, ShardWeighting weighting) {
         ModelHandle first = shards.get(0);
         int vocabulary = TokenDraw.checkPrompt(first.spec(), prompt);
         int context = context(first.spec());
@@ -52,6 +52,8 @@ final class EnsembleGeneration {
             for (ModelHandle shard : shards) {
                 decoders.add(Decoder.open(shard, config.useCache()));
             }
+            // each shard's log-likelihood of the sequence so far: the prompt's, then each chosen token's added
+            float[] logLikelihoods = weighting == ShardWeighting.POSTERIOR ? promptLogLikelihoods(shards, prompt, manager) : null;
             while (length - prompt.length < limit) {
                 int next;
                 try (NDManager step = manager.newSubManager()) {
@@ -59,9 +61,15 @@ final class EnsembleGeneration {
                     for (Decoder decoder : decoders) {
                         lastLogits.add(decoder.nextLogits(sequence, length, step));
                     }
-                    NDArray distribution = ShardMixture.mix(lastLogits, config.temperature());
+                    NDArray distribution = logLikelihoods == null ? ShardMixture.mix(lastLogits, config.temperature())
+                            : ShardMixture.mix(lastLogits, config.temperature(), logLikelihoods);
                     next = config.temperature() > 0 ? TokenDraw.sample(distribution.toFloatArray(), config.topK(), random)
                             : (int) distribution.argMax().getLong();
+                    if (logLikelihoods != null) {
+                        for (int s = 0; s < lastLogits.size(); s++) {
+                            logLikelihoods[s] += lastLogits.get(s).logSoftmax(0).getFloat(next);
+                        }
+                    }
                 }
                 if (next == config.stopToken()) {
                     break;
@@ -79,4 +87,22 @@ final class EnsembleGeneration {
         return GptFamily.isGpt(spec) ? GptFamily.shape(spec).context() : Integer.MAX_VALUE;
     }
 
+    /** Each shard's log-likelihood of {@code prompt}: {@code Σ_{u<L−1} log p_s(x_{u+1} | x_≤u)}. */
+    private static float[] promptLogLikelihoods(List<ModelHandle> shards, int[] prompt, NDManager parent) {
+        float[] out = new float[shards.size()];
+        if (prompt.length < 2) {
+            return out;
+        }
+        try (NDManager m = parent.newSubManager()) {
+            long[] ids = Arrays.stream(prompt).asLongStream().toArray();
+            NDArray input = m.create(ids, new ai.djl.ndarray.types.Shape(1, ids.length));
+            NDArray next = m.create(Arrays.copyOfRange(ids, 1, ids.length), new ai.djl.ndarray.types.Shape(1, ids.length - 1, 1));
+            for (int s = 0; s < shards.size(); s++) {
+                NDArray logProbabilities = shards.get(s).forward(input, false).logSoftmax(2)
+                        .get(new ai.djl.ndarray.index.NDIndex(":, :-1, :"));
+                out[s] = logProbabilities.gather(next, 2).sum().getFloat();
+            }
+        }
+        return out;
+    }
 }

@@ -148,7 +148,12 @@ public final class SisaEnsemble implements AutoCloseable {
      * prompt that leaves no room for one new token fails with an {@link IllegalArgumentException} that says the lengths.
      */
     public int[] generate(int[] prompt, GenerationConfig config) {
-        return EnsembleGeneration.generate(shards, prompt, config);
+        return generate(prompt, config, ShardWeighting.MEAN);
+    }
+
+    /** {@link #generate(int[], GenerationConfig)} with the shards weighed as {@code weighting} says at each step. */
+    public int[] generate(int[] prompt, GenerationConfig config, ShardWeighting weighting) {
+        return EnsembleGeneration.generate(shards, prompt, config, weighting);
     }
 
     /**
@@ -176,7 +181,7 @@ public final class SisaEnsemble implements AutoCloseable {
             for (int from = 0; from < records.size(); from += batch) {
                 try (NDScope scope = new NDScope(); NDManager m = data.manager().newSubManager()) {
                     Batch b = data.range(from, Math.min(records.size(), from + batch), m);
-                    tally.add(new NDList(ShardMixture.logProbabilities(shards, b.inputs())), b);
+                    tally.add(new NDList(ShardMixture.logProbabilities(shards, b.inputs(), ShardWeighting.MEAN)), b);
                 }
             }
         }
@@ -191,16 +196,21 @@ public final class SisaEnsemble implements AutoCloseable {
      * the caller checks): a classifier's outputs are not next-token logits.
      */
     public ScoredLanguageModel asLanguageModel() {
+        return asLanguageModel(ShardWeighting.MEAN);
+    }
+
+    /** {@link #asLanguageModel()} with the shards weighed as {@code weighting} says, in scoring and in generation alike. */
+    public ScoredLanguageModel asLanguageModel(ShardWeighting weighting) {
         ModelHandle first = shards.get(0);
         return new ScoredLanguageModel() {
             @Override
             public NDArray logProbabilities(NDList inputs) {
-                return ShardMixture.logProbabilities(shards, inputs);
+                return ShardMixture.logProbabilities(shards, inputs, weighting);
             }
 
             @Override
             public int[] generate(int[] prompt, GenerationConfig config) {
-                return SisaEnsemble.this.generate(prompt, config);
+                return SisaEnsemble.this.generate(prompt, config, weighting);
             }
 
             @Override

@@ -51,4 +51,16 @@ public final class GradientClipping {
         }
         return norm;
     }
+
+    /**
+     * Sets every gradient {@code model}'s parameters hold to exactly 0, NaN and infinite entries included (subtracting
+     * a gradient from itself, the usual way, leaves a NaN as NaN). Temporary arrays go to {@code scratch}.
+     */
+    public static void zero(ModelHandle model, NDManager scratch) {
+        for (Pair<String, Parameter> p : model.parameters()) {
+            NDArray gradient = p.getValue().getArray().getGradient();
+            gradient.attach(scratch);
+            gradient.set(new float[Math.toIntExact(gradient.size())]);
+        }
+    }
 }

@@ -160,22 +160,51 @@ public final class TrainLoop {
         return new TrainResult(step, samples, epochLosses, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * One update. The loss and gradients are checked before the optimizer touches the weights: a non-finite loss or
+     * gradient norm is computed once more from cleanly zeroed gradients, and only a second non-finite result is
+     * returned to the caller (which stops the run) — with the weights and optimizer state as they were before the step.
+     * Why compute twice: under jemalloc, libtorch on this path now and then reads memory it did not write, and a NaN
+     * that happens to be there survives the masking that hides every other stale value (NaN × 0 = NaN;
+     * docs/BENCHMARKS.md, "SISA by author on TOFU"). The same step computed again is finite and equal to what a run
+     * without the stale read computes, so the recomputation keeps the determinism contract; a real divergence is
+     * non-finite both times.
+     */
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
                        int[] positions, float rate, int epoch, Engine engine) {
         try (NDScope scope = new NDScope(); NDManager scratch = data.manager().newSubManager()) {
             Batch batch = data.batch(positions, state.updates(), epoch, scratch, countEveryToken);
-            float lossValue;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray loss = objective.loss(model, batch);
-                collector.backward(loss);
-                lossValue = loss.getFloat();
-            }
-            if (clipNorm > 0) {
-                GradientClipping.clip(model, clipNorm, scratch);
+            float lossValue = lossAndGradients(model, objective, batch, engine, scratch);
+            if (!Float.isFinite(lossValue)) {
+                GradientClipping.zero(model, scratch);
+                float first = lossValue;
+                lossValue = lossAndGradients(model, objective, batch, engine, scratch);
+                if (!Float.isFinite(lossValue)) {
+                    GradientClipping.zero(model, scratch);
+                    return lossValue;
+                }
+                listener.onRecomputedStep(state.updates(), first, lossValue);
             }
             state.apply(model, rate, scratch, masks);
             return lossValue;
         }
+    }
+
+    /**
+     * The batch's objective, back-propagated into the parameters' gradients (clipped when the loop clips); NaN when the
+     * loss or the gradients' norm is not finite.
+     */
+    private float lossAndGradients(ModelHandle model, Objective objective, Batch batch, Engine engine, NDManager scratch) {
+        float lossValue;
+        try (GradientCollector collector = engine.newGradientCollector()) {
+            NDArray loss = objective.loss(model, batch);
+            collector.backward(loss);
+            lossValue = loss.getFloat();
+        }
+        if (clipNorm > 0 && Float.isFinite(lossValue) && !Float.isFinite(GradientClipping.clip(model, clipNorm, scratch))) {
+            return Float.NaN;
+        }
+        return lossValue;
     }
 
     /**

@@ -42,6 +42,7 @@ class LanguageModelMethodsTest {
                 run(KlRetain.NAME, Map.of("kl.learningRate", "0.03", "kl.forgetWeight", "0.5", "kl.epochs", "5"), 1.4),
                 run(Npo.NAME, Map.of("npo.learningRate", "0.03", "npo.retainWeight", "1", "npo.epochs", "5"), 1.1),
                 run(SimNpo.NAME, Map.of("simnpo.learningRate", "0.03", "simnpo.epochs", "5"), 1.3),
+                run(Undial.NAME, Map.of("undial.learningRate", "0.03", "undial.epochs", "5"), 0.1),
                 run(RepresentationMisdirection.NAME,
                         Map.of("rmu.learningRate", "0.1", "rmu.steeringScale", "5", "rmu.alpha", "1", "rmu.epochs", "5"), 0.5),
                 run(IdkTuning.NAME, Map.of("idk.learningRate", "0.1"), 0.6));
@@ -76,6 +77,23 @@ class LanguageModelMethodsTest {
             }
             assertThat(original.weightsDigest()).isEqualTo(before);
             assertThat(original.manager().getManagedArrays()).hasSize(arraysBefore);
+        }
+    }
+
+    /** A repair phase fine-tunes on the retain set after the forget phase: the retain answers end up likelier than without it. */
+    @Test
+    void aRepairPhaseBringsTheRetainAnswersBackAndLeavesTheForgetAnswersForgotten() {
+        UnlearningData data = TwoSubjectText.data();
+        Map<String, String> forgetPhase = Map.of("simnpo.learningRate", "0.03", "simnpo.epochs", "5");
+        Map<String, String> withRepair = new java.util.HashMap<>(forgetPhase);
+        withRepair.put("simnpo.repairEpochs", "3");
+        try (ModelHandle original = TwoSubjectText.trained();
+             UnlearningRun plain = UnlearningRun.run(new SimNpo(), forgetPhase, original, data, context());
+             UnlearningRun repaired = UnlearningRun.run(new SimNpo(), withRepair, original, data, context())) {
+            double retainGain = TwoSubjectText.answerLoss(plain.model(), data.retain()) - TwoSubjectText.answerLoss(repaired.model(), data.retain());
+            double forgetRise = TwoSubjectText.answerLoss(repaired.model(), data.forget()) - TwoSubjectText.answerLoss(original, data.forget());
+            assertThat(Spread.measure("simnpo(repair 3) tiny-lm retain answer-loss gain", retainGain)).isGreaterThan(0.01);
+            assertThat(Spread.measure("simnpo(repair 3) tiny-lm forget rise", forgetRise)).isGreaterThan(1.3);
         }
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -64,9 +65,14 @@ class MethodContractTest {
             // idk re-answers questions: the runner refuses it on a classifier; LanguageModelMethodsTest holds its contract
             IdkTuning.NAME, "method 'idk' does not support the classification task");
 
-    /** Every registered method, named by its id so that a test reads {@code [grad-ascent]}, not {@code [3]}. */
+    /**
+     * Every registered method, named by its id so that a test reads {@code [grad-ascent]}, not {@code [3]}; only those
+     * named in {@code -Dlethe.test.methods=a,b} when it is set (to measure one method's spread with bench/test-spread.sh).
+     */
     static Stream<Arguments> methods() {
-        return UnlearningMethods.all().stream().map(m -> Arguments.of(Named.of(m.name(), m)));
+        List<String> only = List.of(System.getProperty("lethe.test.methods", "").split(",")).stream().filter(n -> !n.isBlank()).toList();
+        return UnlearningMethods.all().stream().filter(m -> only.isEmpty() || only.contains(m.name()))
+                .map(m -> Arguments.of(Named.of(m.name(), m)));
     }
 
     /** True (after checking the refusal) when {@code method} is documented to refuse the MLP fixture. */

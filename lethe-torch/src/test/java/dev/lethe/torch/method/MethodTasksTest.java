@@ -36,7 +36,7 @@ class MethodTasksTest {
         }
         assertThat(UnlearningMethods.all().stream().filter(m -> m.tasks().contains(NextTokenTask.INSTANCE)).map(UnlearningMethod::name))
                 .containsExactly(Retrain.NAME, Finetune.NAME, GradientAscent.NAME, GradientDifference.NAME, KlRetain.NAME, Npo.NAME,
-                        SimNpo.NAME, RepresentationMisdirection.NAME, IdkTuning.NAME);
+                        SimNpo.NAME, Undial.NAME, RepresentationMisdirection.NAME, IdkTuning.NAME);
     }
 
     @Test
@@ -49,7 +49,7 @@ class MethodTasksTest {
                     UnlearningContext.of(1, TrainConfig.defaults(1, 1))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("method 'scrub' does not support the next-token task (it supports classification); methods that do:"
-                            + " retrain, finetune, grad-ascent, grad-diff, kl, npo, simnpo, rmu, idk");
+                            + " retrain, finetune, grad-ascent, grad-diff, kl, npo, simnpo, undial, rmu, idk");
             assertThat(model.weightsDigest()).isEqualTo(before);
         }
     }

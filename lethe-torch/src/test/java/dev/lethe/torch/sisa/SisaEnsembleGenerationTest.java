@@ -245,4 +245,75 @@ class SisaEnsembleGenerationTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prompt token 1 is 300, outside the model's vocabulary 0..255");
         }
     }
+
+    @Test
+    void posteriorWeighingFollowsTheShardThatExplainsTheTextSoFar() {
+        // Given shard a sure of 'A' and shard b nearly sure of 'B' (and sure it is not 'A'), each the same after any prefix
+        int a = 'A';
+        int b = 'B';
+        float[] za = logits(new int[]{a}, new float[]{20f});
+        float[] zb = logits(new int[]{a, b}, new float[]{-40f, 10f});
+        double[] pa = softmax(za);
+        double[] pb = softmax(zb);
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(constant(za), constant(zb)), Aggregation.MEAN_SOFTMAX)) {
+            // When the text x B B A is scored by the sequence mixture
+            int[] text = {'x', 'B', 'B', 'A'};
+            float[] scored;
+            try (ai.djl.ndarray.NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
+                NDArray ids = m.create(new long[]{'x', 'B', 'B', 'A'}, new ai.djl.ndarray.types.Shape(1, 4));
+                scored = ensemble.asLanguageModel(ShardWeighting.POSTERIOR).logProbabilities(new ai.djl.ndarray.NDList(ids)).toFloatArray();
+            }
+            // Then at each position the next token's log-probability is log Σ_s w_s p_s, w_s ∝ p_s(text so far), by hand
+            double likelihoodA = 1;
+            double likelihoodB = 1;
+            for (int t = 0; t < 3; t++) {
+                int next = text[t + 1];
+                double wa = likelihoodA / (likelihoodA + likelihoodB);
+                double expected = Math.log(wa * pa[next] + (1 - wa) * pb[next]);
+                assertThat((double) scored[t * VOCABULARY + next]).as("position %d", t).isCloseTo(expected, within(1e-4));
+                likelihoodA *= pa[next];
+                likelihoodB *= pb[next];
+            }
+            // (after one 'B' the mixture is shard b's: 'B' at its probability under b, 0.989, where the mean gives it 0.494)
+            assertThat(Math.exp(scored[VOCABULARY + b])).isCloseTo(pb[b], within(1e-4)).isGreaterThan(0.98);
+
+            // And greedy generation weighs the same way: after x B shard b speaks, where the mean still says A
+            GenerationConfig greedy = GenerationConfig.greedy(3, -1);
+            assertThat(ensemble.generate(new int[]{'x', 'B'}, greedy, ShardWeighting.POSTERIOR)).containsExactly(b, b, b);
+            assertThat(ensemble.generate(new int[]{'x', 'B'}, greedy, ShardWeighting.MEAN)).containsExactly(a, a, a);
+            // and from x alone the first step is the mean's choice, A, after which shard a explains the text
+            assertThat(ensemble.generate(new int[]{'x'}, greedy, ShardWeighting.POSTERIOR)).containsExactly(a, a, a);
+        }
+    }
+
+    @Test
+    void posteriorGenerationDecodesTheTokensItsOwnScoringRanksFirst() {
+        // Given two gpt shards with different weights
+        ModelSpec spec = GptFamily.spec("gpt:32,2,2,64", VOCABULARY);
+        try (SisaEnsemble ensemble = new SisaEnsemble(List.of(ModelHandle.create(spec, 5, Device.cpu()), ModelHandle.create(spec, 9, Device.cpu())),
+                Aggregation.MEAN_SOFTMAX)) {
+            int[] prompt = {81, 117, 101, 115, 116, 105, 111, 110, 58, 32};
+            // When the posterior mixture decodes greedily through the shards' KV caches, and then scores prompt + answer
+            int[] answer = ensemble.generate(prompt, GenerationConfig.greedy(20, -1), ShardWeighting.POSTERIOR);
+            assertThat(answer).hasSize(20).containsExactly(ensemble.generate(prompt, GenerationConfig.greedy(20, -1).withCache(false),
+                    ShardWeighting.POSTERIOR));
+            long[] all = new long[prompt.length + answer.length];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i < prompt.length ? prompt[i] : answer[i - prompt.length];
+            }
+            try (ai.djl.ndarray.NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
+                NDArray scores = ensemble.asLanguageModel(ShardWeighting.POSTERIOR)
+                        .logProbabilities(new ai.djl.ndarray.NDList(m.create(all, new ai.djl.ndarray.types.Shape(1, all.length)))).get(0);
+                // Then every decoded token is the scoring's most likely one at its position (up to float rounding)
+                for (int k = 0; k < answer.length; k++) {
+                    float[] row = scores.get(prompt.length - 1 + k).toFloatArray();
+                    float best = row[0];
+                    for (float v : row) {
+                        best = Math.max(best, v);
+                    }
+                    assertThat(row[answer[k]]).as("step %d", k).isCloseTo(best, within(1e-4f));
+                }
+            }
+        }
+    }
 }
