@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
-import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TensorData;
 
@@ -63,19 +62,14 @@ public final class Npo extends MethodBase<Npo.Options> {
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (ModelHandle reference = Distillation.frozenCopy(original);
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
-            BatchSampler retainBatches = options.retainWeight() > 0
-                    ? new BatchSampler(retain, context.original().batchSize(), context.seed("npo-retain")) : null;
             float beta = options.beta();
             Task task = Tasks.of(data.forget());
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "npo-retain");
             Objective objective = (m, batch) -> {
                 NDArray logPi = CountedPositions.logLikelihood(task, m.forward(batch.inputs(), true), batch);
                 NDArray logRef = CountedPositions.logLikelihood(task, Distillation.outputs(reference, batch.inputs()), batch);
                 NDArray loss = Distillation.softplus(logPi.sub(logRef).mul(beta)).mean().mul(2f / beta);
-                if (retainBatches != null) {
-                    Batch r = retainBatches.batch(batch.step(), batch.manager());
-                    loss = loss.add(task.loss(m.forward(r.inputs(), true), r).mul(options.retainWeight()));
-                }
-                return loss;
+                return retainTerm.addTo(loss, m, batch);
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "npo"), objective, context);
         }

@@ -68,17 +68,12 @@ public final class Undial extends MethodBase<Undial.Options> {
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         try (ModelHandle reference = Distillation.frozenCopy(original);
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
-            BatchSampler retainBatches = options.retainWeight() > 0
-                    ? new BatchSampler(retain, context.original().batchSize(), context.seed("undial-retain")) : null;
             Task task = Tasks.of(data.forget());
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "undial-retain");
             Objective objective = (m, batch) -> {
                 NDArray loss = CountedPositions.batchMean(adjustedCrossEntropy(reference, m.forward(batch.inputs(), true), batch,
                         options.boost()), batch);
-                if (retainBatches != null) {
-                    Batch r = retainBatches.batch(batch.step(), batch.manager());
-                    loss = loss.add(task.loss(m.forward(r.inputs(), true), r).mul(options.retainWeight()));
-                }
-                return loss;
+                return retainTerm.addTo(loss, m, batch);
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), NAME), objective, context);
             Phases.repair(model, data, context, options.learningRate(), options.repairEpochs(), NAME);
