@@ -51,8 +51,9 @@ public final class Phases {
 
     /**
      * The repair phase some methods end with: {@code epochs} epochs of the task's loss on the retain set (nothing when
-     * 0), at {@code learningRate} — the "unlearn, then fine-tune on what is kept" recipe of Golatkar et al.'s and
-     * Jia et al.'s baselines, here after a forget phase whose collateral on the retained answers it undoes.
+     * 0), at {@code learningRate}: "unlearn, then fine-tune on what is kept", as prune-finetune and layer-reset end,
+     * here after a forget phase whose collateral on the retained answers it undoes. On TOFU it also brings the forgotten
+     * answers back (docs/BENCHMARKS.md, "TOFU forget01", third sweep): a test of removal as much as a repair.
      */
     static void repair(ModelHandle model, UnlearningData data, UnlearningContext context, float learningRate, int epochs, String purpose) {
         if (epochs > 0) {
