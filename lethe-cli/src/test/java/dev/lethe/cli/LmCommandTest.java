@@ -127,6 +127,9 @@ class LmCommandTest {
 
     @Test
     void shardWeightingIsRefusedOnASingleModelStore(@TempDir Path tmp) {
+        Cli generate = Cli.run("lm", "generate", "--store", store.toString(), "--prompt", "Question", "--shard-weighting", "posterior");
+        assertThat(generate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(generate.err()).contains("--shard-weighting applies to a SISA store");
         Cli r = Cli.run("lm", "eval", "--store", store.toString(), "--out", tmp.resolve("out").toString(), "--shard-weighting", "posterior");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err()).contains("--shard-weighting applies to a SISA store").contains("leave the option out");
@@ -318,6 +321,13 @@ class LmCommandTest {
         assertThat(answer.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(answer.get("tokens").asInt()).isBetween(1, 24);
         assertThat(json(Cli.run(ask)).get("text").asText()).isEqualTo(answer.get("text").asText());
+        // and with the shards weighed by their posterior, greedy and so the same twice, from the same version
+        String[] askPosterior = java.util.stream.Stream.concat(java.util.Arrays.stream(ask), java.util.stream.Stream.of("--shard-weighting", "posterior"))
+                .toArray(String[]::new);
+        JsonNode routed = json(Cli.run(askPosterior));
+        assertThat(routed.get("modelVersion").asInt()).isEqualTo(2);
+        assertThat(routed.get("tokens").asInt()).isBetween(1, 24);
+        assertThat(json(Cli.run(askPosterior)).get("text").asText()).isEqualTo(routed.get("text").asText());
 
         Cli unlearn = Cli.run("lm", "unlearn", "--store", sisa.toString(), "--method", "npo", "--subject", AUTHOR);
         assertThat(unlearn.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

@@ -57,11 +57,8 @@ public final class LmEvalCommand implements Callable<Integer> {
             description = "The most tokens a generated answer may have (also bounded by the context). Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 
-    @Option(names = "--shard-weighting", defaultValue = "mean", paramLabel = "mean|posterior",
-            description = "For a SISA store: weigh the shards equally at every position (mean, SISA's aggregation) or by their"
-                    + " posterior given the text so far (posterior: the mixture of whole sequences; the shard trained on a"
-                    + " question answers it). The shards, and so exactness, are the same. Default: ${DEFAULT-VALUE}.")
-    String shardWeighting;
+    @Mixin
+    ShardWeightingOption shardWeighting;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Sequences per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -72,12 +69,8 @@ public final class LmEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ShardWeighting weighting = ShardWeighting.parse(shardWeighting);
         LmStore lm = LmStore.openSingleOrSisa(store);
-        if (weighting != ShardWeighting.MEAN && !lm.manifest().usesSisa()) {
-            throw new IllegalArgumentException("--shard-weighting applies to a SISA store, and " + store
-                    + " holds one model: leave the option out");
-        }
+        ShardWeighting weighting = shardWeighting.resolve(lm, store);
         TofuEvaluation evaluation = TofuEvaluation.ofStore(lm.manifest()); // a wrong data folder or malformed file fails here
         LmScorer.Options options = new LmScorer.Options(batchSize, !noGenerate, true, maxTokens);
         Device device = run.startEngine();

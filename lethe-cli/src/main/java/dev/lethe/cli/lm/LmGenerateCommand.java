@@ -10,6 +10,7 @@ import dev.lethe.torch.lm.Generator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.service.StoredModel;
 import dev.lethe.torch.sisa.SisaEnsemble;
+import dev.lethe.torch.sisa.ShardWeighting;
 import dev.lethe.torch.sisa.SisaService;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code lethe lm generate}: the text the store's current language model continues a prompt or answers a question with. */
 @Command(name = "generate", footer = {"%nExample:", "  lethe lm generate --store lm-store --question \"Where was Basil Mahfouz Al-Kuwaiti born?\""}, mixinStandardHelpOptions = true,
         description = "Generate text with the store's current language model (or a SISA store's ensemble, the mean of its shards'"
-                + " next-token distributions): continue --prompt, or answer --question in the training's question-answer format"
+                + " next-token distributions or their posterior mixture, see --shard-weighting): continue --prompt, or answer --question in the training's question-answer format"
                 + " (stopping at the end of the answer).")
 public final class LmGenerateCommand implements Callable<Integer> {
 
@@ -52,6 +53,9 @@ public final class LmGenerateCommand implements Callable<Integer> {
     int topK;
 
     @Mixin
+    ShardWeightingOption shardWeighting;
+
+    @Mixin
     RunOptions run;
 
     /** What to generate from: raw text to continue, or a question to answer. */
@@ -67,6 +71,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LmStore lm = LmStore.openSingleOrSisa(store);
+        ShardWeighting weighting = shardWeighting.resolve(lm, store);
         boolean answering = input.question != null;
         int[] prompt = lm.tokenizer().encode(answering ? QaFormat.prompt(input.question) : input.prompt);
         int stop = answering ? endOfAnswer(lm) : -1;
@@ -74,9 +79,9 @@ public final class LmGenerateCommand implements Callable<Integer> {
         Device device = run.startEngine();
         int[] generated;
         if (lm.manifest().usesSisa()) {
-            // the ensemble decodes from the mean of its shards' next-token distributions, with a KV cache per shard
+            // the ensemble decodes from its shards' next-token distributions, mixed as --shard-weighting says, a KV cache per shard
             try (SisaEnsemble ensemble = SisaService.loadEnsemble(lm.store(), device)) {
-                generated = ensemble.asLanguageModel().generate(prompt, config);
+                generated = ensemble.asLanguageModel(weighting).generate(prompt, config);
             }
         } else {
             try (ModelHandle model = StoredModel.loadCurrent(lm.store(), device)) {
