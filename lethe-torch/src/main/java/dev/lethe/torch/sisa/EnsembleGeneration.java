@@ -3,6 +3,8 @@ package dev.lethe.torch.sisa;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.lm.Decoder;
 import dev.lethe.torch.lm.GenerationConfig;
@@ -95,11 +97,11 @@ final class EnsembleGeneration {
         }
         try (NDManager m = parent.newSubManager()) {
             long[] ids = Arrays.stream(prompt).asLongStream().toArray();
-            NDArray input = m.create(ids, new ai.djl.ndarray.types.Shape(1, ids.length));
-            NDArray next = m.create(Arrays.copyOfRange(ids, 1, ids.length), new ai.djl.ndarray.types.Shape(1, ids.length - 1, 1));
+            NDArray input = m.create(ids, new Shape(1, ids.length));
+            NDArray next = m.create(Arrays.copyOfRange(ids, 1, ids.length), new Shape(1, ids.length - 1, 1));
             for (int s = 0; s < shards.size(); s++) {
                 NDArray logProbabilities = shards.get(s).forward(input, false).logSoftmax(2)
-                        .get(new ai.djl.ndarray.index.NDIndex(":, :-1, :"));
+                        .get(new NDIndex(":, :-1, :"));
                 out[s] = logProbabilities.gather(next, 2).sum().getFloat();
             }
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.lethe.torch.model.ModelHandle;
 
 import java.util.List;
@@ -81,16 +82,14 @@ final class ShardMixture {
             NDArray top = stacked.max(new int[]{0}, true);
             return stacked.sub(top).exp().mean(new int[]{0}).log().add(top.squeeze(0));
         }
-        NDArray terms = stacked.add(prefixPosterior(stacked, inputs.singletonOrThrow()).expandDims(3));
-        NDArray top = terms.max(new int[]{0}, true);
-        return terms.sub(top).exp().sum(new int[]{0}).log().add(top.squeeze(0));
+        return logSumExp(stacked.add(prefixPosterior(stacked, inputs.singletonOrThrow()).expandDims(3))).squeeze(0);
     }
 
     /** {@code log w_s(t)}, {@code [S, b, T]}: each shard's log posterior given the tokens {@code ids[:, 0..t]}, uniform prior. */
     private static NDArray prefixPosterior(NDArray logProbabilities, NDArray ids) {
         long shards = logProbabilities.getShape().get(0);
         long length = ids.getShape().get(1);
-        NDArray zero = logProbabilities.getManager().zeros(new ai.djl.ndarray.types.Shape(shards, ids.getShape().get(0), 1));
+        NDArray zero = logProbabilities.getManager().zeros(new Shape(shards, ids.getShape().get(0), 1));
         NDArray prefix = zero;
         if (length > 1) {
             // log p_s(x_{u+1} | x_≤u) for u = 0 .. T−2, summed up to each position
@@ -102,7 +101,7 @@ final class ShardMixture {
     }
 
     /** {@code log Σ_s exp(x_s)} over the first axis, kept as a length-1 axis. */
-    static NDArray logSumExp(NDArray x) {
+    private static NDArray logSumExp(NDArray x) {
         NDArray top = x.max(new int[]{0}, true);
         return x.sub(top).exp().sum(new int[]{0}, true).log().add(top);
     }

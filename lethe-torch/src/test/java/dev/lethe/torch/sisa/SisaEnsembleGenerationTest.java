@@ -2,6 +2,9 @@ package dev.lethe.torch.sisa;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.core.data.RecordSet;
@@ -259,9 +262,9 @@ class SisaEnsembleGenerationTest {
             // When the text x B B A is scored by the sequence mixture
             int[] text = {'x', 'B', 'B', 'A'};
             float[] scored;
-            try (ai.djl.ndarray.NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
-                NDArray ids = m.create(new long[]{'x', 'B', 'B', 'A'}, new ai.djl.ndarray.types.Shape(1, 4));
-                scored = ensemble.asLanguageModel(ShardWeighting.POSTERIOR).logProbabilities(new ai.djl.ndarray.NDList(ids)).toFloatArray();
+            try (NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
+                NDArray ids = m.create(new long[]{'x', 'B', 'B', 'A'}, new Shape(1, 4));
+                scored = ensemble.asLanguageModel(ShardWeighting.POSTERIOR).logProbabilities(new NDList(ids)).toFloatArray();
             }
             // Then at each position the next token's log-probability is log Σ_s w_s p_s, w_s ∝ p_s(text so far), by hand
             double likelihoodA = 1;
@@ -301,9 +304,9 @@ class SisaEnsembleGenerationTest {
             for (int i = 0; i < all.length; i++) {
                 all[i] = i < prompt.length ? prompt[i] : answer[i - prompt.length];
             }
-            try (ai.djl.ndarray.NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
+            try (NDManager m = ensemble.shards().get(0).manager().newSubManager()) {
                 NDArray scores = ensemble.asLanguageModel(ShardWeighting.POSTERIOR)
-                        .logProbabilities(new ai.djl.ndarray.NDList(m.create(all, new ai.djl.ndarray.types.Shape(1, all.length)))).get(0);
+                        .logProbabilities(new NDList(m.create(all, new Shape(1, all.length)))).get(0);
                 // Then every decoded token is the scoring's most likely one at its position (up to float rounding)
                 for (int k = 0; k < answer.length; k++) {
                     float[] row = scores.get(prompt.length - 1 + k).toFloatArray();
