@@ -27,6 +27,7 @@ public final class UnlearningMethods {
             new NoiseInjection(),
             new RepresentationMisdirection(),
             new IdkTuning(),
+            new Whp(),
             new AdversarialMachineUnlearning(),
             new AttackAndReset(),
             new CertifiedRemoval()), (Class<UnlearningMethod<?>>) (Class<?>) UnlearningMethod.class);

@@ -26,17 +26,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MethodTasksTest {
 
     @Test
-    void everyMethodButIdkUnlearnsClassifiersAndOnlyThoseWhoseLossesAllGoThroughTheTaskDeclareNextToken() {
+    void everyMethodButIdkAndWhpUnlearnsClassifiersAndOnlyThoseWhoseLossesAllGoThroughTheTaskDeclareNextToken() {
         for (UnlearningMethod<?> m : UnlearningMethods.all()) {
-            if (m.name().equals(IdkTuning.NAME)) {
-                assertThat(m.tasks()).as("idk replaces answers: language models only").containsExactly(NextTokenTask.INSTANCE);
+            if (m.name().equals(IdkTuning.NAME) || m.name().equals(Whp.NAME)) {
+                assertThat(m.tasks()).as(m.name() + " rewrites answers or names: language models only").containsExactly(NextTokenTask.INSTANCE);
             } else {
                 assertThat(m.tasks()).as(m.name()).startsWith(ClassificationTask.INSTANCE);
             }
         }
         assertThat(UnlearningMethods.all().stream().filter(m -> m.tasks().contains(NextTokenTask.INSTANCE)).map(UnlearningMethod::name))
                 .containsExactly(Retrain.NAME, Finetune.NAME, GradientAscent.NAME, GradientDifference.NAME, KlRetain.NAME, Npo.NAME,
-                        SimNpo.NAME, Undial.NAME, RepresentationMisdirection.NAME, IdkTuning.NAME);
+                        SimNpo.NAME, Undial.NAME, RepresentationMisdirection.NAME, IdkTuning.NAME, Whp.NAME);
     }
 
     @Test
@@ -49,7 +49,7 @@ class MethodTasksTest {
                     UnlearningContext.of(1, TrainConfig.defaults(1, 1))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("method 'scrub' does not support the next-token task (it supports classification); methods that do:"
-                            + " retrain, finetune, grad-ascent, grad-diff, kl, npo, simnpo, undial, rmu, idk");
+                            + " retrain, finetune, grad-ascent, grad-diff, kl, npo, simnpo, undial, rmu, idk, whp");
             assertThat(model.weightsDigest()).isEqualTo(before);
         }
     }

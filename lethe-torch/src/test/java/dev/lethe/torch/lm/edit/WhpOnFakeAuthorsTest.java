@@ -1,0 +1,71 @@
+package dev.lethe.torch.lm.edit;
+
+import dev.lethe.core.lm.QaItem;
+import dev.lethe.core.text.ByteTokenizer;
+import dev.lethe.torch.Spread;
+import dev.lethe.torch.lm.eval.LmScorer;
+import dev.lethe.torch.lm.eval.QaRecords;
+import dev.lethe.torch.lm.evidence.OutputFigures;
+import dev.lethe.torch.method.UnlearningContext;
+import dev.lethe.torch.method.UnlearningData;
+import dev.lethe.torch.method.UnlearningMethods;
+import dev.lethe.torch.method.UnlearningRun;
+import dev.lethe.torch.method.Whp;
+import dev.lethe.torch.model.ModelHandle;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code whp} on {@link FakeAuthors}: distilling what the model predicts for made-up names in place of an author's
+ * name takes that author's answers down and leaves the other authors' nearly as they were, from the author's real
+ * pairs and from the name alone (entity unlearning). Margins measured over seed shifts 0–2 are in docs/TESTING.md.
+ */
+class WhpOnFakeAuthorsTest {
+
+    private static final String AUTHOR = "Zed Ox";
+    private static final Map<String, String> OPTIONS = Map.of("whp.learningRate", "3e-3", "whp.epochs", "5");
+    private static final LmScorer SCORER = new LmScorer(ByteTokenizer.INSTANCE, LmScorer.Options.teacherForcedOnly());
+
+    @Test
+    void theAuthorsAnswersFallFarMoreThanTheOtherAuthorsAnswers() {
+        ModelHandle model = FakeAuthors.trained();
+        String digest = model.weightsDigest();
+        List<QaItem> others = FakeAuthors.allBut(AUTHOR);
+        UnlearningData data = new UnlearningData(QaRecords.of("zed", ByteTokenizer.INSTANCE, FakeAuthors.of(AUTHOR)),
+                QaRecords.of("others", ByteTokenizer.INSTANCE, others), null, ByteTokenizer.NAME);
+        double forgetBefore = probability(model, FakeAuthors.of(AUTHOR));
+        double retainBefore = probability(model, others);
+        try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(Whp.NAME), OPTIONS, model, data,
+                UnlearningContext.of(Spread.seed(7), FakeAuthors.trainConfig()))) {
+            double forgetDrop = forgetBefore - probability(run.model(), FakeAuthors.of(AUTHOR));
+            double retainDrop = retainBefore - probability(run.model(), others);
+            Spread.measure("whp fake-authors forget drop", forgetDrop);
+            Spread.measure("whp fake-authors retain drop", retainDrop);
+            assertThat(Spread.measure("whp fake-authors forget drop - retain drop", forgetDrop - retainDrop))
+                    .as("forget answer probability %.3f -> -%.3f, retain %.3f -> -%.3f", forgetBefore, forgetDrop, retainBefore, retainDrop)
+                    .isGreaterThan(0.14);
+        }
+        assertThat(model.weightsDigest()).as("the original is left as it was").isEqualTo(digest);
+    }
+
+    @Test
+    void fromTheNameAloneTheEntitysUnseenPairsFallMoreThanTheRetainPairs() {
+        EntityUnlearning unlearning = new EntityUnlearning(ByteTokenizer.INSTANCE, FakeAuthors.trainConfig(), 40);
+        List<QaItem> retain = new java.util.ArrayList<>(FakeAuthors.of("Ann Lee"));
+        retain.addAll(FakeAuthors.of("Bo Ray"));
+        try (EntityUnlearning.Result result = unlearning.run(FakeAuthors.trained(), AUTHOR, UnlearningMethods.get(Whp.NAME), OPTIONS,
+                retain, FakeAuthors.of(AUTHOR), Spread.seed(7))) {
+            EntityReport report = result.report();
+            assertThat(Spread.measure("whp fake-authors entity drop - retain drop", report.entityDrop() - report.retainDrop()))
+                    .as(report.verdict()).isGreaterThan(0.16);
+        }
+    }
+
+    private static double probability(ModelHandle model, List<QaItem> pairs) {
+        return OutputFigures.of(SCORER.score(model, pairs), null).answerProbability();
+    }
+}
