@@ -8,7 +8,7 @@
 #   bench/test-spread.sh "0 1 2 3 4" "MethodContractTest,ScenarioBenchTest" /tmp/spread.tsv
 #   SPREAD_SETTINGS="avx2 sse" bench/test-spread.sh "0 1 2"
 #
-# SPREAD_METHODS=undial,npo limits MethodContractTest to those methods.
+# SPREAD_METHODS=undial,npo limits MethodContractTest and StrengthCalibrationTest to those methods.
 # Settings: cpu, the CPU's own kernels; avx2, libtorch held to AVX2 (an AVX2-only CPU such as Zen 3); sse,
 # libtorch's portable kernels with MKL held to SSE4.2. A shift N adds 1000·N to every seed the tests train with.
 set -euo pipefail

@@ -33,13 +33,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * within 3 points of the original (the issue's bounds). When it finds none (some originals have no such value: ssd on
  * digits at seed shift 1, rmu on Location at shift 1), the receipt says so, and if any candidate kept the retain
  * records the run must not cost more than those 3 points. The two larger sets come from
- * LETHE_DATASETS; without it those cases skip. The model's and the run's seeds move with {@code -Dlethe.test.seed} ({@link Spread}).
+ * LETHE_DATASETS; without it those cases skip. The model's and the run's seeds move with {@code -Dlethe.test.seed} ({@link Spread});
+ * {@code -Dlethe.test.methods=a,b} keeps only those methods (to try a new strength), and {@code -Dlethe.test.measurements}
+ * records each case's forgotten-class accuracy, drop of the others, {@code met} and the value chosen.
  */
 class StrengthCalibrationTest {
 
+    /** Every method with a strength on each data set; only those named in {@code -Dlethe.test.methods=a,b} when it is set. */
     static Stream<Arguments> cases() {
+        List<String> only = Stream.of(System.getProperty("lethe.test.methods", "").split(",")).filter(n -> !n.isBlank()).toList();
         return Stream.of("digits", "location", "mnist").flatMap(data -> UnlearningMethods.all().stream()
                 .filter(m -> m.strength().isPresent())
+                .filter(m -> only.isEmpty() || only.contains(m.name()))
                 .map(m -> Arguments.of(Named.of(data, data), Named.of(m.name(), m))));
     }
 
@@ -59,7 +64,11 @@ class StrengthCalibrationTest {
                 Map<?, ?> calibration = (Map<?, ?>) run.report().get(method.name() + ".calibration");
                 assertThat(calibration).as("the run's strength was set from the data").isNotNull();
                 List<?> trials = (List<?>) calibration.get("trials");
-                double drop = before[1] - after[1];
+                String name = dataSet + " " + method.name();
+                Spread.measure(name + " forget-acc", after[0]);
+                double drop = Spread.measure(name + " others-drop", before[1] - after[1]);
+                Spread.measure(name + " met", Boolean.TRUE.equals(calibration.get("met")) ? 1 : 0);
+                Spread.measure(name + " value", Double.parseDouble(String.valueOf(calibration.get("value"))));
                 if (Boolean.TRUE.equals(calibration.get("met"))) {
                     // a value met both bounds on the held-out records: the test side holds the bounds
                     assertThat(after[0]).as("[%s %s] forgotten class (was %.3f) %s", dataSet, method.name(), before[0], calibration)
