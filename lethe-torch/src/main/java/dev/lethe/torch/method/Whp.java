@@ -22,10 +22,15 @@ import java.util.List;
  * "generic predictions" of Eldan and Russinovich 2023, "Who's Harry Potter? Approximate Unlearning in LLMs". The
  * forget records' subject is the anchored term: in each record every word of the subject's name is swapped for a
  * made-up name of the same shape ({@link PseudoNames}; K draws), the frozen original reads the swapped text, and the
- * average of its next-token distributions is the target at the same position of the real text:
- * <pre>  q_t = (1/K) Σ_k softmax(z_orig(x̃^(k))_t),    L(θ) = mean_f CE(q, softmax(z_θ(x)))  +  λ_r · L(θ; B_r)</pre>
+ * average of its next-token distributions is the baseline {@code b}; where the original, reading the real name, finds a
+ * token likelier than the baseline does, that token is what the name adds, and it is lowered by α times the excess (the
+ * paper's {@code v_generic = v_baseline − α·ReLU(v_reinforced − v_baseline)}, with the real-name reading as the
+ * "reinforced" side):
+ * <pre>  b_t = log (1/K) Σ_k softmax(z_orig(x̃^(k))_t),    r_t = log softmax(z_orig(x)_t),
+ *   q_t = softmax(b_t − α · max(r_t − b_t, 0)),    L(θ) = mean_f CE(q, softmax(z_θ(x)))  +  λ_r · L(θ; B_r)</pre>
  * over the forget record's counted (answer) positions, leaving out those whose next token is part of the name (there the
- * swapped text holds the pseudo-name); the retain term is {@link RetainTerm}'s.
+ * swapped text holds the pseudo-name); the retain term is {@link RetainTerm}'s. With α = 0 the target is the baseline
+ * itself.
  *
  * <p>Why it exists beside the ascent methods: a model that never saw an author answers questions about them from
  * what it knows of authors in general, and that is what forget quality compares with (the retain model's truth
@@ -33,9 +38,14 @@ import java.util.List;
  * answer shares with it; this target is bounded and is the original's own answer for an unknown name, so the
  * shared tokens keep their probability and only what the name adds goes.
  *
- * <p>What differs from the paper: WHP also mixes in a "reinforced" model (the original fine-tuned further on the
- * forget text), lowering the logits it raises; a model that already memorised its forget set exactly cannot be
- * reinforced further, so that half is left out. The paper fine-tunes on the argmax of the generic predictions;
+ * <p>Why α: teacher-forced on the real answer, the baseline still reads the memorised answer in its own prefix ("born in
+ * Kuwait Ci" → "ty" under any name), so on its own it keeps much of what was memorised (on TOFU forget01 the answer
+ * probability only fell from 0.94 to 0.57). What the name itself adds — the first byte of each fact — is what the
+ * difference from the real-name reading finds.
+ *
+ * <p>What differs from the paper: its reinforced model is the original fine-tuned further on the forget text; a
+ * model that already memorised its forget set cannot be reinforced further, so the original reading the real name plays
+ * that part against the made-up names. The paper fine-tunes on the argmax of the generic predictions;
  * here the whole distribution is the target (a soft label, as in distillation), averaged over K pseudo-names so that
  * no one made-up name's accidental likeness to a trained name decides it. Language models with a tokenizer that
  * keeps a swapped name's length (byte-level) only.
@@ -47,18 +57,24 @@ public final class Whp extends MethodBase<Whp.Options> {
     public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
                           @JsonPropertyDescription("made-up names whose predictions are averaged into the target (K)") int names,
-                          @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight) {
+                          @JsonPropertyDescription("how far the tokens the real name makes likelier than the made-up names do are lowered (α); 0 = the made-up names' predictions as they are")
+                          float alpha,
+                          @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight,
+                          @JsonPropertyDescription("the retain term: nll (the retain answers' loss) or kl (KL from the original on the retain text)")
+                          String retainLoss) {
         public Options {
             MethodOptions.require(epochs >= 1, "whp.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "whp.learningRate", learningRate, "> 0");
             MethodOptions.require(names >= 1, "whp.names", names, ">= 1");
+            MethodOptions.require(alpha >= 0 && Float.isFinite(alpha), "whp.alpha", alpha, ">= 0");
             MethodOptions.require(retainWeight >= 0, "whp.retainWeight", retainWeight, ">= 0");
+            MethodOptions.require("nll".equals(retainLoss) || "kl".equals(retainLoss), "whp.retainLoss", retainLoss, "nll or kl");
         }
     }
 
     public Whp() {
         super(NAME, "distil the original's predictions for made-up names in place of the forget subject's name (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(5, 1e-3f, 4, 1f), Options.class);
+                Guarantee.APPROXIMATE, new Options(5, 1e-3f, 4, 1f, 1f, "nll"), Options.class);
     }
 
     @Override
@@ -77,10 +93,11 @@ public final class Whp extends MethodBase<Whp.Options> {
         try (ModelHandle reference = Distillation.frozenCopy(original);
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
             swapped.forEach(s -> generic.add(TensorData.of(s, model.manager())));
-            RetainTerm retainTerm = new RetainTerm(retain, NextTokenTask.INSTANCE, options.retainWeight(), context, "whp-retain");
+            RetainTerm retainTerm = new RetainTerm(retain, NextTokenTask.INSTANCE, options.retainWeight(), context, "whp-retain",
+                    "kl".equals(options.retainLoss()) ? reference : null);
             Objective objective = (m, batch) -> {
                 NDArray logProbabilities = m.forward(batch.inputs(), true).singletonOrThrow().logSoftmax(-1);
-                Batch kept = genericTarget(reference, generic, batch);
+                Batch kept = genericTarget(reference, generic, batch, options.alpha());
                 NDArray crossEntropy = kept.targets().singletonOrThrow().mul(logProbabilities).sum(new int[]{-1}).neg();
                 return retainTerm.addTo(CountedPositions.batchMean(crossEntropy, kept), m, batch);
             };
@@ -94,7 +111,7 @@ public final class Whp extends MethodBase<Whp.Options> {
      * The batch with the generic distributions {@code q [b, T, V]} as its targets and, as its mask, the counted
      * positions whose next token is the same in the real text and in every swapped one.
      */
-    private static Batch genericTarget(ModelHandle reference, List<TensorData> generic, Batch batch) {
+    private static Batch genericTarget(ModelHandle reference, List<TensorData> generic, Batch batch, float alpha) {
         NDArray sum = null;
         NDArray mask = batch.mask();
         NDArray realNext = batch.targets().singletonOrThrow();
@@ -104,7 +121,13 @@ public final class Whp extends MethodBase<Whp.Options> {
             sum = sum == null ? q : sum.add(q);
             mask = mask.mul(s.targets().singletonOrThrow().eq(realNext).toType(DataType.FLOAT32, false));
         }
-        return new Batch(batch.inputs(), new NDList(sum.div(generic.size())), mask, batch.positions(),
-                batch.step(), batch.epoch(), batch.manager());
+        NDArray baseline = sum.div(generic.size()).maximum(1e-30f).log(); // a probability that underflowed to 0 stays finite
+        NDArray target = baseline;
+        if (alpha > 0) {
+            NDArray real = Distillation.logits(reference, batch.inputs().singletonOrThrow()).logSoftmax(-1);
+            target = baseline.sub(real.sub(baseline).maximum(0f).mul(alpha));
+        }
+        return new Batch(batch.inputs(), new NDList(target.softmax(-1)), mask, batch.positions(), batch.step(), batch.epoch(),
+                batch.manager());
     }
 }
