@@ -49,6 +49,10 @@ import java.util.List;
  * here the whole distribution is the target (a soft label, as in distillation), averaged over K pseudo-names so that
  * no one made-up name's accidental likeness to a trained name decides it. Language models with a tokenizer that
  * keeps a swapped name's length (byte-level) only.
+ *
+ * <p>Defaults: 5 epochs at 5e-4, K = 4, α = 5 (the paper's), retain weight 1 with the KL retain term — the best trade of
+ * the TOFU forget01 sweep (forget quality 0.029 at 0.88× the retain model's utility, where SimNPO gave 0.0068 at 0.85×
+ * in the same sitting; docs/BENCHMARKS.md, "TOFU forget01", fourth sweep).
  */
 public final class Whp extends MethodBase<Whp.Options> {
 
@@ -74,7 +78,7 @@ public final class Whp extends MethodBase<Whp.Options> {
 
     public Whp() {
         super(NAME, "distil the original's predictions for made-up names in place of the forget subject's name (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(5, 1e-3f, 4, 1f, 1f, "nll"), Options.class);
+                Guarantee.APPROXIMATE, new Options(5, 5e-4f, 4, 5f, 1f, "kl"), Options.class);
     }
 
     @Override

@@ -31,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WhpOnFakeAuthorsTest {
 
     private static final String AUTHOR = "Zed Ox";
-    private static final Map<String, String> OPTIONS = Map.of("whp.learningRate", "3e-3", "whp.epochs", "5");
+    /** A rate for the tiny gpt (the default is TOFU's), and α and the retain term pinned at the values the spread was measured with. */
+    private static final Map<String, String> OPTIONS = Map.of("whp.learningRate", "3e-3", "whp.epochs", "5", "whp.alpha", "1",
+            "whp.retainLoss", "nll");
     private static final LmScorer SCORER = new LmScorer(ByteTokenizer.INSTANCE, LmScorer.Options.teacherForcedOnly());
 
     @ParameterizedTest(name = "[retain term {0}]")
