@@ -63,7 +63,9 @@ class MethodContractTest {
     private static final Map<String, String> REFUSE_MLP = Map.of(
             CertifiedRemoval.NAME, "certified: needs a logreg model trained with L2 regularisation",
             // idk re-answers questions: the runner refuses it on a classifier; LanguageModelMethodsTest holds its contract
-            IdkTuning.NAME, "method 'idk' does not support the classification task");
+            IdkTuning.NAME, "method 'idk' does not support the classification task",
+            // whp swaps names in text: the same refusal; WhpOnFakeAuthorsTest holds its contract
+            Whp.NAME, "method 'whp' does not support the classification task");
 
     /**
      * Every registered method, named by its id so that a test reads {@code [grad-ascent]}, not {@code [3]}; only those

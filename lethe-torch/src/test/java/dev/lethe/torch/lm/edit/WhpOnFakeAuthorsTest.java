@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code whp} on {@link FakeAuthors}: distilling what the model predicts for made-up names in place of an author's
  * name takes that author's answers down and leaves the other authors' nearly as they were, from the author's real
- * pairs (with either retain term) and from the name alone (entity unlearning). Margins measured over seed shifts 0–2 are in docs/TESTING.md.
+ * pairs (with either retain term; bit-identically for a seed, with nothing left open) and from the name alone (entity
+ * unlearning). Margins measured over seed shifts 0–2 are in docs/TESTING.md.
  */
 class WhpOnFakeAuthorsTest {
 
@@ -57,6 +58,11 @@ class WhpOnFakeAuthorsTest {
             assertThat(Spread.measure("whp(" + retainLoss + ") fake-authors forget drop - retain drop", forgetDrop - retainDrop))
                     .as("forget answer probability %.3f -> -%.3f, retain %.3f -> -%.3f", forgetBefore, forgetDrop, retainBefore, retainDrop)
                     .isGreaterThan(0.13);
+            assertThat(run.model().manager().getManagedArrays()).as("nothing left open").hasSize(run.model().parameters().size());
+            try (UnlearningRun again = UnlearningRun.run(UnlearningMethods.get(Whp.NAME), options, model, data,
+                    UnlearningContext.of(Spread.seed(7), FakeAuthors.trainConfig()))) {
+                assertThat(again.model().weightsDigest()).as("same seed, same weights").isEqualTo(run.model().weightsDigest());
+            }
         }
         assertThat(model.weightsDigest()).as("the original is left as it was").isEqualTo(digest);
     }
