@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * What the statistical tests need to measure their own spread (docs/TESTING.md): the seeds they train
@@ -20,8 +22,18 @@ public final class Spread {
 
     private static final long SHIFT = Long.getLong("lethe.test.seed", 0L);
     private static final String FILE = System.getProperty("lethe.test.measurements", "");
+    private static final List<String> METHODS = Stream.of(System.getProperty("lethe.test.methods", "").split(","))
+            .filter(n -> !n.isBlank()).toList();
 
     private Spread() {
+    }
+
+    /**
+     * Whether the method tests run {@code method}: every method unless {@code -Dlethe.test.methods=a,b} names some
+     * (to measure or try one method with bench/test-spread.sh).
+     */
+    public static boolean selected(String method) {
+        return METHODS.isEmpty() || METHODS.contains(method);
     }
 
     /** {@code base} shifted by the run's seed shift (base itself when none is set). */

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -72,8 +71,7 @@ class MethodContractTest {
      * named in {@code -Dlethe.test.methods=a,b} when it is set (to measure one method's spread with bench/test-spread.sh).
      */
     static Stream<Arguments> methods() {
-        List<String> only = List.of(System.getProperty("lethe.test.methods", "").split(",")).stream().filter(n -> !n.isBlank()).toList();
-        return UnlearningMethods.all().stream().filter(m -> only.isEmpty() || only.contains(m.name()))
+        return UnlearningMethods.all().stream().filter(m -> Spread.selected(m.name()))
                 .map(m -> Arguments.of(Named.of(m.name(), m)));
     }
 

@@ -37,7 +37,6 @@ class MethodDefaultsBench {
 
     @Test
     void printTheTable() {
-        List<String> only = listProperty("lethe.test.methods");
         List<String> sets = listProperty("lethe.bench.data");
         System.out.println("| data | method | options | original: class / others | after: class / others | bounds | run (s) |");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -50,26 +49,25 @@ class MethodDefaultsBench {
             List<UnlearningMethod<?>> methods = UnlearningMethods.all().stream()
                     .filter(m -> m.tasks().stream().anyMatch(t -> t instanceof ClassificationTask))
                     .filter(m -> !m.name().equals(CertifiedRemoval.NAME))
-                    .filter(m -> only.isEmpty() || only.contains(m.name())).toList();
+                    .filter(m -> Spread.selected(m.name())).toList();
             for (UnlearningMethod<?> method : methods) {
                 try (ModelHandle original = StrengthCalibrationTest.original(dataSet, train, config)) {
                     double[] before = StrengthCalibrationTest.accuracies(original, data.test(), 2);
                     if (method.strength().isPresent()) {
                         String option = method.strength().get().option();
                         String pinned = MethodOptions.toProperties(method, method.defaults()).get(option);
-                        row(dataSet, method, Map.of(option, pinned), option + " = " + pinned + " (pinned)", original, split, data.test(), before);
+                        row(dataSet, method, Map.of(option, pinned), option + " = " + pinned + " (pinned)", original, split, data.test(), before, config);
                     }
                     Map<String, String> set = MethodOptions.addressedTo(method, OPTIONS);
-                    row(dataSet, method, set, set.isEmpty() ? "none" : set.toString(), original, split, data.test(), before);
+                    row(dataSet, method, set, set.isEmpty() ? "none" : set.toString(), original, split, data.test(), before, config);
                 }
             }
         }
     }
 
     private static void row(String dataSet, UnlearningMethod<?> method, Map<String, String> options, String label, ModelHandle original,
-                            UnlearningData split, RecordSet test, double[] before) {
-        try (UnlearningRun run = UnlearningRun.run(method, options, original, split, UnlearningContext.of(Spread.seed(1),
-                new TrainConfig(20, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, Spread.seed(42))))) {
+                            UnlearningData split, RecordSet test, double[] before, TrainConfig config) {
+        try (UnlearningRun run = UnlearningRun.run(method, options, original, split, UnlearningContext.of(Spread.seed(1), config))) {
             double[] after = StrengthCalibrationTest.accuracies(run.model(), test, 2);
             String shown = label;
             if (run.report().get(method.name() + ".calibration") instanceof Map<?, ?> calibration) {

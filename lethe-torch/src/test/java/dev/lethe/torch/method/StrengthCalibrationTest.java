@@ -41,10 +41,9 @@ class StrengthCalibrationTest {
 
     /** Every method with a strength on each data set; only those named in {@code -Dlethe.test.methods=a,b} when it is set. */
     static Stream<Arguments> cases() {
-        List<String> only = Stream.of(System.getProperty("lethe.test.methods", "").split(",")).filter(n -> !n.isBlank()).toList();
         return Stream.of("digits", "location", "mnist").flatMap(data -> UnlearningMethods.all().stream()
                 .filter(m -> m.strength().isPresent())
-                .filter(m -> only.isEmpty() || only.contains(m.name()))
+                .filter(m -> Spread.selected(m.name()))
                 .map(m -> Arguments.of(Named.of(data, data), Named.of(m.name(), m))));
     }
 
