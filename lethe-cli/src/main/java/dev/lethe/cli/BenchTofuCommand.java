@@ -73,6 +73,16 @@ final class BenchTofuCommand implements Callable<Integer> {
     @Option(names = "--opt", paramLabel = "METHOD.KEY=VALUE", description = "A method option, e.g. --opt npo.epochs=5 (repeatable; see 'lethe methods').")
     List<String> options = new ArrayList<>();
 
+    @Option(names = "--unlearn-seed", paramLabel = "SEED",
+            description = "Seed of the methods' random draws (default: the run seed). Another value reruns the methods with other draws "
+                    + "against the same reference models (give the first run's folder as --references so as not to train them again).")
+    Long unlearnSeed;
+
+    @Option(names = "--references", paramLabel = "DIR",
+            description = "An earlier run folder whose reference rows and models this run takes instead of training them (it must have "
+                    + "the same data, split, retain authors, model, epochs, seed, threads and --max-new-tokens; it is refused otherwise).")
+    Path references;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder (created; an earlier run of the same configuration is resumed).")
     Path out;
 
@@ -83,7 +93,7 @@ final class BenchTofuCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         TofuBenchConfig config = new TofuBenchConfig(data.toString(), split, methods, retainAuthors, epochs, model, run.seed, run.threads,
-                maxNewTokens, MethodOptions.fromPairs(options));
+                maxNewTokens, MethodOptions.fromPairs(options), unlearnSeed);
         MethodOptions.requireAddressed(methods.stream().<UnlearningMethod<?>>map(UnlearningMethods::get).toList(), config.options());
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder: give the TOFU folder that holds full.json and "
@@ -119,6 +129,6 @@ final class BenchTofuCommand implements Callable<Integer> {
 
     private <M extends AutoCloseable> TofuBench.Outcome run(TofuBenchSteps<M> steps, TofuBenchConfig config, ScenarioProgress progress)
             throws Exception {
-        return new TofuBench<>(config, steps, progress).run(out);
+        return new TofuBench<>(config, steps, progress, references).run(out);
     }
 }

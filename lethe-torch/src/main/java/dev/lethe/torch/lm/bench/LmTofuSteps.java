@@ -202,7 +202,7 @@ public final class LmTofuSteps implements TofuBenchSteps<LmTofuSteps.Model> {
         UnlearningData data = new UnlearningData(set.forgetRecords(), set.retainOnly(), null, tokenizer.name());
         UnlearningMethod<?> chosen = UnlearningMethods.get(method);
         try (UnlearningRun run = UnlearningRun.run(chosen, MethodOptions.addressedTo(chosen, config.options()), full.handle, data,
-                UnlearningContext.of(Seeds.derive(config.seed(), "tofu-unlearn-" + method), original))) {
+                UnlearningContext.of(config.methodSeed(method), original))) {
             return own(run.model().copy());
         }
     }

@@ -37,6 +37,7 @@ public final class TofuBench<M extends AutoCloseable> {
     private final TofuBenchConfig config;
     private final TofuBenchSteps<M> steps;
     private final BenchListener listener;
+    private final Path references;
 
     /**
      * @param config what to run
@@ -44,9 +45,21 @@ public final class TofuBench<M extends AutoCloseable> {
      * @param listener progress, one task per row
      */
     public TofuBench(TofuBenchConfig config, TofuBenchSteps<M> steps, BenchListener listener) {
+        this(config, steps, listener, null);
+    }
+
+    /**
+     * @param config what to run
+     * @param steps how each step is done
+     * @param listener progress, one task per row
+     * @param references another run folder whose reference rows (and saved models) this run takes instead of training
+     *                   them ({@link TofuReferences}), or null
+     */
+    public TofuBench(TofuBenchConfig config, TofuBenchSteps<M> steps, BenchListener listener, Path references) {
         this.config = config;
         this.steps = steps;
         this.listener = listener;
+        this.references = references;
     }
 
     /**
@@ -76,6 +89,9 @@ public final class TofuBench<M extends AutoCloseable> {
     public Outcome run(Path out) throws Exception {
         Map<String, Object> document = configDocument(config, steps.dataFingerprint());
         RunFolder folder = RunFolder.open(out, document);
+        if (references != null) {
+            TofuReferences.copy(references, out, document, config.seed());
+        }
         return new Run(out, folder, document).run();
     }
 

@@ -1,5 +1,6 @@
 package dev.lethe.torch.lm.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.core.seed.Seeds;
 
 import java.util.HashSet;
@@ -25,14 +26,25 @@ import java.util.Set;
  *                     answer (an untrained or broken one) costs this many decoding steps per question
  * @param options method options ({@code --opt npo.epochs=5}), each key addressed to one of {@code methods}; a method
  *                runs with its defaults for every field not given
+ * @param unlearnSeed the seed the methods' random draws derive from, or null for the run seed: another value reruns the
+ *                    methods with other draws against the same reference models (a method's spread over seeds, without
+ *                    training the references again). Left out of the JSON when null, so that the configurations of
+ *                    earlier runs keep their hash
  */
 public record TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
-                              int threads, int maxNewTokens, java.util.Map<String, String> options) {
+                              int threads, int maxNewTokens, java.util.Map<String, String> options,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Long unlearnSeed) {
 
     /** A configuration in which every method runs with its default options. */
     public TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
                            int threads, int maxNewTokens) {
         this(data, split, methods, retainAuthors, epochs, model, seed, threads, maxNewTokens, java.util.Map.of());
+    }
+
+    /** A configuration whose methods draw from the run seed. */
+    public TofuBenchConfig(String data, String split, List<String> methods, int retainAuthors, int epochs, String model, long seed,
+                           int threads, int maxNewTokens, java.util.Map<String, String> options) {
+        this(data, split, methods, retainAuthors, epochs, model, seed, threads, maxNewTokens, options, null);
     }
 
     /** Enough for every TOFU answer in bytes (the longest question and answer of full.json together take 639). */
@@ -83,4 +95,10 @@ public record TofuBenchConfig(String data, String split, List<String> methods, i
     public long noiseFloorSeed() {
         return Seeds.derive(seed, "tofu-retain-noise-floor");
     }
+
+    /** The seed of {@code method}'s unlearning run: derived from {@link #unlearnSeed()} when given, else from the run seed. */
+    public long methodSeed(String method) {
+        return Seeds.derive(unlearnSeed == null ? seed : unlearnSeed, "tofu-unlearn-" + method);
+    }
+
 }

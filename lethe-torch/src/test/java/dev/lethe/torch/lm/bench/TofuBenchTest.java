@@ -147,6 +147,62 @@ class TofuBenchTest {
     }
 
     @Test
+    void aRunWithOtherMethodDrawsTakesTheReferencesOfAnEarlierRunAndTrainsNone() throws Exception {
+        // Given a finished run
+        TofuBench.Outcome first = run(new FakeTofuSteps(SUMMARIES), List.of("grad-diff"));
+
+        // When the method runs again with another unlearn seed, in a new folder, taking the first folder's references
+        Path second = dir.resolve("reseeded");
+        FakeTofuSteps again = new FakeTofuSteps(SUMMARIES);
+        TofuBenchConfig reseeded = new TofuBenchConfig("tofu", "forget01", List.of("grad-diff"), 2, 1, "gpt:32,2,2,128", 42, 1, 16,
+                Map.of(), 7L);
+        TofuBench.Outcome outcome = new TofuBench<>(reseeded, again, BenchListener.NONE, dir).run(second);
+
+        // Then no reference model is trained: the reference rows are the first run's, the method row is computed anew
+        assertThat(again.calls).noneMatch(c -> c.startsWith("train"));
+        assertThat(again.calls).contains("load retain.model", "load full.model");
+        assertThat(outcome.computed()).isEqualTo(1);
+        assertThat(outcome.rows().subList(0, 4)).isEqualTo(first.rows().subList(0, 4));
+        assertThat(second.resolve("evals/retain/TOFU_SUMMARY.json")).exists();
+    }
+
+    @Test
+    void referencesMadeWithOtherOptionsAreRefusedNamingWhatDiffersAndNothingIsCopied() throws Exception {
+        // Given a finished run with 1 epoch
+        run(new FakeTofuSteps(SUMMARIES), List.of("grad-diff"));
+
+        // When a run with 2 epochs asks for its references
+        Path second = dir.resolve("other");
+        FakeTofuSteps again = new FakeTofuSteps(SUMMARIES);
+
+        // Then it is refused before anything is trained or copied, naming the field
+        assertThatThrownBy(() -> new TofuBench<>(config(List.of("grad-diff"), 2), again, BenchListener.NONE, dir).run(second))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epochs 1 there, 2 here");
+        assertThat(again.calls).isEmpty();
+        assertThat(second.resolve("results")).doesNotExist();
+        // and a folder that is no run at all is refused as such
+        assertThatThrownBy(() -> new TofuBench<>(config(List.of("grad-diff"), 1), again, BenchListener.NONE, dir.resolve("results"))
+                .run(dir.resolve("third"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no config.json");
+    }
+
+    @Test
+    void anUnlearnSeedMovesOnlyTheMethodsDrawsAndLeavesEarlierConfigurationsTheirHash() throws Exception {
+        TofuBenchConfig plain = new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 45, "gpt", 1, 2, 512);
+        TofuBenchConfig reseeded = new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 45, "gpt", 1, 2, 512, java.util.Map.of(), 7L);
+        String plainJson = dev.lethe.core.store.Store.json().writeValueAsString(TofuBench.configDocument(plain, "fp"));
+        // a configuration without the seed is written as before the option existed, so earlier run folders still resume
+        assertThat(plainJson).doesNotContain("unlearnSeed");
+        assertThat(dev.lethe.core.store.Store.json().writeValueAsString(TofuBench.configDocument(reseeded, "fp")))
+                .containsPattern("\"unlearnSeed\"\\s*:\\s*7").isNotEqualTo(plainJson);
+        // the methods draw from the new seed; the references (and the noise floor) keep the run seed's
+        assertThat(reseeded.methodSeed("npo")).isNotEqualTo(plain.methodSeed("npo"));
+        assertThat(reseeded.methodSeed("npo")).isNotEqualTo(reseeded.methodSeed("whp"));
+        assertThat(reseeded.noiseFloorSeed()).isEqualTo(plain.noiseFloorSeed());
+        assertThat(new TofuBenchConfig("d", "forget01", List.of("npo"), 18, 45, "gpt", 1, 2, 512, java.util.Map.of(), 1L).methodSeed("npo"))
+                .isEqualTo(plain.methodSeed("npo"));
+    }
+
+    @Test
     void badConfigurationsAreRefusedWithTheirReason() {
         assertThatThrownBy(() -> new TofuBenchConfig("d", "forget02", List.of("npo"), 18, 45, "gpt", 1, 2, 512))
                 .hasMessageContaining("--split must be one of forget01, forget05, forget10");
