@@ -29,6 +29,10 @@ import java.util.List;
  * as an example is forgotten, so the loss is bounded below and the divergence of ascent is avoided;
  * as β → 0 it becomes gradient ascent.
  *
+ * <p>{@code npo.retainLoss=kl} makes the retain term the KL divergence from the original (the same frozen copy as the
+ * reference) on the retain batch instead of the retain answers' loss ({@link RetainTerm}; OpenUnlearning's
+ * {@code retain_loss_type: KL}).
+ *
  * <p>Deviation: none in the loss. The defaults (β = 0.1 as in the paper and OpenUnlearning, retain
  * weight 2) are calibrated on the digits MLP; on a language model OpenUnlearning uses retain weight 1.
  */
@@ -39,18 +43,20 @@ public final class Npo extends MethodBase<Npo.Options> {
     public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
                           @JsonPropertyDescription("inverse temperature of the preference loss (β); β → 0 is gradient ascent") float beta,
-                          @JsonPropertyDescription("weight of the retain loss term (NPO+RT); 0 = plain NPO") float retainWeight) {
+                          @JsonPropertyDescription("weight of the retain loss term (NPO+RT); 0 = plain NPO") float retainWeight,
+                          @JsonPropertyDescription(RetainTerm.LOSS_DESCRIPTION) String retainLoss) {
         public Options {
             MethodOptions.require(epochs >= 1, "npo.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "npo.learningRate", learningRate, "> 0");
             MethodOptions.require(beta > 0, "npo.beta", beta, "> 0");
             MethodOptions.require(retainWeight >= 0, "npo.retainWeight", retainWeight, ">= 0");
+            RetainTerm.requireLoss("npo.retainLoss", retainLoss);
         }
     }
 
     public Npo() {
         super(NAME, "negative preference optimization: bounded, self-slowing ascent on the forget set (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.1f, 2f), Options.class);
+                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.1f, 2f, RetainTerm.NLL), Options.class);
     }
 
     @Override
@@ -64,7 +70,9 @@ public final class Npo extends MethodBase<Npo.Options> {
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
             float beta = options.beta();
             Task task = Tasks.of(data.forget());
-            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "npo-retain");
+            // NPO's reference is the frozen original already: the KL retain term reads the same copy
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "npo-retain",
+                    RetainTerm.KL.equals(options.retainLoss()) ? reference : null);
             Objective objective = (m, batch) -> {
                 NDArray logPi = CountedPositions.logLikelihood(task, m.forward(batch.inputs(), true), batch);
                 NDArray logRef = CountedPositions.logLikelihood(task, Distillation.outputs(reference, batch.inputs()), batch);

@@ -17,6 +17,23 @@ import dev.lethe.torch.train.TensorData;
  */
 final class RetainTerm {
 
+    /** The retain loss as the task's loss on the retain batch (the default of every method but whp). */
+    static final String NLL = "nll";
+    /** The retain loss as the KL divergence from the frozen original on the retain batch. */
+    static final String KL = "kl";
+    /** What a {@code retainLoss} option describes itself as. */
+    static final String LOSS_DESCRIPTION = "the retain term: nll (the retain answers' loss) or kl (KL from the original on the retain text)";
+
+    /** Refuses a {@code retainLoss} option that is neither {@value #NLL} nor {@value #KL}. */
+    static void requireLoss(String option, String value) {
+        MethodOptions.require(NLL.equals(value) || KL.equals(value), option, value, NLL + " or " + KL);
+    }
+
+    /** A frozen copy of {@code original} when {@code retainLoss} is {@value #KL} (the caller closes it), else null. */
+    static ModelHandle referenceFor(String retainLoss, ModelHandle original) {
+        return KL.equals(retainLoss) ? Distillation.frozenCopy(original) : null;
+    }
+
     private final BatchSampler batches;
     private final Task task;
     private final float weight;

@@ -27,6 +27,9 @@ import java.util.List;
  * past δ (the gradient weight is {@code 2σ(−β(ℓ − δ))}); without a reference model it costs one model in
  * memory and one forward pass less, and the length normalisation stops long answers from dominating.
  *
+ * <p>{@code simnpo.retainLoss=kl} makes the retain term the KL divergence from the frozen original on the retain batch
+ * instead of the retain answers' loss ({@link RetainTerm}; OpenUnlearning's {@code retain_loss_type: KL}).
+ *
  * <p>Defaults: β = 0.7, δ = 0 and retain weight λ_r = 0.1 are OpenUnlearning's TOFU defaults;
  * the epochs and learning rate are calibrated on the digits MLP.
  */
@@ -41,7 +44,8 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
                           float delta,
                           @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight,
                           @JsonPropertyDescription("epochs of fine-tuning on the retain set after the forget phase, at the same rate; 0 = none")
-                          int repairEpochs) {
+                          int repairEpochs,
+                          @JsonPropertyDescription(RetainTerm.LOSS_DESCRIPTION) String retainLoss) {
         public Options {
             MethodOptions.require(epochs >= 1, "simnpo.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "simnpo.learningRate", learningRate, "> 0");
@@ -49,12 +53,13 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
             MethodOptions.require(delta >= 0 && Float.isFinite(delta), "simnpo.delta", delta, ">= 0");
             MethodOptions.require(retainWeight >= 0, "simnpo.retainWeight", retainWeight, ">= 0");
             MethodOptions.require(repairEpochs >= 0, "simnpo.repairEpochs", repairEpochs, ">= 0");
+            RetainTerm.requireLoss("simnpo.retainLoss", retainLoss);
         }
     }
 
     public SimNpo() {
         super(NAME, "simple NPO: reference-free, length-normalised, self-slowing ascent on the forget set (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.7f, 0f, 0.1f, 0), Options.class);
+                Guarantee.APPROXIMATE, new Options(15, 1e-3f, 0.7f, 0f, 0.1f, 0, RetainTerm.NLL), Options.class);
     }
 
     @Override
@@ -64,10 +69,11 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
 
     @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        try (TensorData retain = TensorData.of(data.retain(), model.manager())) {
+        try (ModelHandle reference = RetainTerm.referenceFor(options.retainLoss(), original);
+             TensorData retain = TensorData.of(data.retain(), model.manager())) {
             float beta = options.beta();
             Task task = Tasks.of(data.forget());
-            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "simnpo-retain");
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "simnpo-retain", reference);
             Objective objective = (m, batch) -> {
                 NDArray recordLoss = task.perRecordLoss(m, batch, true);
                 NDArray loss = Distillation.softplus(recordLoss.sub(options.delta()).mul(-beta)).mean().mul(2f / beta);

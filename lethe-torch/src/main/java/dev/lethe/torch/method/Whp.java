@@ -72,21 +72,20 @@ public final class Whp extends MethodBase<Whp.Options> {
                           @JsonPropertyDescription("how far the tokens the real name makes likelier than the made-up names do are lowered (α); 0 = the made-up names' predictions as they are")
                           float alpha,
                           @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight,
-                          @JsonPropertyDescription("the retain term: nll (the retain answers' loss) or kl (KL from the original on the retain text)")
-                          String retainLoss) {
+                          @JsonPropertyDescription(RetainTerm.LOSS_DESCRIPTION) String retainLoss) {
         public Options {
             MethodOptions.require(epochs >= 1, "whp.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "whp.learningRate", learningRate, "> 0");
             MethodOptions.require(names >= 1, "whp.names", names, ">= 1");
             MethodOptions.require(alpha >= 0 && Float.isFinite(alpha), "whp.alpha", alpha, ">= 0");
             MethodOptions.require(retainWeight >= 0, "whp.retainWeight", retainWeight, ">= 0");
-            MethodOptions.require("nll".equals(retainLoss) || "kl".equals(retainLoss), "whp.retainLoss", retainLoss, "nll or kl");
+            RetainTerm.requireLoss("whp.retainLoss", retainLoss);
         }
     }
 
     public Whp() {
         super(NAME, "distil the original's predictions for made-up names in place of the forget subject's name (+ retain loss)",
-                Guarantee.APPROXIMATE, new Options(10, 5e-4f, 4, 10f, 1f, "kl"), Options.class);
+                Guarantee.APPROXIMATE, new Options(10, 5e-4f, 4, 10f, 1f, RetainTerm.KL), Options.class);
     }
 
     @Override
@@ -106,7 +105,7 @@ public final class Whp extends MethodBase<Whp.Options> {
              GenericTargets generic = GenericTargets.of(reference, data.forget(), swapped, options.alpha(),
                      context.original().batchSize(), model.manager())) {
             RetainTerm retainTerm = new RetainTerm(retain, NextTokenTask.INSTANCE, options.retainWeight(), context, "whp-retain",
-                    "kl".equals(options.retainLoss()) ? reference : null);
+                    RetainTerm.KL.equals(options.retainLoss()) ? reference : null);
             Objective objective = (m, batch) -> {
                 NDArray logProbabilities = m.forward(batch.inputs(), true).singletonOrThrow().logSoftmax(-1);
                 Batch kept = generic.of(batch);
