@@ -71,8 +71,8 @@ public final class Npo extends MethodBase<Npo.Options> {
             float beta = options.beta();
             Task task = Tasks.of(data.forget());
             // NPO's reference is the frozen original already: the KL retain term reads the same copy
-            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "npo-retain",
-                    RetainTerm.KL.equals(options.retainLoss()) ? reference : null);
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "npo-retain", options.retainLoss(),
+                    reference);
             Objective objective = (m, batch) -> {
                 NDArray logPi = CountedPositions.logLikelihood(task, m.forward(batch.inputs(), true), batch);
                 NDArray logRef = CountedPositions.logLikelihood(task, Distillation.outputs(reference, batch.inputs()), batch);

@@ -29,11 +29,6 @@ final class RetainTerm {
         MethodOptions.require(NLL.equals(value) || KL.equals(value), option, value, NLL + " or " + KL);
     }
 
-    /** A frozen copy of {@code original} when {@code retainLoss} is {@value #KL} (the caller closes it), else null. */
-    static ModelHandle referenceFor(String retainLoss, ModelHandle original) {
-        return KL.equals(retainLoss) ? Distillation.frozenCopy(original) : null;
-    }
-
     private final BatchSampler batches;
     private final Task task;
     private final float weight;
@@ -44,8 +39,16 @@ final class RetainTerm {
         this(retain, task, weight, context, purpose, null);
     }
 
-    /** As above; with a frozen {@code reference} (not null) the term is the KL divergence from it instead of the task's loss. */
-    RetainTerm(TensorData retain, Task task, float weight, UnlearningContext context, String purpose, ModelHandle reference) {
+    /**
+     * As above, with the loss a method's {@code retainLoss} option chose: {@value #NLL}, the task's loss, or {@value #KL},
+     * the KL divergence from {@code frozenOriginal} (which must then not be null).
+     */
+    RetainTerm(TensorData retain, Task task, float weight, UnlearningContext context, String purpose, String loss,
+               ModelHandle frozenOriginal) {
+        this(retain, task, weight, context, purpose, KL.equals(loss) ? frozenOriginal : null);
+    }
+
+    private RetainTerm(TensorData retain, Task task, float weight, UnlearningContext context, String purpose, ModelHandle reference) {
         this.batches = weight > 0 ? new BatchSampler(retain, context.original().batchSize(), context.seed(purpose)) : null;
         this.task = task;
         this.weight = weight;

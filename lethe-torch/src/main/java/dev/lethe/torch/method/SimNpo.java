@@ -69,11 +69,13 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
 
     @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        try (ModelHandle reference = RetainTerm.referenceFor(options.retainLoss(), original);
+        // SimNPO needs no reference of its own: a frozen original is made only for the KL retain term
+        try (ModelHandle reference = RetainTerm.KL.equals(options.retainLoss()) ? Distillation.frozenCopy(original) : null;
              TensorData retain = TensorData.of(data.retain(), model.manager())) {
             float beta = options.beta();
             Task task = Tasks.of(data.forget());
-            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "simnpo-retain", reference);
+            RetainTerm retainTerm = new RetainTerm(retain, task, options.retainWeight(), context, "simnpo-retain", options.retainLoss(),
+                    reference);
             Objective objective = (m, batch) -> {
                 NDArray recordLoss = task.perRecordLoss(m, batch, true);
                 NDArray loss = Distillation.softplus(recordLoss.sub(options.delta()).mul(-beta)).mean().mul(2f / beta);

@@ -130,10 +130,7 @@ public final class TensorData implements AutoCloseable {
     private Batch tokenBatch(int[] positions, long step, int epoch, NDManager target, boolean everyToken) {
         TokenSequences tokens = (TokenSequences) records.content();
         NextTokenTargets next = (NextTokenTargets) records.targets();
-        int width = 1;
-        for (int i : positions) {
-            width = Math.max(width, tokens.length(i) - 1);
-        }
+        int width = width(tokens, positions);
         int b = positions.length;
         long[] inputs = new long[b * width];
         long[] shifted = new long[b * width];
@@ -149,6 +146,19 @@ public final class TensorData implements AutoCloseable {
         Shape shape = new Shape(b, width);
         return new Batch(new NDList(target.create(inputs, shape)), new NDList(target.create(shifted, shape)),
                 target.create(mask, shape), positions, step, epoch, target);
+    }
+
+    /** The {@code T} of a token batch holding every record: the longest record less one (at least 1). */
+    public int tokenWidth() {
+        return width((TokenSequences) records.content(), java.util.stream.IntStream.range(0, records.size()).toArray());
+    }
+
+    private static int width(TokenSequences tokens, int[] positions) {
+        int width = 1;
+        for (int i : positions) {
+            width = Math.max(width, tokens.length(i) - 1);
+        }
+        return width;
     }
 
     private TensorData dense() {

@@ -85,12 +85,25 @@ public final class TofuBench<M extends AutoCloseable> {
         return doc;
     }
 
+    /** Where a run folder keeps row {@code name}'s result, relative to the folder: its presence marks the row finished. */
+    static Path resultPath(String name) {
+        return Path.of("results", name + ".json");
+    }
+
+    /** Where a run folder keeps row {@code name}'s evaluation logs, relative to the folder. */
+    static Path evalPath(String name) {
+        return Path.of("evals", name);
+    }
+
     /** Runs (or resumes) the benchmark in {@code out}. */
     public Outcome run(Path out) throws Exception {
         Map<String, Object> document = configDocument(config, steps.dataFingerprint());
         RunFolder folder = RunFolder.open(out, document);
         if (references != null) {
-            TofuReferences.copy(references, out, document, config.seed());
+            List<String> taken = TofuReferences.copy(references, folder, document, config.seed());
+            if (!taken.isEmpty()) {
+                listener.onTask("reference rows taken from " + references + ": " + String.join(", ", taken));
+            }
         }
         return new Run(out, folder, document).run();
     }
@@ -247,11 +260,11 @@ public final class TofuBench<M extends AutoCloseable> {
         }
 
         private Path resultFile(String name) {
-            return out.resolve("results").resolve(name + ".json");
+            return out.resolve(resultPath(name));
         }
 
         private Path evalDir(String name) {
-            return out.resolve("evals").resolve(name);
+            return out.resolve(evalPath(name));
         }
 
         private String relative(Path dir) {

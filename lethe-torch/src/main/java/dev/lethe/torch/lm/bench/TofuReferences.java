@@ -2,6 +2,7 @@ package dev.lethe.torch.lm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.store.Store;
+import dev.lethe.torch.scenario.bench.RunFolder;
 import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
@@ -35,19 +36,19 @@ final class TofuReferences {
      *
      * @throws IllegalArgumentException when {@code from} is not a run folder or its references were made otherwise
      */
-    static List<String> copy(Path from, Path to, Map<String, Object> document, long seed) throws IOException {
+    static List<String> copy(Path from, RunFolder to, Map<String, Object> document, long seed) throws IOException {
         Path config = from.resolve("config.json");
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("--references " + from + " holds no bench tofu run (no config.json): give the --out folder "
                     + "of an earlier run");
         }
         JsonNode theirs = Store.json().readTree(config.toFile());
-        JsonNode ours = Store.json().valueToTree(document);
-        List<String> differ = new ArrayList<>();
         if (!"tofu".equals(theirs.path("benchmark").asText())) {
             throw new IllegalArgumentException("--references " + from + " is not a bench tofu run (its config.json says benchmark '"
                     + theirs.path("benchmark").asText() + "')");
         }
+        JsonNode ours = Store.json().valueToTree(document);
+        List<String> differ = new ArrayList<>();
         // compared as JSON text: a number read back from the file is an int node where the record's long is a long node
         if (!ours.path("dataFingerprint").toString().equals(theirs.path("dataFingerprint").toString())) {
             differ.add("the data (fingerprint)");
@@ -63,24 +64,25 @@ final class TofuReferences {
             throw new IllegalArgumentException("--references " + from + " made its reference models otherwise: " + String.join("; ", differ)
                     + ". Give a run with the same options, or leave --references out to train them here");
         }
+        Path root = to.dir();
         List<String> copied = new ArrayList<>();
         for (String name : TofuRow.REFERENCE_NAMES) {
-            Path result = Path.of("results", name + ".json");
-            if (!Files.isRegularFile(from.resolve(result)) || Files.exists(to.resolve(result))) {
+            Path result = TofuBench.resultPath(name);
+            if (!Files.isRegularFile(from.resolve(result)) || Files.exists(root.resolve(result))) {
                 continue; // not finished there (it is computed here), or already here
             }
-            Path evals = Path.of("evals", name);
+            Path evals = TofuBench.evalPath(name);
             if (Files.isDirectory(from.resolve(evals))) {
-                FileUtils.copyDirectory(from.resolve(evals).toFile(), to.resolve(evals).toFile());
+                FileUtils.copyDirectory(from.resolve(evals).toFile(), root.resolve(evals).toFile());
             }
-            Path model = Path.of("models", "seed-" + seed, name + ".model");
-            if (Files.isRegularFile(from.resolve(model)) && !Files.exists(to.resolve(model))) {
-                Files.createDirectories(to.resolve(model).getParent());
-                Files.copy(from.resolve(model), to.resolve(model));
+            Path model = root.relativize(to.modelFile(seed, name));
+            if (Files.isRegularFile(from.resolve(model)) && !Files.exists(root.resolve(model))) {
+                Files.createDirectories(root.resolve(model).getParent());
+                Files.copy(from.resolve(model), root.resolve(model));
             }
             // the row last: a row in results/ is what marks it finished, so a copy cut short is taken again on the next run
-            Files.createDirectories(to.resolve(result).getParent());
-            Files.copy(from.resolve(result), to.resolve(result));
+            Files.createDirectories(root.resolve(result).getParent());
+            Files.copy(from.resolve(result), root.resolve(result));
             copied.add(name);
         }
         return copied;

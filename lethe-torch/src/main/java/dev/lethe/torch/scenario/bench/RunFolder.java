@@ -87,6 +87,11 @@ public final class RunFolder {
         AtomicFiles.write(file, Store.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
     }
 
+    /** The folder itself. */
+    public Path dir() {
+        return dir;
+    }
+
     /** SHA-256 of the resolved configuration and the data fingerprint. */
     public String configHash() {
         return configHash;
