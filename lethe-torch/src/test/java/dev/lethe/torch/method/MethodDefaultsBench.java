@@ -44,22 +44,25 @@ class MethodDefaultsBench {
         for (String dataSet : sets.isEmpty() ? List.of("digits", "location", "mnist") : sets) {
             DatasetRef.Loaded data = StrengthCalibrationTest.load(dataSet);
             RecordSet train = data.train();
+            // the test set's halves: one is the run's validation set (the calibration's keep check), the other is measured
+            RecordSet[] halves = StrengthCalibrationTest.halves(data.test());
+            RecordSet test = halves[1];
             UnlearningData split = new UnlearningData(train.filter("forget", i -> train.label(i) == 2),
-                    train.filter("retain", i -> train.label(i) != 2), null);
+                    train.filter("retain", i -> train.label(i) != 2), halves[0]);
             List<UnlearningMethod<?>> methods = UnlearningMethods.all().stream()
                     .filter(m -> m.tasks().stream().anyMatch(t -> t instanceof ClassificationTask))
                     .filter(m -> !m.name().equals(CertifiedRemoval.NAME))
                     .filter(m -> Spread.selected(m.name())).toList();
             for (UnlearningMethod<?> method : methods) {
                 try (ModelHandle original = StrengthCalibrationTest.original(dataSet, train, config)) {
-                    double[] before = StrengthCalibrationTest.accuracies(original, data.test(), 2);
+                    double[] before = StrengthCalibrationTest.accuracies(original, test, 2);
                     if (method.strength().isPresent()) {
                         String option = method.strength().get().option();
                         String pinned = MethodOptions.toProperties(method, method.defaults()).get(option);
-                        row(dataSet, method, Map.of(option, pinned), option + " = " + pinned + " (pinned)", original, split, data.test(), before, config);
+                        row(dataSet, method, Map.of(option, pinned), option + " = " + pinned + " (pinned)", original, split, test, before, config);
                     }
                     Map<String, String> set = MethodOptions.addressedTo(method, OPTIONS);
-                    row(dataSet, method, set, set.isEmpty() ? "none" : set.toString(), original, split, data.test(), before, config);
+                    row(dataSet, method, set, set.isEmpty() ? "none" : set.toString(), original, split, test, before, config);
                 }
             }
         }

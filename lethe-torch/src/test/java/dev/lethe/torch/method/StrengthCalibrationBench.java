@@ -33,19 +33,22 @@ class StrengthCalibrationBench {
         for (String dataSet : List.of("digits", "location", "mnist")) {
             DatasetRef.Loaded data = StrengthCalibrationTest.load(dataSet);
             RecordSet train = data.train();
+            // the test set's halves: one is the run's validation set (the calibration's keep check), the other is measured
+            RecordSet[] halves = StrengthCalibrationTest.halves(data.test());
+            RecordSet test = halves[1];
             UnlearningData split = new UnlearningData(train.filter("forget", i -> train.label(i) == 2),
-                    train.filter("retain", i -> train.label(i) != 2), null);
+                    train.filter("retain", i -> train.label(i) != 2), halves[0]);
             for (UnlearningMethod<?> method : UnlearningMethods.all().stream().filter(m -> m.strength().isPresent()).toList()) {
                 String option = method.strength().orElseThrow().option();
                 try (ModelHandle original = StrengthCalibrationTest.original(dataSet, train, config)) {
-                    double[] before = StrengthCalibrationTest.accuracies(original, data.test(), 2);
+                    double[] before = StrengthCalibrationTest.accuracies(original, test, 2);
                     double[] fixed;
                     try (UnlearningRun run = UnlearningRun.run(method, Map.of(option, OLD_DEFAULTS.get(option)), original, split,
                             UnlearningContext.of(1, config))) {
-                        fixed = StrengthCalibrationTest.accuracies(run.model(), data.test(), 2);
+                        fixed = StrengthCalibrationTest.accuracies(run.model(), test, 2);
                     }
                     try (UnlearningRun run = UnlearningRun.run(method, Map.of(), original, split, UnlearningContext.of(1, config))) {
-                        double[] after = StrengthCalibrationTest.accuracies(run.model(), data.test(), 2);
+                        double[] after = StrengthCalibrationTest.accuracies(run.model(), test, 2);
                         Map<?, ?> calibration = (Map<?, ?>) run.report().get(method.name() + ".calibration");
                         System.out.printf(Locale.ROOT, "| %s | %s | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f (%s = %s%s) | %.1f |%n", dataSet,
                                 method.name(), before[0], before[1], fixed[0], fixed[1], after[0], after[1], option, calibration.get("value"),

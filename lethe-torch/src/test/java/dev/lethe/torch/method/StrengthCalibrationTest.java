@@ -53,15 +53,19 @@ class StrengthCalibrationTest {
         DatasetRef.Loaded data = load(dataSet);
         int forgotten = 2;
         RecordSet train = data.train();
+        RecordSet[] halves = halves(data.test());
+        RecordSet validation = halves[0];
+        RecordSet test = halves[1];
         UnlearningData split = new UnlearningData(train.filter("forget", i -> train.label(i) == forgotten),
-                train.filter("retain", i -> train.label(i) != forgotten), null);
+                train.filter("retain", i -> train.label(i) != forgotten), validation);
         TrainConfig config = new TrainConfig(20, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, Spread.seed(42));
         try (ModelHandle original = original(dataSet, train, config)) {
-            double[] before = accuracies(original, data.test(), forgotten);
+            double[] before = accuracies(original, test, forgotten);
             try (UnlearningRun run = UnlearningRun.run(method, Map.of(), original, split, UnlearningContext.of(Spread.seed(1), config))) {
-                double[] after = accuracies(run.model(), data.test(), forgotten);
+                double[] after = accuracies(run.model(), test, forgotten);
                 Map<?, ?> calibration = (Map<?, ?>) run.report().get(method.name() + ".calibration");
                 assertThat(calibration).as("the run's strength was set from the data").isNotNull();
+                assertThat(calibration.get("keepCheck")).as("the keeping was judged on the validation half").isEqualTo("validation");
                 List<?> trials = (List<?>) calibration.get("trials");
                 String name = dataSet + " " + method.name();
                 Spread.measure(name + " forget-acc", after[0]);
@@ -81,6 +85,16 @@ class StrengthCalibrationTest {
                 }
             }
         }
+    }
+
+    /**
+     * The test set split in two halves by a seeded draw: the first is the run's validation set (the calibration's keep
+     * check), the second is where the bounds are measured — records neither the original nor the calibration saw.
+     */
+    static RecordSet[] halves(RecordSet test) {
+        RecordSet shuffled = RecordSamples.shuffled(test, 0, Spread.seed(7));
+        int half = shuffled.size() / 2;
+        return new RecordSet[]{shuffled.filter("validation-half", i -> i < half), shuffled.filter("test-half", i -> i >= half)};
     }
 
     private static boolean keptRetain(StrengthCalibration.Trial trial, Map<?, ?> calibration) {
