@@ -30,9 +30,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * default was tuned on together — the embedded digits, the Location check-ins (tabular, 446 binary features, 30 classes)
  * and MNIST images (300 per class) — with no option set. When the calibration finds a value that meets its bounds on
  * the held-out records, the run must bring the forgotten class to at most 0.05 test accuracy and keep the other classes
- * within 3 points of the original (the issue's bounds). When it finds none (some originals have no such value: ssd on
- * digits at seed shift 1, rmu on Location at shift 1), the receipt says so, and if any candidate kept the retain
- * records the run must not cost more than those 3 points. The two larger sets come from
+ * within 3 points of the original (the issue's bounds). When it finds none (some originals have no such value: rmu on
+ * Location at seed shifts 0 and 1, rmu on digits at shift 2), the receipt says so, and if any candidate kept the
+ * validation records the run must not cost more than those 3 points. With 175 kept-class records per half on digits
+ * the check and the measure differ by sampling: at shift 1 rmu on digits met its bounds on the validation half and lost
+ * 3.6 points on the other, and this test fails there (docs/BENCHMARKS.md). The two larger sets come from
  * LETHE_DATASETS; without it those cases skip. The model's and the run's seeds move with {@code -Dlethe.test.seed} ({@link Spread});
  * {@code -Dlethe.test.methods=a,b} keeps only those methods (to try a new strength), and {@code -Dlethe.test.measurements}
  * records each case's forgotten-class accuracy, drop of the others, {@code met} and the value chosen.
