@@ -49,19 +49,30 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
         requireTask(method, task);
         requireLayers(method, original, task);
         long start = System.nanoTime();
-        // the method's strength from the data, when the user set none (StrengthCalibration)
-        Optional<StrengthCalibration.Choice> calibrated = StrengthCalibration.choose(method, overrides, original, data, context);
-        Map<String, String> resolved = overrides;
-        if (calibrated.isPresent()) {
-            resolved = new java.util.HashMap<>(overrides);
-            resolved.put(calibrated.get().option(), calibrated.get().value());
+        // the method's strength from the data, when the user set none (StrengthCalibration). The trials and the run share
+        // one prepared state (prepared here when the caller brought none), so the value is chosen on the model it is for.
+        boolean calibrate = StrengthCalibration.applies(method, overrides, data);
+        Optional<Prepared> shared = calibrate && context.prepared() == null
+                ? prepare(method, overrides, original, RecordSet.concat("calibration-training", List.of(data.retain(), data.forget())), context)
+                : Optional.empty();
+        try {
+            UnlearningContext prepared = shared.map(context::withPrepared).orElse(context);
+            Optional<StrengthCalibration.Choice> calibrated = calibrate
+                    ? StrengthCalibration.choose(method, overrides, original, data, prepared) : Optional.empty();
+            Map<String, String> resolved = overrides;
+            if (calibrated.isPresent()) {
+                resolved = new java.util.HashMap<>(overrides);
+                resolved.put(calibrated.get().option(), calibrated.get().value());
+            }
+            O options = MethodOptions.parse(method, resolved);
+            UnlearningContext run = prepared.withFreshReport();
+            calibrated.ifPresent(c -> run.report().put(method.name() + ".calibration", c.toReport()));
+            ModelHandle model = method.unlearn(original, data, run, options);
+            return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
+                    (System.nanoTime() - start) / 1e9, run.report().values());
+        } finally {
+            shared.ifPresent(Prepared::close);
         }
-        O options = MethodOptions.parse(method, resolved);
-        UnlearningContext run = context.withFreshReport();
-        calibrated.ifPresent(c -> run.report().put(method.name() + ".calibration", c.toReport()));
-        ModelHandle model = method.unlearn(original, data, run, options);
-        return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),
-                (System.nanoTime() - start) / 1e9, run.report().values());
     }
 
     /** Refuses, before any work, a method that does not declare {@code task} ({@link UnlearningMethod#tasks()}). */

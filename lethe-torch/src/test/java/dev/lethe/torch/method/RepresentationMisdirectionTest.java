@@ -12,17 +12,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code rmu} with {@code updateLayers = 1}: only the last layer with parameters below L moves (the
- * second linear layer of the MLP); the first layer and the head keep their exact bits; forget
- * activations at L move towards the steering target while retain activations stay near the
- * original's.
+ * {@code rmu} with {@code updateLayers = 1} and a fixed steering norm c = 50 (no calibration: the mechanism, not the
+ * strength, is under test): only the last layer with parameters below L moves (the second linear layer of the MLP);
+ * the first layer and the head keep their exact bits; forget activations at L move towards the steering target while
+ * retain activations stay near the original's.
  */
 class RepresentationMisdirectionTest {
 
     @Test
     void updatesOnlyTheChosenLayerAndMisdirectsForgetActivations() {
         try (ModelHandle original = ClassForgetting.original();
-             UnlearningRun run = UnlearningRun.run(new RepresentationMisdirection(), Map.of("rmu.updateLayers", "1"), original,
+             UnlearningRun run = UnlearningRun.run(new RepresentationMisdirection(), Map.of("rmu.updateLayers", "1", "rmu.steeringScale", "50"), original,
                      ClassForgetting.DATA, ClassForgetting.context(5))) {
             // mlp = flatten, linear, relu, linear, relu, linear: L = 4 (the second relu), updated = child 3
             assertThat(run.report()).containsEntry("rmu.layer", 4).containsEntry("rmu.firstUpdatedLayer", 3);
