@@ -57,7 +57,8 @@ import java.util.stream.Collectors;
  * candidate meets both, the one that forgets most while keeping the kept records is used (a model is never damaged
  * silently), or, when every candidate breaks the keeping bound, the one closest to both; the report says the target was
  * missed ({@code met: false}). Only classification is calibrated; a language model's methods keep their defaults. The trial runs
- * use the run's own seed, so a calibrated run is as reproducible as any other; the report records every trial
+ * use the run's own seed and its prepared state ({@link UnlearningRun} prepares once for both), so the trial of the value
+ * chosen is the run that follows, and a calibrated run is as reproducible as any other; the report records every trial
  * ({@code <method>.calibration}).
  */
 public final class StrengthCalibration {
