@@ -165,7 +165,7 @@ public final class StrengthCalibration {
         }
         Strength strength = method.strength().orElseThrow();
         boolean classForgetting = disjointLabels(data.forget(), data.retain());
-        RecordSet kept = keptValidation(data, classForgetting);
+        RecordSet kept = classForgetting ? validationOfClasses(data, false) : data.validation();
         RecordSet retainCheck;
         UnlearningData fit;
         String keepCheck;
@@ -182,7 +182,7 @@ public final class StrengthCalibration {
             fit = new UnlearningData(data.forget(), retainFit, data.validation(), data.tokenizer());
             keepCheck = KEEP_HELD_OUT_RETAIN;
         }
-        RecordSet unseenForget = classForgetting ? forgottenValidation(data) : null;
+        RecordSet unseenForget = classForgetting ? validationOfClasses(data, true) : null;
         if (unseenForget != null && unseenForget.size() < MIN_FORGET_CHECK) {
             unseenForget = null;
         }
@@ -346,29 +346,17 @@ public final class StrengthCalibration {
     }
 
     /**
-     * The validation records the keeping is judged on: those whose label is not a forgotten class (class forgetting),
-     * or all of them (record forgetting); null without validation records.
+     * Class forgetting's validation records of the forgotten classes ({@code forgotten}: the forgetting's unseen check) or
+     * of the kept ones (the keep check); null without validation records.
      */
-    private static RecordSet keptValidation(UnlearningData data, boolean classForgetting) {
+    private static RecordSet validationOfClasses(UnlearningData data, boolean forgotten) {
         RecordSet validation = data.validation();
         if (validation == null || validation.size() == 0) {
             return null;
         }
-        if (!classForgetting) {
-            return validation;
-        }
-        Set<Integer> forgotten = labels(data.forget());
-        return validation.filter("calibration-keep-check", i -> !forgotten.contains(validation.label(i)));
-    }
-
-    /** The validation records of the forgotten classes (class forgetting); null without validation records. */
-    private static RecordSet forgottenValidation(UnlearningData data) {
-        RecordSet validation = data.validation();
-        if (validation == null || validation.size() == 0) {
-            return null;
-        }
-        Set<Integer> forgotten = labels(data.forget());
-        return validation.filter("calibration-unseen-forget", i -> forgotten.contains(validation.label(i)));
+        Set<Integer> classes = labels(data.forget());
+        return validation.filter(forgotten ? "calibration-unseen-forget" : "calibration-keep-check",
+                i -> classes.contains(validation.label(i)) == forgotten);
     }
 
     /** Whether no class of {@code forget} occurs in {@code retain}: class forgetting. */

@@ -57,8 +57,7 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
                 : Optional.empty();
         try {
             UnlearningContext prepared = shared.map(context::withPrepared).orElse(context);
-            Optional<StrengthCalibration.Choice> calibrated = calibrate
-                    ? StrengthCalibration.choose(method, overrides, original, data, prepared) : Optional.empty();
+            Optional<StrengthCalibration.Choice> calibrated = StrengthCalibration.choose(method, overrides, original, data, prepared);
             Map<String, String> resolved = overrides;
             if (calibrated.isPresent()) {
                 resolved = new java.util.HashMap<>(overrides);
