@@ -135,6 +135,21 @@ public final class MethodOptions {
         }
     }
 
+    /**
+     * Whether {@code overrides} set the option {@code option} ({@code <method>.<field>}) of {@code method}, in any of the
+     * spellings {@link #parse} accepts (with or without the prefix, camel- or kebab-case).
+     */
+    public static boolean sets(UnlearningMethod<?> method, Map<String, String> overrides, String option) {
+        String field = fieldOf(method, option);
+        return overrides.keySet().stream().anyMatch(k -> fieldOf(method, k).equals(field));
+    }
+
+    /** The field an option key names: the method's prefix dropped, kebab-case as camelCase. */
+    private static String fieldOf(UnlearningMethod<?> method, String key) {
+        String bare = key.startsWith(method.name() + ".") ? key.substring(method.name().length() + 1) : key;
+        return camelCase(bare);
+    }
+
     /** An option key in kebab-case as its field name: {@code learning-rate} → {@code learningRate}. */
     public static String camelCase(String kebab) {
         StringBuilder out = new StringBuilder(kebab.length());

@@ -146,7 +146,7 @@ public final class StrengthCalibration {
      */
     public static boolean applies(UnlearningMethod<?> method, Map<String, String> overrides, UnlearningData data) {
         Optional<Strength> strength = method.strength();
-        if (strength.isEmpty() || overrides.containsKey(strength.get().option()) || data.forget().size() < MIN_FORGET
+        if (strength.isEmpty() || MethodOptions.sets(method, overrides, strength.get().option()) || data.forget().size() < MIN_FORGET
                 || !(Tasks.of(data.forget()) instanceof ClassificationTask)) {
             return false;
         }

@@ -38,7 +38,9 @@ class MethodContractTest {
      * rounded up to 0.01 (docs/TESTING.md has the table: bench/test-spread.sh, seed shifts 0..4 on the CPU's own
      * kernels, with libtorch held to AVX2, and with the portable kernels and MKL at SSE4.2). No forgotten bound: the
      * defaults left the class standing on some original, so only "the forgotten class lost at least as much accuracy
-     * as the others" is asserted. Every other method keeps the figure with that margin.
+     * as the others" is asserted. Every other method keeps the figure with that margin. (npo was here with its full
+     * update: retain drop 0.000..0.026, mean 0.016 ± 0.012. With its update scale set from the data it keeps the figure:
+     * drop −0.006..0.009 and the class at 0.000 over shifts 0–4 and the three kernel settings.)
      */
     private static final Map<String, Bounds> MEASURED = Map.of(
             // retain drop 0.000..0.146, mean 0.056 ± 0.043 (0.0514 with libtorch at AVX2 and the default seeds: the
@@ -47,8 +49,6 @@ class MethodContractTest {
             GradientAscent.NAME, new Bounds(null, 0.20),
             // retain drop 0.026..0.051, mean 0.036 ± 0.009
             Scrub.NAME, new Bounds(FIGURE.forgottenMax(), 0.07),
-            // retain drop 0.000..0.026, but mean 0.016 ± 0.012 puts three deviations just past 0.05
-            Npo.NAME, new Bounds(FIGURE.forgottenMax(), 0.06),
             // α is calibrated from the data (StrengthCalibration), but at seed shift 1 no α does both on this original: 25
             // keeps the class (0.96 on the forget set), 15.8 leaves it at 0.23 and costs 5 points, 10 forgets it and costs
             // 15; the calibration keeps the model (met: false in the receipt). (With α = 40 fixed, shift 3 kept the class too.)

@@ -56,4 +56,17 @@ class MethodOptionPairsTest {
         assertThatThrownBy(() -> MethodOptions.parse(new GradientAscent(), Map.of("grad-ascent.learning-speed", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no option 'grad-ascent.learning-speed'");
     }
+
+    @Test
+    void anOptionSetInAnySpellingCountsAsSetSoTheCalibrationLeavesItAlone() {
+        // a calibration that missed "alpha" or "update-scale" would add its own "<method>.<field>" key beside the user's,
+        // and which of the two a run used would depend on the map's order
+        assertThat(MethodOptions.sets(new Npo(), Map.of("npo.updateScale", "0.5"), "npo.updateScale")).isTrue();
+        assertThat(MethodOptions.sets(new Npo(), Map.of("update-scale", "0.5"), "npo.updateScale")).isTrue();
+        assertThat(MethodOptions.sets(new Npo(), Map.of("npo.update-scale", "0.5"), "npo.updateScale")).isTrue();
+        assertThat(MethodOptions.sets(new SelectiveSynapticDampening(), Map.of("alpha", "5"), "ssd.alpha")).isTrue();
+        assertThat(MethodOptions.sets(new Npo(), Map.of("npo.learningRate", "0.5"), "npo.updateScale")).isFalse();
+        assertThat(StrengthCalibration.applies(new SelectiveSynapticDampening(), Map.of("alpha", "5"), ClassForgetting.DATA)).isFalse();
+        assertThat(StrengthCalibration.applies(new SelectiveSynapticDampening(), Map.of(), ClassForgetting.DATA)).isTrue();
+    }
 }

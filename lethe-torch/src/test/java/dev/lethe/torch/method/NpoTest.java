@@ -14,7 +14,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** {@code npo}: the loss is (2/β)·log 2 at the reference; the retain term (NPO+RT) is what keeps the rest. */
+/**
+ * {@code npo}: the loss is (2/β)·log 2 at the reference; the retain term (NPO+RT) is what keeps the rest; a share of the
+ * update ({@link UpdateScale}) is exactly that share of the way from the original's weights to the full run's.
+ */
 class NpoTest {
 
     @Test
@@ -35,13 +38,45 @@ class NpoTest {
     @Test
     void plainNpoForgetsButKeepsLessOfTheRestThanNpoWithRetainTerm() {
         try (ModelHandle original = ClassForgetting.original();
-             UnlearningRun plain = UnlearningRun.run(new Npo(), Map.of("retainWeight", "0"), original, ClassForgetting.DATA,
+             UnlearningRun plain = UnlearningRun.run(new Npo(), Map.of("retainWeight", "0", "updateScale", "1"), original, ClassForgetting.DATA,
                      ClassForgetting.context(2));
-             UnlearningRun withRetain = UnlearningRun.run(new Npo(), Map.of(), original, ClassForgetting.DATA, ClassForgetting.context(2))) {
+             UnlearningRun withRetain = UnlearningRun.run(new Npo(), Map.of("updateScale", "1"), original, ClassForgetting.DATA,
+                     ClassForgetting.context(2))) {
             double[] p = ClassForgetting.accuracies(plain.model());
             double[] r = ClassForgetting.accuracies(withRetain.model());
             assertThat(Spread.measure("npo(no retain) forget-acc", p[0])).isLessThanOrEqualTo(0.20);
             assertThat(Spread.measure("npo retain-acc with - without retain term", r[1] - p[1])).isPositive();
+        }
+    }
+
+    @Test
+    void anUpdateScaleKeepsThatShareOfTheWayFromTheOriginalAndACalibratedRunSaysWhichItChose() {
+        try (ModelHandle original = ClassForgetting.original();
+             UnlearningRun full = UnlearningRun.run(new Npo(), Map.of("npo.updateScale", "1"), original, ClassForgetting.DATA,
+                     ClassForgetting.context(2));
+             UnlearningRun part = UnlearningRun.run(new Npo(), Map.of("npo.updateScale", "0.3"), original, ClassForgetting.DATA,
+                     ClassForgetting.context(2));
+             UnlearningRun calibrated = UnlearningRun.run(new Npo(), Map.of(), original, ClassForgetting.DATA, ClassForgetting.context(2))) {
+            var o = original.parameters();
+            var f = full.model().parameters();
+            var p = part.model().parameters();
+            double moved = 0;
+            for (int i = 0; i < o.size(); i++) {
+                float[] o0 = o.get(i).getValue().getArray().toFloatArray();
+                float[] f0 = f.get(i).getValue().getArray().toFloatArray();
+                float[] p0 = p.get(i).getValue().getArray().toFloatArray();
+                for (int j = 0; j < o0.length; j++) {
+                    assertThat(p0[j]).as("parameter %s[%d]", o.get(i).getKey(), j).isCloseTo(o0[j] + 0.3f * (f0[j] - o0[j]), within(1e-6f));
+                    moved += Math.abs(f0[j] - o0[j]);
+                }
+            }
+            assertThat(moved).as("the full run moved the weights").isGreaterThan(1.0);
+            assertThat(part.options()).containsEntry("updateScale", 0.3f);
+            Map<?, ?> calibration = (Map<?, ?>) calibrated.report().get("npo.calibration");
+            assertThat(calibration).as("no scale set: it is chosen from the data").isNotNull();
+            assertThat(calibration.get("option")).isEqualTo("npo.updateScale");
+            assertThat(calibrated.options().get("updateScale")).isEqualTo(Float.parseFloat((String) calibration.get("value")));
+            assertThat(full.report()).doesNotContainKey("npo.calibration");
         }
     }
 }

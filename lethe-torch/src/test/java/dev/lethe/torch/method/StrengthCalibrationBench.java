@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
@@ -17,13 +18,15 @@ import java.util.Map;
  * digits, Location and MNIST (300 per class), by every method with a {@link Strength}, once with the strength fixed at
  * the old default and once calibrated ({@link StrengthCalibration}); test accuracy on the class and on the others, and
  * the run's time. Figures, not assertions (StrengthCalibrationTest asserts): {@code ./mvnw -pl lethe-torch test
- * -Dtest=StrengthCalibrationBench -Dlethe.calibration.bench=true} with LETHE_DATASETS set.
+ * -Dtest=StrengthCalibrationBench -Dlethe.calibration.bench=true} with LETHE_DATASETS set; {@code -Dlethe.test.methods=a,b}
+ * keeps only those methods.
  */
 @EnabledIfSystemProperty(named = "lethe.calibration.bench", matches = "true")
 class StrengthCalibrationBench {
 
-    /** The fixed defaults the methods had before calibration. */
-    private static final Map<String, String> OLD_DEFAULTS = Map.of("ssd.alpha", "40", "rmu.steeringScale", "50");
+    /** The fixed defaults the methods had before calibration (npo and simnpo: the whole update). */
+    private static final Map<String, String> OLD_DEFAULTS = Map.of("ssd.alpha", "40", "rmu.steeringScale", "50", "npo.updateScale", "1",
+            "simnpo.updateScale", "1");
 
     @Test
     void printTheTable() {
@@ -38,7 +41,8 @@ class StrengthCalibrationBench {
             RecordSet test = halves[1];
             UnlearningData split = new UnlearningData(train.filter("forget", i -> train.label(i) == 2),
                     train.filter("retain", i -> train.label(i) != 2), halves[0]);
-            for (UnlearningMethod<?> method : UnlearningMethods.all().stream().filter(m -> m.strength().isPresent()).toList()) {
+            for (UnlearningMethod<?> method : UnlearningMethods.all().stream()
+                    .filter(m -> m.strength().isPresent()).filter(m -> Spread.selected(m.name())).toList()) {
                 String option = method.strength().orElseThrow().option();
                 try (ModelHandle original = StrengthCalibrationTest.original(dataSet, train, config)) {
                     double[] before = StrengthCalibrationTest.accuracies(original, test, 2);
