@@ -94,6 +94,6 @@ public final class Npo extends MethodBase<Npo.Options> {
      */
     @Override
     public Optional<Strength> strength() {
-        return Optional.of(new Strength(NAME + ".updateScale", UpdateScale.CANDIDATES));
+        return Optional.of(Strength.updateScale(NAME));
     }
 }

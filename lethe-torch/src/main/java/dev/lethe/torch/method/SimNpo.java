@@ -98,6 +98,6 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
      */
     @Override
     public Optional<Strength> strength() {
-        return Optional.of(new Strength(NAME + ".updateScale", UpdateScale.CANDIDATES));
+        return Optional.of(Strength.updateScale(NAME));
     }
 }

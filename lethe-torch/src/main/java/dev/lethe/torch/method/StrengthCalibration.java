@@ -188,13 +188,19 @@ public final class StrengthCalibration {
         }
         Bounds bounds = new Bounds(classForgetting ? 0 : accuracy(original, data.validation()), accuracy(original, retainCheck),
                 keepCheck, retainCheck.size(), unseenForget == null ? 0 : unseenForget.size());
-        String option = strength.option();
         // the run's own seed and prepared state: a trial draws what the real run draws (RMU's direction, every sample) and
         // uses the state the real run uses (SSD's data importance: a trial on another estimate chose an α that forgot the
         // class on the validation records and left it at 0.54 in the real run), so the value chosen is judged on the run
         // it is chosen for
         UnlearningContext trialContext = context.withFreshReport();
-        Trials trials = new Trials(method, overrides, option, original, fit, retainCheck, unseenForget, trialContext, new ArrayList<>());
+        try (Trials trials = new Trials(method, overrides, strength, original, fit, retainCheck, unseenForget, trialContext, new ArrayList<>(),
+                new ModelHandle[1])) {
+            return choose(trials, bounds, strength);
+        }
+    }
+
+    private static Optional<Choice> choose(Trials trials, Bounds bounds, Strength strength) {
+        String option = strength.option();
         List<String> values = strength.weakToStrong();
         for (int i = 0; i < values.size(); i++) {
             Trial edge = trials.run(values.get(i));
@@ -257,17 +263,45 @@ public final class StrengthCalibration {
         }
     }
 
-    /** The trial runs of one calibration: each runs the method with one value of the option and is judged; {@code done} keeps them in order. */
-    private record Trials(UnlearningMethod<?> method, Map<String, String> overrides, String option, ModelHandle original, UnlearningData fit,
-                          RecordSet retainCheck, RecordSet unseenForget, UnlearningContext context, List<Trial> done) {
+    /**
+     * The trial runs of one calibration: each runs the method with one value of the option and is judged; {@code done}
+     * keeps them in order. An {@link UpdateScale} strength trains once ({@code full}, the whole update) and judges each
+     * value on a copy moved back toward the original: the same weights a run with that value computes, bit for bit.
+     */
+    private record Trials(UnlearningMethod<?> method, Map<String, String> overrides, Strength strength, ModelHandle original,
+                          UnlearningData fit, RecordSet retainCheck, RecordSet unseenForget, UnlearningContext context, List<Trial> done,
+                          ModelHandle[] full) implements AutoCloseable {
         Trial run(String value) {
-            Map<String, String> tried = new HashMap<>(overrides);
-            tried.put(option, value);
-            try (ModelHandle model = unlearn(method, tried, original, fit, context.withFreshReport())) {
+            try (ModelHandle model = model(value)) {
                 Trial trial = new Trial(value, accuracy(model, fit.forget()), accuracy(model, retainCheck),
                         unseenForget == null ? Double.NaN : accuracy(model, unseenForget));
                 done.add(trial);
                 return trial;
+            }
+        }
+
+        private ModelHandle model(String value) {
+            if (!strength.scalesUpdate()) {
+                return unlearn(method, with(value), original, fit, context.withFreshReport());
+            }
+            if (full[0] == null) {
+                full[0] = unlearn(method, with("1"), original, fit, context.withFreshReport());
+            }
+            ModelHandle scaled = full[0].copy();
+            UpdateScale.apply(scaled, original, Float.parseFloat(value));
+            return scaled;
+        }
+
+        private Map<String, String> with(String value) {
+            Map<String, String> tried = new HashMap<>(overrides);
+            tried.put(strength.option(), value);
+            return tried;
+        }
+
+        @Override
+        public void close() {
+            if (full[0] != null) {
+                full[0].close();
             }
         }
     }

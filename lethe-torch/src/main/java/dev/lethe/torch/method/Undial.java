@@ -45,19 +45,21 @@ public final class Undial extends MethodBase<Undial.Options> {
                           float boost,
                           @JsonPropertyDescription("weight of the retain loss term (λ_r); 0 = forget term only") float retainWeight,
                           @JsonPropertyDescription("epochs of fine-tuning on the retain set after the forget phase, at the same rate; 0 = none")
-                          int repairEpochs) {
+                          int repairEpochs,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require(epochs >= 1, "undial.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "undial.learningRate", learningRate, "> 0");
             MethodOptions.require(boost > 0 && Float.isFinite(boost), "undial.boost", boost, "a positive number");
             MethodOptions.require(retainWeight >= 0, "undial.retainWeight", retainWeight, ">= 0");
             MethodOptions.require(repairEpochs >= 0, "undial.repairEpochs", repairEpochs, ">= 0");
+            UpdateScale.require("undial.updateScale", updateScale);
         }
     }
 
     public Undial() {
         super(NAME, "self-distillation towards the original's outputs with the answer's logit lowered by β (bounded; + retain loss)",
-                Guarantee.APPROXIMATE, new Options(10, 1e-3f, 30f, 1f, 0), Options.class);
+                Guarantee.APPROXIMATE, new Options(10, 1e-3f, 30f, 1f, 0, 1f), Options.class);
     }
 
     @Override
@@ -79,6 +81,7 @@ public final class Undial extends MethodBase<Undial.Options> {
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), NAME), objective, context);
             Phases.repair(model, data, context, options.learningRate(), options.repairEpochs(), NAME);
         }
+        UpdateScale.apply(model, original, options.updateScale());
     }
 
     /** Per position, {@code CE(softmax(z_ref − β·onehot(y)), softmax(z_θ))}: {@code [b]} for a classifier, {@code [b, T]} for a language model. */
@@ -87,5 +90,15 @@ public final class Undial extends MethodBase<Undial.Options> {
         int classes = Math.toIntExact(teacher.getShape().get(teacher.getShape().dimension() - 1));
         NDArray target = teacher.sub(batch.labels().oneHot(classes).mul(boost)).softmax(-1);
         return target.mul(outputs.singletonOrThrow().logSoftmax(-1)).sum(new int[]{-1}).neg();
+    }
+
+    /**
+     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * ({@link StrengthCalibration}); on the Location MLP its full update costs the kept classes' unseen records up to 4
+     * points at some seeds (docs/BENCHMARKS.md, "Method strength from the data").
+     */
+    @Override
+    public java.util.Optional<Strength> strength() {
+        return java.util.Optional.of(Strength.updateScale(NAME));
     }
 }

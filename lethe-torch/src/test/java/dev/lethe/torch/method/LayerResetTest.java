@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
+import dev.lethe.torch.Spread;
 import dev.lethe.torch.model.ModelHandle;
 import org.junit.jupiter.api.Test;
 
@@ -57,11 +58,40 @@ class LayerResetTest {
     @Test
     void moreLayersThanTheModelHasIsRefusedWithTheCount() {
         try (ModelHandle original = ClassForgetting.original()) {
-            assertThatThrownBy(() -> UnlearningRun.run(new LayerReset(), Map.of("layers", "4", "from", "first"), original,
+            assertThatThrownBy(() -> UnlearningRun.run(new LayerReset(), Map.of("layers", "4", "from", "first", "trainKept", "true"), original,
                     ClassForgetting.DATA, ClassForgetting.context(1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only 3 trainable layers");
             assertThatThrownBy(() -> MethodOptions.parse(new LayerReset(), Map.of("from", "middle")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first or last");
+        }
+    }
+
+    @Test
+    void byDefaultOnlyTheResetLastLayerLearnsAsInEuKAndTheClassIsForgotten() {
+        // Given the trained MLP, when layer-reset runs with its defaults (EU-k: the last layer reset and trained alone)
+        try (ModelHandle original = ClassForgetting.original();
+             UnlearningRun run = UnlearningRun.run(new LayerReset(), Map.of(), original, ClassForgetting.DATA,
+                     ClassForgetting.context(1))) {
+            List<ParameterList> after = LayerReset.trainableLayers(run.model());
+            List<ParameterList> before = LayerReset.trainableLayers(original);
+            // Then the two kept layers are the original's bit for bit, the head is not
+            for (int l = 0; l < 3; l++) {
+                List<Pair<String, Parameter>> now = after.get(l).stream().toList();
+                List<Pair<String, Parameter>> was = before.get(l).stream().toList();
+                for (int i = 0; i < now.size(); i++) {
+                    float[] v = now.get(i).getValue().getArray().toFloatArray();
+                    float[] v0 = was.get(i).getValue().getArray().toFloatArray();
+                    if (l < 2) {
+                        assertThat(v).as("kept layer %d %s", l, now.get(i).getKey()).containsExactly(v0);
+                    } else {
+                        assertThat(v).as("reset layer %s", now.get(i).getKey()).isNotEqualTo(v0);
+                    }
+                }
+            }
+            // and the head, trained without the class, no longer predicts it
+            assertThat(Spread.measure("layer-reset(EU-k) forget-acc", ClassForgetting.accuracies(run.model())[0])).isLessThanOrEqualTo(0.05);
+            assertThatThrownBy(() -> MethodOptions.parse(new LayerReset(), Map.of("from", "first", "trainKept", "false")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("true when from=first");
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.lethe.torch.method;
 import dev.lethe.torch.Spread;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.ClassificationTask;
 import dev.lethe.torch.train.Batch;
@@ -77,6 +79,31 @@ class NpoTest {
             assertThat(calibration.get("option")).isEqualTo("npo.updateScale");
             assertThat(calibrated.options().get("updateScale")).isEqualTo(Float.parseFloat((String) calibration.get("value")));
             assertThat(full.report()).doesNotContainKey("npo.calibration");
+        }
+    }
+
+    @Test
+    void theScaleChosenOnOneTrainingRunIsTheModelTheRunReturns() {
+        // With validation records the trials train on all of the retain set, as the run does: the calibration trains once
+        // and scales copies, and the trial of the value it chose must describe the model returned, not a near one
+        UnlearningData withValidation = new UnlearningData(ClassForgetting.DATA.forget(), ClassForgetting.DATA.retain(), ClassForgetting.TEST);
+        try (ModelHandle original = ClassForgetting.original();
+             UnlearningRun run = UnlearningRun.run(new Npo(), Map.of(), original, withValidation, ClassForgetting.context(2))) {
+            Map<?, ?> calibration = (Map<?, ?>) run.report().get("npo.calibration");
+            assertThat(calibration.get("keepCheck")).isEqualTo(StrengthCalibration.KEEP_VALIDATION);
+            String chosen = (String) calibration.get("value");
+            StrengthCalibration.Trial trial = ((java.util.List<?>) calibration.get("trials")).stream()
+                    .map(t -> (StrengthCalibration.Trial) t).filter(t -> t.value().equals(chosen)).findFirst().orElseThrow();
+            RecordSet kept = ClassForgetting.TEST.filter("kept", i -> ClassForgetting.TEST.label(i) != ClassForgetting.FORGOTTEN_CLASS);
+            try (TensorData keptData = TensorData.of(kept, run.model().manager());
+                 TensorData forget = TensorData.of(withValidation.forget(), run.model().manager())) {
+                assertThat(new Evaluator().evaluate(run.model(), keptData).accuracy()).isEqualTo(trial.retainAccuracy());
+                assertThat(new Evaluator().evaluate(run.model(), forget).accuracy()).isEqualTo(trial.forgetAccuracy());
+            }
+            try (UnlearningRun again = UnlearningRun.run(new Npo(), Map.of("npo.updateScale", chosen), original, withValidation,
+                    ClassForgetting.context(2))) {
+                assertThat(again.model().weightsDigest()).isEqualTo(run.model().weightsDigest());
+            }
         }
     }
 }

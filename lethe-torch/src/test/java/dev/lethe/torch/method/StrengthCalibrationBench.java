@@ -24,9 +24,9 @@ import java.util.Map;
 @EnabledIfSystemProperty(named = "lethe.calibration.bench", matches = "true")
 class StrengthCalibrationBench {
 
-    /** The fixed defaults the methods had before calibration (npo and simnpo: the whole update). */
+    /** The fixed defaults the methods had before calibration (an update scale: the whole update). */
     private static final Map<String, String> OLD_DEFAULTS = Map.of("ssd.alpha", "40", "rmu.steeringScale", "50", "npo.updateScale", "1",
-            "simnpo.updateScale", "1");
+            "simnpo.updateScale", "1", "grad-diff.updateScale", "1", "undial.updateScale", "1");
 
     @Test
     void printTheTable() {
