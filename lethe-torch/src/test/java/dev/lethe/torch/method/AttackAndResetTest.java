@@ -79,4 +79,26 @@ class AttackAndResetTest {
             assertThat(Spread.measure("aru(ratio 0.005) retain-drop", before[1] - after[1])).isLessThanOrEqualTo(0.05);
         }
     }
+
+    @Test
+    void byDefaultOnlyTheResetEntriesAreRepairedTheRestStayTheOriginals() {
+        try (ModelHandle original = ClassForgetting.original();
+             UnlearningRun run = UnlearningRun.run(new AttackAndReset(), Map.of(), original, ClassForgetting.DATA, ClassForgetting.context(3))) {
+            int reset = ((Number) run.report().get("aru.parametersReset")).intValue();
+            List<Pair<String, Parameter>> before = original.parameters();
+            List<Pair<String, Parameter>> after = run.model().parameters();
+            int changed = 0;
+            for (int p = 0; p < before.size(); p++) {
+                float[] v0 = before.get(p).getValue().getArray().toFloatArray();
+                float[] v = after.get(p).getValue().getArray().toFloatArray();
+                for (int j = 0; j < v.length; j++) {
+                    changed += v[j] != v0[j] ? 1 : 0;
+                }
+            }
+            // every entry that moved was reset (a reset entry may land on its old value only by chance)
+            assertThat(changed).isPositive().isLessThanOrEqualTo(reset);
+            assertThat(changed).isGreaterThan(reset * 9 / 10);
+            assertThat(ClassForgetting.accuracies(run.model())[0]).isLessThanOrEqualTo(0.05);
+        }
+    }
 }

@@ -48,7 +48,8 @@ class StrengthCalibrationTest {
     /**
      * Methods without a strength whose fixed defaults are held to the same bounds: layer-reset retrains the reset head
      * alone (EU-k) to convergence, so class forgetting has no strength to set (docs/BENCHMARKS.md, "Method strength from
-     * the data").
+     * the data"). aru's new defaults pass too, but at shifts 6 and 7 on Location within 0.5 points of the bound: not
+     * held here, no margin.
      */
     static final List<String> FIXED_DEFAULTS = List.of(LayerReset.NAME);
 
