@@ -273,6 +273,17 @@ public final class RecordSet {
         return new RecordSet(name, ids, newSubjects.clone(), content, targets);
     }
 
+    /**
+     * The same records (ids, subjects, targets) with other dense features, e.g. a model's inner representation of them.
+     *
+     * @param newName the set's name
+     * @param features flattened features, {@code size() * product(featureShape)} values
+     * @param featureShape shape of one record's features
+     */
+    public RecordSet withFeatures(String newName, float[] features, int[] featureShape) {
+        return new RecordSet(newName, ids, subjects, new DenseFeatures(features, featureShape), targets);
+    }
+
     /** The same records under another name. */
     public RecordSet renamed(String newName) {
         return new RecordSet(newName, ids, subjects, content, targets);

@@ -103,8 +103,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
         RecordSet features = keptLayersOutput(model, data.retain(), firstReset);
         Objective head = (m, batch) -> Objectives.crossEntropy(
                 m.forwardLayers(new NDList(batch.features()), firstReset, m.layerCount(), true).singletonOrThrow(), batch.labels());
-        Phases.train(model, features, new TrainConfig(config.epochs(), config.batchSize(), config.optimizer(), config.learningRate(),
-                config.momentum(), 0f, config.seed()), head, context);
+        Phases.train(model, features, config.withWeightDecay(0f), head, context);
     }
 
     /** The output of {@code model}'s layers before {@code firstReset} for each record of {@code records}, as a record set. */
@@ -128,12 +127,7 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
             System.arraycopy(chunk, 0, features, at, chunk.length);
             at += chunk.length;
         }
-        String[] subjects = new String[records.size()];
-        for (int i = 0; i < subjects.length; i++) {
-            subjects[i] = records.subject(i);
-        }
-        return new RecordSet(records.name() + "/kept-layers", records.ids().toArray(String[]::new), subjects, features, records.labels(),
-                featureShape, records.classNames());
+        return records.withFeatures(records.name() + "/kept-layers", features, featureShape);
     }
 
     /** The model's layer index (as {@link ModelHandle#forwardLayers} counts) of its {@code n}-th trainable layer from the input. */

@@ -193,8 +193,7 @@ public final class StrengthCalibration {
         // class on the validation records and left it at 0.54 in the real run), so the value chosen is judged on the run
         // it is chosen for
         UnlearningContext trialContext = context.withFreshReport();
-        try (Trials trials = new Trials(method, overrides, strength, original, fit, retainCheck, unseenForget, trialContext, new ArrayList<>(),
-                new ModelHandle[1])) {
+        try (Trials trials = new Trials(method, overrides, strength, original, fit, retainCheck, unseenForget, trialContext)) {
             return choose(trials, bounds, strength);
         }
     }
@@ -264,13 +263,38 @@ public final class StrengthCalibration {
     }
 
     /**
-     * The trial runs of one calibration: each runs the method with one value of the option and is judged; {@code done}
+     * The trial runs of one calibration: each runs the method with one value of the option and is judged; {@link #done}
      * keeps them in order. An {@link UpdateScale} strength trains once ({@code full}, the whole update) and judges each
      * value on a copy moved back toward the original: the same weights a run with that value computes, bit for bit.
      */
-    private record Trials(UnlearningMethod<?> method, Map<String, String> overrides, Strength strength, ModelHandle original,
-                          UnlearningData fit, RecordSet retainCheck, RecordSet unseenForget, UnlearningContext context, List<Trial> done,
-                          ModelHandle[] full) implements AutoCloseable {
+    private static final class Trials implements AutoCloseable {
+        private final UnlearningMethod<?> method;
+        private final Map<String, String> overrides;
+        private final Strength strength;
+        private final ModelHandle original;
+        private final UnlearningData fit;
+        private final RecordSet retainCheck;
+        private final RecordSet unseenForget;
+        private final UnlearningContext context;
+        private final List<Trial> done = new ArrayList<>();
+        private ModelHandle full;
+
+        Trials(UnlearningMethod<?> method, Map<String, String> overrides, Strength strength, ModelHandle original, UnlearningData fit,
+               RecordSet retainCheck, RecordSet unseenForget, UnlearningContext context) {
+            this.method = method;
+            this.overrides = overrides;
+            this.strength = strength;
+            this.original = original;
+            this.fit = fit;
+            this.retainCheck = retainCheck;
+            this.unseenForget = unseenForget;
+            this.context = context;
+        }
+
+        List<Trial> done() {
+            return done;
+        }
+
         Trial run(String value) {
             try (ModelHandle model = model(value)) {
                 Trial trial = new Trial(value, accuracy(model, fit.forget()), accuracy(model, retainCheck),
@@ -284,10 +308,10 @@ public final class StrengthCalibration {
             if (!strength.scalesUpdate()) {
                 return unlearn(method, with(value), original, fit, context.withFreshReport());
             }
-            if (full[0] == null) {
-                full[0] = unlearn(method, with("1"), original, fit, context.withFreshReport());
+            if (full == null) {
+                full = unlearn(method, with("1"), original, fit, context.withFreshReport());
             }
-            ModelHandle scaled = full[0].copy();
+            ModelHandle scaled = full.copy();
             UpdateScale.apply(scaled, original, Float.parseFloat(value));
             return scaled;
         }
@@ -300,8 +324,8 @@ public final class StrengthCalibration {
 
         @Override
         public void close() {
-            if (full[0] != null) {
-                full[0].close();
+            if (full != null) {
+                full.close();
             }
         }
     }

@@ -70,6 +70,10 @@ public record TrainConfig(int epochs, int batchSize, OptimizerKind optimizer, fl
         return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, newSchedule);
     }
 
+    public TrainConfig withWeightDecay(float newWeightDecay) {
+        return new TrainConfig(epochs, batchSize, optimizer, learningRate, momentum, newWeightDecay, seed, schedule);
+    }
+
     public TrainConfig withBatchSize(int newBatchSize) {
         return new TrainConfig(epochs, newBatchSize, optimizer, learningRate, momentum, weightDecay, seed, schedule);
     }
