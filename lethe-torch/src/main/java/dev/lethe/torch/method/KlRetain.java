@@ -11,6 +11,7 @@ import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TensorData;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code kl}: gradient ascent on the forget set, held in place on the retain set by a KL divergence
@@ -29,8 +30,17 @@ import java.util.List;
  * to the original's rather than only the targets, which keeps the retained behaviour (confidences
  * included) closer to the original's. Needs the original model in memory twice.
  *
- * <p>Deviation: TOFU weights the two terms equally; here the forget term carries a weight α (default
- * below 1) because with an unbounded ascent term a small model otherwise drifts on the retain classes.
+ * <p>Deviations: TOFU weights the two terms equally; here the forget term carries a weight α (default
+ * below 1) because with an unbounded ascent term a small model otherwise drifts on the retain classes. And, as in
+ * {@link GradientAscent} and {@link GradientDifference}, each forget record's loss is clipped at {@code lossCeiling}
+ * nats, {@code L = mean_i min(ℓ_i, c)}: a record the model is confidently wrong about stops pushing, and the KL term
+ * alone moves the weights from then on. Without it the ascent keeps moving every weight after the class is gone (on
+ * the Location MLP the old defaults, 2 epochs without a ceiling, cost the other classes' unseen records 3.7–5.3 points
+ * and at some seeds left the class at 0.05–0.09; 10 epochs without it, 2.8 even with the update scale set from the
+ * data; with it, 0.4–0.8).
+ *
+ * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data on classification
+ * ({@link StrengthCalibration}).
  */
 public final class KlRetain extends MethodBase<KlRetain.Options> {
 
@@ -38,17 +48,21 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
 
     public record Options(@JsonPropertyDescription("epochs over the forget set") int epochs,
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
-                          @JsonPropertyDescription("weight of the forget (ascent) term (α); the retain KL term has weight 1") float forgetWeight) {
+                          @JsonPropertyDescription("weight of the forget (ascent) term (α); the retain KL term has weight 1") float forgetWeight,
+                          @JsonPropertyDescription("per-record forget loss above which a record stops pushing, in nats (c)") float lossCeiling,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require(epochs >= 1, "kl.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "kl.learningRate", learningRate, "> 0");
             MethodOptions.require(forgetWeight > 0, "kl.forgetWeight", forgetWeight, "> 0");
+            MethodOptions.require(lossCeiling > 0, "kl.lossCeiling", lossCeiling, "> 0");
+            UpdateScale.require("kl.updateScale", updateScale);
         }
     }
 
     public KlRetain() {
         super(NAME, "ascend on the forget set while keeping retain outputs close (KL) to the original's",
-                Guarantee.APPROXIMATE, new Options(2, 1e-3f, 0.1f), Options.class);
+                Guarantee.APPROXIMATE, new Options(10, 1e-3f, 0.1f, 2.5f, 1f), Options.class);
     }
 
     @Override
@@ -64,7 +78,7 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
             float alpha = options.forgetWeight();
             Task task = Tasks.of(data.forget());
             Objective objective = (m, batch) -> {
-                NDArray forgetLoss = task.loss(m.forward(batch.inputs(), true), batch);
+                NDArray forgetLoss = task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean();
                 Batch r = retainBatches.batch(batch.step(), batch.manager());
                 NDList referenceOutputs = Distillation.outputs(reference, r.inputs());
                 NDArray retainKl = Distillation.kl(referenceOutputs, m.forward(r.inputs(), true), r);
@@ -72,5 +86,17 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "kl"), objective, context);
         }
+        UpdateScale.apply(model, original, options.updateScale());
+    }
+
+    /**
+     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * ({@link StrengthCalibration}). On the Location MLP the full update cost the other classes' unseen records 1.4–2.0
+     * points at seed shifts 0–2; the share chosen (0.5–0.6) forgot the class as well and cost 0.0–0.8
+     * (docs/BENCHMARKS.md, "Method strength from the data").
+     */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 }

@@ -166,9 +166,9 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
                 }
                 return loss;
             };
-            TrainConfig c = Phases.config(context, options.learningRate(), options.epochs(), "rmu");
-            // No weight decay: it would move the layers that must stay as they are.
-            TrainConfig config = new TrainConfig(c.epochs(), c.batchSize(), c.optimizer(), c.learningRate(), c.momentum(), 0f, c.seed());
+            // No weight decay: it would move the layers that must stay as they are. The rest of the recipe stays (a language
+            // model's gradient clipping and length buckets).
+            TrainConfig config = Phases.config(context, options.learningRate(), options.epochs(), "rmu").withWeightDecay(0f);
             Phases.train(model, data.forget(), config, objective, context);
         }
     }

@@ -43,7 +43,8 @@ class LanguageModelMethodsTest {
      */
     static Stream<Arguments> runs() {
         return Stream.of(
-                run(KlRetain.NAME, Map.of("kl.learningRate", "0.03", "kl.forgetWeight", "0.5", "kl.epochs", "5"), 1.4),
+                // the forget loss stops rising at kl.lossCeiling (2.5 nats): 1.72..1.87 over shifts 0..2 and three kernel settings
+                run(KlRetain.NAME, Map.of("kl.learningRate", "0.03", "kl.forgetWeight", "0.5", "kl.epochs", "5"), 0.9),
                 run(Npo.NAME, Map.of("npo.learningRate", "0.03", "npo.retainWeight", "1", "npo.epochs", "5"), 1.1),
                 run(SimNpo.NAME, Map.of("simnpo.learningRate", "0.03", "simnpo.epochs", "5"), 1.3),
                 run("npo, kl retain term", Npo.NAME, Map.of("npo.learningRate", "0.03", "npo.retainWeight", "1", "npo.epochs", "5",
