@@ -39,7 +39,11 @@ import java.util.Map;
  *
  * <p>Deviations: the paper's optimizer is SGD over both loaders for a few epochs; here the training
  * uses the original's optimizer (Adam for the models here) from a fresh state, over one shuffled mix
- * of relabelled forget and sampled retain records, as {@code random-label}.
+ * of relabelled forget and sampled retain records, as {@code random-label}; and as there, a relabelled record stops
+ * pushing once the model's loss on its true label reaches {@code lossCeiling} nats ({@link RelabelledCeiling}).
+ *
+ * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data on classification
+ * ({@link StrengthCalibration}).
  */
 public final class SalUn extends MethodBase<SalUn.Options> {
 
@@ -48,18 +52,22 @@ public final class SalUn extends MethodBase<SalUn.Options> {
     public record Options(@JsonPropertyDescription("fine-tuning epochs") int epochs,
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
                           @JsonPropertyDescription("share of all weights in the saliency mask, the most salient first (sets γ)") float ratio,
-                          @JsonPropertyDescription("retain records mixed in, as a multiple of the forget set's size (0 = none)") float retainRatio) {
+                          @JsonPropertyDescription("retain records mixed in, as a multiple of the forget set's size (0 = none)") float retainRatio,
+                          @JsonPropertyDescription("true-label loss at which a relabelled record stops pushing, in nats (c)") float lossCeiling,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require(epochs >= 1, "salun.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "salun.learningRate", learningRate, "> 0");
             MethodOptions.require(ratio > 0 && ratio <= 1, "salun.ratio", ratio, "in (0, 1]");
             MethodOptions.require(retainRatio >= 0, "salun.retainRatio", retainRatio, ">= 0");
+            MethodOptions.require(lossCeiling > 0, "salun.lossCeiling", lossCeiling, "> 0");
+            UpdateScale.require("salun.updateScale", updateScale);
         }
     }
 
     public SalUn() {
         super(NAME, "random-label fine-tuning of only the weights most salient to the forget set",
-                Guarantee.APPROXIMATE, new Options(3, 1e-3f, 0.5f, 4f), Options.class);
+                Guarantee.APPROXIMATE, new Options(3, 1e-3f, 0.5f, 4f, 2.5f, 1f), Options.class);
     }
 
     @Override
@@ -72,8 +80,18 @@ public final class SalUn extends MethodBase<SalUn.Options> {
         try (NDManager maskManager = model.manager().newSubManager()) {
             Map<String, NDArray> mask = saliencyMask(model, data.forget(), context.original().batchSize(), options.ratio(), maskManager);
             Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "salun"),
-                    Objectives.crossEntropy(), context, mask);
+                    RelabelledCeiling.objective(data.forget(), options.lossCeiling()), context, mask);
         }
+        UpdateScale.apply(model, original, options.updateScale());
+    }
+
+    /**
+     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * ({@link StrengthCalibration}).
+     */
+    @Override
+    public java.util.Optional<Strength> strength() {
+        return java.util.Optional.of(Strength.updateScale(NAME));
     }
 
     /**
