@@ -70,7 +70,8 @@ class ScenarioBenchTest {
                 .containsExactly("original", "retrain", "finetune", "grad-ascent", "sisa", "original", "retrain", "finetune", "grad-ascent", "sisa");
         MethodResult retrain = first.results().get(1);
         assertThat(retrain.figures().get("avg-gap")).isZero();
-        assertThat(Spread.measure("scenario retrain test-acc", retrain.figures().get("test-acc"))).isGreaterThan(0.85);
+        // 0.877..0.918 on the measured half of the test set (mean − 3 sd: 0.843; docs/TESTING.md)
+        assertThat(Spread.measure("scenario retrain test-acc", retrain.figures().get("test-acc"))).isGreaterThan(0.84);
         MethodResult sisa = first.results().get(4);
         assertThat(sisa.error()).isNull();
         assertThat(sisa.figures()).containsKeys("test-acc", "mia-auc", "avg-gap", "retrain-share");
@@ -92,13 +93,13 @@ class ScenarioBenchTest {
         assertThat(Spread.measure("scenario original relearn-steps", original.figures().get("relearn-steps"))).isZero();
         assertThat(Spread.measure("scenario retrain relearn-steps", retrain.figures().get("relearn-steps"))).isPositive();
         // the learned attack is measured on both; on this model, which generalises, it cannot tell them apart: which one
-        // scores higher flips with the seed (retrain - original: -0.128..0.056 measured, docs/TESTING.md), so only the size
-        // is bounded (|mean| plus three standard deviations). That an attack separates them where they differ is the job of
-        // RetrainComparisonTest, on an overfit model.
+        // scores higher flips with the seed (retrain - original: -0.158..0.097 measured with the figures on half the test
+        // set, docs/TESTING.md), so only the size is bounded (|mean| plus three standard deviations). That an attack
+        // separates them where they differ is the job of RetrainComparisonTest, on an overfit model.
         assertThat(original.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
         assertThat(retrain.figures().get("mia-efficacy")).isBetween(0.0, 1.0);
         assertThat(Math.abs(Spread.measure("scenario mia-efficacy retrain - original",
-                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.22);
+                retrain.figures().get("mia-efficacy") - original.figures().get("mia-efficacy")))).isLessThanOrEqualTo(0.28);
         // an ensemble has no single set of weights: divergences only
         assertThat(sisa.figures()).containsKey("js-forget").doesNotContainKeys("weight-l2", "relearn-steps", "mia-efficacy");
     }

@@ -29,9 +29,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The scenario harness (a generalisation of {@code MethodBenchmark}): for every seed, build the
@@ -39,6 +42,10 @@ import java.util.Map;
  * on the same original model and the same requests (sequential scenarios: each request on the previous
  * result), optionally serve the same requests by exact forgetting in a SISA ensemble ({@link SisaRun}),
  * and measure everything with the same {@link UnlearningMetric}s and {@link ReferenceGaps}.
+ *
+ * <p>The scenario's test set is split in two seeded halves ({@link #splitTest}): the methods get one as their validation
+ * records ({@link UnlearningData#validation()}: a calibrated method chooses its strength on them), and every figure is
+ * measured on the other. Measured on the records a method chose by, its test accuracy would be its own selection's.
  *
  * <p>Each (seed, method) result is written to the {@link RunFolder} as soon as it is finished; a rerun
  * with the same configuration reuses finished results, and the saved original and reference models,
@@ -86,7 +93,26 @@ public final class ScenarioBench {
         doc.put("probes", probes.stream().map(UnlearningMetric::name).toList());
         doc.put("gapFigures", gaps.figures());
         doc.put("dataFingerprint", data.fingerprint());
+        doc.put("testSplit", "the test set in two seeded halves per seed: the methods' validation records, and the records every figure is measured on");
         return doc;
+    }
+
+    /**
+     * The test set's two halves for one seed, by a seeded permutation: {@code [0]} the methods' validation records,
+     * {@code [1]} the records the figures are measured on (the larger half when the size is odd).
+     */
+    static RecordSet[] splitTest(RecordSet test, long seed) {
+        List<Integer> order = new ArrayList<>(test.size());
+        for (int i = 0; i < test.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(Seeds.derive(seed, "test-split")));
+        int half = test.size() / 2;
+        int[] validation = order.subList(0, half).stream().mapToInt(Integer::intValue).toArray();
+        int[] measured = order.subList(half, test.size()).stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(validation);
+        Arrays.sort(measured);
+        return new RecordSet[]{test.select(test.name() + "/validation", validation), test.select(test.name() + "/measured", measured)};
     }
 
     /** Runs (or resumes) the comparison in {@code out}. */
@@ -126,6 +152,10 @@ public final class ScenarioBench {
         private final List<RecordSet> forgotten = new ArrayList<>();
         private final List<RecordSet> retained = new ArrayList<>();
         private final TrainConfig train;
+        /** The methods' validation records: half of the test set. */
+        private final RecordSet validation;
+        /** The records every figure is measured on: the other half. */
+        private final RecordSet measured;
 
         SeedRun(RunFolder folder, ModelSpec spec, ScenarioData d, long seed, DatasetRef.Loaded data, List<String> rows,
                 List<MethodResult> results, int[] counts) {
@@ -138,6 +168,9 @@ public final class ScenarioBench {
             this.results = results;
             this.counts = counts;
             this.train = config.train(seed);
+            RecordSet[] halves = splitTest(d.test(), seed);
+            this.validation = halves[0];
+            this.measured = halves[1];
             for (int k = 0; k < d.steps(); k++) {
                 forgotten.add(d.steps() == 1 ? d.forget() : d.forgottenAfter(k));
                 retained.add(d.steps() == 1 ? d.retain() : d.retainedAfter(k));
@@ -265,7 +298,7 @@ public final class ScenarioBench {
         }
 
         private UnlearningData unlearningData(int k) {
-            return new UnlearningData(d.requests().get(k), retained.get(k), d.test());
+            return new UnlearningData(d.requests().get(k), retained.get(k), validation);
         }
 
         private UnlearningContext context(int k) {
@@ -313,7 +346,7 @@ public final class ScenarioBench {
             }
 
             private MetricValues probe(Classifier subject, int k) {
-                MetricInput context = new MetricInput(subject, original, references.get(k), forgotten.get(k), retained.get(k), d.test(),
+                MetricInput context = new MetricInput(subject, original, references.get(k), forgotten.get(k), retained.get(k), measured,
                         d.attackTest(), targetClass(), seed, train);
                 MetricValues e = MetricValues.empty();
                 for (UnlearningMetric p : probes) {
