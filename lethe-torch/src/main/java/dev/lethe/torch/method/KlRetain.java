@@ -39,7 +39,7 @@ import java.util.Optional;
  * and at some seeds left the class at 0.05–0.09; 10 epochs without it, 2.8 even with the update scale set from the
  * data; with it, 0.4–0.8).
  *
- * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data on classification
+ * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data for class forgetting
  * ({@link StrengthCalibration}).
  */
 public final class KlRetain extends MethodBase<KlRetain.Options> {
@@ -90,7 +90,7 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}). On the Location MLP the full update cost the other classes' unseen records 1.4–2.0
      * points at seed shifts 0–2; the share chosen (0.5–0.6) forgot the class as well and cost 0.0–0.8
      * (docs/BENCHMARKS.md, "Method strength from the data").

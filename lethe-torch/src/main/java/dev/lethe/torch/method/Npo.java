@@ -88,7 +88,7 @@ public final class Npo extends MethodBase<Npo.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}). On the Location MLP NPO's full update forgets the class and costs the kept classes'
      * unseen records 6–10 points; 0.3 of it forgets the class too and costs 1–2.
      */

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * its true label reaches {@code lossCeiling} nats ({@link RelabelledCeiling}); the papers fine-tune to the end. On the
  * Location MLP the relabelling learnt to the end cost the other classes' unseen records about 10 points.
  *
- * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data on classification
+ * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data for class forgetting
  * ({@link StrengthCalibration}).
  */
 public final class RandomLabel extends MethodBase<RandomLabel.Options> {
@@ -59,7 +59,7 @@ public final class RandomLabel extends MethodBase<RandomLabel.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}).
      */
     @Override

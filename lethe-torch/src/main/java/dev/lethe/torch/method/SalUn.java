@@ -42,7 +42,7 @@ import java.util.Map;
  * of relabelled forget and sampled retain records, as {@code random-label}; and as there, a relabelled record stops
  * pushing once the model's loss on its true label reaches {@code lossCeiling} nats ({@link RelabelledCeiling}).
  *
- * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data on classification
+ * <p>Strength: the share of the update kept ({@link UpdateScale}), set from the data for class forgetting
  * ({@link StrengthCalibration}).
  */
 public final class SalUn extends MethodBase<SalUn.Options> {
@@ -86,7 +86,7 @@ public final class SalUn extends MethodBase<SalUn.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}).
      */
     @Override

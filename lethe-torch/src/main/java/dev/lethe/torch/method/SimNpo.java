@@ -92,7 +92,7 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}). On the Location MLP SimNPO's full update costs the kept classes' unseen records 3–4
      * points; 0.4–0.7 of it forgets the class and costs 0.6–2.2.
      */

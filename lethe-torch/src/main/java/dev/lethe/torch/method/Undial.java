@@ -93,7 +93,7 @@ public final class Undial extends MethodBase<Undial.Options> {
     }
 
     /**
-     * The share of the update kept ({@link UpdateScale}): on classification it is set from the data when unset
+     * The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset
      * ({@link StrengthCalibration}); on the Location MLP its full update costs the kept classes' unseen records up to 4
      * points at some seeds (docs/BENCHMARKS.md, "Method strength from the data").
      */
