@@ -10,10 +10,10 @@ import java.util.Random;
 
 /**
  * Seeded samples of a record set, for the methods that work on part of one (a retain sample to mix
- * in, a sample to estimate importances on). Both kinds take the first records of the same seeded
- * permutation, so a seed picks the same records whichever order is asked for.
+ * in, a sample to estimate importances on) and for the harness that splits a test set. Every kind takes the first
+ * records of the same seeded permutation, so a seed picks the same records whichever order is asked for.
  */
-final class RecordSamples {
+public final class RecordSamples {
 
     private RecordSamples() {
     }
@@ -21,6 +21,19 @@ final class RecordSamples {
     /** {@code count} records of {@code set}, chosen by a seeded shuffle, in the set's own order. */
     static RecordSet inOrder(RecordSet set, int count, long seed) {
         return set.select(set.name() + "/sample", Arrays.stream(firstOfPermutation(set.size(), count, seed)).sorted().toArray());
+    }
+
+    /**
+     * {@code set} in two seeded halves, each in the set's own order: {@code [0]} the first {@code size / 2} records of
+     * the seeded permutation, named {@code <set>/<firstName>}, and {@code [1]} the rest, named {@code <set>/<restName>}.
+     */
+    public static RecordSet[] halves(RecordSet set, long seed, String firstName, String restName) {
+        int[] first = Arrays.stream(firstOfPermutation(set.size(), set.size() / 2, seed)).sorted().toArray();
+        boolean[] inFirst = new boolean[set.size()];
+        for (int i : first) {
+            inFirst[i] = true;
+        }
+        return new RecordSet[]{set.select(set.name() + "/" + firstName, first), set.filter(set.name() + "/" + restName, i -> !inFirst[i])};
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code salun}: weight-saliency unlearning (Fan, Liu, Zhang, Wei, Wong and Liu 2024, "SalUn:
@@ -90,8 +91,8 @@ public final class SalUn extends MethodBase<SalUn.Options> {
      * ({@link StrengthCalibration}).
      */
     @Override
-    public java.util.Optional<Strength> strength() {
-        return java.util.Optional.of(Strength.updateScale(NAME));
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 
     /**

@@ -46,9 +46,10 @@ import java.util.stream.Collectors;
  *       predicts it), and otherwise the original's accuracy on the validation records (a retrained model answers a
  *       forgotten record as it answers an unseen one). Without validation records, record forgetting is not calibrated
  *       (no target) and the defaults run; nor is an {@link UpdateScale} in record forgetting (see {@link #applies}).
- *       In class forgetting with at least {@value #MIN_FORGET_CHECK} validation records of the forgotten classes, their accuracy must be within the same bound: a value can take the forget
- *       set's own records to 0 and leave unseen records of the class recognised (rmu on MNIST: 0.017 on the forget set,
- *       0.08 on the class's unseen records), and forgetting a class means those too;</li>
+ *       In class forgetting with at least {@value #MIN_FORGET_CHECK} validation records of the forgotten classes,
+ *       their accuracy must be within the same bound: a value can take the forget set's own records to 0 and leave
+ *       unseen records of the class recognised (rmu on MNIST: 0.017 on the forget set, 0.08 on the class's unseen
+ *       records), and forgetting a class means those too;</li>
  *   <li>keeping: accuracy on the keep-check records above at most {@value #RETAIN_DROP} below the original's. The cost
  *       to the kept records grows with the strength, so the search stops at the first value that breaks this bound: a
  *       stronger one that seems to keep them is the check's sampling luck.</li>
@@ -435,7 +436,8 @@ public final class StrengthCalibration {
         return Arrays.stream(records.labels()).boxed().collect(Collectors.toSet());
     }
 
-    private static double accuracy(ModelHandle model, RecordSet records) {
+    /** {@code model}'s accuracy on {@code records}. */
+    static double accuracy(ModelHandle model, RecordSet records) {
         try (TensorData data = TensorData.of(records, model.manager())) {
             return new Evaluator().evaluate(model, data).accuracy();
         }

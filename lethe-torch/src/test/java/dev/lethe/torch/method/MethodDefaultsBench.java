@@ -3,12 +3,10 @@ package dev.lethe.torch.method;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.Spread;
-import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.method.certified.CertifiedRemoval;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.ClassificationTask;
 import dev.lethe.torch.train.OptimizerKind;
-import dev.lethe.torch.train.TensorData;
 import dev.lethe.torch.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -96,13 +94,8 @@ class MethodDefaultsBench {
     /** Accuracy on the forget set, on the retain set, and on the test half's forgotten class and other classes. */
     private static double[] accuracies(ModelHandle model, UnlearningData split, RecordSet test) {
         double[] onTest = StrengthCalibrationTest.accuracies(model, test, 2);
-        return new double[]{accuracy(model, split.forget()), accuracy(model, split.retain()), onTest[0], onTest[1]};
-    }
-
-    private static double accuracy(ModelHandle model, RecordSet records) {
-        try (TensorData data = TensorData.of(records, model.manager())) {
-            return new Evaluator().evaluate(model, data).accuracy();
-        }
+        return new double[]{StrengthCalibration.accuracy(model, split.forget()), StrengthCalibration.accuracy(model, split.retain()),
+                onTest[0], onTest[1]};
     }
 
     private static List<String> listProperty(String name) {

@@ -5,6 +5,7 @@ import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.method.RecordSamples;
 import dev.lethe.torch.method.Retrain;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
@@ -29,12 +30,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The scenario harness (a generalisation of {@code MethodBenchmark}): for every seed, build the
@@ -102,17 +100,7 @@ public final class ScenarioBench {
      * {@code [1]} the records the figures are measured on (the larger half when the size is odd).
      */
     static RecordSet[] splitTest(RecordSet test, long seed) {
-        List<Integer> order = new ArrayList<>(test.size());
-        for (int i = 0; i < test.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(Seeds.derive(seed, "test-split")));
-        int half = test.size() / 2;
-        int[] validation = order.subList(0, half).stream().mapToInt(Integer::intValue).toArray();
-        int[] measured = order.subList(half, test.size()).stream().mapToInt(Integer::intValue).toArray();
-        Arrays.sort(validation);
-        Arrays.sort(measured);
-        return new RecordSet[]{test.select(test.name() + "/validation", validation), test.select(test.name() + "/measured", measured)};
+        return RecordSamples.halves(test, Seeds.derive(seed, "test-split"), "validation", "measured");
     }
 
     /** Runs (or resumes) the comparison in {@code out}. */
