@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lethe unlearn}: approximate unlearning of a single-model store with one method. */
-@Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record digits-0042,digits-0043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10"}, mixinStandardHelpOptions = true,
+@Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record digits-0042,digits-0043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10",
+        "  lethe unlearn --store my-store --method npo --record digits-0042,digits-0043 --poisoned"}, mixinStandardHelpOptions = true,
         description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
                 + "writes a new model version with a receipt.")
 public final class UnlearnCommand implements Callable<Integer> {
@@ -44,6 +45,11 @@ public final class UnlearnCommand implements Callable<Integer> {
             + " named in the receipt). By default they are deleted: no model trained on the forgotten records stays in the store.")
     boolean keepPrevious;
 
+    @Option(names = "--poisoned", description = "The records are poisoned or mislabelled (a backdoor's triggered records, wrong labels):"
+            + " their labels must leave the model, so a method whose strength is set from the data aims their accuracy at 0, as for"
+            + " a class. Without it an erasure request aims them at the accuracy of unseen records. Recorded in the receipt.")
+    boolean poisoned;
+
     @Mixin
     RunOptions run;
 
@@ -54,7 +60,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         Map<String, String> overrides = MethodOptions.fromPairs(options);
         Store s = store.open();
         Device device = run.startEngine();
-        var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, device,
+        var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, poisoned, device,
                 SisaCommands.progress(run, method));
         if (run.json) {
             Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt(), "purged", outcome.purged()));

@@ -420,6 +420,9 @@ class CommandLineTest {
         assertThat(unknownMethod.err()).contains("unknown method 'magic'").contains("grad-diff");
         Cli nothing = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--record", "no-such-record");
         assertThat(nothing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        Cli poisonedClass = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--label", "3", "--poisoned");
+        assertThat(poisonedClass.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(poisonedClass.err()).contains("--poisoned is for records or subjects").contains("class is already aimed at 0");
         assertThat(Files.readString(single.resolve("manifest.json"))).isEqualTo(manifestBefore);
 
         Cli done = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-diff", "--label", "3", "--json");
@@ -440,6 +443,19 @@ class CommandLineTest {
         assertThat(retrained.exitCode()).as(retrained.err()).isZero();
         assertThat(retrained.out()).contains("retrain (exact)").contains("trained without them")
                 .doesNotContain("approximate method");
+
+        // records said to be poisoned: an update scale is set from the data there too, aimed at 0 on their labels
+        String records = java.util.stream.IntStream.range(100, 140).mapToObj(i -> String.format("digits-%04d", i))
+                .collect(java.util.stream.Collectors.joining(","));
+        Cli poisoned = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--record", records, "--poisoned", "--json");
+        assertThat(poisoned.exitCode()).as(poisoned.err()).isZero();
+        JsonNode report = JSON.readTree(poisoned.out()).get("receipt").get("report");
+        assertThat(report.get("poisoned").asBoolean()).isTrue();
+        assertThat(report.at("/npo.calibration/forgetTarget").asDouble()).isEqualTo(0.0);
+        Cli erased = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--record",
+                records.replace("digits-01", "digits-02"), "--json");
+        assertThat(erased.exitCode()).as(erased.err()).isZero();
+        assertThat(JSON.readTree(erased.out()).get("receipt").path("report").has("poisoned")).isFalse();
     }
 
     @Test

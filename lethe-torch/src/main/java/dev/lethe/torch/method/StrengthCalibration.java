@@ -43,9 +43,11 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>forgetting: accuracy on the forget set at most the target plus {@value #FORGET_TOLERANCE}; the target is 0 when
  *       the forget set's classes are absent from the retain set (class forgetting: a model retrained without it never
- *       predicts it), and otherwise the original's accuracy on the validation records (a retrained model answers a
- *       forgotten record as it answers an unseen one). Without validation records, record forgetting is not calibrated
- *       (no target) and the defaults run; nor is an {@link UpdateScale} in record forgetting (see {@link #applies}).
+ *       predicts it) or the request says its records are poisoned or mislabelled ({@link UnlearningData#poisoned}: their
+ *       labels must leave the model, as a backdoor's target must), and otherwise the original's accuracy on the validation
+ *       records (a retrained model answers a forgotten record as it answers an unseen one). Without validation records,
+ *       record forgetting is not calibrated (no target) and the defaults run; nor is an {@link UpdateScale} in the
+ *       forgetting of records that are not poisoned (see {@link #applies}).
  *       In class forgetting with at least {@value #MIN_FORGET_CHECK} validation records of the forgotten classes,
  *       their accuracy must be within the same bound: a value can take the forget set's own records to 0 and leave
  *       unseen records of the class recognised (rmu on MNIST: 0.017 on the forget set, 0.08 on the class's unseen
@@ -142,8 +144,9 @@ public final class StrengthCalibration {
 
     /**
      * Whether {@link #choose} calibrates this run: the method has a strength the user did not set in {@code overrides},
-     * the data is classification, the forget set is large enough to judge on, and it is class forgetting, or record
-     * forgetting with validation records to aim at and a strength that is not an {@link UpdateScale}.
+     * the data is classification, the forget set is large enough to judge on, and it is class forgetting, or the forget
+     * records are {@link UnlearningData#poisoned} (aimed at 0 as a class is), or record forgetting with validation records
+     * to aim at and a strength that is not an {@link UpdateScale}.
      */
     public static boolean applies(UnlearningMethod<?> method, Map<String, String> overrides, UnlearningData data) {
         Optional<Strength> strength = method.strength();
@@ -151,14 +154,15 @@ public final class StrengthCalibration {
                 || !(Tasks.of(data.forget()) instanceof ClassificationTask)) {
             return false;
         }
-        if (disjointLabels(data.forget(), data.retain())) {
+        if (disjointLabels(data.forget(), data.retain()) || data.poisoned()) {
             return true;
         }
         // Record forgetting aims at the validation accuracy, which is the wrong target for poisoned or mislabelled
         // records (they must leave the model entirely) and is met by doing nothing on a model that generalises. An update
         // scale, which only trades forgetting for keeping, would then be set to its weakest value: the digits backdoor
         // stayed at an attack success rate of 0.68-0.88 with the scale calibrated, 0.00-0.01 with the whole update
-        // (docs/BENCHMARKS.md, "digits, backdoor"). Such a method runs its whole update there.
+        // (docs/BENCHMARKS.md, "digits, backdoor"). Such a method runs its whole update there, unless the request says
+        // the records are poisoned (above).
         return !strength.get().scalesUpdate() && data.validation() != null && data.validation().size() > 0;
     }
 
@@ -188,14 +192,16 @@ public final class StrengthCalibration {
             int retainHeld = Math.min(RETAIN_HOLDOUT_MAX, Math.max(1, retain.size() / 5));
             retainCheck = retain.filter("calibration-retain-check", i -> i < retainHeld);
             RecordSet retainFit = retain.filter("calibration-retain-fit", i -> i >= retainHeld);
-            fit = new UnlearningData(data.forget(), retainFit, data.validation(), data.tokenizer());
+            fit = new UnlearningData(data.forget(), retainFit, data.validation(), data.tokenizer(), data.poisoned());
             keepCheck = KEEP_HELD_OUT_RETAIN;
         }
         RecordSet unseenForget = classForgetting ? validationOfClasses(data, true) : null;
         if (unseenForget != null && unseenForget.size() < MIN_FORGET_CHECK) {
             unseenForget = null;
         }
-        Bounds bounds = new Bounds(classForgetting ? 0 : accuracy(original, data.validation()), accuracy(original, retainCheck),
+        // a forgotten class and poisoned records must leave the model (accuracy 0 on their labels); an erased record should
+        // end as an unseen one
+        Bounds bounds = new Bounds(classForgetting || data.poisoned() ? 0 : accuracy(original, data.validation()), accuracy(original, retainCheck),
                 keepCheck, retainCheck.size(), unseenForget == null ? 0 : unseenForget.size());
         // the run's own seed and prepared state: a trial draws what the real run draws (RMU's direction, every sample) and
         // uses the state the real run uses (SSD's data importance: a trial on another estimate chose an α that forgot the

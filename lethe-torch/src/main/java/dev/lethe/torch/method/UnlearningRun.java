@@ -65,6 +65,9 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
             }
             O options = MethodOptions.parse(method, resolved);
             UnlearningContext run = prepared.withFreshReport();
+            if (data.poisoned()) {
+                run.report().put("poisoned", true); // the request's aim, in the receipt: the records' labels must go
+            }
             calibrated.ifPresent(c -> run.report().put(method.name() + ".calibration", c.toReport()));
             ModelHandle model = method.unlearn(original, data, run, options);
             return new UnlearningRun(model, method.name(), MethodOptions.toMap(options), method.guarantee(), context.seed(),

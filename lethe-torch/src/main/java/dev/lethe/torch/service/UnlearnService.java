@@ -65,10 +65,17 @@ public final class UnlearnService {
     public record Outcome(int version, UnlearningReceipt receipt, List<String> purged) {
     }
 
-    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, Device, TrainListener)} as an erasure (earlier model files purged). */
+    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, boolean, Device, TrainListener)} as an erasure (earlier model files purged). */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
                                   List<String> values, long seed, Device device, TrainListener listener) throws IOException {
-        return unlearn(store, method, overrides, kind, values, seed, false, device, listener);
+        return unlearn(store, method, overrides, kind, values, seed, false, false, device, listener);
+    }
+
+    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, boolean, Device, TrainListener)} of records that are not poisoned. */
+    public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
+                                  List<String> values, long seed, boolean keepPrevious, Device device, TrainListener listener)
+            throws IOException {
+        return unlearn(store, method, overrides, kind, values, seed, keepPrevious, false, device, listener);
     }
 
     /**
@@ -78,11 +85,13 @@ public final class UnlearnService {
      * model file is written and made durable, then the manifest is switched in one atomic step, then every
      * model file the new manifest no longer justifies is purged ({@link ModelFiles}): unless
      * {@code keepPrevious} (a repair that wants the earlier versions), no model trained on the forgotten
-     * records stays on disk. A purge that a crash interrupted is finished by the next run.
+     * records stays on disk. A purge that a crash interrupted is finished by the next run. {@code poisoned}: the records
+     * are poisoned or mislabelled ({@link UnlearningData#poisoned}), so a strength set from the data aims at removing
+     * their labels, not at treating them as unseen.
      */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
-                                  List<String> values, long seed, boolean keepPrevious, Device device, TrainListener listener)
-            throws IOException {
+                                  List<String> values, long seed, boolean keepPrevious, boolean poisoned, Device device,
+                                  TrainListener listener) throws IOException {
         MethodOptions.parse(method, overrides); // fail on bad options before any work
         try (StoreLock lock = StoreLock.acquire(store)) {
             IdDigest digest = KeyRotation.forWriting(store, null); // keys a store that has no key yet
@@ -98,6 +107,11 @@ public final class UnlearnService {
                 throw new IllegalArgumentException("this store holds a language model: its records have no class to forget;"
                         + " forget a subject (e.g. an author) or records instead");
             }
+            if (poisoned && (tokenizer != null || kind == ForgetKind.LABEL)) {
+                throw new IllegalArgumentException(tokenizer != null
+                        ? "--poisoned is for a classifier's records (their labels must go); a language model's records have no label to remove"
+                        : "--poisoned is for records or subjects whose labels are wrong; a forgotten class is already aimed at 0");
+            }
             StoreData stored = StoreData.load(store);
             DatasetRef.Loaded data = stored.data();
             RecordSet train = data.train();
@@ -112,6 +126,7 @@ public final class UnlearnService {
             RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
             UnlearningData unlearningData = tokenizer == null
                     ? new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test)
+                    .withPoisoned(poisoned)
                     : new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test,
                     tokenizer);
             TrainConfig original = TrainService.originalConfig(manifest);
