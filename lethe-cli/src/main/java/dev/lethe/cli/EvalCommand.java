@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import ai.djl.Device;
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.forget.RecordSelector;
 import dev.lethe.core.keys.StoreKeys;
 import dev.lethe.core.store.Store;
@@ -18,6 +19,7 @@ import picocli.CommandLine.ArgGroup;
 import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.service.CalibrationSplit;
 import dev.lethe.torch.service.EvaluationReport;
 import dev.lethe.torch.service.StoredModel;
 import dev.lethe.torch.sisa.SisaEnsemble;
@@ -97,6 +99,15 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluation testEval = evaluator.evaluate(model, test);
             reports.put("train", EvaluationReport.of(trainEval));
             reports.put("test", EvaluationReport.of(testEval));
+            // the half of the test split no method's strength was ever chosen on (CalibrationSplit)
+            Evaluation unseenEval = null;
+            RecordSet unseenRecords = CalibrationSplit.unseen(data.test());
+            if (unseenRecords.size() > 0) {
+                try (TensorData unseen = TensorData.of(unseenRecords, model.manager())) {
+                    unseenEval = evaluator.evaluate(model, unseen);
+                }
+                reports.put("testUnseenByCalibration", EvaluationReport.of(unseenEval));
+            }
             if (run.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("store", s.root().toString());
@@ -113,6 +124,10 @@ public final class EvalCommand implements Callable<Integer> {
                             ? "; " + (stored.excludedTrain() + stored.excludedTest()) + " forgotten records left out" : "");
             out.printf(Locale.ROOT, "  train     %d records, accuracy %s, loss %.4f%n", trainEval.records(), Output.pct(trainEval.accuracy()), trainEval.meanLoss());
             out.printf(Locale.ROOT, "  test      %d records, accuracy %s, loss %.4f%n", testEval.records(), Output.pct(testEval.accuracy()), testEval.meanLoss());
+            if (unseenEval != null) {
+                out.printf(Locale.ROOT, "            of which %d no method's strength was chosen on: accuracy %s, loss %.4f%n", unseenEval.records(),
+                        Output.pct(unseenEval.accuracy()), unseenEval.meanLoss());
+            }
             Output.perClass(out, testEval);
             Output.confusion(out, testEval);
             out.flush();

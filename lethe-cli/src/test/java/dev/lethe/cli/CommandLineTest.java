@@ -437,6 +437,13 @@ class CommandLineTest {
         JsonNode eval = JSON.readTree(Cli.run("eval", "--store", single.toString(), "--json").out());
         assertThat(eval.get("modelVersion").asInt()).isEqualTo(2);
         assertThat(eval.required("test").required("perClassAccuracy").required("3").asDouble()).isLessThan(0.2);
+        // the update scale was chosen on one half of the test split (the kept classes' and the class's records there);
+        // eval reports on the other half as well, records no choice saw
+        JsonNode calibration = receipt.at("/report/grad-diff.calibration");
+        assertThat(calibration.get("keepCheck").asText()).isEqualTo("validation");
+        assertThat(calibration.get("keepCheckSize").asInt() + calibration.get("unseenForgetCheckSize").asInt()
+                + eval.required("testUnseenByCalibration").required("records").asInt())
+                .isEqualTo(eval.required("test").required("records").asInt());
 
         Cli retrained = Cli.run("unlearn", "--store", single.toString(), "--method", "retrain", "--label", "5",
                 "--opt", "retrain.epochs=1");

@@ -124,9 +124,10 @@ public final class UnlearnService {
             }
             Set<Integer> forgetTest = kind == ForgetKind.LABEL ? Set.of() : RecordSelector.positions(data.test(), kind, values);
             RecordSet test = data.test().filter(data.test().name(), i -> !forgetTest.contains(i));
+            // a classifier's strength is chosen on half the test split only; `lethe eval` also reports on the other half
             UnlearningData unlearningData = tokenizer == null
-                    ? new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test)
-                    .withPoisoned(poisoned)
+                    ? new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)),
+                    CalibrationSplit.calibration(test)).withPoisoned(poisoned)
                     : new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test,
                     tokenizer);
             TrainConfig original = TrainService.originalConfig(manifest);
