@@ -87,6 +87,17 @@ public final class AttackAndReset extends MethodBase<AttackAndReset.Options> {
                 Guarantee.APPROXIMATE, new Options(0.005f, 1f, 10, 20, 1e-3f, false), Options.class);
     }
 
+    /**
+     * Whether every parameter is fine-tuned after the reset, not only the reset entries ({@code trainKept}), weakest
+     * first: the sparse repair meets the class-forgetting bounds, and a backdoor's poisoned records need the stronger one
+     * (digits: attack success 0.427 with the sparse repair, 0.063 with every parameter; docs/BENCHMARKS.md, "digits,
+     * backdoor").
+     */
+    @Override
+    public java.util.Optional<Strength> strength() {
+        return java.util.Optional.of(new Strength("aru.trainKept", List.of("false", "true")));
+    }
+
     @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         RecordSet forget = data.forget();

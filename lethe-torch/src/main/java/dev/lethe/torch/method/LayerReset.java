@@ -79,6 +79,18 @@ public final class LayerReset extends MethodBase<LayerReset.Options> {
                 Guarantee.APPROXIMATE, new Options(1, "last", 20, 0.01f, false), Options.class);
     }
 
+    /**
+     * Whether the kept layers are fine-tuned too ({@code trainKept}), weakest first: for class forgetting EU-k meets the
+     * bounds and is kept; for poisoned records ({@link UnlearningData#poisoned}) it does not, because a backdoor's
+     * trigger lives in the layers EU-k keeps (digits: attack success 0.831 with EU-k, 0.000 with every layer fine-tuned
+     * for the same 20 epochs, test accuracy 0.983 against the original's 0.983), so the calibration takes the stronger
+     * value there (docs/BENCHMARKS.md, "digits, backdoor").
+     */
+    @Override
+    public java.util.Optional<Strength> strength() {
+        return java.util.Optional.of(new Strength("layer-reset.trainKept", List.of("false", "true")));
+    }
+
     @Override
     public java.util.Optional<String> whyNotOnOpaqueModules() {
         return java.util.Optional.of("it re-initialises the model's first or last k layers");

@@ -67,10 +67,11 @@ class LayerResetTest {
     }
 
     @Test
-    void byDefaultOnlyTheResetLastLayerLearnsAsInEuKAndTheClassIsForgotten() {
-        // Given the trained MLP, when layer-reset runs with its defaults (EU-k: the last layer reset and trained alone)
+    void euKTrainsOnlyTheResetLastLayerAndTheClassIsForgotten() {
+        // Given the trained MLP, when layer-reset runs as EU-k (the last layer reset and trained alone: trainKept=false, the
+        // weaker of the two values a calibration chooses between, here set)
         try (ModelHandle original = ClassForgetting.original();
-             UnlearningRun run = UnlearningRun.run(new LayerReset(), Map.of(), original, ClassForgetting.DATA,
+             UnlearningRun run = UnlearningRun.run(new LayerReset(), Map.of("trainKept", "false"), original, ClassForgetting.DATA,
                      ClassForgetting.context(1))) {
             // Then every entry that moved is the head's, and all of the head moved: the two kept layers are the original's
             long headEntries = LayerReset.trainableLayers(original).get(2).stream().mapToLong(p -> p.getValue().getArray().size()).sum();
