@@ -73,6 +73,7 @@ public final class UnlearnCommand implements Callable<Integer> {
                     r.excludedEarlier());
             out.printf(Locale.ROOT, "  models    %s%n", keepPrevious ? "earlier versions kept (--keep-previous)"
                     : outcome.purged().isEmpty() ? "no earlier model file to delete" : "deleted " + String.join(", ", outcome.purged()));
+            printCalibration(out, r);
             printCertificate(out, r);
             out.printf(Locale.ROOT, "  receipt   %s%n", UnlearnService.reportFile(s, outcome.version()));
             out.println("  the source data is not changed: the store tombstones these records and leaves them out of every later run; "
@@ -80,6 +81,24 @@ public final class UnlearnCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The strength set from the data, when it was ({@code <method>.calibration} in the receipt's report): the value, what
+     * the forget records were aimed at, and whether the bounds were met; a miss is said plainly, with what to do.
+     */
+    private static void printCalibration(PrintWriter out, dev.lethe.core.store.UnlearningReceipt r) {
+        if (r.report() == null || !(r.report().get(r.method() + ".calibration") instanceof Map<?, ?> c)) {
+            return;
+        }
+        boolean poisoned = Boolean.TRUE.equals(r.report().get("poisoned"));
+        out.printf(Locale.ROOT, "  strength  %s = %s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %.0f points"
+                        + " on %s %s records%n", c.get("option"), c.get("value"), ((Number) c.get("forgetTarget")).doubleValue(),
+                poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
+        if (!Boolean.TRUE.equals(c.get("met"))) {
+            out.printf(Locale.ROOT, "            NOT MET: no value did both, so the one that forgets most while keeping the rest was used;"
+                    + " the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off%n", c.get("option"));
+        }
     }
 
     /** A certified removal's budget: the ε the series of removals from the trained model has spent and what is left. */

@@ -463,6 +463,11 @@ class CommandLineTest {
                 records.replace("digits-01", "digits-02"), "--json");
         assertThat(erased.exitCode()).as(erased.err()).isZero();
         assertThat(JSON.readTree(erased.out()).get("receipt").path("report").has("poisoned")).isFalse();
+        // the text output says which strength was set from the data, and what the records were aimed at
+        Cli text = Cli.run("unlearn", "--store", single.toString(), "--method", "ssd", "--record",
+                records.replace("digits-01", "digits-03"), "--poisoned");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("strength  ssd.alpha = ").contains("aimed at accuracy 0.000 (--poisoned)");
     }
 
     @Test
