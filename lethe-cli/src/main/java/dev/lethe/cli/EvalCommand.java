@@ -100,12 +100,8 @@ public final class EvalCommand implements Callable<Integer> {
             reports.put("train", EvaluationReport.of(trainEval));
             reports.put("test", EvaluationReport.of(testEval));
             // the half of the test split no method's strength was ever chosen on (CalibrationSplit)
-            Evaluation unseenEval = null;
-            RecordSet unseenRecords = CalibrationSplit.unseen(data.test());
-            if (unseenRecords.size() > 0) {
-                try (TensorData unseen = TensorData.of(unseenRecords, model.manager())) {
-                    unseenEval = evaluator.evaluate(model, unseen);
-                }
+            Evaluation unseenEval = unseenByCalibration(evaluator, model, data.test());
+            if (unseenEval != null) {
                 reports.put("testUnseenByCalibration", EvaluationReport.of(unseenEval));
             }
             if (run.json) {
@@ -133,6 +129,17 @@ public final class EvalCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The model on the half of {@code test} no strength was chosen on; null when that half is empty. */
+    private static Evaluation unseenByCalibration(Evaluator evaluator, ModelHandle model, RecordSet test) {
+        RecordSet unseen = CalibrationSplit.unseen(test);
+        if (unseen.size() == 0) {
+            return null;
+        }
+        try (TensorData records = TensorData.of(unseen, model.manager())) {
+            return evaluator.evaluate(model, records);
+        }
     }
 
     /**

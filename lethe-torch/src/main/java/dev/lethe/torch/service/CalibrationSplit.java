@@ -1,9 +1,7 @@
 package dev.lethe.torch.service;
 
 import dev.lethe.core.data.RecordSet;
-
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
+import dev.lethe.core.seed.Seeds;
 
 /**
  * A store's test split in two halves by record id: the records a method's strength may be chosen on (the validation
@@ -11,19 +9,20 @@ import java.util.zip.CRC32;
  * eval} reports on beside the whole split. Without it, the test accuracy after a calibrated run would be partly the
  * calibration's own choice: it picked the value that kept those very records within 2 points.
  *
- * <p>A record's half depends on its id alone (the parity of the id's CRC-32), so it is the same in every run, whatever
- * earlier requests left out of the split and in whatever order the records come.
+ * <p>A record's half depends on its id alone (a draw hashed from the id, as the scenarios choose records), so it is the
+ * same in every run, whatever earlier requests left out of the split and in whatever order the records come.
  */
 public final class CalibrationSplit {
+
+    /** The draw's seed: fixed, so that a record's half never changes. */
+    private static final long SPLIT = Seeds.derive(0, "calibration-split");
 
     private CalibrationSplit() {
     }
 
     /** Whether the record with this id is in the half a strength may be chosen on. */
     public static boolean forCalibration(String recordId) {
-        CRC32 crc = new CRC32();
-        crc.update(recordId.getBytes(StandardCharsets.UTF_8));
-        return (crc.getValue() & 1) == 0;
+        return Seeds.unitInterval(SPLIT ^ Seeds.hash(recordId)) < 0.5;
     }
 
     /** The records of {@code test} a strength may be chosen on, in their order. */

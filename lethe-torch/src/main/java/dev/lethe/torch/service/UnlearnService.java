@@ -71,12 +71,6 @@ public final class UnlearnService {
         return unlearn(store, method, overrides, kind, values, seed, false, false, device, listener);
     }
 
-    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, boolean, Device, TrainListener)} of records that are not poisoned. */
-    public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
-                                  List<String> values, long seed, boolean keepPrevious, Device device, TrainListener listener)
-            throws IOException {
-        return unlearn(store, method, overrides, kind, values, seed, keepPrevious, false, device, listener);
-    }
 
     /**
      * Runs {@code method} on the current model and makes the result the next version. The records

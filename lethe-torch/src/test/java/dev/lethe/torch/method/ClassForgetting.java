@@ -53,6 +53,14 @@ final class ClassForgetting {
         return UnlearningContext.of(Spread.seed(seed), ORIGINAL_CONFIG);
     }
 
+    /** The forgotten class's test accuracy after {@code method} with {@code options} ran on the original (run seed {@code seed}). */
+    static double classAccuracyAfter(UnlearningMethod<?> method, java.util.Map<String, String> options, long seed) {
+        try (ModelHandle original = original();
+             UnlearningRun run = UnlearningRun.run(method, options, original, DATA, context(seed))) {
+            return accuracies(run.model())[0];
+        }
+    }
+
     /** Test accuracy on the forgotten class and on the other classes. */
     static double[] accuracies(ModelHandle model) {
         try (TensorData test = TensorData.of(TEST, model.manager())) {

@@ -26,7 +26,7 @@ class CalibrationSplitTest {
         Set<String> both = new HashSet<>(calibration.ids());
         both.retainAll(unseen.ids());
         assertThat(both).isEmpty();
-        // a hash's parity over a few hundred ids: measured 0.524 of 389 on the embedded digits
+        // a hashed draw below 0.5 over a few hundred ids: measured 198 of 389 (0.509) on the embedded digits
         assertThat((double) calibration.size() / TEST.size()).isBetween(0.4, 0.6);
     }
 
