@@ -97,7 +97,7 @@ public final class UnlearnCommand implements Callable<Integer> {
                 poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
             out.printf(Locale.ROOT, "            NOT MET: no value did both, so the one that forgets most while keeping the rest was used;"
-                    + " the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off%n", c.get("option"));
+                    + " the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off, or try another method%n", c.get("option"));
         }
     }
 

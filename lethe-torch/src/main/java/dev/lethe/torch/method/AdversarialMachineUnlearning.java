@@ -7,6 +7,7 @@ import dev.lethe.torch.train.Objectives;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code amun}: Adversarial Machine UNlearning (Ebrahimpour-Boroojeny, Sundaram and Chandrasekaran
@@ -54,19 +55,22 @@ public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMa
                           @JsonPropertyDescription("learning rate (η)")
                           float learningRate,
                           @JsonPropertyDescription("retain records mixed in, as a multiple of the forget set's size; 0 = none (then the forget samples with their true labels go in, as the paper does without retain data)")
-                          float retainRatio) {
+                          float retainRatio,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION)
+                          float updateScale) {
         public Options {
             MethodOptions.require(epsilon > 0 && Float.isFinite(epsilon), "amun.epsilon", epsilon, "a positive number");
             MethodOptions.require(attackSteps >= 1, "amun.attackSteps", attackSteps, ">= 1");
             MethodOptions.require(epochs >= 1, "amun.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0 && Float.isFinite(learningRate), "amun.learningRate", learningRate, "a positive number");
             MethodOptions.require(retainRatio >= 0 && Float.isFinite(retainRatio), "amun.retainRatio", retainRatio, ">= 0");
+            UpdateScale.require("amun.updateScale", updateScale);
         }
     }
 
     public AdversarialMachineUnlearning() {
         super(NAME, "fine-tune on the forget samples' nearest adversarial examples with their wrong labels (AMUN)",
-                Guarantee.APPROXIMATE, new Options(0.25f, 20, 5, 1e-3f, 2f), Options.class);
+                Guarantee.APPROXIMATE, new Options(0.25f, 20, 5, 1e-3f, 2f, 1f), Options.class);
     }
 
     @Override
@@ -98,5 +102,12 @@ public final class AdversarialMachineUnlearning extends MethodBase<AdversarialMa
         }
         RecordSet mix = RecordSet.concat("amun-mix", parts);
         Phases.train(model, mix, Phases.config(context, options.learningRate(), options.epochs(), "amun"), Objectives.crossEntropy(), context);
+        UpdateScale.apply(model, original, options.updateScale());
+    }
+
+    /** The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset ({@link StrengthCalibration}). */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 }

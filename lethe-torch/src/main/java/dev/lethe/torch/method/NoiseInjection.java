@@ -11,6 +11,7 @@ import dev.lethe.torch.train.Objectives;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -69,7 +70,8 @@ public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
                           @JsonPropertyDescription("which entries get noise: all, or forget-fisher (the topShare with the largest forget-set Fisher)") String where,
                           @JsonPropertyDescription("share of entries that get noise when where=forget-fisher, in (0, 1]") float topShare,
                           @JsonPropertyDescription("fine-tuning epochs on the retain set after the noise (0 = none)") int epochs,
-                          @JsonPropertyDescription("fine-tuning learning rate (η)") float learningRate) {
+                          @JsonPropertyDescription("fine-tuning learning rate (η)") float learningRate,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require("gaussian".equals(mode) || "laplace".equals(mode) || "fisher".equals(mode), "noise.mode", mode,
                     "gaussian, laplace or fisher");
@@ -78,12 +80,13 @@ public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
             MethodOptions.require(topShare > 0 && topShare <= 1, "noise.topShare", topShare, "in (0, 1]");
             MethodOptions.require(epochs >= 0, "noise.epochs", epochs, ">= 0");
             MethodOptions.require(learningRate > 0, "noise.learningRate", learningRate, "> 0");
+            UpdateScale.require("noise.updateScale", updateScale);
         }
     }
 
     public NoiseInjection() {
         super(NAME, "Gaussian, Laplace or Fisher-shaped weight noise (optionally only where the forget set matters), then fine-tune",
-                Guarantee.APPROXIMATE, new Options("gaussian", 0.3f, "forget-fisher", 0.1f, 3, 0.005f), Options.class);
+                Guarantee.APPROXIMATE, new Options("gaussian", 0.3f, "forget-fisher", 0.1f, 3, 0.005f, 1f), Options.class);
     }
 
     @Override
@@ -95,6 +98,13 @@ public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
             Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
                     Objectives.crossEntropy(), context);
         }
+        UpdateScale.apply(model, original, options.updateScale());
+    }
+
+    /** The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset ({@link StrengthCalibration}). */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 
     /** Adds the noise of {@code options} to {@code model}'s parameters in place; returns how many entries got noise. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code prune-finetune}: one-shot global magnitude pruning, then fine-tuning on the retain set with the
@@ -48,17 +49,19 @@ public final class PruneFinetune extends MethodBase<PruneFinetune.Options> {
 
     public record Options(@JsonPropertyDescription("share of all weight-matrix entries set to 0 by global magnitude (ρ), in [0, 1)") float ratio,
                           @JsonPropertyDescription("fine-tuning epochs on the retain set, with the pruned entries kept at 0") int epochs,
-                          @JsonPropertyDescription("fine-tuning learning rate (η)") float learningRate) {
+                          @JsonPropertyDescription("fine-tuning learning rate (η)") float learningRate,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require(ratio >= 0 && ratio < 1, "prune-finetune.ratio", ratio, "in [0, 1)");
             MethodOptions.require(epochs >= 1, "prune-finetune.epochs", epochs, ">= 1");
             MethodOptions.require(learningRate > 0, "prune-finetune.learningRate", learningRate, "> 0");
+            UpdateScale.require("prune-finetune.updateScale", updateScale);
         }
     }
 
     public PruneFinetune() {
         super(NAME, "global magnitude pruning, then fine-tune on the retain set with the mask kept",
-                Guarantee.APPROXIMATE, new Options(0.8f, 3, 0.01f), Options.class);
+                Guarantee.APPROXIMATE, new Options(0.8f, 3, 0.01f, 1f), Options.class);
     }
 
     @Override
@@ -68,6 +71,13 @@ public final class PruneFinetune extends MethodBase<PruneFinetune.Options> {
             Phases.train(model, data.retain(), Phases.config(context, options.learningRate(), options.epochs(), NAME),
                     Objectives.crossEntropy(), context, masks);
         }
+        UpdateScale.apply(model, original, options.updateScale());
+    }
+
+    /** The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset ({@link StrengthCalibration}). */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.Objectives;
 
+import java.util.Optional;
+
 /**
  * {@code scrub}: SCalable Remembering and Unlearning unBound (Kurmanji, Triantafillou, Hayes and
  * Triantafillou 2023, "Towards Unbounded Machine Unlearning"). A student (a copy of the original)
@@ -40,7 +42,8 @@ public final class Scrub extends MethodBase<Scrub.Options> {
                           @JsonPropertyDescription("learning rate (η)") float learningRate,
                           @JsonPropertyDescription("weight of the retain KL to the teacher in min-steps (α)") float alpha,
                           @JsonPropertyDescription("weight of the retain cross-entropy in min-steps (γ)") float gamma,
-                          @JsonPropertyDescription("softmax temperature of both KL terms (T)") float temperature) {
+                          @JsonPropertyDescription("softmax temperature of both KL terms (T)") float temperature,
+                          @JsonPropertyDescription(UpdateScale.DESCRIPTION) float updateScale) {
         public Options {
             MethodOptions.require(epochs >= 1, "scrub.epochs", epochs, ">= 1");
             MethodOptions.require(maxEpochs >= 0 && maxEpochs <= epochs, "scrub.maxEpochs", maxEpochs, "in [0, epochs]");
@@ -49,12 +52,13 @@ public final class Scrub extends MethodBase<Scrub.Options> {
             MethodOptions.require(gamma >= 0, "scrub.gamma", gamma, ">= 0");
             MethodOptions.require(alpha + gamma > 0, "scrub.alpha + scrub.gamma", alpha + gamma, "> 0");
             MethodOptions.require(temperature > 0, "scrub.temperature", temperature, "> 0");
+            UpdateScale.require("scrub.updateScale", updateScale);
         }
     }
 
     public Scrub() {
         super(NAME, "teacher-student: move away from the original on the forget set, stay with it on the retain set",
-                Guarantee.APPROXIMATE, new Options(2, 1, 1e-2f, 1f, 1f, 1f), Options.class);
+                Guarantee.APPROXIMATE, new Options(2, 1, 1e-2f, 1f, 1f, 1f, 1f), Options.class);
     }
 
     @Override
@@ -77,5 +81,12 @@ public final class Scrub extends MethodBase<Scrub.Options> {
                         minStep, context);
             }
         }
+        UpdateScale.apply(student, original, options.updateScale());
+    }
+
+    /** The share of the update kept ({@link UpdateScale}): for class forgetting it is set from the data when unset ({@link StrengthCalibration}). */
+    @Override
+    public Optional<Strength> strength() {
+        return Optional.of(Strength.updateScale(NAME));
     }
 }

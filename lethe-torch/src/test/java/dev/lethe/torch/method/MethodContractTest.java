@@ -43,12 +43,13 @@ class MethodContractTest {
      * drop −0.006..0.009 and the class at 0.000 over shifts 0–4 and the three kernel settings.)
      */
     private static final Map<String, Bounds> MEASURED = Map.of(
-            // retain drop 0.000..0.146, mean 0.056 ± 0.043 (0.0514 with libtorch at AVX2 and the default seeds: the
-            // failure reported on a Zen 3); forgotten 0.897 at seed shift 3 in all three settings: its 15 SGD steps
-            // barely move an original this confident on the class
-            GradientAscent.NAME, new Bounds(null, 0.20),
-            // retain drop 0.026..0.051, mean 0.036 ± 0.009
-            Scrub.NAME, new Bounds(FIGURE.forgottenMax(), 0.07),
+            // η set from the data, steps clipped: forgotten 0.000..0.205, mean 0.067 ± 0.088; retain drop 0.000..0.037,
+            // mean 0.019 ± 0.014 (its fixed η 0.02 without the clipping: drop up to 0.146, the class at 0.897 at shift 3)
+            GradientAscent.NAME, new Bounds(0.34, 0.07),
+            // its update scale set from the data: retain drop 0.003..0.029, mean 0.016 ± 0.007; forgotten 0.000..0.872
+            // (where the whole update costs the held-out retain records more than 2 points, the calibration keeps the
+            // model and leaves the class, met: false). With the whole update: drop 0.026..0.051, the class at most 0.20
+            Scrub.NAME, new Bounds(null, FIGURE.retainDropMax()),
             // α is calibrated from the data (StrengthCalibration), but at seed shift 1 no α does both on this original: 25
             // keeps the class (0.96 on the forget set), 15.8 leaves it at 0.23 and costs 5 points, 10 forgets it and costs
             // 15; the calibration keeps the model (met: false in the receipt). (With α = 40 fixed, shift 3 kept the class too.)
