@@ -56,8 +56,8 @@ import java.util.stream.Collectors;
  *       to the kept records grows with the strength, so the search stops at the first value that breaks this bound: a
  *       stronger one that seems to keep them is the check's sampling luck.</li>
  * </ul>
- * When one value of the grid is too weak and the next too strong, up to three values between them are tried. When no
- * candidate meets both, the one that forgets most while keeping the kept records is used (a model is never damaged
+ * When one value of the grid is too weak and the next too strong, up to three values between them are tried; when even
+ * the weakest breaks the keeping bound, up to three weaker ones beyond it. When no candidate meets both, the one that forgets most while keeping the kept records is used (a model is never damaged
  * silently), or, when every candidate breaks the keeping bound, the one closest to both; the report says the target was
  * missed ({@code met: false}). Only classification is calibrated; a language model's methods keep their defaults. The trial runs
  * use the run's own seed and its prepared state ({@link UnlearningRun} prepares once for both), so the trial of the value
@@ -244,7 +244,35 @@ public final class StrengthCalibration {
         if (between.isPresent()) {
             return Optional.of(bounds.choice(option, between.get().value(), true, trials.done()));
         }
+        Optional<Trial> weaker = beyondTheWeakEnd(trials, bounds, values);
+        if (weaker.isPresent() && bounds.met(weaker.get())) {
+            return Optional.of(bounds.choice(option, weaker.get().value(), true, trials.done()));
+        }
         return Optional.of(bounds.choice(option, fallback(trials.done(), bounds).value(), false, trials.done()));
+    }
+
+    /**
+     * When no value tried keeps the kept records, not even the grid's weakest (scrub's update on all of MNIST, class 3
+     * forgotten: a tenth of it already cost the kept classes 16 points), tries up to {@value #REFINE_STEPS} values beyond
+     * the weak end, numeric grids only, each one grid ratio weaker than the last (an update scale's 0.1, 0.2 continue
+     * as 0.05, 0.025, 0.0125; ssd's α 200, 100 as 400, 800, 1600). Returns the first that keeps them, which the
+     * {@link #fallback} then prefers to a damaging value; empty when none does.
+     */
+    private static Optional<Trial> beyondTheWeakEnd(Trials trials, Bounds bounds, List<String> values) {
+        if (trials.done().stream().anyMatch(bounds::keeps) || values.size() < 2 || !isPositiveNumber(values.get(0))
+                || !isPositiveNumber(values.get(1))) {
+            return Optional.empty();
+        }
+        double value = Double.parseDouble(values.get(0));
+        double ratio = value / Double.parseDouble(values.get(1));
+        for (int step = 0; step < REFINE_STEPS; step++) {
+            value *= ratio;
+            Trial t = trials.run(optionText(value));
+            if (bounds.keeps(t)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /** What a value must do: forget down to {@code target} (+ tolerance), keep the held-out retain records near {@code originalRetain}. */
@@ -367,7 +395,7 @@ public final class StrengthCalibration {
         }
         for (int step = 0; step < REFINE_STEPS; step++) {
             double mid = Math.sqrt(Double.parseDouble(weak.value()) * Double.parseDouble(strong.value()));
-            Trial t = trials.run(String.format(java.util.Locale.ROOT, "%.4g", mid));
+            Trial t = trials.run(optionText(mid));
             if (bounds.met(t)) {
                 return Optional.of(t);
             }
@@ -380,6 +408,11 @@ public final class StrengthCalibration {
             }
         }
         return Optional.empty();
+    }
+
+    /** A tried value as option text: four significant digits, no trailing zeros ("0.05", not "0.05000"). */
+    private static String optionText(double value) {
+        return new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.4g", value)).stripTrailingZeros().toPlainString();
     }
 
     private static boolean isPositiveNumber(String value) {

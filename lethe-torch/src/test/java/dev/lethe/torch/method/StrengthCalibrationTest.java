@@ -49,9 +49,12 @@ class StrengthCalibrationTest {
      * points at seed shifts 6 and 7 (its receipts saying {@code met: false}), 0.2 points from the bound; amun on Location
      * kept them within 0.7–2.1 points over shifts 0–6 (the class left at 0.05–0.40, {@code met: false}, but twice), and at
      * shift 7 one fold's receipt said met (1.4 points on its validation half) while the half it did not see lost 5.1:
-     * amun's update moves many predictions both ways, so a half's count of them is as noisy as the 2-point check.
+     * amun's update moves many predictions both ways, so a half's count of them is as noisy as the 2-point check. noise
+     * on Location likewise: at shift 7 one fold's receipt said met with 1.8 points on its validation half and 5.7 on the
+     * other (mean of the folds 3.1; the class left at 0.05–0.78 with {@code met: false} at the other shifts).
      */
-    private static final Map<String, String> NOT_HELD = Map.of(AttackAndReset.NAME, "location", AdversarialMachineUnlearning.NAME, "location");
+    private static final Map<String, String> NOT_HELD = Map.of(AttackAndReset.NAME, "location", AdversarialMachineUnlearning.NAME, "location",
+            NoiseInjection.NAME, "location");
 
     /** Every method with a strength on each data set; only those named in {@code -Dlethe.test.methods=a,b} when it is set. */
     static Stream<Arguments> cases() {
