@@ -394,6 +394,10 @@ class CommandLineTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("retrain").contains("grad-ascent").contains("--opt grad-ascent.epochs=");
         assertThat(r.out()).contains("tasks: classification, next-token").contains("tasks: classification\n");
+        // a method's strength option says that its default is not what a run with no option uses
+        assertThat(r.out()).containsPattern("--opt ssd\\.alpha=\\S+ +\\(float\\) .*\\[its strength: set from the data when unset")
+                .containsPattern("--opt scrub\\.updateScale=\\S+ +\\(float\\) .*\\[its strength")
+                .doesNotContainPattern("--opt scrub\\.epochs=.*\\[its strength");
         JsonNode all = JSON.readTree(Cli.run("methods", "--json").out());
         assertThat(all.size()).isGreaterThanOrEqualTo(5);
         assertThat(all.get(0).get("tasks").get(0).asText()).isEqualTo("classification");

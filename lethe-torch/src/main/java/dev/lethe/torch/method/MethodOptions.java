@@ -38,6 +38,9 @@ public final class MethodOptions {
     public record Info(String key, String type, String defaultValue, String description) {
     }
 
+    /** Appended to the description of a method's {@link Strength} option: the default shown is not what a run uses. */
+    static final String STRENGTH_NOTE = " [its strength: set from the data when unset, see README \"Method strength from the data\"]";
+
     /** The options as a map field → value (the form receipts and reports record). */
     public static Map<String, Object> toMap(Record options) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -206,6 +209,7 @@ public final class MethodOptions {
     /** Every option of a method with its default and description. */
     public static List<Info> describe(UnlearningMethod<?> method) {
         List<Info> out = new ArrayList<>();
+        String strength = method.strength().map(Strength::option).orElse("");
         Record defaults = method.defaults();
         for (RecordComponent c : defaults.getClass().getRecordComponents()) {
             JsonPropertyDescription d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
@@ -215,8 +219,10 @@ public final class MethodOptions {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read option " + c.getName(), e);
             }
-            out.add(new Info(method.name() + "." + c.getName(), c.getType().getSimpleName(), String.valueOf(value),
-                    d == null ? "" : d.value()));
+            String key = method.name() + "." + c.getName();
+            String description = d == null ? "" : d.value();
+            out.add(new Info(key, c.getType().getSimpleName(), String.valueOf(value),
+                    key.equals(strength) ? description + STRENGTH_NOTE : description));
         }
         return out;
     }

@@ -24,7 +24,7 @@ import java.util.List;
 public final class UpdateScale {
 
     /** The option's text in {@code lethe methods}. */
-    static final String DESCRIPTION = "share of the update kept, θ₀ + s·(θ − θ₀) (1 = all of it); for class forgetting, set from the data when unset";
+    static final String DESCRIPTION = "share of the update kept, θ₀ + s·(θ − θ₀) (1 = all of it)";
     /** The candidates a calibration tries, weakest first. */
     static final List<String> CANDIDATES = List.of("0.1", "0.2", "0.3", "0.5", "0.7", "1");
 
