@@ -5,8 +5,6 @@ import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerKind;
-import dev.lethe.torch.train.TensorData;
-import dev.lethe.torch.train.TrainConfig;
 import dev.lethe.torch.train.TrainLoop;
 
 import java.util.List;
@@ -62,15 +60,9 @@ public final class GradientAscent extends MethodBase<GradientAscent.Options> {
     @Override
     protected void unlearnInPlace(ModelHandle model, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
         Task task = Tasks.of(data.forget());
-        TrainConfig config = Phases.config(context, options.learningRate(), options.epochs(), "grad-ascent").withOptimizer(OptimizerKind.SGD);
-        TrainLoop loop = new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation());
-        if (config.schedule() == null) {
-            // a classifier's run: a language model's recipe (config.schedule()) clips at its own bound
-            loop.clipGradientNorm(CLIP_NORM);
-        }
-        try (TensorData tensors = TensorData.of(data.forget(), model.manager())) {
-            loop.run(model, tensors, (m, batch) -> task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean().neg());
-        }
+        Phases.trainClipped(model, data.forget(),
+                Phases.config(context, options.learningRate(), options.epochs(), "grad-ascent").withOptimizer(OptimizerKind.SGD),
+                (m, batch) -> task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean().neg(), context, CLIP_NORM);
     }
 
     /**

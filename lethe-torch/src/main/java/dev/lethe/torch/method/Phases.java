@@ -30,9 +30,30 @@ public final class Phases {
      */
     public static TrainResult train(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context,
                                     Map<String, NDArray> masks) {
+        return run(loop(config, context).masks(masks), model, data, objective);
+    }
+
+    /**
+     * {@link #train(ModelHandle, RecordSet, TrainConfig, Objective, UnlearningContext)} with each step's gradient clipped
+     * to global norm {@code maxNorm} ({@link TrainLoop#clipGradientNorm}), unless the config carries a language model's
+     * recipe, which clips at its own bound.
+     */
+    static TrainResult trainClipped(ModelHandle model, RecordSet data, TrainConfig config, Objective objective, UnlearningContext context,
+                                    float maxNorm) {
+        TrainLoop loop = loop(config, context);
+        if (config.schedule() == null) {
+            loop.clipGradientNorm(maxNorm);
+        }
+        return run(loop, model, data, objective);
+    }
+
+    private static TrainLoop loop(TrainConfig config, UnlearningContext context) {
+        return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation());
+    }
+
+    private static TrainResult run(TrainLoop loop, ModelHandle model, RecordSet data, Objective objective) {
         try (TensorData tensors = TensorData.of(data, model.manager())) {
-            return new TrainLoop(config).listener(context.listener()).cancellation(context.cancellation()).masks(masks)
-                    .run(model, tensors, objective);
+            return loop.run(model, tensors, objective);
         }
     }
 

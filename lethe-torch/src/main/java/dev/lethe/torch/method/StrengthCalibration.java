@@ -57,9 +57,9 @@ import java.util.stream.Collectors;
  *       stronger one that seems to keep them is the check's sampling luck.</li>
  * </ul>
  * When one value of the grid is too weak and the next too strong, up to three values between them are tried; when even
- * the weakest breaks the keeping bound, up to three weaker ones beyond it. When no candidate meets both, the one that forgets most while keeping the kept records is used (a model is never damaged
- * silently), or, when every candidate breaks the keeping bound, the one closest to both; the report says the target was
- * missed ({@code met: false}). Only classification is calibrated; a language model's methods keep their defaults. The trial runs
+ * the weakest breaks the keeping bound, up to three weaker ones beyond it. When no candidate meets both, the one that
+ * forgets most while keeping the kept records is used (a model is never damaged silently), or, when every candidate
+ * breaks the keeping bound, the one closest to both; the report says the target was missed ({@code met: false}). Only classification is calibrated; a language model's methods keep their defaults. The trial runs
  * use the run's own seed and its prepared state ({@link UnlearningRun} prepares once for both), so the trial of the value
  * chosen is the run that follows, and a calibrated run is as reproducible as any other; the report records every trial
  * ({@code <method>.calibration}).
