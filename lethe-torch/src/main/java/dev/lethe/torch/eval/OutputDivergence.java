@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.lethe.torch.eval.metric.MetricInput;
 import dev.lethe.torch.eval.metric.MetricValues;
 import dev.lethe.torch.eval.metric.UnlearningMetric;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 
 import java.util.LinkedHashMap;
@@ -56,11 +57,11 @@ public final class OutputDivergence implements UnlearningMetric {
         try (NDManager m = parent.newSubManager()) {
             NDArray pa = m.create(flatten(p, c), new Shape(n, c));
             NDArray qa = m.create(flatten(q, c), new Shape(n, c));
-            NDArray mid = pa.add(qa).div(2f);
+            NDArray mid = Scalars.div(pa.add(qa), 2f);
             NDArray logMid = mid.add(EPS).log();
             NDArray klP = pa.mul(pa.add(EPS).log().sub(logMid)).sum(new int[]{1});
             NDArray klQ = qa.mul(qa.add(EPS).log().sub(logMid)).sum(new int[]{1});
-            NDArray js = klP.add(klQ).div(2f).maximum(0f).div((float) Math.log(2));
+            NDArray js = Scalars.div(Scalars.maximum(Scalars.div(klP.add(klQ), 2f), 0f), (float) Math.log(2));
             return js.mean().getFloat();
         }
     }

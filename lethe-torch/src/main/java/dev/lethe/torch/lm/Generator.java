@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -68,6 +69,6 @@ public final class Generator {
         if (!config.sampled()) {
             return (int) logits.argMax().getLong();
         }
-        return TokenDraw.sample(logits.div(config.temperature()).softmax(0).toFloatArray(), config.topK(), random);
+        return TokenDraw.sample(Scalars.div(logits, config.temperature()).softmax(0).toFloatArray(), config.topK(), random);
     }
 }

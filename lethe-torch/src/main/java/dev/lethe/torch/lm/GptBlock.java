@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.lethe.torch.runtime.Scalars;
 
 /**
  * One pre-LN transformer block of a {@link GptNetwork} (GPT-2, Radford et al. 2019), on {@code [b, T, d]}:
@@ -79,7 +80,7 @@ final class GptBlock extends AbstractBlock {
             v = kv.get(1);
         }
         int keys = (int) k.getShape().get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headWidth));
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(headWidth));
         if (t > 1) {
             scores = scores.add(mask.of(normed.getManager(), (int) t, keys));
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ParameterValues;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Objectives;
 
@@ -140,7 +141,7 @@ public final class AttackAndReset extends MethodBase<AttackAndReset.Options> {
                     for (int j = 0; j < len; j++) {
                         labels[j] = forget.label(from + j);
                     }
-                    NDArray loss = Objectives.crossEntropy(model.forward(x, true), scratch.create(labels)).mul(len);
+                    NDArray loss = Scalars.mul(Objectives.crossEntropy(model.forward(x, true), scratch.create(labels)), len);
                     collector.backward(loss);
                 }
             }

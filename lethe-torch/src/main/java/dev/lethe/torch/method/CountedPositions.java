@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.train.Batch;
 
@@ -33,7 +34,7 @@ final class CountedPositions {
             perPosition = perPosition.mean(new int[]{-1});
         }
         NDArray mask = batch.mask();
-        return perPosition.mul(mask).sum(new int[]{1}).div(mask.sum(new int[]{1}).maximum(1f)).mean();
+        return perPosition.mul(mask).sum(new int[]{1}).div(Scalars.maximum(mask.sum(new int[]{1}), 1f)).mean();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Batch;
 
 /**
@@ -37,7 +38,7 @@ final class Distillation {
      * SCRUB's {@code DistillKL} computes it ({@code T²} keeps gradient sizes comparable across T).
      */
     static NDArray kl(NDArray teacherLogits, NDArray studentLogits, float temperature) {
-        return positionKl(teacherLogits.div(temperature), studentLogits.div(temperature)).mean().mul(temperature * temperature);
+        return Scalars.mul(positionKl(Scalars.div(teacherLogits, temperature), Scalars.div(studentLogits, temperature)).mean(), temperature * temperature);
     }
 
     /**
@@ -58,6 +59,6 @@ final class Distillation {
 
     /** {@code log(1 + e^x)} computed stably as {@code max(x, 0) + log(1 + e^{−|x|})}. */
     static NDArray softplus(NDArray x) {
-        return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+        return Scalars.maximum(x, 0f).add(x.abs().neg().exp().add(1f).log());
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objectives;
@@ -70,7 +71,7 @@ final class FisherDiagonal {
                 }
             }
             for (NDArray s : sums) {
-                s.divi(batches);
+                Scalars.divi(s, batches);
             }
         }
         return sums;

@@ -2,6 +2,7 @@ package dev.lethe.torch.method;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.OptimizerKind;
@@ -62,7 +63,7 @@ public final class GradientAscent extends MethodBase<GradientAscent.Options> {
         Task task = Tasks.of(data.forget());
         Phases.trainClipped(model, data.forget(),
                 Phases.config(context, options.learningRate(), options.epochs(), "grad-ascent").withOptimizer(OptimizerKind.SGD),
-                (m, batch) -> task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean().neg(), context, CLIP_NORM);
+                (m, batch) -> Scalars.minimum(task.perRecordLoss(m, batch, true), options.lossCeiling()).mean().neg(), context, CLIP_NORM);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Batch;
@@ -55,10 +56,10 @@ public final class GradientDifference extends MethodBase<GradientDifference.Opti
             float alpha = options.forgetWeight();
             Task task = Tasks.of(data.forget());
             Objective objective = (m, batch) -> {
-                NDArray forgetLoss = task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean();
+                NDArray forgetLoss = Scalars.minimum(task.perRecordLoss(m, batch, true), options.lossCeiling()).mean();
                 Batch r = retainBatches.batch(batch.step(), batch.manager());
                 NDArray retainLoss = task.loss(m.forward(r.inputs(), true), r);
-                return retainLoss.mul(1 - alpha).sub(forgetLoss.mul(alpha));
+                return Scalars.mul(retainLoss, 1 - alpha).sub(Scalars.mul(forgetLoss, alpha));
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "grad-diff"), objective, context);
         }

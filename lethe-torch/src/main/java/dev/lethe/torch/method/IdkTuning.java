@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.text.Tokenizers;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.NextTokenTask;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.train.Batch;
@@ -64,7 +65,7 @@ public final class IdkTuning extends MethodBase<IdkTuning.Options> {
                 NDArray loss = task.loss(m.forward(batch.inputs(), true), batch);
                 if (retainBatches != null) {
                     Batch r = retainBatches.batch(batch.step(), batch.manager());
-                    loss = loss.add(task.loss(m.forward(r.inputs(), true), r).mul(options.retainWeight()));
+                    loss = loss.add(Scalars.mul(task.loss(m.forward(r.inputs(), true), r), options.retainWeight()));
                 }
                 return loss;
             };

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Batch;
@@ -78,11 +79,11 @@ public final class KlRetain extends MethodBase<KlRetain.Options> {
             float alpha = options.forgetWeight();
             Task task = Tasks.of(data.forget());
             Objective objective = (m, batch) -> {
-                NDArray forgetLoss = task.perRecordLoss(m, batch, true).minimum(options.lossCeiling()).mean();
+                NDArray forgetLoss = Scalars.minimum(task.perRecordLoss(m, batch, true), options.lossCeiling()).mean();
                 Batch r = retainBatches.batch(batch.step(), batch.manager());
                 NDList referenceOutputs = Distillation.outputs(reference, r.inputs());
                 NDArray retainKl = Distillation.kl(referenceOutputs, m.forward(r.inputs(), true), r);
-                return retainKl.sub(forgetLoss.mul(alpha));
+                return retainKl.sub(Scalars.mul(forgetLoss, alpha));
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "kl"), objective, context);
         }

@@ -7,6 +7,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Objectives;
 
 import java.util.ArrayList;
@@ -168,8 +169,8 @@ public final class NoiseInjection extends MethodBase<NoiseInjection.Options> {
         List<NDArray> out = new ArrayList<>();
         for (NDArray f : fisher) {
             // all-zero Fisher (an untrained or saturated model): every entry gets ε^(−1/4)
-            NDArray normalised = mean > 0 ? f.div(mean) : f.zerosLike();
-            out.add(normalised.addi(FISHER_EPSILON).powi(-0.25f));
+            NDArray normalised = mean > 0 ? Scalars.div(f, mean) : f.zerosLike();
+            out.add(Scalars.powi(normalised.addi(FISHER_EPSILON), -0.25f));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Objective;
@@ -79,7 +80,7 @@ public final class Npo extends MethodBase<Npo.Options> {
             Objective objective = (m, batch) -> {
                 NDArray logPi = CountedPositions.logLikelihood(task, m.forward(batch.inputs(), true), batch);
                 NDArray logRef = CountedPositions.logLikelihood(task, Distillation.outputs(reference, batch.inputs()), batch);
-                NDArray loss = Distillation.softplus(logPi.sub(logRef).mul(beta)).mean().mul(2f / beta);
+                NDArray loss = Scalars.mul(Distillation.softplus(Scalars.mul(logPi.sub(logRef), beta)).mean(), 2f / beta);
                 return retainTerm.addTo(loss, m, batch);
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "npo"), objective, context);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Batch;
@@ -162,7 +163,7 @@ public final class RepresentationMisdirection extends MethodBase<RepresentationM
                     Batch r = retainBatches.batch(batch.step(), batch.manager());
                     NDArray kept = activations(m, r.features(), firstUpdated, layer, true);
                     NDArray reference = activations(frozen, r.features(), 0, layer, false).stopGradient();
-                    loss = loss.add(CountedPositions.batchMean(kept.sub(reference).square(), r).mul(alpha));
+                    loss = loss.add(Scalars.mul(CountedPositions.batchMean(kept.sub(reference).square(), r), alpha));
                 }
                 return loss;
             };

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
@@ -63,6 +64,6 @@ final class RetainTerm {
         Batch r = batches.batch(forgetBatch.step(), forgetBatch.manager());
         NDList outputs = model.forward(r.inputs(), true);
         NDArray term = reference == null ? task.loss(outputs, r) : Distillation.kl(Distillation.outputs(reference, r.inputs()), outputs, r);
-        return loss.add(term.mul(weight));
+        return loss.add(Scalars.mul(term, weight));
     }
 }

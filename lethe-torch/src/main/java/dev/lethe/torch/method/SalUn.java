@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.train.Objectives;
 import dev.lethe.torch.train.TensorData;
@@ -114,7 +115,7 @@ public final class SalUn extends MethodBase<SalUn.Options> {
                     NDArray[] xy = tensors.gather(positions, batch);
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         // mean CE × batch size = the batch's summed CE: the gradients add up to the set's sum
-                        collector.backward(Objectives.crossEntropy(model.forward(xy[0], true), xy[1]).mul(positions.length));
+                        collector.backward(Scalars.mul(Objectives.crossEntropy(model.forward(xy[0], true), xy[1]), positions.length));
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.Objectives;
 
@@ -70,7 +71,7 @@ public final class Scrub extends MethodBase<Scrub.Options> {
             Objective minStep = (m, batch) -> {
                 NDArray logits = m.forward(batch.features(), true);
                 NDArray kl = Distillation.kl(Distillation.logits(teacher, batch.features()), logits, t);
-                return kl.mul(options.alpha()).add(Objectives.crossEntropy(logits, batch.labels()).mul(options.gamma()));
+                return Scalars.mul(kl, options.alpha()).add(Scalars.mul(Objectives.crossEntropy(logits, batch.labels()), options.gamma()));
             };
             for (int round = 0; round < options.epochs(); round++) {
                 if (round < options.maxEpochs()) {

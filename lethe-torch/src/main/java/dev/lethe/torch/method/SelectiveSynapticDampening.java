@@ -8,6 +8,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 
 import java.util.List;
 import java.util.Optional;
@@ -162,14 +163,14 @@ public final class SelectiveSynapticDampening extends MethodBase<SelectiveSynapt
             try (NDManager step = scratch.newSubManager()) {
                 NDArray dImp = dataImportance.get(i);
                 NDArray fImp = forgetImportance.get(i);
-                NDArray threshold = dImp.mul(alpha);
+                NDArray threshold = Scalars.mul(dImp, alpha);
                 threshold.attach(step);
                 NDArray selected = fImp.gt(threshold);
                 selected.attach(step);
                 // outside the selection I_f may be 0 (a division by 0): where() keeps 1 there
-                NDArray ratio = dImp.mul(lambda);
+                NDArray ratio = Scalars.mul(dImp, lambda);
                 ratio.attach(step);
-                NDArray beta = ratio.divi(fImp).minimum(1f);
+                NDArray beta = Scalars.minimum(ratio.divi(fImp), 1f);
                 NDArray factor = NDArrays.where(selected, beta, step.ones(beta.getShape(), beta.getDataType()));
                 factor.attach(step);
                 params.get(i).getValue().getArray().muli(factor);

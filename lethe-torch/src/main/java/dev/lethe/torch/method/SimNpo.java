@@ -3,6 +3,7 @@ package dev.lethe.torch.method;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Objective;
@@ -81,7 +82,7 @@ public final class SimNpo extends MethodBase<SimNpo.Options> {
                     reference);
             Objective objective = (m, batch) -> {
                 NDArray recordLoss = task.perRecordLoss(m, batch, true);
-                NDArray loss = Distillation.softplus(recordLoss.sub(options.delta()).mul(-beta)).mean().mul(2f / beta);
+                NDArray loss = Scalars.mul(Distillation.softplus(Scalars.mul(recordLoss.sub(options.delta()), -beta)).mean(), 2f / beta);
                 return retainTerm.addTo(loss, m, batch);
             };
             Phases.train(model, data.forget(), Phases.config(context, options.learningRate(), options.epochs(), "simnpo"), objective,

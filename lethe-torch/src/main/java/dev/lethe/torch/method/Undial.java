@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.task.Tasks;
 import dev.lethe.torch.train.Batch;
@@ -88,7 +89,7 @@ public final class Undial extends MethodBase<Undial.Options> {
     static NDArray adjustedCrossEntropy(ModelHandle reference, NDList outputs, Batch batch, float boost) {
         NDArray teacher = Distillation.outputs(reference, batch.inputs()).singletonOrThrow();
         int classes = Math.toIntExact(teacher.getShape().get(teacher.getShape().dimension() - 1));
-        NDArray target = teacher.sub(batch.labels().oneHot(classes).mul(boost)).softmax(-1);
+        NDArray target = teacher.sub(Scalars.mul(batch.labels().oneHot(classes), boost)).softmax(-1);
         return target.mul(outputs.singletonOrThrow().logSoftmax(-1)).sum(new int[]{-1}).neg();
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 
 import java.util.List;
 
@@ -47,7 +48,7 @@ public final class UpdateScale {
             NDArray theta = trained.get(i).getValue().getArray();
             NDArray theta0 = start.get(i).getValue().getArray();
             // in place on the model's own array: (θ − θ₀)·s + θ₀
-            theta.subi(theta0).muli(scale).addi(theta0);
+            Scalars.muli(theta.subi(theta0), scale).addi(theta0);
         }
     }
 }

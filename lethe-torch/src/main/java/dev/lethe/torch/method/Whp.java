@@ -11,6 +11,7 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.text.Tokenizer;
 import dev.lethe.core.text.Tokenizers;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.NextTokenTask;
 import dev.lethe.torch.task.Task;
 import dev.lethe.torch.train.Batch;
@@ -198,11 +199,11 @@ public final class Whp extends MethodBase<Whp.Options> {
             sum = sum == null ? q : sum.add(q);
             mask = mask.mul(s.targets().singletonOrThrow().eq(realNext).toType(DataType.FLOAT32, false));
         }
-        NDArray baseline = sum.div(generic.size()).maximum(1e-30f).log(); // a probability that underflowed to 0 stays finite
+        NDArray baseline = Scalars.maximum(Scalars.div(sum, generic.size()), 1e-30f).log(); // a probability that underflowed to 0 stays finite
         NDArray target = baseline;
         if (alpha > 0) {
             NDArray real = Distillation.logits(reference, batch.inputs().singletonOrThrow()).logSoftmax(-1);
-            target = baseline.sub(real.sub(baseline).maximum(0f).mul(alpha));
+            target = baseline.sub(Scalars.mul(Scalars.maximum(real.sub(baseline), 0f), alpha));
         }
         return new Batch(batch.inputs(), new NDList(target.softmax(-1)), mask, batch.positions(), batch.step(), batch.epoch(),
                 batch.manager());

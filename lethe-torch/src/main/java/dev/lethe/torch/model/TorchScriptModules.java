@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import org.apache.commons.codec.digest.DigestUtils;
 
@@ -157,7 +158,7 @@ public final class TorchScriptModules {
         Shape batch = model.spec().batchShape(2);
         try (NDManager scratch = model.manager().newSubManager()) {
             // a fixed, varied batch: x[i] = ((i mod 17) / 16), no random draw
-            NDArray x = scratch.arange(0f, (float) batch.size()).mod(17f).div(16f).reshape(batch);
+            NDArray x = Scalars.div(scratch.arange(0f, (float) batch.size()).mod(17f), 16f).reshape(batch);
             NDArray whole = model.forward(x, false);
             NDArray split;
             try {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 
 import java.util.List;
 
@@ -41,7 +42,7 @@ final class ShardMixture {
     static NDArray mix(NDList lastLogits, float temperature) {
         NDList perShard = new NDList();
         for (NDArray last : lastLogits) {
-            perShard.add((temperature > 0 ? last.div(temperature) : last).softmax(0));
+            perShard.add((temperature > 0 ? Scalars.div(last, temperature) : last).softmax(0));
         }
         return NDArrays.stack(perShard).mean(new int[]{0});
     }
@@ -57,7 +58,7 @@ final class ShardMixture {
         NDList perShard = new NDList();
         for (int s = 0; s < lastLogits.size(); s++) {
             NDArray last = lastLogits.get(s);
-            perShard.add((temperature > 0 ? last.div(temperature) : last).softmax(0).mul(weights.getFloat(s)));
+            perShard.add(Scalars.mul((temperature > 0 ? Scalars.div(last, temperature) : last).softmax(0), weights.getFloat(s)));
         }
         return NDArrays.stack(perShard).sum(new int[]{0});
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Batch;
 
 import java.util.LinkedHashMap;
@@ -45,13 +46,13 @@ public final class NextTokenTask implements Task {
 
     @Override
     public NDArray loss(NDList outputs, Batch batch) {
-        return maskedTokenLosses(outputs, batch).sum().div(batch.mask().sum().maximum(1f));
+        return maskedTokenLosses(outputs, batch).sum().div(Scalars.maximum(batch.mask().sum(), 1f));
     }
 
     @Override
     public NDArray perRecordLoss(NDList outputs, Batch batch) {
         NDArray mask = batch.mask();
-        return maskedTokenLosses(outputs, batch).sum(new int[]{1}).div(mask.sum(new int[]{1}).maximum(1f));
+        return maskedTokenLosses(outputs, batch).sum(new int[]{1}).div(Scalars.maximum(mask.sum(new int[]{1}), 1f));
     }
 
     /** Each position's negative log-likelihood of its target token, times the mask: {@code [b, T]}. */

@@ -47,11 +47,6 @@ public final class ConsoleProgress implements TrainListener {
     }
 
     @Override
-    public void onRecomputedStep(long step, float first, float loss) {
-        bar.setExtraMessage(String.format(Locale.ROOT, "update %d came out %s, computed again", step, first));
-    }
-
-    @Override
     public void onFinish() {
         if (bar != null) {
             bar.close();

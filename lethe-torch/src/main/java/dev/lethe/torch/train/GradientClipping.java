@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ public final class GradientClipping {
         if (norm > maxNorm) {
             float scale = maxNorm / (norm + EPSILON);
             for (NDArray gradient : gradients) {
-                gradient.muli(scale);
+                Scalars.muli(gradient, scale);
             }
         }
         return norm;
@@ -60,7 +62,9 @@ public final class GradientClipping {
         for (Pair<String, Parameter> p : model.parameters()) {
             NDArray gradient = p.getValue().getArray().getGradient();
             gradient.attach(scratch);
-            gradient.set(new float[Math.toIntExact(gradient.size())]);
+            // an indexed put copies the 0 into the gradient's own memory; set(float[]) would re-point the gradient at a
+            // Java buffer that this temporary handle alone keeps alive (see Scalars)
+            gradient.set(new NDIndex(":"), 0f);
         }
     }
 }

@@ -50,11 +50,6 @@ final class PeriodicProgress implements TrainListener {
     }
 
     @Override
-    public void onRecomputedStep(long step, float first, float loss) {
-        out.printf(Locale.ROOT, "%s: update %d came out %s and was computed again (loss %.4f)%n", task, step, first, loss);
-    }
-
-    @Override
     public void onFinish() {
         if (printed) { // a task short enough to print nothing ends as quietly
             print(clock.getAsLong());

@@ -15,13 +15,6 @@ public interface TrainListener {
     default void onStep(long step, float loss) {
     }
 
-    /**
-     * Update {@code step}'s loss or gradient norm came out non-finite ({@code first}) and the step, computed again from
-     * zeroed gradients, gave {@code loss}; the update used the second result (see {@link TrainLoop}).
-     */
-    default void onRecomputedStep(long step, float first, float loss) {
-    }
-
     /** Epoch {@code epoch} (0-based) finished with the given mean batch loss. */
     default void onEpochEnd(int epoch, double meanLoss) {
     }

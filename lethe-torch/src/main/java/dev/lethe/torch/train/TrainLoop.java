@@ -161,14 +161,9 @@ public final class TrainLoop {
     }
 
     /**
-     * One update. The loss and gradients are checked before the optimizer touches the weights: a non-finite loss or
-     * gradient norm is computed once more from cleanly zeroed gradients, and only a second non-finite result is
-     * returned to the caller (which stops the run) — with the weights and optimizer state as they were before the step.
-     * Why compute twice: under jemalloc, libtorch on this path now and then reads memory it did not write, and a NaN
-     * that happens to be there survives the masking that hides every other stale value (NaN × 0 = NaN;
-     * docs/BENCHMARKS.md, "SISA by author on TOFU"). The same step computed again is finite and equal to what a run
-     * without the stale read computes, so the recomputation keeps the determinism contract; a real divergence is
-     * non-finite both times.
+     * One update. The loss and the gradients' norm are checked before the optimizer touches the weights: a non-finite
+     * one is returned to the caller (which stops the run) with the weights and optimizer state as they were before the
+     * step, and the gradients set to exact zeros.
      */
     private float step(ModelHandle model, OptimizerState state, TensorData data, Objective objective,
                        int[] positions, float rate, int epoch, Engine engine) {
@@ -177,13 +172,7 @@ public final class TrainLoop {
             float lossValue = lossAndGradients(model, objective, batch, engine, scratch);
             if (!Float.isFinite(lossValue)) {
                 GradientClipping.zero(model, scratch);
-                float first = lossValue;
-                lossValue = lossAndGradients(model, objective, batch, engine, scratch);
-                if (!Float.isFinite(lossValue)) {
-                    GradientClipping.zero(model, scratch);
-                    return lossValue;
-                }
-                listener.onRecomputedStep(state.updates(), first, lossValue);
+                return lossValue;
             }
             state.apply(model, rate, scratch, masks);
             return lossValue;

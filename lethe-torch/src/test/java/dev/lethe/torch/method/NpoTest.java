@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.task.ClassificationTask;
 import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
@@ -31,7 +32,7 @@ class NpoTest {
             try (TensorData forget = TensorData.of(ClassForgetting.DATA.forget(), m)) {
                 Batch batch = forget.range(0, forget.size(), m);
                 NDArray logPi = CountedPositions.logLikelihood(ClassificationTask.INSTANCE, model.forward(batch.inputs(), false), batch);
-                float loss = Distillation.softplus(logPi.sub(logPi).mul(beta)).mean().mul(2f / beta).getFloat();
+                float loss = Scalars.mul(Distillation.softplus(Scalars.mul(logPi.sub(logPi), beta)).mean(), 2f / beta).getFloat();
                 assertThat(loss).isCloseTo((float) (2 / beta * Math.log(2)), within(1e-5f));
             }
         }

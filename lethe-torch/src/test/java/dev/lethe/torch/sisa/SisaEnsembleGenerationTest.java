@@ -26,6 +26,7 @@ import dev.lethe.torch.lm.eval.GreedyAnswerer;
 import dev.lethe.torch.lm.eval.LmScorer;
 import dev.lethe.torch.lm.eval.ScoredLanguageModel;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.model.ParameterValues;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.task.TaskMetrics;
 import dev.lethe.torch.train.OptimizerKind;
@@ -169,9 +170,9 @@ class SisaEnsembleGenerationTest {
         for (Pair<String, Parameter> p : model.parameters()) {
             NDArray array = p.getValue().getArray();
             if (p.getKey().endsWith("bias")) {
-                array.set(logits);
+                ParameterValues.assign(array, logits);
             } else {
-                array.set(new float[(int) array.size()]);
+                ParameterValues.assign(array, new float[(int) array.size()]);
             }
         }
         return model;

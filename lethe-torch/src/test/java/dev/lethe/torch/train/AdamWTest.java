@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.task.TinyLanguageModel;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class AdamWTest {
         try (GradientCollector collector = TorchRuntime.engine().newGradientCollector()) {
             NDArray loss = null;
             for (Pair<String, Parameter> p : model.parameters()) {
-                NDArray term = p.getValue().getArray().sum().mul(0f);
+                NDArray term = Scalars.mul(p.getValue().getArray().sum(), 0f);
                 term.attach(scratch);
                 loss = loss == null ? term : loss.add(term);
             }

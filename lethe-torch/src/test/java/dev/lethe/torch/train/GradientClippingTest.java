@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.task.TinyLanguageModel;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class GradientClippingTest {
             NDArray loss = null;
             for (Pair<String, Parameter> p : model.parameters()) {
                 NDArray w = p.getValue().getArray();
-                NDArray term = w.square().sum().mul(scale);
+                NDArray term = Scalars.mul(w.square().sum(), scale);
                 term.attach(m);
                 loss = loss == null ? term : loss.add(term);
             }

@@ -45,14 +45,4 @@ class PeriodicProgressTest {
         progress.onFinish();
         assertThat(bytes.size()).isZero();
     }
-
-    @Test
-    void aRecomputedUpdateIsSaidAtOnceEvenInAShortTask() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        AtomicLong now = new AtomicLong();
-        PeriodicProgress progress = new PeriodicProgress("simnpo", new PrintStream(bytes, true, StandardCharsets.UTF_8), now::get);
-        progress.onStart(10);
-        progress.onRecomputedStep(3, Float.NaN, 0.25f);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("simnpo: update 3 came out NaN and was computed again (loss 0.2500)\n");
-    }
 }

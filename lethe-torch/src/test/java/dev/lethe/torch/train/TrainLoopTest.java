@@ -7,6 +7,7 @@ import dev.lethe.torch.eval.Evaluation;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
+import dev.lethe.torch.runtime.Scalars;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -151,41 +152,17 @@ class TrainLoopTest {
         }
     }
 
-    /** Cross-entropy, but NaN (loss and gradients) at update {@code badStep}: {@code times} times, or on every call when negative. */
-    private static Objective nanAt(long badStep, int times) {
+    /** Cross-entropy, but NaN (loss and gradients) at update {@code badStep}. */
+    private static Objective nanAt(long badStep) {
         Objective real = Objectives.crossEntropy();
-        AtomicLong left = new AtomicLong(times);
         return (m, batch) -> {
             NDArray loss = real.loss(m, batch);
-            return batch.step() == badStep && (times < 0 || left.getAndDecrement() > 0) ? loss.mul(Float.NaN) : loss;
+            return batch.step() == badStep ? Scalars.mul(loss, Float.NaN) : loss;
         };
     }
 
     @Test
-    void aStepWhoseLossComesOutNanOnceIsComputedAgainAndTheRunEqualsOneWithout() {
-        TrainConfig config = new TrainConfig(2, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 5);
-        String clean;
-        try (ModelHandle model = ModelHandle.create(MLP, 5); TensorData data = TensorData.of(DATA.train(), model.manager())) {
-            new TrainLoop(config).clipGradientNorm(5f).run(model, data, Objectives.crossEntropy());
-            clean = model.weightsDigest();
-        }
-        List<String> recomputed = new ArrayList<>();
-        try (ModelHandle model = ModelHandle.create(MLP, 5); TensorData data = TensorData.of(DATA.train(), model.manager())) {
-            // When update 3's loss (and so its gradients) comes out NaN once, as a stale native read makes it
-            new TrainLoop(config).clipGradientNorm(5f).listener(new TrainListener() {
-                @Override
-                public void onRecomputedStep(long step, float first, float loss) {
-                    recomputed.add(step + ": " + first + " -> " + Float.isFinite(loss));
-                }
-            }).run(model, data, nanAt(3, 1));
-            // Then the step was computed again from zeroed gradients and the run is bit for bit the clean one
-            assertThat(recomputed).containsExactly("3: NaN -> true");
-            assertThat(model.weightsDigest()).isEqualTo(clean);
-        }
-    }
-
-    @Test
-    void aLossThatStaysNanStopsTheRunAndLeavesTheWeightsOfTheLastGoodUpdate() {
+    void aNanLossStopsTheRunAndLeavesTheWeightsOfTheLastGoodUpdate() {
         try (ModelHandle model = ModelHandle.create(MLP, 6); TensorData data = TensorData.of(DATA.train(), model.manager())) {
             List<String> digests = new ArrayList<>();
             TrainLoop loop = new TrainLoop(new TrainConfig(2, 64, OptimizerKind.ADAM, 1e-3f, 0f, 0f, 6)).listener(new TrainListener() {
@@ -194,8 +171,8 @@ class TrainLoopTest {
                     digests.add(model.weightsDigest());
                 }
             });
-            // When update 3 is NaN however often it is computed (a real divergence)
-            assertThatThrownBy(() -> loop.run(model, data, nanAt(3, -1)))
+            // When update 3 is NaN (a divergence)
+            assertThatThrownBy(() -> loop.run(model, data, nanAt(3)))
                     .isInstanceOf(ArithmeticException.class).hasMessageContaining("the loss became NaN at step 3");
             // Then the NaN never reached the weights: they are those of update 2, and finite
             assertThat(digests).hasSize(3);

@@ -10,6 +10,7 @@ import dev.lethe.core.text.Tokenizer;
 import dev.lethe.torch.eval.LinearProbe;
 import dev.lethe.torch.lm.eval.QaRecords;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Batch;
 import dev.lethe.torch.train.TensorData;
 
@@ -145,7 +146,7 @@ public final class HiddenStateProbe {
                                 + hidden.getShape() + "; the probe needs per-position states [batch, positions, width]");
                     }
                     NDArray mask = positions(batch.mask());
-                    NDArray mean = hidden.mul(mask.expandDims(2)).sum(new int[]{1}).div(mask.sum(new int[]{1}).maximum(1f).expandDims(1));
+                    NDArray mean = hidden.mul(mask.expandDims(2)).sum(new int[]{1}).div(Scalars.maximum(mask.sum(new int[]{1}), 1f).expandDims(1));
                     int width = (int) hidden.getShape().get(2);
                     float[] values = mean.toFloatArray();
                     for (int k = 0; k < to - from; k++) {

@@ -17,6 +17,7 @@ import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
 import dev.lethe.torch.model.LogregFamily;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Cancellation;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.TrainConfig;
@@ -152,8 +153,8 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
         float[][][] cache = new float[1][][];
         return (model, batch) -> {
             NDArray logits = model.forward(batch.features(), true);
-            NDArray signs = batch.labels().oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false)
-                    .mul(2).sub(1);
+            NDArray signs = Scalars.mul(batch.labels().oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false), 2)
+                    .sub(1);
             NDArray loss = Activation.softPlus(logits.mul(signs).neg()).sum(new int[]{1}).mean();
             if (sigma == 0) {
                 return loss;
@@ -165,7 +166,7 @@ public final class CertifiedRemoval extends MethodBase<CertifiedRemoval.Options>
             for (int p = 0; p < params.size(); p++) {
                 NDArray w = params.get(p).getValue().getArray();
                 NDArray b = batch.manager().create(cache[0][p], w.getShape());
-                loss = loss.add(w.mul(b).sum().div(trainingSize));
+                loss = loss.add(Scalars.div(w.mul(b).sum(), trainingSize));
             }
             return loss;
         };

@@ -3,6 +3,7 @@ package dev.lethe.torch.method.certified;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Cancellation;
 
 import java.util.function.UnaryOperator;
@@ -41,11 +42,11 @@ final class ConjugateGradient {
             try (NDScope scope = new NDScope()) {
                 NDArray ap = times.apply(p);
                 double alpha = rz / value(p.mul(ap).sum());
-                NDArray nx = x.add(p.mul(alpha));
-                NDArray nr = r.sub(ap.mul(alpha));
+                NDArray nx = x.add(Scalars.mul(p, alpha));
+                NDArray nr = r.sub(Scalars.mul(ap, alpha));
                 NDArray nz = nr.div(diagonal);
                 double nrz = value(nr.mul(nz).sum());
-                NDArray np = nz.add(p.mul(nrz / rz));
+                NDArray np = nz.add(Scalars.mul(p, nrz / rz));
                 rz = nrz;
                 next = new NDArray[]{nx, nr, np};
                 for (NDArray a : next) {

@@ -2,6 +2,7 @@ package dev.lethe.torch.method.certified;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Cancellation;
 
 /**
@@ -45,7 +46,7 @@ final class DowndatedHessian {
 
     /** H' V, V {@code K × (d+1)} (one vector per class). */
     NDArray times(NDArray v) {
-        return apply(hessians, v).subi(v.mul(shift)).subi(apply(factors, apply(factors.transpose(0, 2, 1), v)));
+        return apply(hessians, v).subi(Scalars.mul(v, shift)).subi(apply(factors, apply(factors.transpose(0, 2, 1), v)));
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Cancellation;
 
 /**
@@ -36,16 +37,15 @@ record NewtonRemoval(NDArray weights, double bound, double residualBefore) {
         NDArray x = removed.inputs();
         NDArray p = removed.probabilities(theta);
         // ∇L_b(θ; D') = ∇L_b(θ; D) − Σ_X ∇ℓ_i(θ) − λ m θ
-        NDArray gradient = state.gradient().sub(removed.dataGradient(p)).subi(theta.mul(state.lambda() * m));
+        NDArray gradient = state.gradient().sub(removed.dataGradient(p)).subi(Scalars.mul(theta, state.lambda() * m));
         DowndatedHessian hessian = new DowndatedHessian(state, x, OneVsRestLoss.curvature(p));
         NDArray step = hessian.solve(gradient.neg(), tolerance, CertifiedRemoval.MAX_REFINEMENTS, cancellation);
         NDArray weights = LogregWeights.rounded(theta.add(step));
         NDArray u = weights.sub(theta);
         NDArray linear = gradient.add(hessian.times(u)).norm(new int[]{1});
         // Σ_{i∈D'} ‖x̃_i‖ (x̃_iᵀu_k)² = u_kᵀ C_w u_k − Σ_{i∈X} ‖x̃_i‖ (x̃_iᵀu_k)², rounding kept from going below 0
-        NDArray remainder = u.matMul(state.weightedGram()).mul(u).sum(new int[]{1})
-                .sub(x.matMul(u.transpose()).square().mul(removed.rowNorms()).sum(new int[]{0})).maximum(0)
-                .mul(CertifiedRemoval.GAMMA / 2);
+        NDArray remainder = Scalars.mul(Scalars.maximum(u.matMul(state.weightedGram()).mul(u).sum(new int[]{1})
+                .sub(x.matMul(u.transpose()).square().mul(removed.rowNorms()).sum(new int[]{0})), 0), CertifiedRemoval.GAMMA / 2);
         double bound = linear.add(remainder).square().sum().sqrt().getDouble();
         return new NewtonRemoval(weights, bound, gradient.norm().getDouble());
     }

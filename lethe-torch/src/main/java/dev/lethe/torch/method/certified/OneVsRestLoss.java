@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.lethe.core.data.RecordSet;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Cancellation;
 
 /**
@@ -60,7 +61,7 @@ final class OneVsRestLoss {
 
     /** ∇ = (P − T)ᵀ X̃ + λ n θ at the probabilities P of θ. */
     NDArray gradient(NDArray p, NDArray theta) {
-        return p.sub(targets).transpose().matMul(inputs).addi(theta.mul(regularisation));
+        return p.sub(targets).transpose().matMul(inputs).addi(Scalars.mul(theta, regularisation));
     }
 
     NDArray gradient(NDArray theta) {
@@ -119,7 +120,7 @@ final class OneVsRestLoss {
     /** H V = (S ⊙ (X̃ Vᵀ))ᵀ X̃ + λ n V, one pass over the records, in float32. */
     private NDArray hessianTimes(NDArray s32, NDArray v) {
         try (NDScope scope = new NDScope()) {
-            NDArray out = s32.mul(inputs32.matMul(v.transpose())).transpose().matMul(inputs32).addi(v.mul(regularisation));
+            NDArray out = s32.mul(inputs32.matMul(v.transpose())).transpose().matMul(inputs32).addi(Scalars.mul(v, regularisation));
             NDScope.unregister(out);
             return out;
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.method.Prepared;
 import dev.lethe.torch.model.ModelHandle;
+import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.io.DataInputStream;
@@ -80,7 +81,7 @@ final class RemovalState implements Prepared {
                 NDArray p = loss.probabilities(theta);
                 NDArray gradient = loss.gradient(p, theta).addi(b);
                 int width = Math.toIntExact(theta.getShape().get(1));
-                NDArray hessians = loss.curvatureGrams(p).addi(scratch.eye(width, width, 0, DataType.FLOAT64).mul(lambda * training.size()));
+                NDArray hessians = loss.curvatureGrams(p).addi(Scalars.mul(scratch.eye(width, width, 0, DataType.FLOAT64), lambda * training.size()));
                 NDArray inverses = NewtonSchulz.inverse(hessians, INVERSE_TOLERANCE, MAX_INVERSE_ITERATIONS);
                 NDArray weightedGram = loss.normWeightedGram();
                 for (NDArray a : new NDArray[]{gradient, hessians, inverses, weightedGram}) {
