@@ -61,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
     int maxRequestsPerClient;
 
     @Option(names = "--min-body-bytes-per-second", defaultValue = "1024",
-            description = "Slowest average rate a request body may arrive at before it is cut off (408). Default: ${DEFAULT-VALUE}.")
+            description = "Slowest average rate a request body may arrive at, after a grace second, before it is cut off (408). Default: ${DEFAULT-VALUE}.")
     long minBodyBytesPerSecond;
 
     @Option(names = "--max-auth-failures", defaultValue = "10",

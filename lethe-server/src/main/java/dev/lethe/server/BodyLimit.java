@@ -12,19 +12,33 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
 /**
- * Counts a request body's bytes as Jetty receives them, whatever the framing: a body sent chunked (no
- * Content-Length, which is all Javalin's own limit checks) fails with {@link TooLarge} as soon as it passes the
- * limit, so no more than the limit is ever buffered. The count sits in Jetty's input (an {@link HttpInput}
- * interceptor), below every reader of the body (JSON bodies, the sign-in form), and the failure also ends Jetty's
- * own draining of an unread body, which would otherwise read a never-ending chunked stream for as long as it
- * flows; the connection is closed instead.
+ * Counts a request body's bytes as Jetty receives them, whatever the framing, and holds the body to a size and a
+ * rate:
+ * <ul>
+ *   <li>a body sent chunked (no Content-Length, which is all Javalin's own limit checks) fails with {@link TooLarge}
+ *       as soon as it passes the size limit, so no more than the limit is ever buffered;</li>
+ *   <li>a body that trickles in (a byte every second holds a thread for as long as it lasts) fails with
+ *       {@link TooSlow} once fewer than {@code minBytesPerSecond × (t − 1 s)} bytes have come, t seconds after its
+ *       first. The grace second is why this is not Jetty's own {@code minRequestDataRate}: that one counts from the
+ *       first byte without any, so a small body that had arrived whole failed with a 408 whenever the server took
+ *       a few tens of milliseconds to read it (a garbage collection, a busy machine: ServerInputTest on CI).</li>
+ * </ul>
+ * The count sits in Jetty's input (an {@link HttpInput} interceptor), below every reader of the body (JSON bodies,
+ * the sign-in form), and a failure also ends Jetty's own draining of an unread body, which would otherwise read a
+ * never-ending chunked stream for as long as it flows; the connection is closed instead.
  */
 final class BodyLimit implements Filter {
 
-    private final long maxBytes;
+    /** How much longer than its size at the minimum rate a body may take to arrive. */
+    static final long GRACE_NANOS = 1_000_000_000L;
 
-    BodyLimit(long maxBytes) {
+    private final long maxBytes;
+    private final long minBytesPerSecond;
+
+    /** Bodies of at most {@code maxBytes}, arriving at {@code minBytesPerSecond} or faster (0: any rate). */
+    BodyLimit(long maxBytes, long minBytesPerSecond) {
         this.maxBytes = maxBytes;
+        this.minBytesPerSecond = minBytesPerSecond;
     }
 
     /** The 413 for a body over {@code maxBytes}: it states the limit. */
@@ -33,10 +47,25 @@ final class BodyLimit implements Filter {
                 + " (--max-body-bytes)");
     }
 
-    /** Whether {@code e} (or a cause) is a body that passed the limit. */
+    /** The 408 for a body slower than {@code minBytesPerSecond}: it states the rate. */
+    static ApiException tooSlow(long minBytesPerSecond) {
+        return new ApiException(408, "body", "the body arrived too slowly (under " + minBytesPerSecond
+                + " bytes a second on average, --min-body-bytes-per-second); send it at once");
+    }
+
+    /** Whether {@code e} (or a cause) is a body that passed the size limit. */
     static boolean causedBy(Throwable e) {
+        return cause(e, TooLarge.class);
+    }
+
+    /** Whether {@code e} (or a cause) is a body that came slower than the minimum rate. */
+    static boolean tooSlowCausedBy(Throwable e) {
+        return cause(e, TooSlow.class);
+    }
+
+    private static boolean cause(Throwable e, Class<? extends IOException> kind) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TooLarge) {
+            if (kind.isInstance(t)) {
                 return true;
             }
         }
@@ -63,7 +92,7 @@ final class BodyLimit implements Filter {
             throws IOException, ServletException {
         Request base = Request.getBaseRequest(request);
         if (base != null) {
-            base.getHttpInput().addInterceptor(new Counter(maxBytes));
+            base.getHttpInput().addInterceptor(new Counter(maxBytes, minBytesPerSecond));
         }
         chain.doFilter(request, response);
     }
@@ -75,13 +104,23 @@ final class BodyLimit implements Filter {
         }
     }
 
-    /** Counts content as it arrives; past the limit, every further read is an error. */
+    /** The body came slower than the minimum rate. */
+    static final class TooSlow extends IOException {
+        TooSlow(long minBytesPerSecond) {
+            super("the body arrived slower than " + minBytesPerSecond + " bytes a second", null);
+        }
+    }
+
+    /** Counts content as it arrives; past the size limit or under the rate, every further read is an error. */
     private static final class Counter implements HttpInput.Interceptor {
         private final long max;
+        private final long minRate;
         private long received;
+        private long first = Long.MIN_VALUE;
 
-        Counter(long max) {
+        Counter(long max, long minRate) {
             this.max = max;
+            this.minRate = minRate;
         }
 
         @Override
@@ -89,10 +128,19 @@ final class BodyLimit implements Filter {
             if (content.isSpecial()) {
                 return content;
             }
+            long now = System.nanoTime();
+            if (first == Long.MIN_VALUE) {
+                first = now;
+            }
             received += content.remaining();
             if (received > max) {
                 content.skip(content.remaining());
                 return new HttpInput.ErrorContent(new TooLarge(max));
+            }
+            long late = now - first - GRACE_NANOS;
+            if (minRate > 0 && late > 0 && received < minRate * (late / 1_000_000L) / 1_000L) {
+                content.skip(content.remaining());
+                return new HttpInput.ErrorContent(new TooSlow(minRate));
             }
             return content;
         }

@@ -41,6 +41,22 @@ final class EndpointHandler {
         this.minRate = minRate;
     }
 
+    /**
+     * Answers 413 or 408 when {@code x} is {@link BodyLimit}'s refusal of a body too large or too slow, closing the
+     * connection and its input; false when it is something else.
+     */
+    private boolean refusedBody(Context ctx, Exception x) {
+        ApiException refusal = BodyLimit.causedBy(x) ? BodyLimit.tooLarge(maxBodyBytes)
+                : BodyLimit.tooSlowCausedBy(x) ? BodyLimit.tooSlow(minRate) : null;
+        if (refusal == null) {
+            return false;
+        }
+        ctx.header("Connection", "close");
+        error(ctx, refusal.status(), refusal.field(), refusal.getMessage());
+        BodyLimit.stopReading(ctx.req());
+        return true;
+    }
+
     /** Runs an endpoint for one request and turns every failure into its JSON answer. */
     void handle(Endpoint e, Context ctx) {
         long start = System.nanoTime();
@@ -77,17 +93,13 @@ final class EndpointHandler {
             ctx.header("Retry-After", "5");
             error(ctx, 503, null, unavailable(e, x) + " (error id " + id + ")", id);
         } catch (BadMessageException x) {
-            // Jetty refused the request as it read it: a body slower than --min-body-bytes-per-second (408), or malformed
-            ctx.header("Connection", "close");
-            error(ctx, x.getCode(), "body", x.getCode() == 408
-                    ? "the body arrived too slowly (under " + minRate + " bytes a second on average); send it at once"
-                    : "the request could not be read: " + x.getReason());
-        } catch (Exception x) {
-            if (BodyLimit.causedBy(x)) {
-                ApiException tooLarge = BodyLimit.tooLarge(maxBodyBytes);
+            // Jetty refused the request as it read it (a malformed body), or BodyLimit did while Jetty parsed a form
+            if (!refusedBody(ctx, x)) {
                 ctx.header("Connection", "close");
-                error(ctx, 413, tooLarge.field(), tooLarge.getMessage());
-                BodyLimit.stopReading(ctx.req());
+                error(ctx, x.getCode(), "body", "the request could not be read: " + x.getReason());
+            }
+        } catch (Exception x) {
+            if (refusedBody(ctx, x)) {
                 return;
             }
             String id = errorId();

@@ -68,9 +68,8 @@ public final class LetheServer implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = config.maxBodyBytes();
             NetworkConfig network = config.network();
-            // a slow body (one byte every few seconds) is cut off with a 408 instead of holding a thread
+            // a slow body (one byte every few seconds) is cut off with a 408 by BodyLimit, not by Jetty's own rate check
             cfg.jetty.modifyHttpConfiguration(http -> {
-                http.setMinRequestDataRate(network.minBodyBytesPerSecond());
                 http.setIdleTimeout(network.idleTimeout().toMillis());
                 if (!network.trustedProxies().isEmpty()) {
                     http.addCustomizer(new TrustedProxies(java.util.Set.copyOf(network.trustedProxies())));
@@ -83,7 +82,7 @@ public final class LetheServer implements AutoCloseable {
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.addFilter(new FilterHolder(new ClientLimits(network.maxRequestsPerClient())), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
-                context.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes())), "/*",
+                context.addFilter(new FilterHolder(new BodyLimit(config.maxBodyBytes(), network.minBodyBytesPerSecond())), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
             });
             cfg.jsonMapper(new JavalinJackson(json, false));

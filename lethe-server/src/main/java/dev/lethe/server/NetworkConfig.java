@@ -9,7 +9,8 @@ import java.util.Objects;
  * How the server meets the network: limits against slow and greedy clients, TLS, and the proxies it trusts.
  *
  * @param maxRequestsPerClient the most requests one client address may have in progress at once
- * @param minBodyBytesPerSecond   the slowest a request body may arrive, on average, before it is cut off (408)
+ * @param minBodyBytesPerSecond   the slowest a request body may arrive, on average after a grace second, before it is
+ *                                cut off (408); 0: any rate
  * @param idleTimeout             how long a connection may stay silent
  * @param tlsCert                 a PEM certificate chain to serve HTTPS with, or null for plain HTTP
  * @param tlsKey                  the PEM private key (PKCS#8) of {@code tlsCert}, or null

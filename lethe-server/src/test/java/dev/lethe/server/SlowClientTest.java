@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * 300 connections from one client trickling a sign-in body one byte at a time do not take the service down:
  * requests past the per-client limit are refused before their body is read, the minimum body data rate ends the others,
- * and another client's health checks and predictions answer promptly meanwhile.
+ * and another client's health checks and predictions answer promptly meanwhile. The rate allows a grace second, so a
+ * body that pauses for less (or that the server reads late) is read, and one that keeps trickling gets a 408.
  */
 class SlowClientTest {
 
@@ -77,6 +78,45 @@ class SlowClientTest {
                 for (Socket socket : slow) {
                     socket.close();
                 }
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatPausesForLessThanTheGraceSecondIsReadAndOneThatTricklesOnGetsA408(@TempDir Path dir) throws Exception {
+        try (RunningServer s = RunningServer.start(ServerConfig.defaults(TestStores.copy(dir.resolve("store")), "127.0.0.1", 0)
+                .withBatchWindow(Duration.ofMillis(100)))) {
+            String head = "POST /v1/predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.clientToken()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + FEATURES.length() + "\r\n\r\n";
+            // 10 bytes, then 600 ms of nothing (a rate of 17 bytes a second so far: Jetty's own check cut this off), then the rest
+            try (Socket socket = RawHttp.connect(s.server().port(), "127.0.0.1")) {
+                OutputStream out = socket.getOutputStream();
+                out.write((head + FEATURES.substring(0, 10)).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(600);
+                out.write(FEATURES.substring(10).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                RawHttp.Answer answer = RawHttp.readAnswer(socket.getInputStream());
+                assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            }
+            // a byte every 400 ms: under 1,024 bytes a second once the grace second is over
+            try (Socket socket = RawHttp.connect(s.server().port(), "127.0.0.1")) {
+                OutputStream out = socket.getOutputStream();
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                long start = System.nanoTime();
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        out.write(FEATURES.charAt(i));
+                        out.flush();
+                        Thread.sleep(400);
+                    }
+                } catch (IOException closed) {
+                    // cut off by the server: what should happen
+                }
+                RawHttp.Answer answer = RawHttp.readAnswer(socket.getInputStream());
+                assertThat(answer.status()).as(answer.text()).isEqualTo(408);
+                assertThat(answer.text()).contains("too slowly", "--min-body-bytes-per-second");
+                assertThat((System.nanoTime() - start) / 1e9).as("seconds until the answer").isLessThan(8.0);
             }
         }
     }
