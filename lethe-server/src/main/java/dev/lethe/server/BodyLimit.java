@@ -30,7 +30,7 @@ import java.nio.channels.SocketChannel;
 final class BodyLimit implements Filter {
 
     /** How much longer than its size at the minimum rate a body may take to arrive. */
-    static final long GRACE_NANOS = 1_000_000_000L;
+    private static final long GRACE_NANOS = 1_000_000_000L;
 
     private final long maxBytes;
     private final long minBytesPerSecond;
@@ -54,7 +54,7 @@ final class BodyLimit implements Filter {
     }
 
     /** Whether {@code e} (or a cause) is a body that passed the size limit. */
-    static boolean causedBy(Throwable e) {
+    static boolean tooLargeCausedBy(Throwable e) {
         return cause(e, TooLarge.class);
     }
 

@@ -46,7 +46,7 @@ final class EndpointHandler {
      * connection and its input; false when it is something else.
      */
     private boolean refusedBody(Context ctx, Exception x) {
-        ApiException refusal = BodyLimit.causedBy(x) ? BodyLimit.tooLarge(maxBodyBytes)
+        ApiException refusal = BodyLimit.tooLargeCausedBy(x) ? BodyLimit.tooLarge(maxBodyBytes)
                 : BodyLimit.tooSlowCausedBy(x) ? BodyLimit.tooSlow(minRate) : null;
         if (refusal == null) {
             return false;
