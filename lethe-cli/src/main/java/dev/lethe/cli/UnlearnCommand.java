@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import ai.djl.Device;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.StrengthCalibration;
 import dev.lethe.torch.service.UnlearnService;
 import dev.lethe.torch.method.UnlearningMethods;
 import picocli.CommandLine.ArgGroup;
@@ -96,8 +97,11 @@ public final class UnlearnCommand implements Callable<Integer> {
                         + " on %s %s records%n", c.get("option"), c.get("value"), ((Number) c.get("forgetTarget")).doubleValue(),
                 poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
-            out.printf(Locale.ROOT, "            NOT MET: no value did both, so the one that forgets most while keeping the rest was used;"
-                    + " the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off, or try another method%n", c.get("option"));
+            String how = StrengthCalibration.FALLBACK_LEAST_COST.equals(c.get("fallback"))
+                    ? "no value kept the other records within the bound, so the one that cost them least was used"
+                    : "no value did both, so the one that forgets most while keeping the rest was used";
+            out.printf(Locale.ROOT, "            NOT MET: %s; the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off,"
+                    + " or try another method%n", how, c.get("option"));
         }
     }
 
