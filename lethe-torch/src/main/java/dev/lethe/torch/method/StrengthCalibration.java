@@ -60,10 +60,10 @@ import java.util.stream.Collectors;
  * the weakest breaks the keeping bound, up to three weaker ones beyond it. When no candidate meets both, the one that
  * forgets most while keeping the kept records is used (a model is never damaged silently), or, when every candidate
  * breaks the keeping bound, the one that costs the kept records least; the report says the target was missed
- * ({@code met: false}) and which of the two ({@code fallback}). Only classification is calibrated; a language model's methods keep their defaults. The trial runs
- * use the run's own seed and its prepared state ({@link UnlearningRun} prepares once for both), so the trial of the value
- * chosen is the run that follows, and a calibrated run is as reproducible as any other; the report records every trial
- * ({@code <method>.calibration}).
+ * ({@code met: false}) and which of the two ({@code fallback}). Only classification is calibrated; a language model's
+ * methods keep their defaults. The trial runs use the run's own seed and its prepared state ({@link UnlearningRun}
+ * prepares once for both), so the trial of the value chosen is the run that follows, and a calibrated run is as
+ * reproducible as any other; the report records every trial ({@code <method>.calibration}).
  */
 public final class StrengthCalibration {
 
@@ -118,25 +118,29 @@ public final class StrengthCalibration {
      *
      * @param option the option set
      * @param value the value chosen
-     * @param met whether it meets both bounds
      * @param forgetTarget the forget accuracy aimed at
      * @param originalRetainAccuracy the original's accuracy on the keep-check records
      * @param keepCheck which records the keeping was judged on: {@value #KEEP_VALIDATION} or {@value #KEEP_HELD_OUT_RETAIN}
      * @param keepCheckSize how many records that check had
      * @param unseenForgetSize how many validation records of the forgotten classes the forgetting was also judged on (0: none)
      * @param trials every trial, in the order run
-     * @param fallback when not met, how the value was chosen: {@value #FALLBACK_KEEPS} or {@value #FALLBACK_LEAST_COST};
-     *        null when met
+     * @param fallback null when the value meets both bounds; otherwise how it was chosen: {@value #FALLBACK_KEEPS} or
+     *        {@value #FALLBACK_LEAST_COST}
      */
-    public record Choice(String option, String value, boolean met, double forgetTarget, double originalRetainAccuracy,
-                         String keepCheck, int keepCheckSize, int unseenForgetSize, List<Trial> trials, String fallback) {
+    public record Choice(String option, String value, double forgetTarget, double originalRetainAccuracy, String keepCheck,
+                         int keepCheckSize, int unseenForgetSize, List<Trial> trials, String fallback) {
+
+        /** Whether the value meets both bounds. */
+        public boolean met() {
+            return fallback == null;
+        }
 
         /** What the run report keeps of it. */
         Map<String, Object> toReport() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("option", option);
             out.put("value", value);
-            out.put("met", met);
+            out.put("met", met());
             out.put("forgetTarget", forgetTarget);
             out.put("forgetTolerance", FORGET_TOLERANCE);
             out.put("originalRetainAccuracy", originalRetainAccuracy);
@@ -308,8 +312,7 @@ public final class StrengthCalibration {
 
         /** The choice of {@code value}: met when {@code fallback} is null. */
         Choice choice(String option, String value, String fallback, List<Trial> trials) {
-            return new Choice(option, value, fallback == null, target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, trials,
-                    fallback);
+            return new Choice(option, value, target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, trials, fallback);
         }
     }
 
