@@ -93,8 +93,9 @@ public final class UnlearnCommand implements Callable<Integer> {
             return;
         }
         boolean poisoned = Boolean.TRUE.equals(r.report().get("poisoned"));
-        out.printf(Locale.ROOT, "  strength  %s = %s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %.0f points"
-                        + " on %s %s records%n", c.get("option"), c.get("value"), ((Number) c.get("forgetTarget")).doubleValue(),
+        String pushed = c.get("pushOption") == null ? "" : String.format(Locale.ROOT, " with %s = %s", c.get("pushOption"), c.get("pushValue"));
+        out.printf(Locale.ROOT, "  strength  %s = %s%s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %.0f points"
+                        + " on %s %s records%n", c.get("option"), c.get("value"), pushed, ((Number) c.get("forgetTarget")).doubleValue(),
                 poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
             String how = StrengthCalibration.FALLBACK_LEAST_COST.equals(c.get("fallback"))

@@ -397,7 +397,8 @@ class CommandLineTest {
         // a method's strength option says that its default is not what a run with no option uses
         assertThat(r.out()).containsPattern("--opt ssd\\.alpha=\\S+ +\\(float\\) .*\\[its strength: set from the data when unset")
                 .containsPattern("--opt scrub\\.updateScale=\\S+ +\\(float\\) .*\\[its strength")
-                .doesNotContainPattern("--opt scrub\\.epochs=.*\\[its strength");
+                .doesNotContainPattern("--opt scrub\\.epochs=.*\\[its strength")
+                .containsPattern("--opt kl\\.forgetWeight=\\S+ +\\(float\\) .*\\[raised from the data when unset and all of its strength is too weak");
         JsonNode all = JSON.readTree(Cli.run("methods", "--json").out());
         assertThat(all.size()).isGreaterThanOrEqualTo(5);
         assertThat(all.get(0).get("tasks").get(0).asText()).isEqualTo("classification");

@@ -61,7 +61,7 @@ public record UnlearningRun(ModelHandle model, String method, Map<String, Object
             Map<String, String> resolved = overrides;
             if (calibrated.isPresent()) {
                 resolved = new java.util.HashMap<>(overrides);
-                resolved.put(calibrated.get().option(), calibrated.get().value());
+                resolved.putAll(calibrated.get().settings());
             }
             O options = MethodOptions.parse(method, resolved);
             UnlearningContext run = prepared.withFreshReport();
