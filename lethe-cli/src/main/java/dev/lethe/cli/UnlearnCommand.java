@@ -93,17 +93,38 @@ public final class UnlearnCommand implements Callable<Integer> {
             return;
         }
         boolean poisoned = Boolean.TRUE.equals(r.report().get("poisoned"));
-        String pushed = c.get("pushOption") == null ? "" : String.format(Locale.ROOT, " with %s = %s", c.get("pushOption"), c.get("pushValue"));
+        String retried = c.get("retryOption") == null ? "" : String.format(Locale.ROOT, " with %s = %s", c.get("retryOption"), c.get("retryValue"));
         out.printf(Locale.ROOT, "  strength  %s = %s%s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %.0f points"
-                        + " on %s %s records%n", c.get("option"), c.get("value"), pushed, ((Number) c.get("forgetTarget")).doubleValue(),
+                        + " on %s %s records%n", c.get("option"), c.get("value"), retried, ((Number) c.get("forgetTarget")).doubleValue(),
                 poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
             String how = StrengthCalibration.FALLBACK_LEAST_COST.equals(c.get("fallback"))
                     ? "no value kept the other records within the bound, so the one that cost them least was used"
                     : "no value did both, so the one that forgets most while keeping the rest was used";
-            out.printf(Locale.ROOT, "            NOT MET: %s; the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off,"
-                    + " or try another method%n", how, c.get("option"));
+            out.printf(Locale.ROOT, "            NOT MET: %s%s; the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off,"
+                    + " or try another method%n", how, chosenTrial(c), c.get("option"));
         }
+    }
+
+    /**
+     * What the value used did in its trial, from the receipt's calibration: ": it left the forget records at 0.356 (the
+     * class's unseen records 0.368) and cost the kept records 3.2 points", or "" when the trial is not in the report.
+     */
+    static String chosenTrial(Map<?, ?> calibration) {
+        if (!(calibration.get("trials") instanceof List<?> trials) || !(calibration.get("originalRetainAccuracy") instanceof Number original)) {
+            return "";
+        }
+        for (Object t : trials) {
+            if (t instanceof Map<?, ?> trial && java.util.Objects.equals(String.valueOf(trial.get("value")), String.valueOf(calibration.get("value")))
+                    && java.util.Objects.equals(trial.get("retry"), calibration.get("retryValue"))
+                    && trial.get("forgetAccuracy") instanceof Number forget && trial.get("retainAccuracy") instanceof Number kept) {
+                String unseen = trial.get("unseenForgetAccuracy") instanceof Number u && !Double.isNaN(u.doubleValue())
+                        ? String.format(Locale.ROOT, " (the class's unseen records %.3f)", u.doubleValue()) : "";
+                return String.format(Locale.ROOT, ": it left the forget records at %.3f%s and cost the kept records %.1f points",
+                        forget.doubleValue(), unseen, 100 * (original.doubleValue() - kept.doubleValue()));
+            }
+        }
+        return "";
     }
 
     /** A certified removal's budget: the ε the series of removals from the trained model has spent and what is left. */

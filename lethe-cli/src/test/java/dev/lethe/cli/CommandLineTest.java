@@ -398,7 +398,7 @@ class CommandLineTest {
         assertThat(r.out()).containsPattern("--opt ssd\\.alpha=\\S+ +\\(float\\) .*\\[its strength: set from the data when unset")
                 .containsPattern("--opt scrub\\.updateScale=\\S+ +\\(float\\) .*\\[its strength")
                 .doesNotContainPattern("--opt scrub\\.epochs=.*\\[its strength")
-                .containsPattern("--opt kl\\.forgetWeight=\\S+ +\\(float\\) .*\\[raised from the data when unset and all of its strength is too weak");
+                .containsPattern("--opt kl\\.forgetWeight=\\S+ +\\(float\\) .*\\[changed from the data when unset and its strength cannot meet the bounds");
         JsonNode all = JSON.readTree(Cli.run("methods", "--json").out());
         assertThat(all.size()).isGreaterThanOrEqualTo(5);
         assertThat(all.get(0).get("tasks").get(0).asText()).isEqualTo("classification");

@@ -40,8 +40,8 @@ public final class MethodOptions {
 
     /** Appended to the description of a method's {@link Strength} option: the default shown is not what a run uses. */
     static final String STRENGTH_NOTE = " [its strength: set from the data when unset, see README \"Method strength from the data\"]";
-    /** Appended to the description of a strength's {@link Strength.Push} option: the calibration may raise it. */
-    static final String PUSH_NOTE = " [raised from the data when unset and all of its strength is too weak, see README \"Method strength from the data\"]";
+    /** Appended to the description of a strength's {@link Strength.Retry} option: the calibration may change it. */
+    static final String RETRY_NOTE = " [changed from the data when unset and its strength cannot meet the bounds, see README \"Method strength from the data\"]";
 
     /** The options as a map field → value (the form receipts and reports record). */
     public static Map<String, Object> toMap(Record options) {
@@ -212,7 +212,7 @@ public final class MethodOptions {
     public static List<Info> describe(UnlearningMethod<?> method) {
         List<Info> out = new ArrayList<>();
         String strength = method.strength().map(Strength::option).orElse("");
-        String push = method.strength().map(Strength::push).map(Strength.Push::option).orElse("");
+        String retry = method.strength().map(Strength::retry).map(Strength.Retry::option).orElse("");
         Record defaults = method.defaults();
         for (RecordComponent c : defaults.getClass().getRecordComponents()) {
             JsonPropertyDescription d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
@@ -225,7 +225,7 @@ public final class MethodOptions {
             String key = method.name() + "." + c.getName();
             String description = d == null ? "" : d.value();
             out.add(new Info(key, c.getType().getSimpleName(), String.valueOf(value),
-                    key.equals(strength) ? description + STRENGTH_NOTE : key.equals(push) ? description + PUSH_NOTE : description));
+                    key.equals(strength) ? description + STRENGTH_NOTE : key.equals(retry) ? description + RETRY_NOTE : description));
         }
         return out;
     }

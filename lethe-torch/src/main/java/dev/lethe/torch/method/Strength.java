@@ -12,10 +12,10 @@ import java.util.List;
  * @param weakToStrong the candidate values as option text, from the weakest to the strongest
  * @param scalesUpdate whether the option is the method's {@link UpdateScale}: the candidates then share one training run
  *        (each is that run's weights moved back toward the original's), so a calibration trains once, not once per value
- * @param push a second knob raised when even the strongest value keeps the kept records and does not forget; null when
- *        the method has none
+ * @param retry a second option whose values are tried in turn when no value of this one meets the bounds; null when the
+ *        method has none
  */
-public record Strength(String option, List<String> weakToStrong, boolean scalesUpdate, Push push) {
+public record Strength(String option, List<String> weakToStrong, boolean scalesUpdate, Retry retry) {
 
     public Strength {
         if (weakToStrong.isEmpty()) {
@@ -34,27 +34,27 @@ public record Strength(String option, List<String> weakToStrong, boolean scalesU
         return new Strength(method + ".updateScale", UpdateScale.CANDIDATES, true, null);
     }
 
-    /** This strength, with {@code push} raised when all of it is too weak ({@link Push}). */
-    public Strength pushedBy(String pushOption, List<String> pushValues) {
-        return new Strength(option, weakToStrong, scalesUpdate, new Push(pushOption, pushValues));
+    /** This strength, searched again with {@code retryOption} at each of {@code retryValues} when it cannot meet the bounds ({@link Retry}). */
+    public Strength retriedWith(String retryOption, List<String> retryValues) {
+        return new Strength(option, weakToStrong, scalesUpdate, new Retry(retryOption, retryValues));
     }
 
     /**
-     * What a calibration raises when the whole grid is too weak: every value keeps the kept records and none forgets. An
-     * update scale only takes back part of the update, so when all of the update keeps the rest and leaves the class
-     * recognised, no value of it can forget; the method's own push (kl's ascent weight) must be stronger. The calibration
-     * then searches the grid again at each of these values in turn, stronger and stronger, and stops at the first that
-     * meets both bounds, or when one starts to cost the kept records.
+     * What a calibration changes when no value of the strength meets the bounds at the method's own setting of another
+     * option: the grid is searched again with that option at each of these values in turn, until one meets them; when none
+     * does, the fallback chooses among all the trials. An update scale only takes back part of an update, so what the
+     * update is made of must change: kl's ascent weight, raised when its whole update keeps the rest and still leaves the
+     * class recognised; noise's scale, lowered when the noise costs more than the fine-tune after it repairs.
      *
-     * @param option the option key raised ({@code <method>.<field>}); a user who sets it is not overruled
-     * @param stronger the values tried, each stronger than the method's default and the one before
+     * @param option the option key changed ({@code <method>.<field>}); a user who sets it is not overruled
+     * @param values the values tried, in order
      */
-    public record Push(String option, List<String> stronger) {
-        public Push {
-            if (stronger.isEmpty()) {
-                throw new IllegalArgumentException(option + ": a push needs at least one stronger value");
+    public record Retry(String option, List<String> values) {
+        public Retry {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException(option + ": a retry needs at least one value");
             }
-            stronger = List.copyOf(stronger);
+            values = List.copyOf(values);
         }
     }
 }

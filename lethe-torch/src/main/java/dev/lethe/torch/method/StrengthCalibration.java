@@ -22,12 +22,11 @@ import java.util.stream.Collectors;
  * Sets a method's {@link Strength} from the data when the user did not: the method runs once per candidate value
  * (weakest first) on the forget set and the retain set, and the weakest value that forgets the forget set while keeping
  * the kept records — or the next stronger one, when it passes too and keeps the kept records at least as well (a margin:
- * the value at the edge can fall back over it in the real run) — is the one the real run uses. When every value keeps
- * the kept records and none forgets (the whole grid is too weak: an update scale can take back part of an update, never
- * add to it), a method that declares a {@link Strength.Push} has that option raised, one stronger value at a time, and
- * the grid searched again at each (kl's ascent weight on the image-segmentation data: docs/BENCHMARKS.md, "Held-out
- * data"); the receipt then names the push's option and value ({@code pushOption}, {@code pushValue}) and every trial
- * carries the push it ran with.
+ * the value at the edge can fall back over it in the real run) — is the one the real run uses. When no value meets the
+ * bounds, a method that declares a {@link Strength.Retry} has the grid searched again with that second option at each of
+ * its values in turn (kl's ascent weight raised, noise's scale lowered: an update scale can take back part of an update,
+ * not change what it is made of; docs/BENCHMARKS.md, "Held-out data"); the receipt then names the option and the value
+ * the run uses ({@code retryOption}, {@code retryValue}) and every trial carries the value it ran with ({@code retry}).
  *
  * <p>Which records the keeping is judged on ({@code keepCheck} in the receipt):
  * <ul>
@@ -119,12 +118,12 @@ public final class StrengthCalibration {
      *        retain records) after the trial run
      * @param unseenForgetAccuracy accuracy on the validation records of the forgotten classes (class forgetting with at
      *        least {@value #MIN_FORGET_CHECK} of them), NaN when that check is not made
-     * @param push the value of the strength's {@link Strength.Push} option the trial ran with; null when at the method's own
+     * @param retry the value of the strength's {@link Strength.Retry} option the trial ran with; null when at the method's own
      */
     public record Trial(String value, double forgetAccuracy, double retainAccuracy, double unseenForgetAccuracy,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) String push) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String retry) {
 
-        /** A trial at the method's own push. */
+        /** A trial at the method's own setting of the retry option. */
         public Trial(String value, double forgetAccuracy, double retainAccuracy, double unseenForgetAccuracy) {
             this(value, forgetAccuracy, retainAccuracy, unseenForgetAccuracy, null);
         }
@@ -143,24 +142,24 @@ public final class StrengthCalibration {
      * @param trials every trial, in the order run
      * @param fallback null when the value meets both bounds; otherwise how it was chosen: {@value #FALLBACK_KEEPS} or
      *        {@value #FALLBACK_LEAST_COST}
-     * @param pushOption the strength's {@link Strength.Push} option when the value chosen ran with it raised, else null
-     * @param pushValue the value it was raised to, else null
+     * @param retryOption the strength's {@link Strength.Retry} option when the value chosen ran with it changed, else null
+     * @param retryValue the value it was changed to, else null
      */
     public record Choice(String option, String value, double forgetTarget, double originalRetainAccuracy, String keepCheck,
-                         int keepCheckSize, int unseenForgetSize, List<Trial> trials, String fallback, String pushOption,
-                         String pushValue) {
+                         int keepCheckSize, int unseenForgetSize, List<Trial> trials, String fallback, String retryOption,
+                         String retryValue) {
 
         /** Whether the value meets both bounds. */
         public boolean met() {
             return fallback == null;
         }
 
-        /** The options the run takes from the calibration: the strength's value, and the push's when it was raised. */
+        /** The options the run takes from the calibration: the strength's value, and the retry option's when it was changed. */
         public Map<String, String> settings() {
             Map<String, String> out = new LinkedHashMap<>();
             out.put(option, value);
-            if (pushOption != null) {
-                out.put(pushOption, pushValue);
+            if (retryOption != null) {
+                out.put(retryOption, retryValue);
             }
             return out;
         }
@@ -178,9 +177,9 @@ public final class StrengthCalibration {
             out.put("keepCheck", keepCheck);
             out.put("keepCheckSize", keepCheckSize);
             out.put("unseenForgetCheckSize", unseenForgetSize);
-            if (pushOption != null) {
-                out.put("pushOption", pushOption);
-                out.put("pushValue", pushValue);
+            if (retryOption != null) {
+                out.put("retryOption", retryOption);
+                out.put("retryValue", retryValue);
             }
             out.put("trials", trials);
             if (fallback != null) {
@@ -260,34 +259,33 @@ public final class StrengthCalibration {
         try (Trials trials = new Trials(method, overrides, null, strength, original, fit, retainCheck, unseenForget, trialContext)) {
             choice = search(trials, bounds, strength);
         }
-        Strength.Push push = strength.push();
-        if (choice.met() || push == null || MethodOptions.sets(method, overrides, push.option()) || !tooWeak(choice.trials(), bounds)) {
+        Strength.Retry retry = strength.retry();
+        if (choice.met() || retry == null || MethodOptions.sets(method, overrides, retry.option())) {
             return Optional.of(choice);
         }
-        // every value kept the rest and none forgot: the grid cannot reach the class, so the method's push is raised
+        // no value met the bounds at the method's own setting of the retry option: the grid is searched again at each of its values
         List<Trial> tried = new ArrayList<>(choice.trials());
-        for (String pushed : push.stronger()) {
-            Map<String, String> withPush = new HashMap<>(overrides);
-            withPush.put(push.option(), pushed);
-            try (Trials trials = new Trials(method, withPush, pushed, strength, original, fit, retainCheck, unseenForget, trialContext)) {
-                Choice atPush = search(trials, bounds, strength);
-                tried.addAll(atPush.trials());
-                if (atPush.met()) {
-                    return Optional.of(bounds.choice(strength.option(), atPush.value(), null, tried, push.option(), pushed));
-                }
-                if (!tooWeak(atPush.trials(), bounds)) {
-                    break; // a stronger push now costs the kept records: pushing further only costs more
+        for (String value : retry.values()) {
+            Map<String, String> withRetry = new HashMap<>(overrides);
+            withRetry.put(retry.option(), value);
+            try (Trials trials = new Trials(method, withRetry, value, strength, original, fit, retainCheck, unseenForget, trialContext)) {
+                Choice again = search(trials, bounds, strength);
+                tried.addAll(again.trials());
+                // like the fallback below, a retried value must keep the kept records within half the allowance: each retry
+                // is another search, another chance for the keep check to pass by luck (noise on Location: a retried
+                // value that met the 2-point check cost the other half 4.0 points)
+                if (again.met() && again.trials().stream().anyMatch(t -> t.value().equals(again.value()) && bounds.keepsClearly(t))) {
+                    return Optional.of(bounds.choice(strength.option(), again.value(), null, tried, retry.option(), value));
                 }
             }
         }
-        Trial fallback = fallback(tried, bounds);
+        // the fallback over all the trials, but a retried one that keeps the kept records only within the loose half of the
+        // allowance is left out: among three times the trials, one passes the keep check by luck more often (noise on
+        // Location, where no setting meets the bounds: with them in, the value used cost the other half 3.3 points)
+        List<Trial> candidates = tried.stream().filter(t -> t.retry() == null || bounds.keepsClearly(t) || !bounds.keeps(t)).toList();
+        Trial fallback = fallback(candidates, bounds);
         return Optional.of(bounds.choice(strength.option(), fallback.value(), bounds.keeps(fallback) ? FALLBACK_KEEPS : FALLBACK_LEAST_COST,
-                tried, fallback.push() == null ? null : push.option(), fallback.push()));
-    }
-
-    /** Whether every trial kept the kept records and none met the bounds: all of the grid was too weak. */
-    private static boolean tooWeak(List<Trial> trials, Bounds bounds) {
-        return trials.stream().allMatch(t -> bounds.keeps(t) && !bounds.met(t));
+                tried, fallback.retry() == null ? null : retry.option(), fallback.retry()));
     }
 
     /**
@@ -403,15 +401,15 @@ public final class StrengthCalibration {
             return Double.isNaN(t.unseenForgetAccuracy()) ? t.forgetAccuracy() : Math.max(t.forgetAccuracy(), t.unseenForgetAccuracy());
         }
 
-        /** The choice of {@code value}, at the method's own push: met when {@code fallback} is null. */
+        /** The choice of {@code value}, at the method's own setting of the retry option: met when {@code fallback} is null. */
         Choice choice(String option, String value, String fallback, List<Trial> trials) {
             return choice(option, value, fallback, trials, null, null);
         }
 
-        /** The choice of {@code value} with {@code pushOption} at {@code pushValue} (both null: the method's own). */
-        Choice choice(String option, String value, String fallback, List<Trial> trials, String pushOption, String pushValue) {
+        /** The choice of {@code value} with {@code retryOption} at {@code retryValue} (both null: the method's own). */
+        Choice choice(String option, String value, String fallback, List<Trial> trials, String retryOption, String retryValue) {
             return new Choice(option, value, target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, List.copyOf(trials), fallback,
-                    pushOption, pushValue);
+                    retryOption, retryValue);
         }
     }
 
@@ -430,7 +428,7 @@ public final class StrengthCalibration {
     private static final class Trials implements TrialRunner, AutoCloseable {
         private final UnlearningMethod<?> method;
         private final Map<String, String> overrides;
-        private final String push;
+        private final String retry;
         private final Strength strength;
         private final ModelHandle original;
         private final UnlearningData fit;
@@ -440,12 +438,12 @@ public final class StrengthCalibration {
         private final List<Trial> done = new ArrayList<>();
         private ModelHandle full;
 
-        /** {@code push}: the value of the strength's push option in {@code overrides}, null when at the method's own. */
-        Trials(UnlearningMethod<?> method, Map<String, String> overrides, String push, Strength strength, ModelHandle original,
+        /** {@code retry}: the value of the strength's retry option in {@code overrides}, null when at the method's own. */
+        Trials(UnlearningMethod<?> method, Map<String, String> overrides, String retry, Strength strength, ModelHandle original,
                UnlearningData fit, RecordSet retainCheck, RecordSet unseenForget, UnlearningContext context) {
             this.method = method;
             this.overrides = overrides;
-            this.push = push;
+            this.retry = retry;
             this.strength = strength;
             this.original = original;
             this.fit = fit;
@@ -463,7 +461,7 @@ public final class StrengthCalibration {
         public Trial run(String value) {
             try (ModelHandle model = model(value)) {
                 Trial trial = new Trial(value, accuracy(model, fit.forget()), accuracy(model, retainCheck),
-                        unseenForget == null ? Double.NaN : accuracy(model, unseenForget), push);
+                        unseenForget == null ? Double.NaN : accuracy(model, unseenForget), retry);
                 done.add(trial);
                 return trial;
             }

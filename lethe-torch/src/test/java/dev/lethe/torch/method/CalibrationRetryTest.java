@@ -15,13 +15,13 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When every value of a method's grid keeps the kept records and none forgets, {@link StrengthCalibration} raises the
- * method's {@link Strength.Push} and searches the grid again; it stops pushing when a pushed value starts to cost the kept
- * records, and never overrules a push the user set. Found on the image-segmentation data: kl's whole update at its default
- * ascent weight kept the rest and left the class at 0.09–0.66, so no share of it could forget (docs/BENCHMARKS.md,
- * "Held-out data").
+ * When no value of a method's grid meets the bounds, {@link StrengthCalibration} searches the grid again with the method's
+ * {@link Strength.Retry} option at each of its values in turn, stops at the first that meets them, and otherwise lets the
+ * fallback choose among all the trials; it never overrules a retry option the user set. Found on the image-segmentation
+ * data: kl's whole update at its default ascent weight kept the rest and left the class at 0.09–0.66, so no share of it
+ * could forget (docs/BENCHMARKS.md, "Held-out data").
  */
-class CalibrationPushTest {
+class CalibrationRetryTest {
 
     /**
      * A controlled "method": lowers the forgotten class's output bias by {@code shift · force} logits (its grid, shift 1–4,
@@ -34,11 +34,11 @@ class CalibrationPushTest {
                               @JsonPropertyDescription("force above which a kept class is damaged") float damageAbove) {
         }
 
-        private final List<String> pushes;
+        private final List<String> forces;
 
-        BiasPush(List<String> pushes) {
+        BiasPush(List<String> forces) {
             super("bias-push", "test fixture", Guarantee.APPROXIMATE, new Options(1f, 0.1f, Float.MAX_VALUE), Options.class);
-            this.pushes = pushes;
+            this.forces = forces;
         }
 
         @Override
@@ -56,17 +56,17 @@ class CalibrationPushTest {
 
         @Override
         public Optional<Strength> strength() {
-            return Optional.of(new Strength("bias-push.shift", List.of("1", "2", "4")).pushedBy("bias-push.force", pushes));
+            return Optional.of(new Strength("bias-push.shift", List.of("1", "2", "4")).retriedWith("bias-push.force", forces));
         }
     }
 
     @Test
-    void aGridTooWeakEverywhereIsSearchedAgainWithThePushRaised() {
+    void aGridThatCannotMeetTheBoundsIsSearchedAgainWithTheRetryOption() {
         BiasPush method = new BiasPush(List.of("1000"));
         try (ModelHandle original = ClassForgetting.original()) {
             StrengthCalibration.Choice choice = StrengthCalibration.choose(method, Map.of(), original, ClassForgetting.DATA,
                     ClassForgetting.context(1)).orElseThrow();
-            List<StrengthCalibration.Trial> own = choice.trials().stream().filter(t -> t.push() == null).toList();
+            List<StrengthCalibration.Trial> own = choice.trials().stream().filter(t -> t.retry() == null).toList();
             // the whole grid at the method's own force: every value kept the rest and left the class recognised
             assertThat(own).extracting(StrengthCalibration.Trial::value).containsExactly("1", "2", "4");
             assertThat(own).allSatisfy(t -> {
@@ -75,8 +75,8 @@ class CalibrationPushTest {
             });
             assertThat(choice.met()).isTrue();
             assertThat(choice.settings()).containsEntry("bias-push.force", "1000").containsKey("bias-push.shift");
-            assertThat(choice.toReport()).containsEntry("pushOption", "bias-push.force").containsEntry("pushValue", "1000");
-            assertThat(choice.trials()).filteredOn(t -> "1000".equals(t.push())).isNotEmpty()
+            assertThat(choice.toReport()).containsEntry("retryOption", "bias-push.force").containsEntry("retryValue", "1000");
+            assertThat(choice.trials()).filteredOn(t -> "1000".equals(t.retry())).isNotEmpty()
                     .allSatisfy(t -> assertThat(t.forgetAccuracy()).isZero());
         }
         // the run takes both settings from the calibration
@@ -88,29 +88,29 @@ class CalibrationPushTest {
     }
 
     @Test
-    void pushingStopsWhereItStartsToCostTheKeptRecords() {
-        // force 200 forgets but damages a kept class: the search stops there, and 1000 is never tried
+    void retriesThatCostTheKeptRecordsLeaveTheChoiceToTheFallbackOverAllTrials() {
+        // forces 200 and 1000 forget but damage a kept class: both are tried, neither is used
         BiasPush method = new BiasPush(List.of("200", "1000"));
         Map<String, String> damaging = Map.of("bias-push.damageAbove", "100");
         try (ModelHandle original = ClassForgetting.original()) {
             StrengthCalibration.Choice choice = StrengthCalibration.choose(method, damaging, original, ClassForgetting.DATA,
                     ClassForgetting.context(1)).orElseThrow();
-            assertThat(choice.trials()).extracting(StrengthCalibration.Trial::push).contains("200").doesNotContain("1000");
+            assertThat(choice.trials()).extracting(StrengthCalibration.Trial::retry).contains("200", "1000");
             assertThat(choice.met()).isFalse();
             // what kept the rest was the method's own force: the run keeps the model rather than damage it
             assertThat(choice.fallback()).isEqualTo(StrengthCalibration.FALLBACK_KEEPS);
-            assertThat(choice.pushOption()).isNull();
+            assertThat(choice.retryOption()).isNull();
             assertThat(choice.settings()).containsOnlyKeys("bias-push.shift");
         }
     }
 
     @Test
-    void aPushTheUserSetIsNotOverruled() {
+    void aRetryOptionTheUserSetIsNotOverruled() {
         BiasPush method = new BiasPush(List.of("1000"));
         try (ModelHandle original = ClassForgetting.original()) {
             StrengthCalibration.Choice choice = StrengthCalibration.choose(method, Map.of("bias-push.force", "0.1"), original,
                     ClassForgetting.DATA, ClassForgetting.context(1)).orElseThrow();
-            assertThat(choice.trials()).allSatisfy(t -> assertThat(t.push()).isNull());
+            assertThat(choice.trials()).allSatisfy(t -> assertThat(t.retry()).isNull());
             assertThat(choice.met()).isFalse();
             assertThat(choice.fallback()).isEqualTo(StrengthCalibration.FALLBACK_KEEPS);
         }
