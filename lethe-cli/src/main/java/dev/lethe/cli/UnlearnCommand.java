@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.StrengthCalibration;
@@ -26,6 +27,8 @@ import java.util.concurrent.Callable;
         description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
                 + "writes a new model version with a receipt.")
 public final class UnlearnCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -109,8 +112,11 @@ public final class UnlearnCommand implements Callable<Integer> {
     /**
      * What the value used did in its trial, from the receipt's calibration: ": it left the forget records at 0.356 (the
      * class's unseen records 0.368) and cost the kept records 3.2 points", or "" when the trial is not in the report.
+     * {@code report} is the receipt's {@code <method>.calibration}, as the run made it or as it was read back.
      */
-    static String chosenTrial(Map<?, ?> calibration) {
+    static String chosenTrial(Map<?, ?> report) {
+        // the receipt of a run just made holds the calibration's own records (StrengthCalibration.Trial), a stored one JSON
+        Map<?, ?> calibration = JSON.convertValue(report, Map.class);
         if (!(calibration.get("trials") instanceof List<?> trials) || !(calibration.get("originalRetainAccuracy") instanceof Number original)) {
             return "";
         }

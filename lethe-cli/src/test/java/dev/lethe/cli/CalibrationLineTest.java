@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.torch.method.StrengthCalibration;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -37,5 +38,15 @@ class CalibrationLineTest {
                 Map.class);
         assertThat(UnlearnCommand.chosenTrial(calibration)).isEqualTo(": it left the forget records at 0.008 and cost the kept records 1.0 points");
         assertThat(UnlearnCommand.chosenTrial(Map.of("value", "1"))).isEmpty();
+    }
+
+    @Test
+    void theReportOfARunJustMadeHoldsTheCalibrationsOwnTrialsAndIsReadTheSameWay() {
+        // what UnlearningRun puts in the report before it is stored: Trial records, NaN where no unseen check was made
+        Map<String, Object> calibration = Map.of("option", "noise.updateScale", "value", "0.025", "originalRetainAccuracy", 0.938,
+                "retryOption", "noise.scale", "retryValue", "0.1", "trials", java.util.List.of(
+                        new StrengthCalibration.Trial("0.025", 0.797, 0.938, 0.667, null),
+                        new StrengthCalibration.Trial("0.025", 0.4, 0.90, Double.NaN, "0.1")));
+        assertThat(UnlearnCommand.chosenTrial(calibration)).isEqualTo(": it left the forget records at 0.400 and cost the kept records 3.8 points");
     }
 }
