@@ -51,11 +51,9 @@ class StrengthCalibrationTest {
      * shift 7 one fold's receipt said met (1.4 points on its validation half) while the half it did not see lost 5.1:
      * amun's update moves many predictions both ways, so a half's count of them is as noisy as the 2-point check. noise
      * on Location likewise: at shift 7 one fold's receipt said met with 1.8 points on its validation half and 5.7 on the
-     * other (mean of the folds 3.1; the class left at 0.05–0.78 with {@code met: false} at the other shifts). With its
-     * noise scale lowered when no share meets the bounds ({@link Strength.Retry}), shifts 0–3 native and 0–2 with SSE4.2:
-     * {@code met: false} in every case, the class at 0.00–0.43 and a drop of 0.1–2.2 points, except 4.0 at SSE4.2 shift 2,
-     * where a value that cost 0.8 points of one fold's validation half cost 3.3 on the other, and one that cost 0.8 in the
-     * other fold cost 4.7 (docs/BENCHMARKS.md, "Seventh round").
+     * other (mean of the folds 3.1; the class left at 0.05–0.78 with {@code met: false} at the other shifts). Its retry
+     * ({@link Strength.Retry}, the noise scale lowered) meets the bounds there at no setting, and its fallback is the one
+     * of the method's own setting (docs/BENCHMARKS.md, "Seventh round").
      */
     private static final Map<String, String> NOT_HELD = Map.of(AttackAndReset.NAME, "location", AdversarialMachineUnlearning.NAME, "location",
             NoiseInjection.NAME, "location");
