@@ -279,9 +279,8 @@ public final class StrengthCalibration {
             try (Trials trials = new Trials(method, withRetry, value, strength, original, fit, retainCheck, unseenForget, trialContext)) {
                 Choice again = search(trials, bounds, strength);
                 tried.addAll(again.trials());
-                // like the fallback below, a retried value must keep the kept records within half the allowance: each retry
-                // is another search, another chance for the keep check to pass by luck (noise on Location: a retried
-                // value that met the 2-point check cost the other half 4.0 points)
+                // a retried value must keep the kept records within half the allowance: each retry is another search, and
+                // another chance for the keep check on a few hundred records to pass by luck
                 if (again.met() && again.trials().stream().anyMatch(t -> t.value().equals(again.value()) && bounds.keepsClearly(t))) {
                     return Optional.of(bounds.choice(strength.option(), again.value(), null, tried, retry.option(), value));
                 }
