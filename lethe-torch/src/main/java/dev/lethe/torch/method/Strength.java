@@ -41,10 +41,12 @@ public record Strength(String option, List<String> weakToStrong, boolean scalesU
 
     /**
      * What a calibration changes when no value of the strength meets the bounds at the method's own setting of another
-     * option: the grid is searched again with that option at each of these values in turn, until one meets them; when none
-     * does, the fallback chooses among all the trials. An update scale only takes back part of an update, so what the
-     * update is made of must change: kl's ascent weight, raised when its whole update keeps the rest and still leaves the
-     * class recognised; noise's scale, lowered when the noise costs more than the fine-tune after it repairs.
+     * option: the grid is searched again with that option at each of these values in turn, until one meets them and keeps
+     * the kept records within half the allowance; when none does, the run falls back as it would have without the retry
+     * ({@link StrengthCalibration}). An update scale only takes back part of an update, so what the update is made of must
+     * change: kl's ascent weight, raised when its whole update keeps the rest and still leaves the class recognised;
+     * noise's scale and prune-finetune's pruned share, lowered when the perturbation costs more than the repair after it
+     * restores.
      *
      * @param option the option key changed ({@code <method>.<field>}); a user who sets it is not overruled
      * @param values the values tried, in order

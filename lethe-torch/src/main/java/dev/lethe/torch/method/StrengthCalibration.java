@@ -418,18 +418,18 @@ public final class StrengthCalibration {
         }
     }
 
-    /**
-     * The trial runs of one calibration: each runs the method with one value of the option and is judged; {@link #done}
-     * keeps them in order. An {@link UpdateScale} strength trains once ({@code full}, the whole update) and judges each
-     * value on a copy moved back toward the original: the same weights a run with that value computes, bit for bit.
-     */
-    /** Runs and judges one value of the strength; {@link #done} keeps every trial in the order run. */
+    /** Runs and judges one value of the strength ({@link #search} walks them); {@link #done} keeps every trial in the order run. */
     interface TrialRunner {
         Trial run(String value);
 
         List<Trial> done();
     }
 
+    /**
+     * The trial runs of one calibration: each runs the method with one value of the option and is judged; {@link #done}
+     * keeps them in order. An {@link UpdateScale} strength trains once ({@code full}, the whole update) and judges each
+     * value on a copy moved back toward the original: the same weights a run with that value computes, bit for bit.
+     */
     private static final class Trials implements TrialRunner, AutoCloseable {
         private final UnlearningMethod<?> method;
         private final Map<String, String> overrides;
