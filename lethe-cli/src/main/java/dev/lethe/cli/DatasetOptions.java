@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.data.DatasetRef;
+import dev.lethe.core.data.catalog.CsvSource;
+import dev.lethe.core.data.catalog.ParquetSource;
 import dev.lethe.core.data.tofu.TofuSource;
 import picocli.CommandLine.Option;
 
@@ -8,6 +10,9 @@ import java.nio.file.Path;
 
 /** Which data to use and how to read it (docs/ARCHITECTURE.md#cli-conventions shared flags). */
 public final class DatasetOptions {
+
+    /** {@code --scale none}: the file's values as they are. */
+    static final String NONE = "none";
 
     @Option(names = "--dataset", defaultValue = "digits",
             description = "A catalogue name (see 'lethe datasets list') or csv for your own file. Default: ${DEFAULT-VALUE}.")
@@ -43,6 +48,14 @@ public final class DatasetOptions {
                     + " e.g. forget01+18 (the default). Default: the whole data set.")
     String subset;
 
+    @Option(names = "--scale", paramLabel = "HOW",
+            description = "csv, parquet: standard (each feature z-scored with the training side's mean and deviation, fitted once and kept"
+                    + " in the store, so predict encodes raw rows the same way) or none (the file's values as they are). Default: standard"
+                    + " for a single model of Lethe's own; none for a SISA store (a from-scratch training on the data without a forgotten"
+                    + " record would fit other statistics, so the exact guarantee holds only without them), a TorchScript model and"
+                    + " 'lethe import' (a model of yours reads the values your own pipeline gives it).")
+    String scale;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training records only (0 = all).")
     int limit;
 
@@ -54,12 +67,41 @@ public final class DatasetOptions {
      * The reference a store records. A {@code --data} path is made absolute, so the store's later commands ({@code eval},
      * {@code attack}, {@code unlearn}) find the data from any working folder; its fingerprint still guards against other data.
      */
-    DatasetRef toRef(long seed) {
+    DatasetRef toRef(long seed, boolean standardByDefault) {
         if (subset != null && !dataset.equals(TofuSource.NAME)) {
             throw new IllegalArgumentException("--subset applies to --dataset " + TofuSource.NAME + " only, not to '" + dataset + "'");
         }
         String where = data == null ? null : Path.of(data).toAbsolutePath().normalize().toString();
         return new DatasetRef(dataset, where, labelColumn, idColumn, subjectColumn, header ? Boolean.TRUE : null,
-                subjects, testFraction, limit, perClass, seed, subset);
+                subjects, testFraction, limit, perClass, seed, subset, scaling(standardByDefault));
+    }
+
+    /**
+     * The reference for a model of Lethe's own, trained here on the data: a table of numbers is standardised unless
+     * {@code --scale none} says otherwise.
+     */
+    DatasetRef toRef(long seed) {
+        return toRef(seed, true);
+    }
+
+    /** {@code --scale} resolved: {@link DatasetRef#STANDARD} or null (none); refused for data that is not a table. */
+    private String scaling(boolean standardByDefault) {
+        boolean table = dataset.equals(CsvSource.NAME) || dataset.equals(ParquetSource.NAME);
+        if (scale == null) {
+            return standardByDefault && table ? DatasetRef.STANDARD : null;
+        }
+        if (!scale.equals(DatasetRef.STANDARD) && !scale.equals(NONE)) {
+            throw new IllegalArgumentException("--scale must be " + DatasetRef.STANDARD + " or " + NONE + ", got '" + scale + "'");
+        }
+        if (!table) {
+            throw new IllegalArgumentException("--scale applies to --dataset " + CsvSource.NAME + " or " + ParquetSource.NAME
+                    + "; '" + dataset + "' comes with its own encoding (see 'lethe datasets list')");
+        }
+        return scale.equals(DatasetRef.STANDARD) ? DatasetRef.STANDARD : null;
+    }
+
+    /** Whether the user chose the scaling ({@code --scale}) rather than taking the command's default. */
+    boolean scaleChosen() {
+        return scale != null;
     }
 }

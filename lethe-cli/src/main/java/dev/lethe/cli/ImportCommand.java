@@ -65,7 +65,12 @@ public final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainConfig config = new TrainConfig(epochs, batchSize, ModelOptions.optimizerKind(optimizer), learningRate, 0f, 0f, run.seed);
         Device device = run.startEngine();
-        DatasetRef.Loaded data = dataset.toRef(run.seed).load();
+        DatasetRef ref = dataset.toRef(run.seed, false);
+        if (ref.scaling() != null) {
+            throw new IllegalArgumentException("--scale " + ref.scaling() + " with 'lethe import': the module was trained in Python on the"
+                    + " values your pipeline gave it, and reads them so; import it with the file it was trained on, as it is");
+        }
+        DatasetRef.Loaded data = ref.load();
         if (data.train().content() instanceof TokenSequences) {
             throw new IllegalArgumentException(data.ref().name() + " holds text for a language model; lethe import takes a classifier and its data");
         }

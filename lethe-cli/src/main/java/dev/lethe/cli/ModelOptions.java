@@ -46,6 +46,11 @@ public final class ModelOptions {
                     + "can certify removals (logreg with --weight-decay > 0). Default: none.")
     double perturbation;
 
+    /** Whether the model is a user's own TorchScript architecture ({@code torchscript:FILE.pt}). */
+    boolean isTorchScript() {
+        return model.startsWith(TorchScriptFamily.NAME + ":");
+    }
+
     /**
      * The model for records of {@code inputShape} and {@code numClasses} classes. {@code torchscript:FILE.pt} is a user's
      * architecture: the module is checked to be a classifier for the data and named by its SHA-256; the training gives it

@@ -53,14 +53,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // a SISA store keeps the file's values unless told (its exact guarantee), and so does a TorchScript model (it goes back to Python)
+        DatasetRef ref = dataset.toRef(run.seed, !sisa.enabled && !model.isTorchScript());
+        if (model.isTorchScript() && ref.scaling() != null) {
+            throw new IllegalArgumentException("--scale " + ref.scaling() + " with a TorchScript model: 'lethe export' gives the module back"
+                    + " to Python, which feeds it the file's values as they are; scale them in your own pipeline and train on that file,"
+                    + " or leave --scale out");
+        }
         if (sisa.enabled) {
-            SisaCommands.trainAndReport(out, store, dataset.toRef(run.seed), model, sisa, engine.executor(), run, replace);
+            SisaCommands.trainAndReport(out, store, ref, model, sisa, engine.executor(), run, replace);
         } else {
             if (engine.chosen()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--engine and --master choose where SISA shards train:"
                         + " use them with --sisa (one model always trains in this process)");
             }
-            trainAndReport(out, store, dataset.toRef(run.seed), model, run, "train", replace);
+            trainAndReport(out, store, ref, model, run, "train", replace);
         }
         return ExitCodes.OK;
     }

@@ -163,6 +163,18 @@ class FromPythonTest {
         assertThat(broken.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(broken.err()).contains("is not a TorchScript module");
         assertThat(dir.resolve("corrupt-store")).doesNotExist();
+
+        // a module of the user's reads the values their own pipeline gave it: Lethe does not scale them (--scale)
+        Cli scaledImport = Cli.run("import", "--model", model.toString(), "--dataset", "csv", "--data", data.toString(), "--header",
+                "--label-column", "label", "--scale", "standard", "--store", dir.resolve("scaled-import").toString());
+        assertThat(scaledImport.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(scaledImport.err()).contains("--scale standard with 'lethe import'");
+        Cli scaledTrain = Cli.run("train", "--model", "torchscript:" + model, "--dataset", "csv", "--data", data.toString(), "--header",
+                "--label-column", "label", "--scale", "standard", "--store", dir.resolve("scaled-train").toString());
+        assertThat(scaledTrain.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(scaledTrain.err()).contains("--scale standard with a TorchScript model");
+        assertThat(dir.resolve("scaled-import")).doesNotExist();
+        assertThat(dir.resolve("scaled-train")).doesNotExist();
     }
 
     private static double trainAccuracy(String out) {

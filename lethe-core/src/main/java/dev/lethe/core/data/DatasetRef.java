@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.core.data.catalog.DataSources;
 import dev.lethe.core.data.catalog.LoadedDataset;
 import dev.lethe.core.data.encoding.InputEncoding;
+import dev.lethe.core.data.encoding.Standardisation;
 import org.apache.commons.codec.digest.DigestUtils;
 
 import java.io.IOException;
@@ -29,13 +30,24 @@ import java.io.IOException;
  * @param subset which part of a source to load, in the source's own words (for {@code tofu}: the forget split and
  *               the number of retain authors, {@code forget01+18}); {@code null} = the source's default, and then
  *               absent from the JSON, so a manifest written before it existed reads and writes back unchanged
+ * @param scaling how a table's numeric features are scaled before training: {@value #STANDARD} z-scores each with the
+ *                training side's mean and standard deviation ({@link Standardisation}), fitted once when the data is first
+ *                loaded and the same at every later load (the source file does not change, and tombstoned records are left
+ *                out after it); {@code null} = as the source gives them, and then absent from the JSON, as in every
+ *                manifest written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
                          Boolean header, int subjects, double testFraction, int trainLimit, int perClass,
-                         long seed, String subset) {
+                         long seed, String subset, String scaling) {
+
+    /** The {@code scaling} that z-scores every feature with the training side's statistics. */
+    public static final String STANDARD = "standard";
 
     public DatasetRef {
+        if (scaling != null && !scaling.equals(STANDARD)) {
+            throw new IllegalArgumentException("unknown feature scaling '" + scaling + "': use " + STANDARD + ", or none");
+        }
         if (subset != null && subset.isBlank()) {
             throw new IllegalArgumentException("a data subset must not be blank; leave it out for the source's default");
         }
@@ -59,13 +71,19 @@ public record DatasetRef(String name, String path, String labelColumn, String id
     /** The same data at another place: a file or folder that moved since the reference was recorded. */
     public DatasetRef withPath(String newPath) {
         return new DatasetRef(name, newPath, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass,
-                seed, subset);
+                seed, subset, scaling);
+    }
+
+    /** A reference with the source's features as they are (no {@code scaling}). */
+    public DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
+                      Boolean header, int subjects, double testFraction, int trainLimit, int perClass, long seed, String subset) {
+        this(name, path, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass, seed, subset, null);
     }
 
     /** A reference to the whole of a source (its default subset). */
     public DatasetRef(String name, String path, String labelColumn, String idColumn, String subjectColumn,
                       Boolean header, int subjects, double testFraction, int trainLimit, int perClass, long seed) {
-        this(name, path, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass, seed, null);
+        this(name, path, labelColumn, idColumn, subjectColumn, header, subjects, testFraction, trainLimit, perClass, seed, null, null);
     }
 
     /** The embedded digits with a seeded 80/20 split. */
@@ -94,7 +112,18 @@ public record DatasetRef(String name, String path, String labelColumn, String id
             int[] first = java.util.stream.IntStream.range(0, trainLimit).toArray();
             train = train.select(train.name(), first);
         }
-        return new Loaded(this, train, test, combinedFingerprint(train, test), loaded.encoding());
+        InputEncoding encoding = loaded.encoding();
+        if (STANDARD.equals(scaling)) {
+            if (encoding == null) {
+                throw new IllegalArgumentException("--scale " + STANDARD + " applies to a table of numbers (csv, parquet); '" + name
+                        + "' has no column encoding to standardise");
+            }
+            Standardisation fit = Standardisation.fit(train);
+            encoding = encoding.standardised(fit);
+            train = fit.apply(train);
+            test = fit.apply(test);
+        }
+        return new Loaded(this, train, test, combinedFingerprint(train, test), encoding);
     }
 
     private LoadedDataset loadRaw() throws IOException {

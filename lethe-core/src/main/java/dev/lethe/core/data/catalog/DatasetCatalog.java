@@ -3,6 +3,7 @@ package dev.lethe.core.data.catalog;
 import dev.lethe.core.data.DataFormatException;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.data.encoding.InputEncoding;
+import dev.lethe.core.data.encoding.Standardisation;
 import dev.lethe.core.data.load.AdultLoader;
 import dev.lethe.core.data.load.CsvLoader;
 import dev.lethe.core.data.load.CsvOptions;
@@ -130,8 +131,9 @@ public final class DatasetCatalog {
                     // scikit-learn's first line is "569,30,malignant,benign"; labels are 0 = malignant, 1 = benign.
                     CsvOptions options = CsvOptions.defaults().withSkipLines(1).withClassNames(List.of("malignant", "benign"));
                     RecordSet set = CsvLoader.load(existing(folder, "breast_cancer.csv", "breast_cancer.csv.gz"), options);
-                    RecordSets.Standardised z = RecordSets.standardised(RecordSets.withIndexedIds(set.renamed("breast-cancer"), "breast-cancer"));
-                    return new LoadedDataset(z.records(), null, z.encoding("feature"));
+                    RecordSet named = RecordSets.withIndexedIds(set.renamed("breast-cancer"), "breast-cancer");
+                    Standardisation z = Standardisation.fit(named);
+                    return new LoadedDataset(z.apply(named), null, InputEncoding.uniform("feature", named.featureSize(), 1).standardised(z));
                 })
                 .build();
     }

@@ -105,6 +105,32 @@ public record InputEncoding(List<Column> columns) {
         return new InputEncoding(names.stream().map(n -> Column.numeric(n, 0, scale)).toList());
     }
 
+    /**
+     * This encoding followed by {@code fit}'s z-scores, as one encoding: each numeric feature becomes its own column with
+     * {@code ((x − offset)·scale − mean) / σ = (x − (offset + mean/scale)) · (scale/σ)}, so a raw record encodes as the
+     * standardised training records were. Only numeric columns can be standardised; a categorical one is refused.
+     */
+    public InputEncoding standardised(Standardisation fit) {
+        if (fit.means().length != featureWidth()) {
+            throw new IllegalArgumentException("the standardisation has " + fit.means().length + " features; the encoding makes "
+                    + featureWidth());
+        }
+        List<Column> out = new ArrayList<>();
+        int feature = 0;
+        for (Column c : columns) {
+            if (c.isCategorical()) {
+                throw new IllegalArgumentException("column " + c.name() + " is categorical: only numeric columns can be standardised");
+            }
+            List<String> names = c.rawNames();
+            for (String name : names) {
+                double offset = c.scale() == 0 ? c.offset() : c.offset() + fit.means()[feature] / c.scale();
+                out.add(new Column(name, 1, List.of(), offset, c.scale() * fit.scale(feature), c.missingIsOffset()));
+                feature++;
+            }
+        }
+        return new InputEncoding(out);
+    }
+
     /** The raw columns' names, in input order. */
     @JsonIgnore
     public List<String> rawColumns() {
