@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * the kept records — or the next stronger one, when it passes too and keeps the kept records at least as well (a margin:
  * the value at the edge can fall back over it in the real run) — is the one the real run uses. When no value meets the
  * bounds, a method that declares a {@link Strength.Retry} has the grid searched again with that second option at each of
- * its values in turn (kl's ascent weight, undial's β and amun's learning rate raised, noise's scale and prune-finetune's pruned share lowered:
+ * its values in turn (kl's ascent weight, undial's β, amun's learning rate and scrub's max-steps raised, noise's scale and prune-finetune's pruned share lowered:
  * an update scale can take back part of an update, not change what it is made of; docs/BENCHMARKS.md, "Seventh round"
  * and "Eighth round"). A retried value
  * must keep the kept records within half the allowance, and when none meets the bounds the fallback stays the one of
@@ -277,6 +277,9 @@ public final class StrengthCalibration {
         for (String value : retry.values()) {
             Map<String, String> withRetry = new HashMap<>(overrides);
             withRetry.put(retry.option(), value);
+            if (!valid(method, withRetry)) {
+                continue; // the user's other options exclude it (scrub's rounds of max-steps beyond its rounds)
+            }
             try (Trials trials = new Trials(method, withRetry, value, strength, original, fit, retainCheck, unseenForget, trialContext)) {
                 Choice again = search(trials, bounds, strength);
                 tried.addAll(again.trials());
@@ -292,6 +295,16 @@ public final class StrengthCalibration {
         // nothing meets the bounds, values that kept one fold's validation half within 0.8 points cost the other half
         // 2.7-4.7: docs/BENCHMARKS.md, "Seventh round")
         return Optional.of(choice.withTrials(tried));
+    }
+
+    /** Whether {@code options} are a valid setting of {@code method} (each option in its range, and together). */
+    private static boolean valid(UnlearningMethod<?> method, Map<String, String> options) {
+        try {
+            MethodOptions.parse(method, options);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

@@ -32,6 +32,9 @@ class CalibrationRetryTest {
         public record Options(@JsonPropertyDescription("units of push") float shift,
                               @JsonPropertyDescription("logits per unit") float force,
                               @JsonPropertyDescription("force above which a kept class is damaged") float damageAbove) {
+            public Options {
+                MethodOptions.require(force >= 0, "bias-push.force", force, ">= 0");
+            }
         }
 
         private final List<String> forces;
@@ -101,6 +104,19 @@ class CalibrationRetryTest {
             assertThat(choice.fallback()).isEqualTo(StrengthCalibration.FALLBACK_KEEPS);
             assertThat(choice.retryOption()).isNull();
             assertThat(choice.settings()).containsOnlyKeys("bias-push.shift");
+        }
+    }
+
+    @Test
+    void aRetryValueTheMethodsOptionsRefuseIsSkipped() {
+        // scrub's two rounds of max-steps are out of range for a user who set one round; here a force below 0
+        BiasPush method = new BiasPush(List.of("-1", "1000"));
+        try (ModelHandle original = ClassForgetting.original()) {
+            StrengthCalibration.Choice choice = StrengthCalibration.choose(method, Map.of(), original, ClassForgetting.DATA,
+                    ClassForgetting.context(1)).orElseThrow();
+            assertThat(choice.trials()).extracting(StrengthCalibration.Trial::retry).doesNotContain("-1").contains("1000");
+            assertThat(choice.met()).isTrue();
+            assertThat(choice.toReport()).containsEntry("retryValue", "1000");
         }
     }
 
