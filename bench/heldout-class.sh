@@ -10,11 +10,14 @@
 #   bench/heldout-class.sh [SEEDS] [METHODS] [CLASS]
 #   bench/heldout-class.sh "42 43 44"
 #   bench/heldout-class.sh 42 "ssd rmu" 2
+#   HELDOUT_SCALE=none bench/heldout-class.sh "42 43 44"   # the file's raw values (lethe train --scale none), as before
+#                                                           # the default z-scores (docs/BENCHMARKS.md, "Eighth round")
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SEEDS="${1:-42 43 44}"
 METHODS="${2:-retrain finetune grad-ascent random-label grad-diff kl scrub npo simnpo undial salun prune-finetune layer-reset ssd noise rmu amun aru}"
 CLASS="${3:-2}"
+SCALE="${HELDOUT_SCALE:-standard}"
 WORK="${HELDOUT_DIR:-$ROOT/target/heldout-class}"
 PY=/usr/bin/python3
 mkdir -p "$WORK"
@@ -74,9 +77,9 @@ EOF
 }
 
 for seed in $SEEDS; do
-  original="original-$seed"
+  original="original-$SCALE-$seed"
   [ -d "$original" ] || "$ROOT/lethe" train --dataset csv --data segment.csv --header --label-column class --model mlp \
-    --store "$original" --seed "$seed" >/dev/null
+    --scale "$SCALE" --store "$original" --seed "$seed" >/dev/null
   "$ROOT/lethe" eval --store "$original" --json 2>/dev/null > "$original.eval.json"
   for method in $METHODS; do
     run="run-$seed-$method"

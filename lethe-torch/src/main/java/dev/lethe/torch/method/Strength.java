@@ -45,9 +45,10 @@ public record Strength(String option, List<String> weakToStrong, boolean scalesU
      * the kept records within half the allowance; when none does, the run falls back as it would have without the retry
      * ({@link StrengthCalibration}). An update scale only takes back part of an update, so what the update is made of must
      * change: kl's ascent weight, raised when its whole update keeps the rest and still leaves the class recognised;
-     * undial's logit adjustment β, raised when the original's margin for the class is larger than β; amun's learning rate and
-     * scrub's rounds of max-steps, raised when the whole update keeps the rest and leaves the class recognised; noise's scale and
-     * prune-finetune's pruned share, lowered when the perturbation costs more than the repair after it restores.
+     * undial's logit adjustment β, raised when the original's margin for the class is larger than β; amun's learning rate,
+     * scrub's rounds of max-steps and rmu's epochs, raised when the update keeps the rest and leaves the class recognised;
+     * noise's scale and prune-finetune's pruned share, lowered when the perturbation costs more than the repair after it
+     * restores.
      *
      * @param option the option key changed ({@code <method>.<field>}); a user who sets it is not overruled
      * @param values the values tried, in order

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * the kept records — or the next stronger one, when it passes too and keeps the kept records at least as well (a margin:
  * the value at the edge can fall back over it in the real run) — is the one the real run uses. When no value meets the
  * bounds, a method that declares a {@link Strength.Retry} has the grid searched again with that second option at each of
- * its values in turn (kl's ascent weight, undial's β, amun's learning rate and scrub's max-steps raised, noise's scale and prune-finetune's pruned share lowered:
+ * its values in turn (kl's ascent weight, undial's β, amun's learning rate, scrub's max-steps and rmu's epochs raised, noise's scale and prune-finetune's pruned share lowered:
  * an update scale can take back part of an update, not change what it is made of; docs/BENCHMARKS.md, "Seventh round"
  * and "Eighth round"). A retried value
  * must keep the kept records within half the allowance, and when none meets the bounds the fallback stays the one of
