@@ -99,9 +99,4 @@ public final class DatasetOptions {
         }
         return scale.equals(DatasetRef.STANDARD) ? DatasetRef.STANDARD : null;
     }
-
-    /** Whether the user chose the scaling ({@code --scale}) rather than taking the command's default. */
-    boolean scaleChosen() {
-        return scale != null;
-    }
 }
