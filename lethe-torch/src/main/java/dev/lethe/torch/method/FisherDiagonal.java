@@ -17,6 +17,7 @@ import dev.lethe.torch.train.TensorData;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
  * The diagonal of the empirical Fisher information as the methods here estimate it (Kirkpatrick et
@@ -37,6 +38,25 @@ final class FisherDiagonal {
      * {@link ModelHandle#parameters()}, owned by {@code into}.
      */
     static List<NDArray> estimate(ModelHandle model, RecordSet data, int batchSize, NDManager into, Cancellation cancellation) {
+        return meanSquaredGradient(model, data, batchSize, into, cancellation, Objectives::crossEntropy);
+    }
+
+    /**
+     * The same estimator applied to the squared L2 norm of the model's outputs (its logits) instead of the loss,
+     * {@code (1/B) Σ_b (∇θ mean_{x∈b} ‖f(x)‖²)²}: how much a parameter moves the outputs on the data, whatever the labels.
+     * This is the importance of loss-free SSD (Foster, Schoepf and Brintrup 2024, "Loss-Free Machine Unlearning", ICLR
+     * Tiny Papers), after Memory Aware Synapses (Aljundi et al. 2018); they average the absolute per-record gradient, this
+     * averages squared batch gradients, as {@link #estimate} does, so that the two importances compare alike. Unlike the
+     * empirical Fisher it does not vanish on records the model fits with confidence: a class the model never gets wrong
+     * has a forget-set Fisher near 0 everywhere, while the outputs it drives still depend on its parameters.
+     */
+    static List<NDArray> outputSensitivity(ModelHandle model, RecordSet data, int batchSize, NDManager into, Cancellation cancellation) {
+        return meanSquaredGradient(model, data, batchSize, into, cancellation, (outputs, labels) -> outputs.square().sum(new int[]{1}).mean());
+    }
+
+    /** {@code (1/B) Σ_b (∇θ objective(f(x_b), y_b))²} per parameter entry, over the batches of {@code data} in order. */
+    private static List<NDArray> meanSquaredGradient(ModelHandle model, RecordSet data, int batchSize, NDManager into,
+                                                     Cancellation cancellation, BinaryOperator<NDArray> objective) {
         if (data.size() == 0) {
             throw new IllegalArgumentException("cannot estimate a Fisher diagonal on an empty set (" + data.name() + ")");
         }
@@ -60,7 +80,7 @@ final class FisherDiagonal {
                 try (NDScope scope = new NDScope(); NDManager scratch = tensors.manager().newSubManager()) {
                     NDArray[] xy = tensors.gather(positions, scratch);
                     try (GradientCollector collector = engine.newGradientCollector()) {
-                        collector.backward(Objectives.crossEntropy(model.forward(xy[0], true), xy[1]));
+                        collector.backward(objective.apply(model.forward(xy[0], true), xy[1]));
                     }
                     for (int i = 0; i < params.size(); i++) {
                         NDArray grad = params.get(i).getValue().getArray().getGradient();

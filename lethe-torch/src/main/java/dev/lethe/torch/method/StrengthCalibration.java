@@ -24,11 +24,11 @@ import java.util.stream.Collectors;
  * the kept records — or the next stronger one, when it passes too and keeps the kept records at least as well (a margin:
  * the value at the edge can fall back over it in the real run) — is the one the real run uses. When no value meets the
  * bounds, a method that declares a {@link Strength.Retry} has the grid searched again with that second option at each of
- * its values in turn (kl's ascent weight, undial's β, amun's learning rate, scrub's max-steps and rmu's epochs raised, noise's scale and prune-finetune's pruned share lowered:
- * an update scale can take back part of an update, not change what it is made of; docs/BENCHMARKS.md, "Seventh round"
- * and "Eighth round"). A retried value
- * must keep the kept records within half the allowance, and when none meets the bounds the fallback stays the one of
- * the method's own setting. The receipt names the option and the value the run uses ({@code retryOption},
+ * its values in turn (kl's ascent weight, undial's β, amun's learning rate, scrub's max-steps and rmu's epochs raised,
+ * ssd's importance made loss-free, noise's scale and prune-finetune's pruned share lowered: an update scale can take
+ * back part of an update, not change what it is made of; docs/BENCHMARKS.md, "Seventh round" and "Eighth round"). A
+ * retried value must keep the kept records within half the allowance, and when none meets the bounds the fallback stays
+ * the one of the method's own setting. The receipt names the option and the value the run uses ({@code retryOption},
  * {@code retryValue}) and every trial carries the value it ran with ({@code retry}).
  *
  * <p>Which records the keeping is judged on ({@code keepCheck} in the receipt):
