@@ -120,6 +120,13 @@ class MethodContractTest {
                     expected.put(field, run.options().get(field));
                     assertThat(String.valueOf(run.options().get(field))).as("[%s] the calibrated value is the one run", method.name())
                             .startsWith(String.valueOf(calibration.get("value")));
+                    // and the second option, when the calibration had to change it (Strength.Retry)
+                    if (calibration.get("retryOption") instanceof String retryOption) {
+                        String retryField = retryOption.substring(method.name().length() + 1);
+                        expected.put(retryField, run.options().get(retryField));
+                        assertThat(String.valueOf(run.options().get(retryField))).as("[%s] the retried value is the one run", method.name())
+                                .startsWith(String.valueOf(calibration.get("retryValue")));
+                    }
                 }
                 assertThat(run.options()).isEqualTo(expected);
                 assertThat(run.seconds()).isPositive();
