@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code --scale}: a user's table is z-scored with its training side's statistics when Lethe trains one model of its own
@@ -64,7 +65,7 @@ class TableScalingTest {
         JsonNode q = fromEncoded.at("/predictions/0/probabilities");
         assertThat(p.size()).isEqualTo(3);
         for (int k = 0; k < 3; k++) {
-            assertThat(p.get(k).asDouble()).isCloseTo(q.get(k).asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+            assertThat(p.get(k).asDouble()).isCloseTo(q.get(k).asDouble(), within(1e-5));
         }
 
         Cli none = train(dir.resolve("raw"), "--scale", "none");

@@ -58,7 +58,7 @@ final class FisherDiagonal {
     private static List<NDArray> meanSquaredGradient(ModelHandle model, RecordSet data, int batchSize, NDManager into,
                                                      Cancellation cancellation, BinaryOperator<NDArray> objective) {
         if (data.size() == 0) {
-            throw new IllegalArgumentException("cannot estimate a Fisher diagonal on an empty set (" + data.name() + ")");
+            throw new IllegalArgumentException("cannot estimate an importance on an empty set (" + data.name() + ")");
         }
         List<Pair<String, Parameter>> params = model.parameters();
         List<NDArray> sums = new ArrayList<>();

@@ -101,7 +101,7 @@ public final class Undial extends MethodBase<Undial.Options> {
      * <p>When no share meets the bounds, β is raised (100, then 1000). β is in nats, so what is enough depends on the
      * scale of the model's logits: where the original's margin for the class exceeds β, the target still ranks the class
      * first on those records and no share of the update can forget them. On the image-segmentation MLP (a data set no
-     * default was tuned on) β = 30 left 2–7 % of the forget records and up to 19 % of the class's unseen records
+     * default was tuned on) β = 30 left 3–6 % of the forget records and up to 19 % of the class's unseen records
      * recognised at every share, while β = 300 forgot the class at every seed and kept the other classes (docs/BENCHMARKS.md,
      * "Eighth round"). A β far above the margin changes nothing more: the target is then the original's distribution
      * over the other classes, the limit β → ∞.
