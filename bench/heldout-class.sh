@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Class forgetting with every method's defaults on a data set no default was tuned on: the UCI image-segmentation
-# data (2,310 rows, 19 numeric features, 7 classes of 330; Weka's segment-challenge.arff + segment-test.arff, from
-# Debian's `weka` package). The user's path, through ./lethe only: train an MLP on the CSV, `lethe unlearn --label C
-# --method M` with no option, `lethe eval`. Prints one tab-separated row per seed and method (docs/BENCHMARKS.md,
-# "Held-out data: image segmentation"):
+# Class forgetting with every method's defaults on data sets no default was tuned on, the user's path, through ./lethe
+# only: train an MLP on the CSV, `lethe unlearn --label C --method M` with no option, `lethe eval`. Prints one
+# tab-separated row per seed and method (docs/BENCHMARKS.md, "Held-out data"):
 #   seed method | test: class before, after, other classes before, after, drop (points)
 #   | the half of the test split no strength was chosen on: the same five | value chosen, met, seconds
+#
+# HELDOUT_DATA picks the table:
+#   segment    UCI image segmentation: 2,310 rows, 19 numeric features, 7 classes of 330 (Weka's segment-challenge.arff +
+#              segment-test.arff, from Debian's `weka` package; the default)
+#   satellite  Statlog Landsat satellite: 6,435 rows, 36 numeric features (pixel values 0-255), 6 classes of 626-1,533
+#   dna        StatLog DNA splice junctions: 3,186 rows, 180 binary features, 3 classes (ei, ie, n; class 2 is half the rows)
+# satellite and dna come from R's mlbench (Debian: `apt-get install r-cran-mlbench`), labels as the factors' level
+# numbers from 0.
 #
 #   bench/heldout-class.sh [SEEDS] [METHODS] [CLASS]
 #   bench/heldout-class.sh "42 43 44"
 #   bench/heldout-class.sh 42 "ssd rmu" 2
+#   HELDOUT_DATA=satellite bench/heldout-class.sh "42 43 44"
 #   HELDOUT_SCALE=none bench/heldout-class.sh "42 43 44"   # the file's raw values (lethe train --scale none), as before
 #                                                           # the default z-scores (docs/BENCHMARKS.md, "Eighth round")
 set -euo pipefail
@@ -18,12 +25,13 @@ SEEDS="${1:-42 43 44}"
 METHODS="${2:-retrain finetune grad-ascent random-label grad-diff kl scrub npo simnpo undial salun prune-finetune layer-reset ssd noise rmu amun aru}"
 CLASS="${3:-2}"
 SCALE="${HELDOUT_SCALE:-standard}"
+DATA="${HELDOUT_DATA:-segment}"
 WORK="${HELDOUT_DIR:-$ROOT/target/heldout-class}"
 PY=/usr/bin/python3
 mkdir -p "$WORK"
 cd "$WORK"
 
-if [ ! -f segment.csv ]; then
+if [ "$DATA" = segment ] && [ ! -f segment.csv ]; then
   if [ ! -f weka/usr/share/doc/weka/examples/segment-test.arff ]; then
     apt-get download weka >/dev/null
     dpkg-deb -x weka_*.deb weka
@@ -51,6 +59,18 @@ print('\n'.join(rows))
 EOF
 fi
 
+if [ "$DATA" != segment ] && [ ! -f "$DATA.csv" ]; then
+  command -v Rscript >/dev/null || { echo "HELDOUT_DATA=$DATA needs R's mlbench: apt-get install r-cran-mlbench" >&2; exit 2; }
+  # the table's columns as they are, then its class as the factor's level number from 0, in a column named label
+  Rscript -e 'library(mlbench); args <- commandArgs(TRUE); name <- c(satellite = "Satellite", dna = "DNA")[[args[1]]]
+    data(list = name); x <- get(name); label <- if (name == "DNA") "Class" else "classes"
+    y <- as.integer(x[[label]]) - 1L; x[[label]] <- NULL
+    x[] <- lapply(x, function(c) if (is.factor(c)) as.integer(as.character(c)) else c); x$label <- y
+    write.csv(x, args[2], row.names = FALSE, quote = FALSE)' "$DATA" "$DATA.csv"
+fi
+LABEL_COLUMN=label
+[ "$DATA" = segment ] && LABEL_COLUMN=class
+
 # one row from the original's and the run's `lethe eval --json` and the run's receipt
 row() { # SEED METHOD BEFORE.json AFTER.json RECEIPT.json SECONDS
   "$PY" - "$@" "$CLASS" <<'EOF'
@@ -77,12 +97,12 @@ EOF
 }
 
 for seed in $SEEDS; do
-  original="original-$SCALE-$seed"
-  [ -d "$original" ] || "$ROOT/lethe" train --dataset csv --data segment.csv --header --label-column class --model mlp \
+  original="original-$DATA-$SCALE-$seed"
+  [ -d "$original" ] || "$ROOT/lethe" train --dataset csv --data "$DATA.csv" --header --label-column "$LABEL_COLUMN" --model mlp \
     --scale "$SCALE" --store "$original" --seed "$seed" >/dev/null
   "$ROOT/lethe" eval --store "$original" --json 2>/dev/null > "$original.eval.json"
   for method in $METHODS; do
-    run="run-$seed-$method"
+    run="run-$DATA-$seed-$method"
     rm -rf "$run"
     cp -r "$original" "$run"
     start=$(date +%s.%N)

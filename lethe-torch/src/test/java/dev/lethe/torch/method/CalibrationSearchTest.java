@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * prunes 80 % of the weights and repairs on the retain set; the straight path from the original to its result crosses a
  * barrier: the kept classes' validation records fall from 0.938 to 0.73 halfway and are back at 0.938 at the end, where
  * the class is gone. An update scale's search still tries the whole update after that break; a knob that changes what the
- * method does stops at it.
+ * method does stops at it. And, on trials measured on a second such data set (Statlog satellite), where the search goes
+ * between a value that keeps and one that forgets: past the grid's weak end, and in a retry's grid, whose bound is half
+ * the keeping allowance.
  */
 class CalibrationSearchTest {
 
@@ -89,5 +91,42 @@ class CalibrationSearchTest {
         // nothing before the break kept the rest either, so weaker values beyond the grid were tried and one that keeps is used
         assertThat(choice.fallback()).isEqualTo(StrengthCalibration.FALLBACK_KEEPS);
         assertThat(Double.parseDouble(choice.value())).isLessThan(0.1);
+    }
+    /** The satellite MLP (Statlog Landsat, 6 classes, class 2 forgotten, seed 42): 509 validation records of the kept classes. */
+    private static final StrengthCalibration.Bounds SATELLITE = new StrengthCalibration.Bounds(0, 0.9194, StrengthCalibration.KEEP_VALIDATION, 509, 126);
+
+    @Test
+    void whenTheFirstValueBeyondTheWeakEndKeepsButDoesNotForgetTheValuesBetweenItAndTheStrongerOneAreTried() {
+        // grad-ascent's η on the satellite MLP: the grid's weakest, 0.01, forgot the class and cost 2.5 points; 0.005 kept
+        // the kept classes and left 3.2 % of the forget records; 0.0071 between them did both
+        Measured trials = new Measured(Map.of(
+                "0.01", new StrengthCalibration.Trial("0.01", 0.002, 0.894, 0.000),
+                "0.005", new StrengthCalibration.Trial("0.005", 0.032, 0.929, 0.032),
+                "0.007071", new StrengthCalibration.Trial("0.007071", 0.011, 0.912, 0.000)));
+        StrengthCalibration.Choice choice = StrengthCalibration.search(trials, SATELLITE,
+                new Strength("grad-ascent.learningRate", List.of("0.01", "0.02", "0.05", "0.1", "0.2")));
+        assertThat(trials.values()).containsExactly("0.01", "0.005", "0.007071");
+        assertThat(choice.value()).isEqualTo("0.007071");
+        assertThat(choice.met()).isTrue();
+    }
+
+    @Test
+    void aRetrysGridIsSearchedWithHalfTheKeepingAllowanceSoAValueThatCostsMoreIsAStrongEndToRefineFrom() {
+        // ssd's α with the loss-free importance (its retry) on the satellite MLP: α = 12.57 forgot the class and cost 1.3
+        // points, within the whole allowance and not within the half a retried value is held to
+        Map<String, StrengthCalibration.Trial> measured = Map.of(
+                "25", new StrengthCalibration.Trial("25", 0.599, 0.921, 0.548),
+                "10", new StrengthCalibration.Trial("10", 0.001, 0.890, 0.000),
+                "15.81", new StrengthCalibration.Trial("15.81", 0.175, 0.925, 0.175),
+                "12.57", new StrengthCalibration.Trial("12.57", 0.001, 0.906, 0.000),
+                "14.1", new StrengthCalibration.Trial("14.1", 0.060, 0.921, 0.056));
+        Strength alpha = new Strength("ssd.alpha", List.of("200", "100", "50", "25", "10", "5", "2"));
+        Measured whole = new Measured(measured);
+        assertThat(StrengthCalibration.search(whole, SATELLITE, alpha).value()).isEqualTo("12.57");
+        Measured half = new Measured(measured);
+        StrengthCalibration.Choice retried = StrengthCalibration.search(half, SATELLITE.retried(), alpha);
+        assertThat(half.values()).containsSubsequence("25", "10", "15.81", "12.57", "14.1");
+        assertThat(retried.value()).isNotEqualTo("12.57");
+        assertThat(retried.met()).isFalse();
     }
 }
