@@ -36,6 +36,11 @@ public final class Spread {
         return METHODS.isEmpty() || METHODS.contains(method);
     }
 
+    /** Whether every method runs: no {@code -Dlethe.test.methods} (a test over all of them may then judge them together). */
+    public static boolean allSelected() {
+        return METHODS.isEmpty();
+    }
+
     /** {@code base} shifted by the run's seed shift (base itself when none is set). */
     public static long seed(long base) {
         return base + 1_000L * SHIFT;
