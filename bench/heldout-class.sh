@@ -26,6 +26,10 @@ METHODS="${2:-retrain finetune grad-ascent random-label grad-diff kl scrub npo s
 CLASS="${3:-2}"
 SCALE="${HELDOUT_SCALE:-standard}"
 DATA="${HELDOUT_DATA:-segment}"
+case "$DATA" in
+  segment|satellite|dna) ;;
+  *) echo "HELDOUT_DATA=$DATA: not a table this script knows (segment, satellite, dna)" >&2; exit 2 ;;
+esac
 WORK="${HELDOUT_DIR:-$ROOT/target/heldout-class}"
 PY=/usr/bin/python3
 mkdir -p "$WORK"

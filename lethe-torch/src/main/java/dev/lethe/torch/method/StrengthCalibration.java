@@ -372,9 +372,9 @@ public final class StrengthCalibration {
             // that one forgets, the value sought lies between them (grad-ascent on the satellite MLP: η = 0.01 forgot and cost
             // 2.5 points, η = 0.005 kept and left the class at 0.032)
             Trial stronger = considered.get(considered.indexOf(weaker.get()) - 1);
-            Optional<Trial> between2 = refine(trials, bounds, List.of(weaker.get(), stronger), considered);
-            if (between2.isPresent()) {
-                return bounds.choice(option, between2.get().value(), null, trials.done());
+            Optional<Trial> nearTheWeakEnd = refine(trials, bounds, List.of(weaker.get(), stronger), considered);
+            if (nearTheWeakEnd.isPresent()) {
+                return bounds.choice(option, nearTheWeakEnd.get().value(), null, trials.done());
             }
         }
         Trial fallback = fallback(considered, bounds);
@@ -551,13 +551,12 @@ public final class StrengthCalibration {
      * the first that meets both bounds.
      */
     private static Optional<Trial> refine(TrialRunner trials, Bounds bounds, List<Trial> weakToStrong, List<Trial> considered) {
-        List<Trial> grid = weakToStrong;
         Trial weak = null;
         Trial strong = null;
-        for (int i = 0; i + 1 < grid.size(); i++) {
-            if (bounds.keeps(grid.get(i)) && bounds.forgets(grid.get(i + 1))) {
-                weak = grid.get(i);
-                strong = grid.get(i + 1);
+        for (int i = 0; i + 1 < weakToStrong.size(); i++) {
+            if (bounds.keeps(weakToStrong.get(i)) && bounds.forgets(weakToStrong.get(i + 1))) {
+                weak = weakToStrong.get(i);
+                strong = weakToStrong.get(i + 1);
                 break;
             }
         }

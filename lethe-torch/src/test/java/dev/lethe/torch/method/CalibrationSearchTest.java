@@ -92,6 +92,7 @@ class CalibrationSearchTest {
         assertThat(choice.fallback()).isEqualTo(StrengthCalibration.FALLBACK_KEEPS);
         assertThat(Double.parseDouble(choice.value())).isLessThan(0.1);
     }
+
     /** The satellite MLP (Statlog Landsat, 6 classes, class 2 forgotten, seed 42): 509 validation records of the kept classes. */
     private static final StrengthCalibration.Bounds SATELLITE = new StrengthCalibration.Bounds(0, 0.9194, StrengthCalibration.KEEP_VALIDATION, 509, 126);
 
