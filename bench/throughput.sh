@@ -21,6 +21,18 @@ PY=/usr/bin/python3
 rm -rf "$OUT"; mkdir -p "$OUT"
 [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || { echo "MNIST not found in $MNIST (pass its folder as the first argument)" >&2; exit 2; }
 "$ROOT/lethe" --version >/dev/null   # builds the CLI (and the MKL library) once, outside the timings
+# Debian's python3-torch calls whichever libblas.so.3 the system's alternatives point at; without OpenBLAS that is the
+# reference BLAS, about 40x slower (a 128x784 by 784x256 product: 20 ms against 0.55 ms), which would compare Lethe with
+# a misconfigured Python. Refuse that rather than print a flattering ratio.
+PY_BLAS=$("$PY" -c 'import torch; torch.ones(64, 64) @ torch.ones(64, 64)
+print(next((l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower()), "no BLAS library"))')
+case "$PY_BLAS" in
+  *openblas*) ;;
+  *) echo "Python's PyTorch multiplies with $PY_BLAS, not OpenBLAS: install it (sudo apt-get install libopenblas0-pthread) and run again" >&2; exit 2 ;;
+esac
+[ -f /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 ] || echo "note: jemalloc is not installed, so ./lethe runs without it (sudo apt-get install libjemalloc2)" >&2
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs); Python's BLAS: $PY_BLAS"
+echo
 if [ "${MODEL:-mlp}" = cnn ]; then
   CIFAR="${LETHE_DATASETS:-$ROOT/../shared/datasets}/cifar10"
   LETHE_JOB=(--dataset cifar10 --data "$CIFAR" --per-class "${PER_CLASS:-500}" --model cnn --batch-size 64)

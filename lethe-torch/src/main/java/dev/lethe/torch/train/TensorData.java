@@ -49,6 +49,13 @@ public final class TensorData implements AutoCloseable {
             dims[i + 1] = shape[i];
         }
         NDArray features = manager.create(records.featuresView(), new Shape(dims));
+        if (shape.length == 3 && shape[0] > 1 && shape[1] * shape[2] > 1) {
+            // with one channel the two layouts are the same memory, and the reordering would be a view of the row-major
+            // array; with several it copies, so the row-major array (whose buffer the views share) can go
+            NDArray rowMajor = features;
+            features = channelsLast(rowMajor);
+            rowMajor.close();
+        }
         int[] intLabels = records.labels();
         long[] longLabels = new long[intLabels.length];
         for (int i = 0; i < intLabels.length; i++) {
@@ -56,6 +63,21 @@ public final class TensorData implements AutoCloseable {
         }
         NDArray labels = manager.create(longLabels);
         return new TensorData(records, manager, features, labels);
+    }
+
+    /**
+     * {@code x} [N, C, H, W] with the same values and shape, its memory laid out [N, H, W, C]: PyTorch's channels-last
+     * format, which the batches gathered from it keep and the convolutions, activations and max-pooling of a CNN carry
+     * through. libtorch 2.7's max-pooling on the row-major layout is a scalar loop (9.5 ms for [64, 32, 32, 32] on this
+     * machine, 0.8 ms channels-last). {@code x} has more than one channel and more than one pixel, so the reordering
+     * copies and the result owns its memory, apart from {@code x}'s.
+     */
+    static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        try (NDArray permuted = x.transpose(0, 2, 3, 1); NDArray copied = permuted.reshape(-1);
+             NDArray laidOut = copied.reshape(s.get(0), s.get(2), s.get(3), s.get(1))) {
+            return laidOut.transpose(0, 3, 1, 2);
+        }
     }
 
     public RecordSet records() {
