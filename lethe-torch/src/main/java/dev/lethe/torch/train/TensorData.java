@@ -50,8 +50,7 @@ public final class TensorData implements AutoCloseable {
         }
         NDArray features = manager.create(records.featuresView(), new Shape(dims));
         if (shape.length == 3 && shape[0] > 1 && shape[1] * shape[2] > 1) {
-            // with one channel the two layouts are the same memory, and the reordering would be a view of the row-major
-            // array; with several it copies, so the row-major array (whose buffer the views share) can go
+            // one channel: the two layouts are the same memory (and the reordering a view of the buffer closed below)
             NDArray rowMajor = features;
             features = channelsLast(rowMajor);
             rowMajor.close();

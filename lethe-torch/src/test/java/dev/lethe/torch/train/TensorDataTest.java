@@ -7,8 +7,12 @@ import dev.lethe.core.data.RecordSet;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.model.ModelSpec;
 import dev.lethe.torch.runtime.TorchRuntime;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -49,11 +53,11 @@ class TensorDataTest {
             for (int i = 0; i < positions.length; i++) {
                 System.arraycopy(set.featuresView(), positions[i] * 96, expected, i * 96, 96);
             }
-            assertThat(gathered.toFloatArray()).containsExactly(expected);
+            assertThat(gathered.toFloatArray()).isEqualTo(expected);
             float[] sliced = data.range(4, 6, root).inputs().singletonOrThrow().toFloatArray();
             float[] rows = new float[2 * 96];
             System.arraycopy(set.featuresView(), 4 * 96, rows, 0, rows.length);
-            assertThat(sliced).containsExactly(rows);
+            assertThat(sliced).isEqualTo(rows);
         }
     }
 
@@ -94,7 +98,7 @@ class TensorDataTest {
                 Thread.currentThread().interrupt();
             }
             for (int i = 0; i < 4; i++) {
-                java.nio.FloatBuffer filler = java.nio.ByteBuffer.allocateDirect(floats * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                FloatBuffer filler = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
                 while (filler.hasRemaining()) {
                     filler.put(Float.NaN);
                 }
@@ -113,7 +117,7 @@ class TensorDataTest {
             float[] fromChannelsLast = model.forward(data.features(), false).toFloatArray();
             assertThat(fromChannelsLast).hasSize(fromRowMajor.length);
             for (int i = 0; i < fromRowMajor.length; i++) {
-                assertThat(fromChannelsLast[i]).as("logit %d", i).isCloseTo(fromRowMajor[i], org.assertj.core.data.Offset.offset(1e-4f));
+                assertThat(fromChannelsLast[i]).as("logit %d", i).isCloseTo(fromRowMajor[i], Offset.offset(1e-4f));
             }
         }
     }
