@@ -2,8 +2,8 @@
 # Side-by-side language-model throughput: Lethe's gpt (`lethe bench lm-throughput`) against the same model in
 # Python PyTorch (bench/lm_throughput_torch.py, Debian's python3-torch), one sitting, REPEATS runs of every
 # configuration (median reported). Each side is tried in every thread configuration of the machine's two cores:
-# Lethe with 1 and 2 PyTorch threads (and, for reference, 2 threads under jemalloc's default oversize threshold, the
-# setting ./lethe replaced); Python with torch threads x OpenBLAS threads in {1,2} x {1,2}. Prints a Markdown
+# Lethe with 1 and 2 PyTorch threads, each also with HotSpot's full JIT (C2) where ./lethe stops at C1 (and, for
+# reference, 2 threads under jemalloc's default oversize threshold, the setting ./lethe replaced); Python with torch threads x OpenBLAS threads in {1,2} x {1,2}. Prints a Markdown
 # table for docs/BENCHMARKS.md and the ratio of each side's best.
 #
 #   bench/lm-throughput.sh [REPEATS]
@@ -26,6 +26,8 @@ esac
 for rep in $(seq 1 "$REPEATS"); do
   for t in 1 2; do
     "$ROOT/lethe" bench lm-throughput --threads "$t" --json > "$OUT/lethe-t$t-r$rep.json"
+    LETHE_JAVA_OPTS="${LETHE_JAVA_OPTS:-} -XX:TieredStopAtLevel=4" "$ROOT/lethe" bench lm-throughput --threads "$t" --json \
+      > "$OUT/lethe-c2-t$t-r$rep.json"
   done
   MALLOC_CONF=oversize_threshold:8388608 "$ROOT/lethe" bench lm-throughput --threads 2 --json > "$OUT/lethe-decay-t2-r$rep.json"
   for cfg in 1:1 1:2 2:1 2:2; do
@@ -45,6 +47,8 @@ for f in sorted(glob.glob(out + "/*.json")):
 def label(key, r):
     if key.startswith("lethe-decay"):
         return "Lethe, jemalloc oversize_threshold 8 MiB (default)", f"{r['threads']}"
+    if key.startswith("lethe-c2"):
+        return "Lethe, full JIT (C2)", f"{r['threads']}"
     if key.startswith("lethe"):
         return "Lethe (DJL, PyTorch %s)" % r["pytorch"], f"{r['threads']}"
     return "Python PyTorch %s" % r["pytorch"], f"torch {r['threads']} + OpenBLAS {r['openblasThreads']}"

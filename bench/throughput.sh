@@ -2,7 +2,8 @@
 # Side-by-side training throughput: Lethe (DJL + PyTorch 2.7.1 natives) against plain Python PyTorch (Debian's
 # python3-torch), same model, data, batch and optimizer, at 1 and at 2 threads, REPEATS runs of each configuration
 # (medians reported), peak RSS from /usr/bin/time. Each side in its best configuration, found by trying them all:
-#   Lethe:  ./lethe as shipped (on AMD CPUs with native/mkl-intel-cpu.c preloaded), and with LETHE_NO_MKL_SHIM=1;
+#   Lethe:  ./lethe as shipped (on AMD CPUs with native/mkl-intel-cpu.c preloaded, the JIT at C1), with
+#           LETHE_NO_MKL_SHIM=1, and with HotSpot's full JIT (C2) back on;
 #   Python: torch.set_num_threads x OPENBLAS_NUM_THREADS (at most the thread budget each), x OPENBLAS_CORETYPE as
 #           detected and forced to SkylakeX (AVX-512 kernels, which OpenBLAS 0.3.21 does not pick on newer AMD CPUs).
 # Prints every configuration, then the ratio of the best of each side per thread count, as Markdown.
@@ -50,6 +51,7 @@ for rep in $(seq 1 "$REPEATS"); do
   for t in 1 2; do
     run "lethe" "$t" "$rep" "$ROOT/lethe" bench throughput "${LETHE_JOB[@]}" --threads "$t" --json
     LETHE_NO_MKL_SHIM=1 run "lethe, MKL left on AVX2" "$t" "$rep" "$ROOT/lethe" bench throughput "${LETHE_JOB[@]}" --threads "$t" --json
+    LETHE_JAVA_OPTS="${LETHE_JAVA_OPTS:-} -XX:TieredStopAtLevel=4" run "lethe, full JIT (C2)" "$t" "$rep" "$ROOT/lethe" bench throughput "${LETHE_JOB[@]}" --threads "$t" --json
   done
   for core in detected SkylakeX; do
     coretype=(); [ "$core" = detected ] || coretype=(OPENBLAS_CORETYPE=$core)
