@@ -3,8 +3,9 @@
 # Python PyTorch (bench/lm_throughput_torch.py, Debian's python3-torch), one sitting, REPEATS runs of every
 # configuration (median reported). Each side is tried in every thread configuration of the machine's two cores:
 # Lethe with 1 and 2 PyTorch threads, each also with HotSpot's full JIT (C2) where ./lethe stops at C1 (and, for
-# reference, 2 threads under jemalloc's default oversize threshold, the setting ./lethe replaced); Python with torch threads x OpenBLAS threads in {1,2} x {1,2}. Prints a Markdown
-# table for docs/BENCHMARKS.md and the ratio of each side's best.
+# reference, 2 threads under jemalloc's default oversize threshold, the setting ./lethe replaced); Python with torch
+# threads x OpenBLAS threads in {1,2} x {1,2}. Prints a Markdown table for docs/BENCHMARKS.md and the ratio of each
+# side's best.
 #
 #   bench/lm-throughput.sh [REPEATS]
 #

@@ -31,14 +31,15 @@ import java.util.stream.Stream;
 /**
  * The service under load, on a scratch copy of a SISA store, over real HTTP on 127.0.0.1: forget-request intake
  * (each 202 waits for an fsync'd ledger insert) from concurrent clients, each request naming a person the store holds
- * nothing about, the time the worker needs to drain that queue (bookkeeping, no retraining), prediction latency (single vectors and batches of 100), and one person's erasure from submission to "done".
+ * nothing about, the time the worker needs to drain that queue (bookkeeping, no retraining), prediction latency
+ * (single vectors and batches of 100), and one person's erasure from submission to "done".
  */
 public final class ServerBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The prefix of the persons the intake's requests name: the store holds no data about any of them. */
-    static final String ABSENT_PERSON = "bench-absent-person-";
+    private static final String ABSENT_PERSON = "bench-absent-person-";
 
     /** Vectors per call in the batched prediction measurement. */
     static final int BATCH = 100;
