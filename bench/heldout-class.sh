@@ -17,6 +17,7 @@
 #   bench/heldout-class.sh "42 43 44"
 #   bench/heldout-class.sh 42 "ssd rmu" 2
 #   HELDOUT_DATA=satellite bench/heldout-class.sh "42 43 44"
+#   HELDOUT_OPTS="--opt ssd.reference=retain" bench/heldout-class.sh 42 ssd   # extra options for every unlearn
 #   HELDOUT_SCALE=none bench/heldout-class.sh "42 43 44"   # the file's raw values (lethe train --scale none), as before
 #                                                           # the default z-scores (docs/BENCHMARKS.md, "Eighth round")
 set -euo pipefail
@@ -110,7 +111,8 @@ for seed in $SEEDS; do
     rm -rf "$run"
     cp -r "$original" "$run"
     start=$(date +%s.%N)
-    "$ROOT/lethe" unlearn --store "$run" --method "$method" --label "$CLASS" --seed "$seed" > "$run.log" 2>&1
+    # shellcheck disable=SC2086 # HELDOUT_OPTS is a list of words
+    "$ROOT/lethe" unlearn --store "$run" --method "$method" --label "$CLASS" --seed "$seed" ${HELDOUT_OPTS:-} > "$run.log" 2>&1
     seconds=$(echo "$(date +%s.%N) - $start" | bc)
     "$ROOT/lethe" eval --store "$run" --json 2>/dev/null > "$run.eval.json"
     cp "$run/reports/unlearn-v2.json" "$run.receipt.json"

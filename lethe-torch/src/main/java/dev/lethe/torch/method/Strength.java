@@ -48,7 +48,8 @@ public record Strength(String option, List<String> weakToStrong, boolean scalesU
      * undial's logit adjustment β, raised when the original's margin for the class is larger than β; amun's learning rate,
      * scrub's rounds of max-steps and rmu's epochs, raised when the update keeps the rest and leaves the class recognised;
      * noise's scale and prune-finetune's pruned share, lowered when the perturbation costs more than the repair after it
-     * restores; ssd's importance, loss-free when the forget set's Fisher cannot single out the class.
+     * restores; ssd's importance, loss-free (and compared with the retain set) when the forget set's Fisher cannot single
+     * out the class.
      *
      * @param option the option key changed ({@code <method>.<field>}); a user who sets it is not overruled
      * @param values the values tried, in order
