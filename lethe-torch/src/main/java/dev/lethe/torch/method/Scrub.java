@@ -1,14 +1,17 @@
 package dev.lethe.torch.method;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.lethe.torch.model.ModelHandle;
 import dev.lethe.torch.runtime.Scalars;
 import dev.lethe.torch.train.Objective;
 import dev.lethe.torch.train.Objectives;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code scrub}: SCalable Remembering and Unlearning unBound (Kurmanji, Triantafillou, Hayes and
@@ -34,6 +37,17 @@ import java.util.Optional;
  * min-steps' soft targets (which carry the teacher's class similarities) bring the forgotten class back
  * for some seeds (class accuracy 0.49 for 2 of 4 seeds), T = 1 did not. The default learning rate is
  * 1e-2 because one max-step epoch over a small forget set is only a few Adam steps.
+ *
+ * <p>In class forgetting (a class of the forget set that no retain record has), the min-steps' KL targets are the
+ * teacher's distribution with that class taken out ({@link #forgottenClassMask}), renormalised over the kept classes.
+ * The teacher's own distribution gives the forgotten class probability on the retain records that look like it (its
+ * "dark knowledge"), and distilling it on the retain set teaches the class back as the max-steps remove it: on the
+ * Statlog satellite table, whose forgotten class ("grey soil") borders two others ("damp" and "very damp grey soil"), no
+ * share of the update met the bounds at any seed of three (at seed 42 the whole update left the class at 0.25 of its
+ * unseen records, the rest kept). With the class taken out of the targets, the calibrated scrub met the issue's bounds
+ * at two seeds of three there (none before), and on the three calibrated sets at 15 of 27 seed and kernel settings (7
+ * before), the kept classes within 2.5 points wherever it missed (docs/BENCHMARKS.md, "Twelfth round"). Other
+ * forgetting (records, persons, poisoned labels) keeps the paper's targets.
  */
 public final class Scrub extends MethodBase<Scrub.Options> {
 
@@ -65,13 +79,18 @@ public final class Scrub extends MethodBase<Scrub.Options> {
 
     @Override
     protected void unlearnInPlace(ModelHandle student, ModelHandle original, UnlearningData data, UnlearningContext context, Options options) {
-        try (ModelHandle teacher = Distillation.frozenCopy(original)) {
+        try (ModelHandle teacher = Distillation.frozenCopy(original); NDManager masks = student.manager().newSubManager()) {
             float t = options.temperature();
+            NDArray forgottenMask = forgottenClassMask(data, masks);
             Objective maxStep = (m, batch) ->
                     Distillation.kl(Distillation.logits(teacher, batch.features()), m.forward(batch.features(), true), t).neg();
             Objective minStep = (m, batch) -> {
                 NDArray logits = m.forward(batch.features(), true);
-                NDArray kl = Distillation.kl(Distillation.logits(teacher, batch.features()), logits, t);
+                NDArray targets = Distillation.logits(teacher, batch.features());
+                if (forgottenMask != null) {
+                    targets = targets.add(forgottenMask);
+                }
+                NDArray kl = Distillation.kl(targets, logits, t);
                 return Scalars.mul(kl, options.alpha()).add(Scalars.mul(Objectives.crossEntropy(logits, batch.labels()), options.gamma()));
             };
             for (int round = 0; round < options.epochs(); round++) {
@@ -84,6 +103,24 @@ public final class Scrub extends MethodBase<Scrub.Options> {
             }
         }
         UpdateScale.apply(student, original, options.updateScale());
+    }
+
+    /**
+     * Logit offsets that take the forgotten classes (those of the forget set that no retain record has) out of a softmax:
+     * −10⁴ at each, 0 elsewhere, so {@code exp} gives them 0 and the KL's {@code p·log p} stays 0, not NaN; null when
+     * there is none, and the teacher's targets are the paper's.
+     */
+    static NDArray forgottenClassMask(UnlearningData data, NDManager manager) {
+        Set<Integer> forgotten = new HashSet<>(StrengthCalibration.labels(data.forget()));
+        forgotten.removeAll(StrengthCalibration.labels(data.retain()));
+        if (forgotten.isEmpty()) {
+            return null;
+        }
+        float[] offsets = new float[data.forget().numClasses()];
+        for (int c : forgotten) {
+            offsets[c] = -1e4f;
+        }
+        return manager.create(offsets);
     }
 
     /**

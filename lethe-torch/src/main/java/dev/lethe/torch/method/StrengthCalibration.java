@@ -647,7 +647,8 @@ public final class StrengthCalibration {
         return Arrays.stream(retain.labels()).noneMatch(forgotten::contains);
     }
 
-    private static Set<Integer> labels(RecordSet records) {
+    /** The labels {@code records} hold. */
+    static Set<Integer> labels(RecordSet records) {
         return Arrays.stream(records.labels()).boxed().collect(Collectors.toSet());
     }
 
