@@ -95,8 +95,8 @@ class SelectiveSynapticDampeningTest {
             double leastCostOfForgetting = 1;
             double leastClassLeftWhileKeeping = 1;
             for (String alpha : ssd.strength().orElseThrow().weakToStrong()) {
-                try (UnlearningRun run = UnlearningRun.run(ssd, Map.of("alpha", alpha, "importance", "output", "reference", "data"), original,
-                        half, ClassForgetting.context(1))) {
+                Map<String, String> againstTheData = Map.of("alpha", alpha, "importance", "output", "reference", "data");
+                try (UnlearningRun run = UnlearningRun.run(ssd, againstTheData, original, half, ClassForgetting.context(1))) {
                     double[] after = ClassForgetting.accuracies(run.model());
                     if (after[0] <= 0.05) {
                         leastCostOfForgetting = Math.min(leastCostOfForgetting, before - after[1]);
