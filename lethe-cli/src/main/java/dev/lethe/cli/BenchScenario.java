@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
         description = "Run an unlearning scenario: train the original once per seed, retrain the reference, run each method "
                 + "(and SISA with --sisa), measure accuracy, the loss attack, the backdoor's success rate and the gaps to retrain; "
                 + "write report.json, results.csv, report.md, report.html and plots/ into --out. A rerun with the same "
-                + "configuration resumes: finished (seed, method) results are kept.")
+                + "configuration and the same build of Lethe resumes: finished (seed, method) results are kept; after a change "
+                + "of the code it is refused (give another --out).")
 final class BenchScenario implements Callable<Integer> {
 
     @Spec

@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
         description = "TOFU benchmark: train the model on the retain authors plus the forget split's authors ('full'), two retain-only "
                 + "models (seeds A and B), the suppression-only baseline, then run each method from the full model; evaluate every "
                 + "model into evals/NAME/TOFU_EVAL.json with forget quality and PrivLeak against the retain model's log; write "
-                + "report.json, report.csv, report.md, report.html and plots/ into --out. A rerun with the same configuration resumes.")
+                + "report.json, report.csv, report.md, report.html and plots/ into --out. A rerun with the same configuration and the same build "
+                + "of Lethe resumes.")
 final class BenchTofuCommand implements Callable<Integer> {
 
     @Spec

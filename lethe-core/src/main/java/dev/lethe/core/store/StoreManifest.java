@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param schemaVersion manifest format version ({@link Store#SCHEMA_VERSION})
  * @param createdAt ISO-8601 instant of the first training
- * @param versions Lethe, Java, DJL and PyTorch versions that made it
+ * @param versions Lethe (its version and the digest of its compiled code), Java, DJL and PyTorch versions that made it
  * @param dataset where the data came from and its fingerprint
  * @param model the model spec name (e.g. {@code mlp:256,128}), input shape and classes
  * @param training the resolved training configuration (optimizer, learning rate, epochs, seed, threads...)

@@ -2,6 +2,7 @@ package dev.lethe.torch.service;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.lethe.core.CodeDigest;
 import dev.lethe.core.LetheVersion;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.TokenSequences;
@@ -183,10 +184,14 @@ public final class TrainService {
         return new StoreManifest.ModelInfo(spec.name(), spec.inputShape(), spec.numClasses(), model.parameterCount());
     }
 
-    /** Versions of everything that determines the result, for manifests and reports. */
+    /**
+     * Versions of everything that determines the result, for manifests and reports; {@code code} is the digest of
+     * lethe-core's and lethe-torch's compiled code ({@link CodeDigest}), which tells builds of one version apart.
+     */
     public static Map<String, String> versions(Engine engine) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("lethe", LetheVersion.get());
+        v.put("code", CodeDigest.of(LetheVersion.class, TrainService.class));
         v.put("java", System.getProperty("java.version"));
         v.put("djl", Engine.getDjlVersion());
         v.put("pytorch", engine.getVersion());

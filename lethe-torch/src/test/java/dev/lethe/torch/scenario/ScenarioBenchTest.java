@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * A small real scenario run on digits (random 10 %, two methods, two seeds, SISA 2×1), its report, and
- * resuming: run once for the class, then check the files, resume, and a different configuration.
+ * resuming: run once for the class, then check the files, resume, a different configuration and a different build.
  */
 class ScenarioBenchTest {
 
@@ -252,6 +252,44 @@ class ScenarioBenchTest {
         assertThatThrownBy(() -> bench(otherEpochs).run(out))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds a scenario run with another configuration").hasMessageContaining("--out");
+    }
+
+    @Test
+    void theFolderRecordsTheBuildThatComputedItsResults() throws IOException {
+        JsonNode build = Store.json().readTree(out.resolve("config.json").toFile()).path("build");
+        assertThat(build.path("code").asText()).matches("[0-9a-f]{64}")
+                .isEqualTo(dev.lethe.core.CodeDigest.of(dev.lethe.core.LetheVersion.class, ScenarioBench.class));
+        assertThat(build.path("pytorch").asText()).isNotBlank();
+    }
+
+    @Test
+    void aFolderWrittenByAnotherBuildIsRefusedAndLeftAsItWas(@TempDir Path copy) throws IOException {
+        org.apache.commons.io.FileUtils.copyDirectory(out.toFile(), copy.toFile());
+        Path config = copy.resolve("config.json");
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) Store.json().readTree(config.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("build")).put("code", "0".repeat(64));
+        Files.write(config, Store.json().writeValueAsBytes(doc));
+        byte[] before = Files.readAllBytes(config);
+        int results = resultFiles(copy);
+
+        assertThatThrownBy(() -> bench(config(List.of("finetune", "grad-ascent"))).run(copy))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another build of Lethe (code 000000000000").hasMessageContaining("--out");
+        assertThat(Files.readAllBytes(config)).isEqualTo(before);
+        assertThat(resultFiles(copy)).isEqualTo(results);
+
+        // a folder from before run folders recorded their build: nothing says its results are this build's
+        doc.remove("build");
+        Files.write(config, Store.json().writeValueAsBytes(doc));
+        assertThatThrownBy(() -> bench(config(List.of("finetune", "grad-ascent"))).run(copy))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a build of Lethe that did not record itself").hasMessageContaining("--out");
+    }
+
+    private static int resultFiles(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder.resolve("results"))) {
+            return (int) walk.filter(Files::isRegularFile).count();
+        }
     }
 
     @Test

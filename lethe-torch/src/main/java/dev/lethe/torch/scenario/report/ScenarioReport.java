@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param configHash SHA-256 of the configuration and the data fingerprint
  * @param config the resolved configuration, as in {@code config.json}
- * @param versions Lethe, Java, DJL, PyTorch and the OS
+ * @param versions Lethe (its version and the digest of its compiled code), Java, DJL, PyTorch and the OS
  * @param results every result, seeds in order
  * @param summary mean ± std over the seeds
  */
