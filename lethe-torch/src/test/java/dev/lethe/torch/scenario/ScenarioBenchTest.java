@@ -79,6 +79,23 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void aCalibratedMethodsRowCarriesTheValueItsCalibrationChoseAndWhetherItMetTheBounds() {
+        for (MethodResult r : first.results()) {
+            if (r.method().equals("grad-ascent")) {
+                // grad-ascent's η is set from the data (record forgetting with validation records: aimed at their accuracy)
+                assertThat(r.facts().get("calibration")).as("seed %d", r.seed()).isInstanceOfSatisfying(Map.class, c -> {
+                    assertThat(c.get("option")).isEqualTo("grad-ascent.learningRate");
+                    assertThat(c.get("value")).isNotNull();
+                    assertThat(c.get("met")).isInstanceOf(Boolean.class);
+                    assertThat(c).doesNotContainKey("trials");
+                });
+            } else {
+                assertThat(r.facts()).as("%s has no strength", r.method()).doesNotContainKey("calibration");
+            }
+        }
+    }
+
+    @Test
     void theDistanceToTheReferenceAndTheLearnedAttackAreMeasured() {
         MethodResult original = first.results().get(0);
         MethodResult retrain = first.results().get(1);

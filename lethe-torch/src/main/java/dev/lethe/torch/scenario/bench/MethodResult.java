@@ -16,7 +16,8 @@ import java.util.Map;
  *                (seconds / retrain's seconds for the same seed)
  * @param curves the curves after the last request (e.g. the loss attack's ROC)
  * @param steps the figures after each request
- * @param facts what else is worth recording (e.g. SISA's training time)
+ * @param facts what else is worth recording (e.g. SISA's training time; a calibrated method's {@code calibration}: the value
+ *        used, whether it met the bounds, the fallback and any retry, per request of a sequential run)
  * @param error why the method refused or failed, or {@code null}; the figures are then empty
  */
 public record MethodResult(long seed, String method, double seconds, Map<String, Double> figures, Map<String, Curve> curves,

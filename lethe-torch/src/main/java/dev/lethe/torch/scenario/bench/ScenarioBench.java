@@ -265,6 +265,7 @@ public final class ScenarioBench {
             listener.onTask("seed " + seed + ": " + method);
             List<Double> seconds = new ArrayList<>();
             List<MetricValues> evidence = new ArrayList<>();
+            List<Map<String, Object>> calibrations = new ArrayList<>();
             ModelHandle current = original;
             try {
                 for (int k = 0; k < d.steps(); k++) {
@@ -272,6 +273,9 @@ public final class ScenarioBench {
                     try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), Map.of(), current, unlearningData(k), context(k))) {
                         seconds.add(run.seconds());
                         next = run.model().copy();
+                        if (run.report().get(method + ".calibration") instanceof Map<?, ?> receipt) {
+                            calibrations.add(calibrationFact(receipt));
+                        }
                     }
                     if (current != original) {
                         current.close();
@@ -279,7 +283,10 @@ public final class ScenarioBench {
                     current = next;
                     evidence.add(measure.step(new ModelClassifier(current), k));
                 }
-                return measure.assemble(method, evidence, seconds, retrainSeconds, Map.of());
+                // a row is read with its strength: which value the calibration chose, and whether it met its bounds or kept the model
+                Map<String, Object> facts = calibrations.isEmpty() ? Map.of()
+                        : Map.of("calibration", calibrations.size() == 1 ? calibrations.get(0) : calibrations);
+                return measure.assemble(method, evidence, seconds, retrainSeconds, facts);
             } catch (RuntimeException e) {
                 return MethodResult.failed(seed, method, e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
@@ -287,6 +294,17 @@ public final class ScenarioBench {
                     current.close();
                 }
             }
+        }
+
+        /** A calibration receipt without its trials: the option, the value used, whether it met the bounds, the fallback and any retry. */
+        private static Map<String, Object> calibrationFact(Map<?, ?> receipt) {
+            Map<String, Object> fact = new LinkedHashMap<>();
+            for (String key : List.of("option", "value", "met", "fallback", "retryOption", "retryValue")) {
+                if (receipt.get(key) != null) {
+                    fact.put(key, receipt.get(key));
+                }
+            }
+            return fact;
         }
 
         private UnlearningData unlearningData(int k) {
