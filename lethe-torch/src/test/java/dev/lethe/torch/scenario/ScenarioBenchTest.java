@@ -96,6 +96,17 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void theReportSaysForEachCalibratedMethodAtHowManySeedsItsValueMetTheBounds() throws IOException {
+        long met = first.results().stream().filter(r -> r.method().equals("grad-ascent"))
+                .filter(r -> Boolean.TRUE.equals(((Map<?, ?>) r.facts().get("calibration")).get("met"))).count();
+        String md = Files.readString(files.markdown());
+        assertThat(md).contains("- **grad-ascent** `grad-ascent.learningRate`: met in " + met + " of 2 runs (seed " + Spread.seed(42) + ": ")
+                .doesNotContain("- **finetune** `");
+        assertThat(Files.readString(files.html())).contains("<h2>Strengths set from the data</h2>")
+                .contains("<li><b>grad-ascent</b> grad-ascent.learningRate: met in " + met + " of 2 runs");
+    }
+
+    @Test
     void theDistanceToTheReferenceAndTheLearnedAttackAreMeasured() {
         MethodResult original = first.results().get(0);
         MethodResult retrain = first.results().get(1);

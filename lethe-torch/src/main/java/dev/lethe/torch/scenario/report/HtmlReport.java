@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The report as one self-describing HTML page: what was run (the resolved configuration, seeds, data
  * fingerprint, config hash and versions), the summary table (mean ± std over the seeds), the per-request
- * table of sequential scenarios, the errors of refused methods, and the plots as {@code <img>} elements
+ * table of sequential scenarios, the strengths set from the data ({@link StrengthLines}), the errors of refused methods, and the plots as {@code <img>} elements
  * pointing at the PNG files beside it.
  */
 public final class HtmlReport {
@@ -33,6 +33,14 @@ public final class HtmlReport {
         }
         if (!report.summary().steps().isEmpty()) {
             h.append("<h2>After each request</h2>\n").append(table(MarkdownTables.stepTable(report.summary())));
+        }
+        Map<String, String> strengths = StrengthLines.of(report.results());
+        if (!strengths.isEmpty()) {
+            h.append("<h2>").append(StrengthLines.TITLE).append("</h2>\n<p>").append(escape(StrengthLines.NOT_MET.replaceFirst("^not", "Not")))
+                    .append(".</p>\n<ul>\n");
+            strengths.forEach((row, line) -> h.append("<li><b>").append(escape(row)).append("</b> ").append(escape(line.replace("`", "")))
+                    .append("</li>\n"));
+            h.append("</ul>\n");
         }
         if (!report.summary().errors().isEmpty()) {
             h.append("<h2>Refused or failed</h2>\n<ul>\n");

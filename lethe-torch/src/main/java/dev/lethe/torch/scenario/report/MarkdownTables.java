@@ -2,11 +2,13 @@ package dev.lethe.torch.scenario.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The report's Markdown: one row per method with the headline figures as {@code mean ± std} over the
  * seeds (4 decimals; seconds with 2), a second such table of the evidence beyond accuracy, and for sequential scenarios a table of test accuracy, forget
- * accuracy, drift and cumulative seconds after each request. Failed methods are listed with their error.
+ * accuracy, drift and cumulative seconds after each request. Each method whose strength was set from the data gets a line
+ * with its values and whether they met the bounds ({@link StrengthLines}); failed methods are listed with their error.
  */
 public final class MarkdownTables {
 
@@ -22,6 +24,11 @@ public final class MarkdownTables {
         }
         if (!report.summary().steps().isEmpty()) {
             md.append('\n').append(stepTable(report.summary()));
+        }
+        Map<String, String> strengths = StrengthLines.of(report.results());
+        if (!strengths.isEmpty()) {
+            md.append('\n').append(StrengthLines.TITLE).append(" (").append(StrengthLines.NOT_MET).append("):\n\n");
+            strengths.forEach((row, line) -> md.append("- **").append(row).append("** ").append(line).append('\n'));
         }
         report.summary().errors().forEach((row, errors) -> md.append('\n').append("- **").append(row).append("** refused or failed: ")
                 .append(String.join("; ", errors)).append('\n'));

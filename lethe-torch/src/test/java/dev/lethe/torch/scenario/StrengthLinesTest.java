@@ -1,0 +1,36 @@
+package dev.lethe.torch.scenario;
+
+import dev.lethe.torch.scenario.bench.MethodResult;
+import dev.lethe.torch.scenario.report.StrengthLines;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report's line per calibrated method counts met runs over seeds and, in a sequential run, over requests. */
+class StrengthLinesTest {
+
+    @Test
+    void metRunsAreCountedOverSeedsAndRequestsAndEachValueIsNamed() {
+        Map<String, Object> met = Map.of("option", "scrub.updateScale", "value", "0.3", "met", true, "retryOption", "scrub.maxEpochs",
+                "retryValue", "2");
+        Map<String, Object> kept = Map.of("option", "scrub.updateScale", "value", "0.2", "met", false, "fallback", "forgets most of those that keep");
+        List<MethodResult> results = List.of(
+                result(42, "original", Map.of()),
+                result(42, "scrub", Map.of("calibration", kept)),
+                result(43, "scrub", Map.of("calibration", met)),
+                result(42, "rmu", Map.of("calibration", List.of(met, kept, met))));
+
+        Map<String, String> lines = StrengthLines.of(results);
+
+        assertThat(lines).containsOnlyKeys("scrub", "rmu");
+        assertThat(lines.get("scrub")).isEqualTo("`scrub.updateScale`: met in 1 of 2 runs (seed 42: 0.2, not met; seed 43: 0.3, scrub.maxEpochs = 2)");
+        assertThat(lines.get("rmu")).startsWith("`scrub.updateScale`: met in 2 of 3 runs (seed 42: 0.3");
+    }
+
+    private static MethodResult result(long seed, String method, Map<String, Object> facts) {
+        return new MethodResult(seed, method, 1.0, Map.of("test-acc", 0.9), Map.of(), List.of(), facts, null);
+    }
+}
