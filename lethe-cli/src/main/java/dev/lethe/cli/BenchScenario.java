@@ -9,6 +9,7 @@ import dev.lethe.torch.scenario.evidence.ReferenceGaps;
 import dev.lethe.torch.scenario.report.MarkdownTables;
 import dev.lethe.torch.scenario.report.ReportWriter;
 import dev.lethe.torch.scenario.report.ScenarioReport;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.task.ClassificationTask;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +94,10 @@ final class BenchScenario implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
     float learningRate;
 
+    @Option(names = "--opt", paramLabel = "METHOD.KEY=VALUE", description = "A method option, e.g. --opt scrub.updateScale=1 (repeatable; "
+            + "see 'lethe methods'). A strength set here is not set from the data.")
+    List<String> options = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder. Default: bench-out/scenario-<dataset>-<scenario>.")
     Path out;
 
@@ -136,6 +142,7 @@ final class BenchScenario implements Callable<Integer> {
         List<String> chosen = methods != null ? methods : UnlearningMethods.all().stream()
                 .filter(m -> m.tasks().contains(ClassificationTask.INSTANCE)).map(UnlearningMethod::name).toList();
         return new ScenarioBenchConfig(dataset.toRef(run.seed), scenarioSpec, chosen, ScenarioBenchConfig.consecutiveSeeds(run.seed, seeds),
-                bench.model, epochs, bench.batchSize, learningRate, sisa == null ? null : SisaShape.parse(sisa), run.threads, run.device);
+                bench.model, epochs, bench.batchSize, learningRate, sisa == null ? null : SisaShape.parse(sisa), run.threads, run.device,
+                MethodOptions.fromPairs(options));
     }
 }

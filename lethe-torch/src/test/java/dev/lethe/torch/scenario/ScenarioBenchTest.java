@@ -96,6 +96,28 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void aStrengthTheUserSetsIsUsedAsGivenAndRecordedInTheConfiguration(@TempDir Path folder) throws IOException {
+        ScenarioBenchConfig c = config(List.of("grad-ascent"));
+        ScenarioBenchConfig given = new ScenarioBenchConfig(c.dataset(), c.scenario(), c.methods(), List.of(Spread.seed(42)), c.model(),
+                c.epochs(), c.batchSize(), c.learningRate(), null, c.threads(), c.device(), Map.of("grad-ascent.learningRate", "0.2"));
+
+        ScenarioBench.Outcome outcome = bench(given).run(folder);
+
+        MethodResult ascent = outcome.results().stream().filter(r -> r.method().equals("grad-ascent")).findFirst().orElseThrow();
+        assertThat(ascent.facts()).as("no calibration when the user sets the strength").doesNotContainKey("calibration");
+        MethodResult calibrated = first.results().stream().filter(r -> r.method().equals("grad-ascent") && r.seed() == Spread.seed(42))
+                .findFirst().orElseThrow();
+        // the calibration took η = 0.01 there (forget-acc 0.90); η = 0.2, the grid's strongest, collapsed the model (0.08)
+        assertThat(ascent.figures().get("forget-acc")).as("η = 0.2 against the calibrated run of the same seed")
+                .isLessThan(calibrated.figures().get("forget-acc") - 0.3);
+        assertThat(Store.json().readTree(folder.resolve("config.json").toFile()).at("/config/options/grad-ascent.learningRate").asText())
+                .isEqualTo("0.2");
+        assertThatThrownBy(() -> new ScenarioBenchConfig(c.dataset(), c.scenario(), c.methods(), c.seeds(), c.model(), c.epochs(),
+                c.batchSize(), c.learningRate(), null, c.threads(), c.device(), Map.of("ssd.alpha", "3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--opt ssd.alpha: not an option of a chosen method");
+    }
+
+    @Test
     void theReportSaysForEachCalibratedMethodAtHowManySeedsItsValueMetTheBounds() throws IOException {
         long met = first.results().stream().filter(r -> r.method().equals("grad-ascent"))
                 .filter(r -> Boolean.TRUE.equals(((Map<?, ?>) r.facts().get("calibration")).get("met"))).count();

@@ -5,10 +5,12 @@ import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.data.RecordSet;
 import dev.lethe.core.seed.Seeds;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.RecordSamples;
 import dev.lethe.torch.method.Retrain;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
+import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.method.UnlearningRun;
 import dev.lethe.torch.model.ModelHandle;
@@ -270,7 +272,9 @@ public final class ScenarioBench {
             try {
                 for (int k = 0; k < d.steps(); k++) {
                     ModelHandle next;
-                    try (UnlearningRun run = UnlearningRun.run(UnlearningMethods.get(method), Map.of(), current, unlearningData(k), context(k))) {
+                    UnlearningMethod<?> chosen = UnlearningMethods.get(method);
+                    try (UnlearningRun run = UnlearningRun.run(chosen, MethodOptions.addressedTo(chosen, config.options()), current,
+                            unlearningData(k), context(k))) {
                         seconds.add(run.seconds());
                         next = run.model().copy();
                         if (run.report().get(method + ".calibration") instanceof Map<?, ?> receipt) {

@@ -1,15 +1,21 @@
 package dev.lethe.torch.scenario.bench;
 
 import dev.lethe.core.data.DatasetRef;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Retrain;
+import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.scenario.ScenarioSpec;
 import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything that determines a scenario run's figures (besides the machine's timings): the data, the
@@ -28,9 +34,19 @@ import java.util.List;
  * @param sisa the SISA layout to compare, or {@code null} for none
  * @param threads PyTorch intra-op threads (recorded: they change the bits)
  * @param device {@code cpu}, {@code gpu} or {@code gpu:N}
+ * @param options method options ({@code --opt scrub.updateScale=1}), each key addressed to one of {@code methods}; a method
+ *                runs with its defaults for every field not given, and a strength the user sets is not set from the data.
+ *                Left out of the JSON when empty, so that a run without options keeps the configuration hash it had
  */
 public record ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, List<String> methods, List<Long> seeds, String model,
-                                  int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device) {
+                                  int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> options) {
+
+    /** A configuration in which every method runs with its default options. */
+    public ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, List<String> methods, List<Long> seeds, String model,
+                               int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device) {
+        this(dataset, scenario, methods, seeds, model, epochs, batchSize, learningRate, sisa, threads, device, Map.of());
+    }
 
     public ScenarioBenchConfig {
         scenario.create();
@@ -46,6 +62,9 @@ public record ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, Lis
             }
         }
         methods = List.copyOf(ordered);
+        // sorted by key: the config hash is taken over this map's JSON, and Map.copyOf's order changes between JVMs
+        options = Collections.unmodifiableSortedMap(new TreeMap<>(options));
+        MethodOptions.requireAddressed(methods.stream().<UnlearningMethod<?>>map(UnlearningMethods::get).toList(), options);
         if (seeds.isEmpty() || new HashSet<>(seeds).size() != seeds.size()) {
             throw new IllegalArgumentException("the seeds must be at least one and distinct, got " + seeds);
         }
