@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>The references must be the ones this configuration would make: the same data (by fingerprint), split, retain
  * authors, model, epochs, seed, threads and answer length. A folder made otherwise is refused, naming what differs, and
- * nothing is copied. What the new folder already holds is kept (a resumed run stays as it was).
+ * nothing is copied. What the new folder already holds is kept (a resumed run stays as it was). The build is not compared
+ * (a run whose methods' code changed is what this is for); {@value #PROVENANCE} records which build made the rows taken.
  */
 final class TofuReferences {
 
@@ -85,6 +86,33 @@ final class TofuReferences {
             Files.copy(from.resolve(result), root.resolve(result));
             copied.add(name);
         }
+        if (!copied.isEmpty()) {
+            recordProvenance(from, theirs, to, copied);
+        }
         return copied;
+    }
+
+    /** Where the provenance of the rows taken is kept, beside {@code config.json}. */
+    static final String PROVENANCE = "references.json";
+
+    /**
+     * Writes (or extends) {@value #PROVENANCE}: the folder the reference rows came from, the build that computed them
+     * (its {@code config.json}'s {@code build}; their code may differ from this run's, which is the point of taking them
+     * when only the methods changed) and the rows taken, so a report's reference rows can be traced to the code that made
+     * them.
+     */
+    private static void recordProvenance(Path from, JsonNode theirs, RunFolder to, List<String> copied) throws IOException {
+        Path file = to.dir().resolve(PROVENANCE);
+        List<String> rows = new ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            Store.json().readTree(file.toFile()).path("rows").forEach(r -> rows.add(r.asText()));
+        }
+        copied.stream().filter(r -> !rows.contains(r)).forEach(rows::add);
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("from", from.toAbsolutePath().normalize().toString());
+        doc.put("build", theirs.path("build").isMissingNode() ? "not recorded (a folder from before run folders recorded their build)"
+                : theirs.path("build"));
+        doc.put("rows", rows);
+        dev.lethe.core.store.AtomicFiles.write(file, Store.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
     }
 }

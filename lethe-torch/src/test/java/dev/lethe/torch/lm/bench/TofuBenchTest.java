@@ -164,6 +164,11 @@ class TofuBenchTest {
         assertThat(outcome.computed()).isEqualTo(1);
         assertThat(outcome.rows().subList(0, 4)).isEqualTo(first.rows().subList(0, 4));
         assertThat(second.resolve("evals/retain/TOFU_SUMMARY.json")).exists();
+        // and the new folder says where its reference rows came from and which build computed them
+        com.fasterxml.jackson.databind.JsonNode provenance = dev.lethe.core.store.Store.json().readTree(second.resolve("references.json").toFile());
+        assertThat(provenance.path("from").asText()).isEqualTo(dir.toAbsolutePath().normalize().toString());
+        assertThat(provenance.path("build")).isEqualTo(dev.lethe.core.store.Store.json().readTree(dir.resolve("config.json").toFile()).path("build"));
+        assertThat(provenance.path("rows").toString()).contains("full", "retain");
     }
 
     @Test
