@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The report's line per calibrated method counts met runs over seeds and, in a sequential run, over requests. */
+/** The report's line per calibrated method counts met runs over seeds and, in a sequential run, over the requests calibrated. */
 class StrengthLinesTest {
 
     @Test
@@ -21,13 +21,15 @@ class StrengthLinesTest {
                 result(42, "original", Map.of()),
                 result(42, "scrub", Map.of("calibration", kept)),
                 result(43, "scrub", Map.of("calibration", met)),
-                result(42, "rmu", Map.of("calibration", List.of(met, kept, met))));
+                result(42, "rmu", Map.of("calibration", java.util.Arrays.asList(met, null, kept))));
 
         Map<String, String> lines = StrengthLines.of(results);
 
         assertThat(lines).containsOnlyKeys("scrub", "rmu");
         assertThat(lines.get("scrub")).isEqualTo("`scrub.updateScale`: met in 1 of 2 runs (seed 42: 0.2, not met; seed 43: 0.3, scrub.maxEpochs = 2)");
-        assertThat(lines.get("rmu")).startsWith("`scrub.updateScale`: met in 2 of 3 runs (seed 42: 0.3");
+        // a sequential run: one receipt per request, none where a request was not calibrated
+        assertThat(lines.get("rmu")).isEqualTo("`scrub.updateScale`: met in 1 of 2 runs (seed 42 request 1: 0.3, scrub.maxEpochs = 2; "
+                + "seed 42 request 3: 0.2, not met)");
     }
 
     private static MethodResult result(long seed, String method, Map<String, Object> facts) {

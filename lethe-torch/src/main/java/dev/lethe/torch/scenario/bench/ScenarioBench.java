@@ -277,9 +277,7 @@ public final class ScenarioBench {
                             unlearningData(k), context(k))) {
                         seconds.add(run.seconds());
                         next = run.model().copy();
-                        if (run.report().get(method + ".calibration") instanceof Map<?, ?> receipt) {
-                            calibrations.add(calibrationFact(receipt));
-                        }
+                        calibrations.add(run.report().get(method + ".calibration") instanceof Map<?, ?> receipt ? calibrationFact(receipt) : null);
                     }
                     if (current != original) {
                         current.close();
@@ -287,9 +285,10 @@ public final class ScenarioBench {
                     current = next;
                     evidence.add(measure.step(new ModelClassifier(current), k));
                 }
-                // a row is read with its strength: which value the calibration chose, and whether it met its bounds or kept the model
-                Map<String, Object> facts = calibrations.isEmpty() ? Map.of()
-                        : Map.of("calibration", calibrations.size() == 1 ? calibrations.get(0) : calibrations);
+                // a row is read with its strength: which value the calibration chose, and whether it met its bounds or kept the
+                // model; a sequential run has one entry per request (null where the request was not calibrated)
+                Map<String, Object> facts = calibrations.stream().allMatch(java.util.Objects::isNull) ? Map.of()
+                        : Map.of("calibration", d.steps() == 1 ? calibrations.get(0) : calibrations);
                 return measure.assemble(method, evidence, seconds, retrainSeconds, facts);
             } catch (RuntimeException e) {
                 return MethodResult.failed(seed, method, e.getMessage() == null ? e.toString() : e.getMessage());

@@ -3,6 +3,7 @@ package dev.lethe.torch.scenario.report;
 import dev.lethe.torch.scenario.bench.MethodResult;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +31,21 @@ public final class StrengthLines {
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, int[]> metOfRuns = new LinkedHashMap<>();
         for (MethodResult r : results) {
-            for (Map<?, ?> receipt : receipts(r.facts().get("calibration"))) {
+            Object fact = r.facts().get("calibration");
+            List<?> perRequest = fact instanceof List<?> list ? list : Collections.singletonList(fact);
+            for (int k = 0; k < perRequest.size(); k++) {
+                if (!(perRequest.get(k) instanceof Map<?, ?> receipt)) {
+                    continue;
+                }
+                String run = "seed " + r.seed() + (fact instanceof List<?> ? " request " + (k + 1) : "");
                 options.putIfAbsent(r.method(), String.valueOf(receipt.get("option")));
                 boolean met = Boolean.TRUE.equals(receipt.get("met"));
-                int[] counts = metOfRuns.computeIfAbsent(r.method(), k -> new int[2]);
+                int[] counts = metOfRuns.computeIfAbsent(r.method(), m -> new int[2]);
                 counts[0] += met ? 1 : 0;
                 counts[1]++;
                 String retry = receipt.get("retryOption") == null ? "" : ", " + receipt.get("retryOption") + " = " + receipt.get("retryValue");
-                values.computeIfAbsent(r.method(), k -> new ArrayList<>())
-                        .add("seed " + r.seed() + ": " + receipt.get("value") + retry + (met ? "" : ", not met"));
+                values.computeIfAbsent(r.method(), m -> new ArrayList<>())
+                        .add(run + ": " + receipt.get("value") + retry + (met ? "" : ", not met"));
             }
         }
         Map<String, String> lines = new LinkedHashMap<>();
@@ -47,16 +54,5 @@ public final class StrengthLines {
             lines.put(row, "`" + options.get(row) + "`: met in " + counts[0] + " of " + counts[1] + " runs (" + String.join("; ", list) + ")");
         });
         return lines;
-    }
-
-    /** One receipt, or one per request of a sequential run. */
-    private static List<Map<?, ?>> receipts(Object fact) {
-        List<Map<?, ?>> out = new ArrayList<>();
-        if (fact instanceof Map<?, ?> one) {
-            out.add(one);
-        } else if (fact instanceof List<?> many) {
-            many.stream().filter(Map.class::isInstance).forEach(m -> out.add((Map<?, ?>) m));
-        }
-        return out;
     }
 }
