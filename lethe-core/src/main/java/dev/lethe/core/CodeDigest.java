@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class CodeDigest {
                 files.forEach((name, bytes) -> {
                     sha.update(name.getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
-                    sha.update(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(bytes.length).array());
+                    sha.update(ByteBuffer.allocate(Long.BYTES).putLong(bytes.length).array());
                     sha.update(bytes);
                 });
             } catch (IOException e) {

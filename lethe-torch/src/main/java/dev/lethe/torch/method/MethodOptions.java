@@ -64,6 +64,15 @@ public final class MethodOptions {
     }
 
     /**
+     * {@code options} sorted by key, unmodifiable: what a run configuration holds, because a run folder's config hash is
+     * taken over its JSON and {@code Map.copyOf}'s iteration order changes from one JVM to the next (a rerun with the same
+     * options would not resume).
+     */
+    public static Map<String, String> sortedByKey(Map<String, String> options) {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(options));
+    }
+
+    /**
      * {@code --opt} arguments, each {@code KEY=VALUE}, as a map in their order; a key given twice keeps its
      * last value. A pair without {@code =} or without a key is refused with what to write instead.
      */

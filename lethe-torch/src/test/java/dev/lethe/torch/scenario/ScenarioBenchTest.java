@@ -1,6 +1,7 @@
 package dev.lethe.torch.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.data.DatasetRef;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.Spread;
@@ -316,8 +317,8 @@ class ScenarioBenchTest {
     void aFolderWrittenByAnotherBuildIsRefusedAndLeftAsItWas(@TempDir Path copy) throws IOException {
         org.apache.commons.io.FileUtils.copyDirectory(out.toFile(), copy.toFile());
         Path config = copy.resolve("config.json");
-        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) Store.json().readTree(config.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("build")).put("code", "0".repeat(64));
+        ObjectNode doc = (ObjectNode) Store.json().readTree(config.toFile());
+        ((ObjectNode) doc.path("build")).put("code", "0".repeat(64));
         Files.write(config, Store.json().writeValueAsBytes(doc));
         byte[] before = Files.readAllBytes(config);
         int results = resultFiles(copy);

@@ -58,9 +58,7 @@ public record TofuBenchConfig(String data, String split, List<String> methods, i
             throw new IllegalArgumentException("--split must be one of " + String.join(", ", SPLITS) + ", got '" + split + "'");
         }
         methods = List.copyOf(methods);
-        // sorted by key: the run folder's config hash is taken over this map's JSON, and Map.copyOf's iteration order
-        // changes from one JVM to the next (a rerun with the same options would not resume)
-        options = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(options));
+        options = dev.lethe.torch.method.MethodOptions.sortedByKey(options);
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("--methods names no method: give at least one, e.g. --methods grad-diff,npo");
         }

@@ -1,6 +1,7 @@
 package dev.lethe.torch.lm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.core.store.AtomicFiles;
 import dev.lethe.core.store.Store;
 import dev.lethe.torch.scenario.bench.RunFolder;
 import org.apache.commons.io.FileUtils;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -108,11 +110,11 @@ final class TofuReferences {
             Store.json().readTree(file.toFile()).path("rows").forEach(r -> rows.add(r.asText()));
         }
         copied.stream().filter(r -> !rows.contains(r)).forEach(rows::add);
-        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("from", from.toAbsolutePath().normalize().toString());
         doc.put("build", theirs.path("build").isMissingNode() ? "not recorded (a folder from before run folders recorded their build)"
                 : theirs.path("build"));
         doc.put("rows", rows);
-        dev.lethe.core.store.AtomicFiles.write(file, Store.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+        AtomicFiles.write(file, Store.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
     }
 }

@@ -11,11 +11,9 @@ import dev.lethe.torch.train.OptimizerKind;
 import dev.lethe.torch.train.TrainConfig;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Everything that determines a scenario run's figures (besides the machine's timings): the data, the
@@ -62,8 +60,7 @@ public record ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, Lis
             }
         }
         methods = List.copyOf(ordered);
-        // sorted by key: the config hash is taken over this map's JSON, and Map.copyOf's order changes between JVMs
-        options = Collections.unmodifiableSortedMap(new TreeMap<>(options));
+        options = MethodOptions.sortedByKey(options);
         MethodOptions.requireAddressed(methods.stream().<UnlearningMethod<?>>map(UnlearningMethods::get).toList(), options);
         if (seeds.isEmpty() || new HashSet<>(seeds).size() != seeds.size()) {
             throw new IllegalArgumentException("the seeds must be at least one and distinct, got " + seeds);

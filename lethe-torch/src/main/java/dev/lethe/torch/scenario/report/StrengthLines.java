@@ -27,32 +27,41 @@ public final class StrengthLines {
 
     /** Row → its line, in the order of the results; rows without a calibrated run are absent. */
     public static Map<String, String> of(List<MethodResult> results) {
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        Map<String, String> options = new LinkedHashMap<>();
-        Map<String, int[]> metOfRuns = new LinkedHashMap<>();
+        Map<String, Row> rows = new LinkedHashMap<>();
         for (MethodResult r : results) {
             Object fact = r.facts().get("calibration");
             List<?> perRequest = fact instanceof List<?> list ? list : Collections.singletonList(fact);
             for (int k = 0; k < perRequest.size(); k++) {
-                if (!(perRequest.get(k) instanceof Map<?, ?> receipt)) {
-                    continue;
+                if (perRequest.get(k) instanceof Map<?, ?> receipt) {
+                    String run = "seed " + r.seed() + (fact instanceof List<?> ? " request " + (k + 1) : "");
+                    rows.computeIfAbsent(r.method(), m -> new Row(String.valueOf(receipt.get("option")))).add(run, receipt);
                 }
-                String run = "seed " + r.seed() + (fact instanceof List<?> ? " request " + (k + 1) : "");
-                options.putIfAbsent(r.method(), String.valueOf(receipt.get("option")));
-                boolean met = Boolean.TRUE.equals(receipt.get("met"));
-                int[] counts = metOfRuns.computeIfAbsent(r.method(), m -> new int[2]);
-                counts[0] += met ? 1 : 0;
-                counts[1]++;
-                String retry = receipt.get("retryOption") == null ? "" : ", " + receipt.get("retryOption") + " = " + receipt.get("retryValue");
-                values.computeIfAbsent(r.method(), m -> new ArrayList<>())
-                        .add(run + ": " + receipt.get("value") + retry + (met ? "" : ", not met"));
             }
         }
         Map<String, String> lines = new LinkedHashMap<>();
-        values.forEach((row, list) -> {
-            int[] counts = metOfRuns.get(row);
-            lines.put(row, "`" + options.get(row) + "`: met in " + counts[0] + " of " + counts[1] + " runs (" + String.join("; ", list) + ")");
-        });
+        rows.forEach((method, row) -> lines.put(method, row.line()));
         return lines;
+    }
+
+    /** One method's calibrated runs: its strength option, per run its value and whether it met the bounds, and the count met. */
+    private static final class Row {
+        private final String option;
+        private final List<String> runs = new ArrayList<>();
+        private int met;
+
+        Row(String option) {
+            this.option = option;
+        }
+
+        void add(String run, Map<?, ?> receipt) {
+            boolean ok = Boolean.TRUE.equals(receipt.get("met"));
+            met += ok ? 1 : 0;
+            String retry = receipt.get("retryOption") == null ? "" : ", " + receipt.get("retryOption") + " = " + receipt.get("retryValue");
+            runs.add(run + ": " + receipt.get("value") + retry + (ok ? "" : ", not met"));
+        }
+
+        String line() {
+            return "`" + option + "`: met in " + met + " of " + runs.size() + " runs (" + String.join("; ", runs) + ")";
+        }
     }
 }
