@@ -10,6 +10,7 @@ import dev.lethe.torch.scenario.report.MarkdownTables;
 import dev.lethe.torch.scenario.report.ReportWriter;
 import dev.lethe.torch.scenario.report.ScenarioReport;
 import dev.lethe.torch.method.MethodOptions;
+import dev.lethe.torch.method.StrengthCalibration;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.task.ClassificationTask;
@@ -98,6 +99,11 @@ final class BenchScenario implements Callable<Integer> {
             + "see 'lethe methods'). A strength set here is not set from the data.")
     List<String> options = new ArrayList<>();
 
+    @Option(names = "--keep-within", paramLabel = "FRACTION", description = "How much accuracy of the kept records a strength set from the"
+            + " data may cost, as a fraction (0.05: 5 points), as 'lethe unlearn --keep-within'. Default: "
+            + StrengthCalibration.RETAIN_DROP + ". Recorded in config.json.")
+    Double keepWithin;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder. Default: bench-out/scenario-<dataset>-<scenario>.")
     Path out;
 
@@ -143,6 +149,6 @@ final class BenchScenario implements Callable<Integer> {
                 .filter(m -> m.tasks().contains(ClassificationTask.INSTANCE)).map(UnlearningMethod::name).toList();
         return new ScenarioBenchConfig(dataset.toRef(run.seed), scenarioSpec, chosen, ScenarioBenchConfig.consecutiveSeeds(run.seed, seeds),
                 bench.model, epochs, bench.batchSize, learningRate, sisa == null ? null : SisaShape.parse(sisa), run.threads, run.device,
-                MethodOptions.fromPairs(options));
+                MethodOptions.fromPairs(options), keepWithin);
     }
 }

@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /** {@code lethe unlearn}: approximate unlearning of a single-model store with one method. */
 @Command(name = "unlearn", footer = {"%nExamples:", "  lethe unlearn --store my-store --method grad-diff --record digits-0042,digits-0043", "  lethe unlearn --store my-store --method ssd --label 3 --opt ssd.alpha=10",
-        "  lethe unlearn --store my-store --method npo --record digits-0042,digits-0043 --poisoned"}, mixinStandardHelpOptions = true,
+        "  lethe unlearn --store my-store --method npo --record digits-0042,digits-0043 --poisoned",
+        "  lethe unlearn --store my-store --method scrub --record digits-0042,digits-0043 --poisoned --keep-within 0.05"}, mixinStandardHelpOptions = true,
         description = "Unlearn records, a person or a class from a single-model store with an approximate method (see 'lethe methods'); "
                 + "writes a new model version with a receipt.")
 public final class UnlearnCommand implements Callable<Integer> {
@@ -54,6 +56,13 @@ public final class UnlearnCommand implements Callable<Integer> {
             + " a class. Without it an erasure request aims them at the accuracy of unseen records. Recorded in the receipt.")
     boolean poisoned;
 
+    @Option(names = "--keep-within", paramLabel = "FRACTION", description = "How much accuracy of the kept records a strength set from"
+            + " the data may cost, as a fraction of the original's (0.05: 5 points). Default: "
+            + StrengthCalibration.RETAIN_DROP + ". A larger allowance lets a method forget where its cheapest forgetting costs more"
+            + " (a retried value, and a whole update past a value that broke the bound, are held to half). Recorded in the receipt"
+            + " (retainDropMax); refused when the strength is not set from the data.")
+    Double keepWithin;
+
     @Mixin
     RunOptions run;
 
@@ -64,7 +73,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         Map<String, String> overrides = MethodOptions.fromPairs(options);
         Store s = store.open();
         Device device = run.startEngine();
-        var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, keepPrevious, poisoned, device,
+        var terms = new UnlearnService.Terms(keepPrevious, poisoned, keepWithin == null ? OptionalDouble.empty() : OptionalDouble.of(keepWithin));
+        var outcome = UnlearnService.unlearn(s, m, overrides, what.kind(), what.values(), run.seed, terms, device,
                 SisaCommands.progress(run, method));
         if (run.json) {
             Output.json(out, Map.of("modelVersion", outcome.version(), "receipt", outcome.receipt(), "purged", outcome.purged()));
@@ -97,16 +107,21 @@ public final class UnlearnCommand implements Callable<Integer> {
         }
         boolean poisoned = Boolean.TRUE.equals(r.report().get("poisoned"));
         String retried = c.get("retryOption") == null ? "" : String.format(Locale.ROOT, " with %s = %s", c.get("retryOption"), c.get("retryValue"));
-        out.printf(Locale.ROOT, "  strength  %s = %s%s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %.0f points"
+        out.printf(Locale.ROOT, "  strength  %s = %s%s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %s points"
                         + " on %s %s records%n", c.get("option"), c.get("value"), retried, ((Number) c.get("forgetTarget")).doubleValue(),
-                poisoned ? " (--poisoned)" : "", 100 * ((Number) c.get("retainDropMax")).doubleValue(), c.get("keepCheckSize"), c.get("keepCheck"));
+                poisoned ? " (--poisoned)" : "", points(((Number) c.get("retainDropMax")).doubleValue()), c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
             String how = StrengthCalibration.FALLBACK_LEAST_COST.equals(c.get("fallback"))
                     ? "no value kept the other records within the bound, so the one that cost them least was used"
                     : "no value did both, so the one that forgets most while keeping the rest was used";
             out.printf(Locale.ROOT, "            NOT MET: %s%s; the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off,"
-                    + " or try another method%n", how, chosenTrial(c), c.get("option"));
+                    + " allow the kept records a larger cost (--keep-within), or try another method%n", how, chosenTrial(c), c.get("option"));
         }
+    }
+
+    /** An allowance as points of accuracy: 0.02 → "2", 0.025 → "2.5". */
+    static String points(double fraction) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.2f", 100 * fraction)).stripTrailingZeros().toPlainString();
     }
 
     /**

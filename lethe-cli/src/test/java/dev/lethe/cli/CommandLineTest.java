@@ -476,6 +476,38 @@ class CommandLineTest {
     }
 
     @Test
+    void keepWithinSetsTheAllowanceOfAStrengthSetFromTheDataAndIsRefusedWhereNoStrengthIsSet(@TempDir Path tmp) throws Exception {
+        Path single = tmp.resolve("single");
+        assertThat(Cli.run("train", "--store", single.toString(), "--epochs", "15", "--model", "mlp:64").exitCode()).isZero();
+        String manifestBefore = Files.readString(single.resolve("manifest.json"));
+
+        Cli zero = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--keep-within", "0");
+        assertThat(zero.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(zero.err()).contains("between 0 and 1").contains("got 0.0");
+        Cli noStrength = Cli.run("unlearn", "--store", single.toString(), "--method", "finetune", "--label", "3", "--keep-within", "0.05");
+        assertThat(noStrength.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noStrength.err()).contains("finetune has no strength to set from the data").contains("drop --keep-within");
+        Cli setByHand = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--keep-within", "0.05",
+                "--opt", "grad-ascent.learningRate=0.05");
+        assertThat(setByHand.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(setByHand.err()).contains("the options set grad-ascent.learningRate").contains("leave the strength to the data");
+        // an update scale is not set from the data in an erasure of records: the allowance would change nothing there
+        String records = java.util.stream.IntStream.range(100, 140).mapToObj(i -> String.format("digits-%04d", i))
+                .collect(java.util.stream.Collectors.joining(","));
+        Cli wholeUpdate = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--record", records, "--keep-within", "0.05");
+        assertThat(wholeUpdate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(wholeUpdate.err()).contains("an erasure of records runs the whole update");
+        assertThat(Files.readString(single.resolve("manifest.json"))).as("nothing written by a refused request").isEqualTo(manifestBefore);
+
+        Cli allowed = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--keep-within", "0.045");
+        assertThat(allowed.exitCode()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("kept records within 4.5 points");
+        JsonNode manifest = JSON.readTree(single.resolve("manifest.json").toFile());
+        JsonNode calibration = manifest.at("/models/1/unlearning/report/grad-ascent.calibration");
+        assertThat(calibration.get("retainDropMax").asDouble()).as("the receipt records the allowance").isEqualTo(0.045);
+    }
+
+    @Test
     void certifiedRemovalsThroughTheCommandLineShareOneBudget(@TempDir Path tmp) throws Exception {
         Path store = tmp.resolve("logreg");
         Cli trained = Cli.run("train", "--store", store.toString(), "--model", "logreg", "--weight-decay", "0.1", "--perturbation", "10",

@@ -61,7 +61,9 @@ import java.util.stream.Collectors;
  *       their accuracy must be within the same bound: a value can take the forget set's own records to 0 and leave
  *       unseen records of the class recognised (rmu on MNIST: 0.017 on the forget set, 0.08 on the class's unseen
  *       records), and forgetting a class means those too;</li>
- *   <li>keeping: accuracy on the keep-check records above at most {@value #RETAIN_DROP} below the original's. The cost
+ *   <li>keeping: accuracy on the keep-check records above at most the request's allowance below the original's
+ *       ({@link UnlearningContext#keepWithin}, by default {@value #RETAIN_DROP}: a user who accepts a larger cost to
+ *       forget, say 5 points to remove a backdoor, says so, and the receipt records it as {@code retainDropMax}). The cost
  *       to the kept records grows with the strength, so the search stops at the first value that breaks this bound: a
  *       stronger one that seems to keep them is the check's sampling luck. The one exception is the whole of an
  *       {@link UpdateScale}'s update, which is still tried after a break: a method that perturbs the weights and then
@@ -83,8 +85,11 @@ public final class StrengthCalibration {
 
     /** How far above the target the held-out forget accuracy may be. */
     static final double FORGET_TOLERANCE = 0.02;
-    /** How far the held-out retain accuracy may fall below the original's. */
-    static final double RETAIN_DROP = 0.02;
+    /**
+     * How far the accuracy of the keep-check records may fall below the original's, unless the request allows another
+     * amount ({@link UnlearningContext#keepWithin}: {@code lethe unlearn --keep-within}).
+     */
+    public static final double RETAIN_DROP = 0.02;
     /** At most this many retain records are held out (a fifth of them when fewer). */
     private static final int RETAIN_HOLDOUT_MAX = 1000;
     /**
@@ -144,6 +149,8 @@ public final class StrengthCalibration {
      * @param keepCheck which records the keeping was judged on: {@value #KEEP_VALIDATION} or {@value #KEEP_HELD_OUT_RETAIN}
      * @param keepCheckSize how many records that check had
      * @param unseenForgetSize how many validation records of the forgotten classes the forgetting was also judged on (0: none)
+     * @param retainDropMax the request's keeping allowance (a retried value and an update's whole past a break were held
+     *        to half of it)
      * @param trials every trial, in the order run
      * @param fallback null when the value meets both bounds; otherwise how it was chosen: {@value #FALLBACK_KEEPS} or
      *        {@value #FALLBACK_LEAST_COST}
@@ -151,8 +158,8 @@ public final class StrengthCalibration {
      * @param retryValue the value it was changed to, else null
      */
     public record Choice(String option, String value, double forgetTarget, double originalRetainAccuracy, String keepCheck,
-                         int keepCheckSize, int unseenForgetSize, List<Trial> trials, String fallback, String retryOption,
-                         String retryValue) {
+                         int keepCheckSize, int unseenForgetSize, double retainDropMax, List<Trial> trials, String fallback,
+                         String retryOption, String retryValue) {
 
         /** Whether the value meets both bounds. */
         public boolean met() {
@@ -161,8 +168,8 @@ public final class StrengthCalibration {
 
         /** This choice, reporting {@code all} as its trials (a retry's too). */
         Choice withTrials(List<Trial> all) {
-            return new Choice(option, value, forgetTarget, originalRetainAccuracy, keepCheck, keepCheckSize, unseenForgetSize, List.copyOf(all),
-                    fallback, retryOption, retryValue);
+            return new Choice(option, value, forgetTarget, originalRetainAccuracy, keepCheck, keepCheckSize, unseenForgetSize, retainDropMax,
+                    List.copyOf(all), fallback, retryOption, retryValue);
         }
 
         /** The options the run takes from the calibration: the strength's value, and the retry option's when it was changed. */
@@ -184,7 +191,7 @@ public final class StrengthCalibration {
             out.put("forgetTarget", forgetTarget);
             out.put("forgetTolerance", FORGET_TOLERANCE);
             out.put("originalRetainAccuracy", originalRetainAccuracy);
-            out.put("retainDropMax", RETAIN_DROP);
+            out.put("retainDropMax", retainDropMax);
             out.put("keepCheck", keepCheck);
             out.put("keepCheckSize", keepCheckSize);
             out.put("unseenForgetCheckSize", unseenForgetSize);
@@ -207,13 +214,27 @@ public final class StrengthCalibration {
      * to aim at and a strength that is not an {@link UpdateScale}.
      */
     public static boolean applies(UnlearningMethod<?> method, Map<String, String> overrides, UnlearningData data) {
+        return whyNotCalibrated(method, overrides, data).isEmpty();
+    }
+
+    /** Why {@link #choose} does not calibrate this run, in words for a message ("grad-ascent's strength ... is set"); empty when it does. */
+    public static Optional<String> whyNotCalibrated(UnlearningMethod<?> method, Map<String, String> overrides, UnlearningData data) {
         Optional<Strength> strength = method.strength();
-        if (strength.isEmpty() || MethodOptions.sets(method, overrides, strength.get().option()) || data.forget().size() < MIN_FORGET
-                || !(Tasks.of(data.forget()) instanceof ClassificationTask)) {
-            return false;
+        if (strength.isEmpty()) {
+            return Optional.of(method.name() + " has no strength to set from the data");
+        }
+        String option = strength.get().option();
+        if (MethodOptions.sets(method, overrides, option)) {
+            return Optional.of("the options set " + option + " (--opt)");
+        }
+        if (data.forget().size() < MIN_FORGET) {
+            return Optional.of("the forget set has " + data.forget().size() + " records, fewer than the " + MIN_FORGET + " a strength is judged on");
+        }
+        if (!(Tasks.of(data.forget()) instanceof ClassificationTask)) {
+            return Optional.of("only a classifier's strength is set from the data");
         }
         if (disjointLabels(data.forget(), data.retain()) || data.poisoned()) {
-            return true;
+            return Optional.empty();
         }
         // Record forgetting aims at the validation accuracy, which is the wrong target for poisoned or mislabelled
         // records (they must leave the model entirely) and is met by doing nothing on a model that generalises. An update
@@ -221,7 +242,14 @@ public final class StrengthCalibration {
         // stayed at an attack success rate of 0.68-0.88 with the scale calibrated, 0.00-0.01 with the whole update
         // (docs/BENCHMARKS.md, "digits, backdoor"). Such a method runs its whole update there, unless the request says
         // the records are poisoned (above).
-        return !strength.get().scalesUpdate() && data.validation() != null && data.validation().size() > 0;
+        if (strength.get().scalesUpdate()) {
+            return Optional.of(option + " scales the update, which is set from the data for a class or poisoned records (--poisoned)"
+                    + " only: an erasure of records runs the whole update");
+        }
+        if (data.validation() == null || data.validation().size() == 0) {
+            return Optional.of("forgetting records aims at the accuracy of unseen records, and this run has no validation records");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -260,7 +288,7 @@ public final class StrengthCalibration {
         // a forgotten class and poisoned records must leave the model (accuracy 0 on their labels); an erased record should
         // end as an unseen one
         Bounds bounds = new Bounds(classForgetting || data.poisoned() ? 0 : accuracy(original, data.validation()), accuracy(original, retainCheck),
-                keepCheck, retainCheck.size(), unseenForget == null ? 0 : unseenForget.size());
+                keepCheck, retainCheck.size(), unseenForget == null ? 0 : unseenForget.size(), context.keepWithin());
         // the run's own seed and prepared state: a trial draws what the real run draws (RMU's direction, every sample) and
         // uses the state the real run uses (SSD's data importance: a trial on another estimate chose an α that forgot the
         // class on the validation records and left it at 0.54 in the real run), so the value chosen is judged on the run
@@ -408,11 +436,18 @@ public final class StrengthCalibration {
 
     /**
      * What a value must do: forget down to {@code target} (+ tolerance), keep the keep-check records within {@code retainDrop}
-     * of {@code originalRetain}.
+     * of {@code originalRetain}. {@code allowance} is the request's whole keeping allowance; {@code retainDrop} is all of it
+     * for a value at the method's own setting, half of it for a retried one ({@link #retried}).
      */
-    record Bounds(double target, double originalRetain, String keepCheck, int keepCheckSize, int unseenForgetSize, double retainDrop) {
+    record Bounds(double target, double originalRetain, String keepCheck, int keepCheckSize, int unseenForgetSize, double allowance,
+                  double retainDrop) {
 
-        /** The bounds of a value at the method's own setting: the whole keeping allowance, {@value #RETAIN_DROP}. */
+        /** The bounds of a value at the method's own setting, with the keeping allowance {@code allowance}. */
+        Bounds(double target, double originalRetain, String keepCheck, int keepCheckSize, int unseenForgetSize, double allowance) {
+            this(target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, allowance, allowance);
+        }
+
+        /** The bounds of a value at the method's own setting, with the default allowance, {@value #RETAIN_DROP}. */
         Bounds(double target, double originalRetain, String keepCheck, int keepCheckSize, int unseenForgetSize) {
             this(target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, RETAIN_DROP);
         }
@@ -425,7 +460,7 @@ public final class StrengthCalibration {
          * half goes on between that value and the weaker one.
          */
         Bounds retried() {
-            return new Bounds(target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, RETAIN_DROP / 2);
+            return new Bounds(target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, allowance, allowance / 2);
         }
 
         boolean forgets(Trial t) {
@@ -439,7 +474,7 @@ public final class StrengthCalibration {
 
         /** Keeps with half the whole allowance: what an update's whole must do past a value that broke the bound ({@link #search}). */
         boolean keepsClearly(Trial t) {
-            return originalRetain - t.retainAccuracy() <= RETAIN_DROP / 2;
+            return originalRetain - t.retainAccuracy() <= allowance / 2;
         }
 
         boolean met(Trial t) {
@@ -458,8 +493,8 @@ public final class StrengthCalibration {
 
         /** The choice of {@code value} with {@code retryOption} at {@code retryValue} (both null: the method's own). */
         Choice choice(String option, String value, String fallback, List<Trial> trials, String retryOption, String retryValue) {
-            return new Choice(option, value, target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, List.copyOf(trials), fallback,
-                    retryOption, retryValue);
+            return new Choice(option, value, target, originalRetain, keepCheck, keepCheckSize, unseenForgetSize, allowance, List.copyOf(trials),
+                    fallback, retryOption, retryValue);
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  * configuration (batch size, optimizer and epochs that {@code retrain} and the fine-tuning phases
  * start from), progress and cancellation, the {@link RunReport} a method records figures of the
  * run in (what {@link UnlearningRun#report()} returns), and optionally what a method
- * {@linkplain UnlearningMethod#prepare prepared} for the original model. The device is the model's.
+ * {@linkplain UnlearningMethod#prepare prepared} for the original model, and how much accuracy of the kept records a
+ * strength set from the data may cost ({@link StrengthCalibration}). The device is the model's.
  *
  * @param seed run seed
  * @param original how the original model was trained
@@ -20,19 +21,34 @@ import java.util.Optional;
  * @param cancellation stops the run at the next step
  * @param report where the method records figures of this run (see {@link RunReport})
  * @param prepared state precomputed for the original model by one method, or null
+ * @param keepWithin the request's keeping allowance: how far below the original's the accuracy of the kept records may
+ *        fall under a strength set from the data, as a fraction (0.02: 2 points; {@link StrengthCalibration#RETAIN_DROP}
+ *        unless the request says otherwise)
  */
 public record UnlearningContext(long seed, TrainConfig original, TrainListener listener, Cancellation cancellation,
-                                RunReport report, Prepared prepared) {
+                                RunReport report, Prepared prepared, double keepWithin) {
 
     public UnlearningContext {
         if (report == null) {
             report = new RunReport();
         }
+        requireAllowance(keepWithin);
     }
 
-    /** A context with a fresh report and nothing prepared. */
+    /** A context with a fresh report, nothing prepared and the default keeping allowance. */
     public UnlearningContext(long seed, TrainConfig original, TrainListener listener, Cancellation cancellation) {
-        this(seed, original, listener, cancellation, new RunReport(), null);
+        this(seed, original, listener, cancellation, new RunReport(), null, StrengthCalibration.RETAIN_DROP);
+    }
+
+    /**
+     * Refuses a keeping allowance that is not a fraction strictly between 0 and 1: 0 would refuse every value (a trial's
+     * accuracy on a few hundred records moves by a record either way), 1 or more would refuse none.
+     */
+    public static void requireAllowance(double keepWithin) {
+        if (!(keepWithin > 0 && keepWithin < 1)) {
+            throw new IllegalArgumentException("the keeping allowance must be a fraction of accuracy between 0 and 1 (0.02 is 2 points,"
+                    + " the default), got " + keepWithin);
+        }
     }
 
     public static UnlearningContext of(long seed, TrainConfig original) {
@@ -41,12 +57,17 @@ public record UnlearningContext(long seed, TrainConfig original, TrainListener l
 
     /** This context with a fresh, empty report (one per run). */
     public UnlearningContext withFreshReport() {
-        return new UnlearningContext(seed, original, listener, cancellation, new RunReport(), prepared);
+        return new UnlearningContext(seed, original, listener, cancellation, new RunReport(), prepared, keepWithin);
     }
 
     /** This context carrying {@code state} (null for none). */
     public UnlearningContext withPrepared(Prepared state) {
-        return new UnlearningContext(seed, original, listener, cancellation, report, state);
+        return new UnlearningContext(seed, original, listener, cancellation, report, state, keepWithin);
+    }
+
+    /** This context with the keeping allowance {@code allowance} (a fraction of accuracy, see {@link #keepWithin}). */
+    public UnlearningContext withKeepWithin(double allowance) {
+        return new UnlearningContext(seed, original, listener, cancellation, report, prepared, allowance);
     }
 
     /**

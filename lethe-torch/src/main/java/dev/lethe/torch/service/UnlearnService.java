@@ -20,6 +20,7 @@ import dev.lethe.core.store.UnlearningReceipt;
 import dev.lethe.torch.eval.Evaluator;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Prepared;
+import dev.lethe.torch.method.StrengthCalibration;
 import dev.lethe.torch.method.TrainingHook;
 import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningData;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -65,10 +67,30 @@ public final class UnlearnService {
     public record Outcome(int version, UnlearningReceipt receipt, List<String> purged) {
     }
 
-    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, boolean, boolean, Device, TrainListener)} as an erasure (earlier model files purged). */
+    /**
+     * What a request says beyond what to forget and how.
+     *
+     * @param keepPrevious keep the earlier model versions' files (a repair that is not an erasure)
+     * @param poisoned the records are poisoned or mislabelled ({@link UnlearningData#poisoned}), so a strength set from the
+     *        data aims at removing their labels, not at treating them as unseen
+     * @param keepWithin the keeping allowance of a strength set from the data ({@link UnlearningContext#keepWithin}); empty:
+     *        the default, {@value StrengthCalibration#RETAIN_DROP}. Given for a run whose strength is not set from the
+     *        data, it is refused, since it would change nothing
+     */
+    public record Terms(boolean keepPrevious, boolean poisoned, OptionalDouble keepWithin) {
+
+        /** An erasure: earlier model files purged, the records not poisoned, the default allowance. */
+        public static final Terms ERASURE = new Terms(false, false, OptionalDouble.empty());
+
+        public Terms {
+            keepWithin.ifPresent(UnlearningContext::requireAllowance);
+        }
+    }
+
+    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, Terms, Device, TrainListener)} as an erasure (earlier model files purged). */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
                                   List<String> values, long seed, Device device, TrainListener listener) throws IOException {
-        return unlearn(store, method, overrides, kind, values, seed, false, false, device, listener);
+        return unlearn(store, method, overrides, kind, values, seed, Terms.ERASURE, device, listener);
     }
 
 
@@ -78,15 +100,14 @@ public final class UnlearnService {
      * records (and, for records and subjects, the person's held-out rows) join the tombstones. The new
      * model file is written and made durable, then the manifest is switched in one atomic step, then every
      * model file the new manifest no longer justifies is purged ({@link ModelFiles}): unless
-     * {@code keepPrevious} (a repair that wants the earlier versions), no model trained on the forgotten
-     * records stays on disk. A purge that a crash interrupted is finished by the next run. {@code poisoned}: the records
-     * are poisoned or mislabelled ({@link UnlearningData#poisoned}), so a strength set from the data aims at removing
-     * their labels, not at treating them as unseen.
+     * {@link Terms#keepPrevious} (a repair that wants the earlier versions), no model trained on the forgotten
+     * records stays on disk. A purge that a crash interrupted is finished by the next run.
      */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
-                                  List<String> values, long seed, boolean keepPrevious, boolean poisoned, Device device,
-                                  TrainListener listener) throws IOException {
+                                  List<String> values, long seed, Terms terms, Device device, TrainListener listener) throws IOException {
         MethodOptions.parse(method, overrides); // fail on bad options before any work
+        boolean keepPrevious = terms.keepPrevious();
+        boolean poisoned = terms.poisoned();
         try (StoreLock lock = StoreLock.acquire(store)) {
             IdDigest digest = KeyRotation.forWriting(store, null); // keys a store that has no key yet
             StoreManifest manifest = store.readManifest();
@@ -124,6 +145,13 @@ public final class UnlearnService {
                     CalibrationSplit.calibration(test)).withPoisoned(poisoned)
                     : new UnlearningData(train.filter("forget", forget::contains), train.filter("retain", i -> !forget.contains(i)), test,
                     tokenizer);
+            if (terms.keepWithin().isPresent()) {
+                // an allowance that no calibration would use is a request misread: say so before any work
+                StrengthCalibration.whyNotCalibrated(method, overrides, unlearningData).ifPresent(why -> {
+                    throw new IllegalArgumentException("--keep-within is the allowance of a strength set from the data, and " + why
+                            + ": drop --keep-within" + (method.strength().isPresent() ? ", or leave the strength to the data" : ""));
+                });
+            }
             TrainConfig original = TrainService.originalConfig(manifest);
             SingleModelVersion current = manifest.currentSingle();
             int version = manifest.currentVersion() + 1;
@@ -138,7 +166,8 @@ public final class UnlearnService {
             try (ModelHandle model = StoredModel.loadCurrent(store, device);
                  Prepared prepared = hook.keptState(store, current, model, note -> preparedState[0] = note).orElse(null);
                  UnlearningRun run = UnlearningRun.run(method, overrides, model, unlearningData,
-                         new UnlearningContext(seed, original, listener, new Cancellation()).withPrepared(prepared))) {
+                         new UnlearningContext(seed, original, listener, new Cancellation()).withPrepared(prepared)
+                                 .withKeepWithin(terms.keepWithin().orElse(StrengthCalibration.RETAIN_DROP)))) {
                 run.model().save(store.root().resolve(file));
                 Evaluator evaluator = new Evaluator();
                 try (TensorData f = TensorData.of(unlearningData.forget(), run.model().manager());

@@ -93,6 +93,23 @@ class CalibrationSearchTest {
         assertThat(Double.parseDouble(choice.value())).isLessThan(0.1);
     }
 
+    @Test
+    void aRequestThatAllowsTheKeptRecordsMoreTakesTheWholeUpdateThatTheDefaultRefuses() {
+        // the same 1.5-point end: with 4 points allowed (--keep-within 0.04) half the allowance is 2 points, so it is taken
+        Map<String, StrengthCalibration.Trial> costlier = new java.util.HashMap<>(PRUNE_FINETUNE);
+        costlier.put("1", new StrengthCalibration.Trial("1", 0.0, 0.923, 0.0));
+        StrengthCalibration.Bounds allowing = new StrengthCalibration.Bounds(0, 0.938, StrengthCalibration.KEEP_VALIDATION, 194, 21, 0.04);
+        Measured trials = new Measured(costlier);
+        StrengthCalibration.Choice choice = StrengthCalibration.search(trials, allowing, Strength.updateScale("prune-finetune"));
+        assertThat(choice.value()).isEqualTo("1");
+        assertThat(choice.met()).isTrue();
+        assertThat(choice.retainDropMax()).isEqualTo(0.04);
+        assertThat(choice.toReport()).containsEntry("retainDropMax", 0.04);
+        // and the default's receipt says what it was held to
+        assertThat(StrengthCalibration.search(new Measured(costlier), BOUNDS, Strength.updateScale("prune-finetune")).toReport())
+                .containsEntry("retainDropMax", StrengthCalibration.RETAIN_DROP);
+    }
+
     /** The satellite MLP (Statlog Landsat, 6 classes, class 2 forgotten, seed 42): 509 validation records of the kept classes. */
     private static final StrengthCalibration.Bounds SATELLITE = new StrengthCalibration.Bounds(0, 0.9194, StrengthCalibration.KEEP_VALIDATION, 509, 126);
 
@@ -129,5 +146,25 @@ class CalibrationSearchTest {
         assertThat(half.values()).containsSubsequence("25", "10", "15.81", "12.57", "14.1");
         assertThat(retried.value()).isNotEqualTo("12.57");
         assertThat(retried.met()).isFalse();
+    }
+
+    @Test
+    void theRequestsAllowanceDecidesWhichValueKeepsTheRestAndARetriedValueIsHeldToHalfOfIt() {
+        Map<String, StrengthCalibration.Trial> measured = Map.of(
+                "0.01", new StrengthCalibration.Trial("0.01", 0.002, 0.894, 0.000),
+                "12.57", new StrengthCalibration.Trial("12.57", 0.001, 0.906, 0.000));
+        // grad-ascent's η = 0.01 cost the kept classes 2.5 points: refused at the default 2, the first value met at 3
+        StrengthCalibration.Bounds threePoints = new StrengthCalibration.Bounds(0, 0.9194, StrengthCalibration.KEEP_VALIDATION, 509, 126, 0.03);
+        Strength eta = new Strength("grad-ascent.learningRate", List.of("0.01", "0.02", "0.05", "0.1", "0.2"));
+        assertThat(StrengthCalibration.search(new Measured(measured), SATELLITE, eta).value()).isNotEqualTo("0.01");
+        StrengthCalibration.Choice allowed = StrengthCalibration.search(new Measured(measured), threePoints, eta);
+        assertThat(allowed.value()).isEqualTo("0.01");
+        assertThat(allowed.met()).isTrue();
+        // ssd's retried α = 12.57 cost 1.3 points: over half of 2, within half of 3
+        Strength alpha = new Strength("ssd.alpha", List.of("200", "100", "50", "25", "12.57", "10"));
+        assertThat(StrengthCalibration.search(new Measured(measured), SATELLITE.retried(), alpha).value()).isNotEqualTo("12.57");
+        assertThat(StrengthCalibration.search(new Measured(measured), threePoints.retried(), alpha).value()).isEqualTo("12.57");
+        assertThat(threePoints.retried().retainDrop()).isEqualTo(0.015);
+        assertThat(threePoints.retried().allowance()).isEqualTo(0.03);
     }
 }

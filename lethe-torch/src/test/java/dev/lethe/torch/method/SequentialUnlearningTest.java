@@ -199,7 +199,8 @@ class SequentialUnlearningTest {
         Store store = template.copyTo(dir.resolve("keep"));
         UnlearningMethod<?> method = UnlearningMethods.get("kl");
         // a repair that keeps the earlier version, named in the receipt
-        var repair = UnlearnService.unlearn(store, method, Map.of(), ForgetKind.LABEL, List.of("3"), 1, true, false, Device.cpu(), TrainListener.NONE);
+        var repair = UnlearnService.unlearn(store, method, Map.of(), ForgetKind.LABEL, List.of("3"), 1,
+                new UnlearnService.Terms(true, false, java.util.OptionalDouble.empty()), Device.cpu(), TrainListener.NONE);
         assertThat(repair.receipt().keepPrevious()).isTrue();
         assertThat(repair.receipt().purged()).isEqualTo(List.of());
         assertThat(store.root().resolve("models/model-v1.lethe-model")).isRegularFile();

@@ -119,12 +119,35 @@ class ScenarioBenchTest {
     }
 
     @Test
+    void aKeepingAllowanceIsRecordedInTheConfigurationAndARunWithoutOneKeepsItsHash() throws IOException {
+        ScenarioBenchConfig c = config(List.of("grad-ascent"));
+        ScenarioBenchConfig allowing = new ScenarioBenchConfig(c.dataset(), c.scenario(), c.methods(), c.seeds(), c.model(), c.epochs(),
+                c.batchSize(), c.learningRate(), null, c.threads(), c.device(), Map.of(), 0.05);
+        assertThat(allowing.allowance()).isEqualTo(0.05);
+        assertThat(Store.json().valueToTree(allowing).get("keepWithin").asDouble()).isEqualTo(0.05);
+        // the default is left out of the JSON, so that a folder written before the option stays this configuration's
+        assertThat(Store.json().valueToTree(c).has("keepWithin")).isFalse();
+        assertThat(c.allowance()).isEqualTo(dev.lethe.torch.method.StrengthCalibration.RETAIN_DROP);
+        // the report of a run just made holds the configuration itself; its legend states the allowance
+        ScenarioReport report = new ScenarioReport("hash", Map.of("config", allowing), Map.of(), first.results(),
+                dev.lethe.torch.scenario.report.Summary.of(first.results()));
+        assertThat(report.keepWithin()).isEqualTo(0.05);
+        assertThat(MarkdownTables.of(report)).contains("kept records within 5 points");
+        assertThat(ScenarioReport.of(first).keepWithin()).isEqualTo(dev.lethe.torch.method.StrengthCalibration.RETAIN_DROP);
+        for (double bad : new double[]{0, 1, -0.01, Double.NaN}) {
+            assertThatThrownBy(() -> new ScenarioBenchConfig(c.dataset(), c.scenario(), c.methods(), c.seeds(), c.model(), c.epochs(),
+                    c.batchSize(), c.learningRate(), null, c.threads(), c.device(), Map.of(), bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 1");
+        }
+    }
+
+    @Test
     void theReportSaysForEachCalibratedMethodAtHowManySeedsItsValueMetTheBounds() throws IOException {
         long met = first.results().stream().filter(r -> r.method().equals("grad-ascent"))
                 .filter(r -> Boolean.TRUE.equals(((Map<?, ?>) r.facts().get("calibration")).get("met"))).count();
         String md = Files.readString(files.markdown());
         assertThat(md).contains("- **grad-ascent** `grad-ascent.learningRate`: met in " + met + " of 2 runs (seed " + Spread.seed(42) + ": ")
-                .doesNotContain("- **finetune** `");
+                .doesNotContain("- **finetune** `").contains("kept records within 2 points of the original's accuracy");
         assertThat(Files.readString(files.html())).contains("<h2>Strengths set from the data</h2>")
                 .contains("<li><b>grad-ascent</b> grad-ascent.learningRate: met in " + met + " of 2 runs");
     }

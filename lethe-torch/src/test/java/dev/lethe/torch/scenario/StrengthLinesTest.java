@@ -1,7 +1,9 @@
 package dev.lethe.torch.scenario;
 
 import dev.lethe.torch.scenario.bench.MethodResult;
+import dev.lethe.torch.scenario.report.ScenarioReport;
 import dev.lethe.torch.scenario.report.StrengthLines;
+import dev.lethe.torch.scenario.report.Summary;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,6 +32,20 @@ class StrengthLinesTest {
         // a sequential run: one receipt per request, none where a request was not calibrated
         assertThat(lines.get("rmu")).isEqualTo("`scrub.updateScale`: met in 1 of 2 runs (seed 42 request 1: 0.3, scrub.maxEpochs = 2; "
                 + "seed 42 request 3: 0.2, not met)");
+    }
+
+    @Test
+    void theLegendStatesTheKeepingBoundTheRunWasConfiguredWith() {
+        // as report.json holds it: the run's configuration under "config", keepWithin absent when the run set none
+        ScenarioReport allowing = report(Map.of("config", Map.of("keepWithin", 0.055), "dataFingerprint", "f"));
+        ScenarioReport byDefault = report(Map.of("config", Map.of("epochs", 6), "dataFingerprint", "f"));
+        assertThat(StrengthLines.legend(byDefault.keepWithin())).contains("kept records within 2 points of the original's accuracy")
+                .endsWith(StrengthLines.NOT_MET);
+        assertThat(StrengthLines.legend(allowing.keepWithin())).contains("kept records within 5.5 points");
+    }
+
+    private static ScenarioReport report(Map<String, Object> config) {
+        return new ScenarioReport("hash", config, Map.of(), List.of(), Summary.of(List.of()));
     }
 
     private static MethodResult result(long seed, String method, Map<String, Object> facts) {

@@ -316,7 +316,7 @@ public final class ScenarioBench {
         }
 
         private UnlearningContext context(int k) {
-            return UnlearningContext.of(Seeds.derive(seed, "unlearn", k), train);
+            return UnlearningContext.of(Seeds.derive(seed, "unlearn", k), train).withKeepWithin(config.allowance());
         }
 
         private int targetClass() {

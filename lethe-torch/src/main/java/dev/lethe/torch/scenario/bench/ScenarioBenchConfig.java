@@ -4,6 +4,8 @@ import dev.lethe.core.data.DatasetRef;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lethe.torch.method.MethodOptions;
 import dev.lethe.torch.method.Retrain;
+import dev.lethe.torch.method.StrengthCalibration;
+import dev.lethe.torch.method.UnlearningContext;
 import dev.lethe.torch.method.UnlearningMethod;
 import dev.lethe.torch.method.UnlearningMethods;
 import dev.lethe.torch.scenario.ScenarioSpec;
@@ -35,15 +37,26 @@ import java.util.Map;
  * @param options method options ({@code --opt scrub.updateScale=1}), each key addressed to one of {@code methods}; a method
  *                runs with its defaults for every field not given, and a strength the user sets is not set from the data.
  *                Left out of the JSON when empty, so that a run without options keeps the configuration hash it had
+ * @param keepWithin the keeping allowance of every strength set from the data ({@code --keep-within},
+ *                   {@link UnlearningContext#keepWithin}); null for the default, {@value StrengthCalibration#RETAIN_DROP}, and
+ *                   then left out of the JSON, so that a run without it keeps the configuration hash it had
  */
 public record ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, List<String> methods, List<Long> seeds, String model,
                                   int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device,
-                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> options) {
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> options,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) Double keepWithin) {
 
     /** A configuration in which every method runs with its default options. */
     public ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, List<String> methods, List<Long> seeds, String model,
                                int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device) {
         this(dataset, scenario, methods, seeds, model, epochs, batchSize, learningRate, sisa, threads, device, Map.of());
+    }
+
+    /** A configuration with the default keeping allowance. */
+    public ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, List<String> methods, List<Long> seeds, String model,
+                               int epochs, int batchSize, float learningRate, SisaShape sisa, int threads, String device,
+                               Map<String, String> options) {
+        this(dataset, scenario, methods, seeds, model, epochs, batchSize, learningRate, sisa, threads, device, options, null);
     }
 
     public ScenarioBenchConfig {
@@ -70,6 +83,14 @@ public record ScenarioBenchConfig(DatasetRef dataset, ScenarioSpec scenario, Lis
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
+        if (keepWithin != null) {
+            UnlearningContext.requireAllowance(keepWithin);
+        }
+    }
+
+    /** The keeping allowance the runs use: {@link #keepWithin}, or the default. */
+    public double allowance() {
+        return keepWithin == null ? StrengthCalibration.RETAIN_DROP : keepWithin;
     }
 
     /** The training configuration of the original model (and of retrain) for one seed. */

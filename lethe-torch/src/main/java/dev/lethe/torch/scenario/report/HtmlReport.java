@@ -36,7 +36,7 @@ public final class HtmlReport {
         }
         Map<String, String> strengths = StrengthLines.of(report.results());
         if (!strengths.isEmpty()) {
-            h.append("<h2>").append(StrengthLines.TITLE).append("</h2>\n<p>").append(escape(StrengthLines.NOT_MET.replaceFirst("^not", "Not")))
+            h.append("<h2>").append(StrengthLines.TITLE).append("</h2>\n<p>").append(escape(StrengthLines.legend(report.keepWithin()).replaceFirst("^a", "A")))
                     .append(".</p>\n<ul>\n");
             strengths.forEach((row, line) -> h.append("<li><b>").append(escape(row)).append("</b> ").append(escape(line.replace("`", "")))
                     .append("</li>\n"));

@@ -27,7 +27,7 @@ public final class MarkdownTables {
         }
         Map<String, String> strengths = StrengthLines.of(report.results());
         if (!strengths.isEmpty()) {
-            md.append('\n').append(StrengthLines.TITLE).append(" (").append(StrengthLines.NOT_MET).append("):\n\n");
+            md.append('\n').append(StrengthLines.TITLE).append(" (").append(StrengthLines.legend(report.keepWithin())).append("):\n\n");
             strengths.forEach((row, line) -> md.append("- **").append(row).append("** ").append(line).append('\n'));
         }
         report.summary().errors().forEach((row, errors) -> md.append('\n').append("- **").append(row).append("** refused or failed: ")

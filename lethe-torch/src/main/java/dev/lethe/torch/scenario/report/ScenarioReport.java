@@ -1,8 +1,10 @@
 package dev.lethe.torch.scenario.report;
 
+import dev.lethe.torch.method.StrengthCalibration;
 import dev.lethe.torch.runtime.TorchRuntime;
 import dev.lethe.torch.scenario.bench.MethodResult;
 import dev.lethe.torch.scenario.bench.ScenarioBench;
+import dev.lethe.torch.scenario.bench.ScenarioBenchConfig;
 import dev.lethe.torch.service.TrainService;
 
 import java.util.List;
@@ -47,5 +49,18 @@ public record ScenarioReport(String configHash, Map<String, Object> config, Map<
     /** The {@link #EVIDENCE} figures some row of this report has. */
     public List<String> evidenceColumns() {
         return EVIDENCE.stream().filter(summary::has).toList();
+    }
+
+    /**
+     * The keeping allowance the run's strengths were set with: the run configuration's ({@code config.config}, the
+     * {@link ScenarioBenchConfig} of a run just made or its JSON read back) {@code keepWithin}, or the default when the run
+     * set none.
+     */
+    public double keepWithin() {
+        Object run = config.get("config");
+        if (run instanceof ScenarioBenchConfig made) {
+            return made.allowance();
+        }
+        return run instanceof Map<?, ?> read && read.get("keepWithin") instanceof Number n ? n.doubleValue() : StrengthCalibration.RETAIN_DROP;
     }
 }

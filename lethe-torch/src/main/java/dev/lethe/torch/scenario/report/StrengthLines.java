@@ -22,6 +22,16 @@ public final class StrengthLines {
     public static final String NOT_MET = "not met: no value met both bounds, and the run used the one that forgot most while keeping "
             + "the kept records, or, when none kept them, the one that cost them least";
 
+    /**
+     * The legend under {@link #TITLE}: the keeping bound the run's strengths were set with ({@code allowance}, a fraction of
+     * accuracy: {@link ScenarioReport#keepWithin}) and what {@link #NOT_MET} means.
+     */
+    public static String legend(double allowance) {
+        return "a value met its bounds when it took the forgotten records to their target and kept the kept records within "
+                + new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.2f", 100 * allowance)).stripTrailingZeros().toPlainString()
+                + " points of the original's accuracy (--keep-within); " + NOT_MET;
+    }
+
     private StrengthLines() {
     }
 
