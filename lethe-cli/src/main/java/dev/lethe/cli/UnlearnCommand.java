@@ -109,7 +109,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         String retried = c.get("retryOption") == null ? "" : String.format(Locale.ROOT, " with %s = %s", c.get("retryOption"), c.get("retryValue"));
         out.printf(Locale.ROOT, "  strength  %s = %s%s, set from the data: forget records aimed at accuracy %.3f%s, kept records within %s points"
                         + " on %s %s records%n", c.get("option"), c.get("value"), retried, ((Number) c.get("forgetTarget")).doubleValue(),
-                poisoned ? " (--poisoned)" : "", points(((Number) c.get("retainDropMax")).doubleValue()), c.get("keepCheckSize"), c.get("keepCheck"));
+                poisoned ? " (--poisoned)" : "", StrengthCalibration.points(((Number) c.get("retainDropMax")).doubleValue()),
+                c.get("keepCheckSize"), c.get("keepCheck"));
         if (!Boolean.TRUE.equals(c.get("met"))) {
             String how = StrengthCalibration.FALLBACK_LEAST_COST.equals(c.get("fallback"))
                     ? "no value kept the other records within the bound, so the one that cost them least was used"
@@ -117,11 +118,6 @@ public final class UnlearnCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "            NOT MET: %s%s; the receipt lists every trial. Set %s yourself (--opt) to decide the trade-off,"
                     + " allow the kept records a larger cost (--keep-within), or try another method%n", how, chosenTrial(c), c.get("option"));
         }
-    }
-
-    /** An allowance as points of accuracy: 0.02 → "2", 0.025 → "2.5". */
-    static String points(double fraction) {
-        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.2f", 100 * fraction)).stripTrailingZeros().toPlainString();
     }
 
     /**

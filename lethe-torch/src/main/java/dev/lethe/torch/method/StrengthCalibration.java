@@ -119,6 +119,11 @@ public final class StrengthCalibration {
     private StrengthCalibration() {
     }
 
+    /** A keeping allowance (a fraction of accuracy) in points, as messages and reports say it: 0.02 → "2", 0.025 → "2.5". */
+    public static String points(double allowance) {
+        return new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.2f", 100 * allowance)).stripTrailingZeros().toPlainString();
+    }
+
     /**
      * One candidate's trial.
      *

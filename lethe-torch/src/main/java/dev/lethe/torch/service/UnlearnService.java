@@ -87,7 +87,10 @@ public final class UnlearnService {
         }
     }
 
-    /** {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, Terms, Device, TrainListener)} as an erasure (earlier model files purged). */
+    /**
+     * {@link #unlearn(Store, UnlearningMethod, Map, ForgetKind, List, long, Terms, Device, TrainListener)} as an erasure
+     * ({@link Terms#ERASURE}: earlier model files purged).
+     */
     public static Outcome unlearn(Store store, UnlearningMethod<?> method, Map<String, String> overrides, ForgetKind kind,
                                   List<String> values, long seed, Device device, TrainListener listener) throws IOException {
         return unlearn(store, method, overrides, kind, values, seed, Terms.ERASURE, device, listener);

@@ -1,5 +1,6 @@
 package dev.lethe.torch.scenario.report;
 
+import dev.lethe.torch.method.StrengthCalibration;
 import dev.lethe.torch.scenario.bench.MethodResult;
 
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class StrengthLines {
      */
     public static String legend(double allowance) {
         return "a value met its bounds when it took the forgotten records to their target and kept the kept records within "
-                + new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.2f", 100 * allowance)).stripTrailingZeros().toPlainString()
+                + StrengthCalibration.points(allowance)
                 + " points of the original's accuracy (--keep-within); " + NOT_MET;
     }
 
