@@ -407,8 +407,7 @@ class CommandLineTest {
 
     @Test
     void unlearnWritesAnApproximateVersionAndRefusesBadInputBeforeWork(@TempDir Path tmp) throws Exception {
-        Path single = tmp.resolve("single");
-        assertThat(Cli.run("train", "--store", single.toString(), "--epochs", "15", "--model", "mlp:64").exitCode()).isZero();
+        Path single = smallSingleModelStore(tmp);
         String manifestBefore = Files.readString(single.resolve("manifest.json"));
 
         Cli badOption = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--opt", "grad-ascent.epochs=0");
@@ -457,8 +456,7 @@ class CommandLineTest {
                 .doesNotContain("approximate method");
 
         // records said to be poisoned: an update scale is set from the data there too, aimed at 0 on their labels
-        String records = java.util.stream.IntStream.range(100, 140).mapToObj(i -> String.format("digits-%04d", i))
-                .collect(java.util.stream.Collectors.joining(","));
+        String records = FORTY_RECORDS;
         Cli poisoned = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--record", records, "--poisoned", "--json");
         assertThat(poisoned.exitCode()).as(poisoned.err()).isZero();
         JsonNode report = JSON.readTree(poisoned.out()).get("receipt").get("report");
@@ -475,10 +473,20 @@ class CommandLineTest {
         assertThat(text.out()).contains("strength  ssd.alpha = ").contains("aimed at accuracy 0.000 (--poisoned)");
     }
 
-    @Test
-    void keepWithinSetsTheAllowanceOfAStrengthSetFromTheDataAndIsRefusedWhereNoStrengthIsSet(@TempDir Path tmp) throws Exception {
+    /** Forty digits training records by id, for requests that forget records. */
+    private static final String FORTY_RECORDS = java.util.stream.IntStream.range(100, 140).mapToObj(i -> String.format("digits-%04d", i))
+            .collect(java.util.stream.Collectors.joining(","));
+
+    /** A single-model store of a small MLP on digits under {@code tmp}, for the unlearn commands' tests. */
+    private static Path smallSingleModelStore(Path tmp) {
         Path single = tmp.resolve("single");
         assertThat(Cli.run("train", "--store", single.toString(), "--epochs", "15", "--model", "mlp:64").exitCode()).isZero();
+        return single;
+    }
+
+    @Test
+    void keepWithinSetsTheAllowanceOfAStrengthSetFromTheDataAndIsRefusedWhereNoStrengthIsSet(@TempDir Path tmp) throws Exception {
+        Path single = smallSingleModelStore(tmp);
         String manifestBefore = Files.readString(single.resolve("manifest.json"));
 
         Cli zero = Cli.run("unlearn", "--store", single.toString(), "--method", "grad-ascent", "--label", "3", "--keep-within", "0");
@@ -492,8 +500,7 @@ class CommandLineTest {
         assertThat(setByHand.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(setByHand.err()).contains("the options set grad-ascent.learningRate").contains("leave the strength to the data");
         // an update scale is not set from the data in an erasure of records: the allowance would change nothing there
-        String records = java.util.stream.IntStream.range(100, 140).mapToObj(i -> String.format("digits-%04d", i))
-                .collect(java.util.stream.Collectors.joining(","));
+        String records = FORTY_RECORDS;
         Cli wholeUpdate = Cli.run("unlearn", "--store", single.toString(), "--method", "npo", "--record", records, "--keep-within", "0.05");
         assertThat(wholeUpdate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(wholeUpdate.err()).contains("an erasure of records runs the whole update");

@@ -1,6 +1,8 @@
 package dev.lethe.torch.scenario;
 
+import dev.lethe.core.data.DatasetRef;
 import dev.lethe.torch.scenario.bench.MethodResult;
+import dev.lethe.torch.scenario.bench.ScenarioBenchConfig;
 import dev.lethe.torch.scenario.report.ScenarioReport;
 import dev.lethe.torch.scenario.report.StrengthLines;
 import dev.lethe.torch.scenario.report.Summary;
@@ -36,12 +38,17 @@ class StrengthLinesTest {
 
     @Test
     void theLegendStatesTheKeepingBoundTheRunWasConfiguredWith() {
-        // as report.json holds it: the run's configuration under "config", keepWithin absent when the run set none
-        ScenarioReport allowing = report(Map.of("config", Map.of("keepWithin", 0.055), "dataFingerprint", "f"));
-        ScenarioReport byDefault = report(Map.of("config", Map.of("epochs", 6), "dataFingerprint", "f"));
+        // as ScenarioBench's configuration document holds it: the run's configuration under "config"
+        ScenarioReport allowing = report(Map.of("config", config(0.055), "dataFingerprint", "f"));
+        ScenarioReport byDefault = report(Map.of("config", config(null), "dataFingerprint", "f"));
         assertThat(StrengthLines.legend(byDefault.keepWithin())).contains("kept records within 2 points of the original's accuracy")
                 .endsWith(StrengthLines.NOT_MET);
         assertThat(StrengthLines.legend(allowing.keepWithin())).contains("kept records within 5.5 points");
+    }
+
+    private static ScenarioBenchConfig config(Double keepWithin) {
+        return new ScenarioBenchConfig(DatasetRef.digits(42), ScenarioSpec.defaults("random"), List.of("finetune"), List.of(42L), "mlp:64", 6,
+                64, 1e-3f, null, 1, "cpu", Map.of(), keepWithin);
     }
 
     private static ScenarioReport report(Map<String, Object> config) {

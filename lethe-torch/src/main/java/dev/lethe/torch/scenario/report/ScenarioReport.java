@@ -52,15 +52,10 @@ public record ScenarioReport(String configHash, Map<String, Object> config, Map<
     }
 
     /**
-     * The keeping allowance the run's strengths were set with: the run configuration's ({@code config.config}, the
-     * {@link ScenarioBenchConfig} of a run just made or its JSON read back) {@code keepWithin}, or the default when the run
-     * set none.
+     * The keeping allowance the run's strengths were set with: its {@link ScenarioBenchConfig#allowance()}
+     * ({@code config.config}, as {@link ScenarioBench#configDocument} holds it), or the default without one.
      */
     public double keepWithin() {
-        Object run = config.get("config");
-        if (run instanceof ScenarioBenchConfig made) {
-            return made.allowance();
-        }
-        return run instanceof Map<?, ?> read && read.get("keepWithin") instanceof Number n ? n.doubleValue() : StrengthCalibration.RETAIN_DROP;
+        return config.get("config") instanceof ScenarioBenchConfig run ? run.allowance() : StrengthCalibration.RETAIN_DROP;
     }
 }
